@@ -5,3 +5,7 @@
 #![deny(missing_docs, unsafe_code)]
 
 pub mod bbs;
+
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
