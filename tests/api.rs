@@ -31,7 +31,9 @@ fn api<C: Ciphersuite>() -> Api {
         keygen: bbs::keygen::<C>,
         sign: bbs::sign::<C>,
         verify: bbs::verify::<C>,
-        proof_gen: bbs::proof_gen::<C, Rng>,
+        // `rng: &mut impl CryptoRng` cannot be named in a turbofish; a non-capturing closure
+        // coerces to the pointer type and checks the rest of the signature.
+        proof_gen: |pk, sig, h, ph, m, d, rng| bbs::proof_gen::<C>(pk, sig, h, ph, m, d, rng),
         proof_verify: bbs::proof_verify::<C>,
     }
 }
