@@ -5,3 +5,4 @@
 #![deny(missing_docs, unsafe_code)]
 
 pub mod bbs;
+pub mod credential;
