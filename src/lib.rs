@@ -6,3 +6,4 @@
 
 pub mod bbs;
 pub mod credential;
+pub mod presentation;

@@ -51,7 +51,7 @@
 mod attribute;
 pub(crate) mod bytes;
 pub mod calendar;
-mod file;
+pub(crate) mod file;
 mod issuer;
 pub(crate) mod json;
 mod schema;
@@ -59,6 +59,7 @@ mod suite;
 mod valueset;
 
 pub use attribute::{integer_to_scalar, AttributeType, AttributeValue, HolderSecret, ValueError};
+pub(crate) use issuer::to_scalars;
 pub use issuer::{Credential, IssuerInfo, IssuerKey};
 pub use schema::{AttributeSpec, CredentialType, Schema, UnknownType, HOLDER_SECRET};
 pub(crate) use suite::with_suite;
