@@ -53,7 +53,7 @@ pub(crate) mod bytes;
 pub mod calendar;
 pub(crate) mod file;
 mod issuer;
-pub(crate) mod json;
+pub mod json;
 mod schema;
 mod suite;
 mod valueset;
