@@ -202,7 +202,7 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
                 let text = v.to_string();
                 // Two-letter values turn up by chance in 1,400 bytes of base64; say so.
                 if text.len() < 4 {
-                    format!("\"{text}\" hidden (too short to search for by chance-free bytes)")
+                    format!("\"{text}\" hidden (too short to search the presentation for)")
                 } else if contains(json_text.as_bytes(), text.as_bytes())
                     || contains(&compact, text.as_bytes())
                 {

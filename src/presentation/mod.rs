@@ -169,8 +169,10 @@ pub enum Error {
     /// The presentation answers another request (its nonce is not this request's).
     #[error("the presentation answers another request (nonce mismatch)")]
     AnswersAnotherRequest,
-    /// The presentation's request digest does not match this request.
-    #[error("the presentation was made for a different version of this request (request digest mismatch)")]
+    /// The presentation's request digest does not match this request: it answers another
+    /// request (the compact form carries no nonce, so this is how that shows there) or this
+    /// request was altered since.
+    #[error("the presentation answers another request, or this request was altered (request digest mismatch)")]
     RequestDigestMismatch,
     /// The request has expired.
     #[error("the request expired at {expires}")]
