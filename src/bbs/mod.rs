@@ -25,7 +25,7 @@
 mod ciphersuite;
 mod error;
 mod generators;
-mod group_ops;
+pub(crate) mod group_ops;
 mod hash;
 mod keys;
 pub mod octets;
@@ -41,6 +41,7 @@ pub use hash::{
     MAP_DST_SUFFIX,
 };
 pub use keys::{keygen, PublicKey, SecretKey};
+pub(crate) use proof::{check_indexes, sort_disclosed};
 pub use proof::{
     core_proof_gen, core_proof_verify, proof_challenge_calculate, proof_init, proof_verify_init,
     Proof, ProofInit, ProofInitResult, ProofRandomScalars, PROOF_BASE_LENGTH,
