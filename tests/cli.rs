@@ -37,35 +37,10 @@ impl Env {
         let env = Env {
             dir: tempfile::tempdir().unwrap(),
         };
-        env.ok(&[
-            "issuer",
-            "init",
-            "--id",
-            "gb-nhs",
-            "--out-dir",
-            "keys",
-            "--country",
-            "GB",
-        ]);
-        env.ok(&[
-            "trust",
-            "add",
-            "keys/gb-nhs.public.json",
-            "--trust-list",
-            "trust.json",
-        ]);
+        env.ok_words("issuer init --id gb-nhs --out-dir keys --country GB");
+        env.ok_words("trust add keys/gb-nhs.public.json --trust-list trust.json");
         std::fs::write(env.path("attrs.json"), attributes().to_string()).unwrap();
-        env.ok(&[
-            "issue",
-            "--issuer",
-            "keys/gb-nhs.secret.json",
-            "--type",
-            "vaccination",
-            "--attributes",
-            "attrs.json",
-            "--out",
-            "cred.json",
-        ]);
+        env.ok_words("issue --issuer keys/gb-nhs.secret.json --type vaccination --attributes attrs.json --out cred.json");
         env.request("req.json", "vaccine_product,dose_number");
         env
     }
@@ -90,6 +65,15 @@ impl Env {
             text(&o.stdout),
             text(&o.stderr),
         )
+    }
+
+    /// Runs a command line given as whitespace-separated words.
+    fn words(&self, line: &str) -> (i32, String, String) {
+        self.code(&line.split_whitespace().collect::<Vec<_>>())
+    }
+
+    fn ok_words(&self, line: &str) -> String {
+        self.ok(&line.split_whitespace().collect::<Vec<_>>())
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -178,16 +162,8 @@ fn accepted_in_all_three_forms() {
         );
         assert!(out.contains("dose_number = 3"), "{out}");
     }
-    let (code, out, _) = env.code(&[
-        "verify",
-        "--trust-list",
-        "trust.json",
-        "--request",
-        "req.json",
-        "--compact",
-        "p.bin",
-        "--json",
-    ]);
+    let (code, out, _) =
+        env.words("verify --trust-list trust.json --request req.json --compact p.bin --json");
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["accepted"], true);
@@ -205,19 +181,11 @@ fn secret_files_are_private_and_not_overwritten() {
     assert_eq!(mode(&env.path("cred.json")), 0o600);
     assert_eq!(mode(&env.path("keys/gb-nhs.public.json")), 0o644);
     let before = env.read("keys/gb-nhs.secret.json");
-    let (code, _, err) = env.code(&["issuer", "init", "--id", "gb-nhs", "--out-dir", "keys"]);
+    let (code, _, err) = env.words("issuer init --id gb-nhs --out-dir keys");
     assert_eq!(code, 2);
     assert!(err.contains("--force"), "{err}");
     assert_eq!(env.read("keys/gb-nhs.secret.json"), before);
-    env.ok(&[
-        "issuer",
-        "init",
-        "--id",
-        "gb-nhs",
-        "--out-dir",
-        "keys",
-        "--force",
-    ]);
+    env.ok_words("issuer init --id gb-nhs --out-dir keys --force");
     assert_ne!(env.read("keys/gb-nhs.secret.json"), before);
     let leftovers: Vec<_> = std::fs::read_dir(env.path("keys"))
         .unwrap()
@@ -275,19 +243,8 @@ fn a_presentation_for_another_request_is_rejected() {
 #[test]
 fn an_issuer_outside_the_trust_list_is_rejected() {
     let env = Env::new();
-    env.ok(&["issuer", "init", "--id", "xx-rogue", "--out-dir", "keys"]);
-    env.ok(&[
-        "issue",
-        "--issuer",
-        "keys/xx-rogue.secret.json",
-        "--type",
-        "vaccination",
-        "--attributes",
-        "attrs.json",
-        "--out",
-        "cred.json",
-        "--force",
-    ]);
+    env.ok_words("issuer init --id xx-rogue --out-dir keys");
+    env.ok_words("issue --issuer keys/xx-rogue.secret.json --type vaccination --attributes attrs.json --out cred.json --force");
     env.present("req.json", "p");
     let (code, _, err) = env.verify("req.json", "--presentation", "p.json");
     assert_eq!(code, 1, "{err}");
@@ -384,16 +341,8 @@ fn the_qr_image_holds_the_compact_bytes() {
     assert!(png.starts_with(b"\x89PNG"));
     let data = healthpass::presentation::qr::read_png(&png).unwrap();
     assert_eq!(data, env.read("p.bin"));
-    let (code, out, _) = env.code(&[
-        "present",
-        "--credential",
-        "cred.json",
-        "--request",
-        "req.json",
-        "--qr",
-        "t.png",
-        "--show-qr",
-    ]);
+    let (code, out, _) =
+        env.words("present --credential cred.json --request req.json --qr t.png --show-qr");
     assert_eq!(code, 0);
     assert!(out.contains('▀') && out.contains("QR version"), "{out}");
 }
@@ -533,17 +482,7 @@ fn issuance_errors_name_the_attribute() {
         let mut attrs = attributes();
         attrs[name] = value;
         std::fs::write(env.path("bad-attrs.json"), attrs.to_string()).unwrap();
-        let (code, _, err) = env.code(&[
-            "issue",
-            "--issuer",
-            "keys/gb-nhs.secret.json",
-            "--type",
-            "vaccination",
-            "--attributes",
-            "bad-attrs.json",
-            "--out",
-            "bad-cred.json",
-        ]);
+        let (code, _, err) = env.words("issue --issuer keys/gb-nhs.secret.json --type vaccination --attributes bad-attrs.json --out bad-cred.json");
         assert_eq!(code, 2, "{name}: {err}");
         assert!(
             err.contains(needle) && err.contains("bad-attrs.json"),
@@ -554,17 +493,7 @@ fn issuance_errors_name_the_attribute() {
     let mut attrs = attributes();
     attrs.as_object_mut().unwrap().remove("total_doses");
     std::fs::write(env.path("bad-attrs.json"), attrs.to_string()).unwrap();
-    let (code, _, err) = env.code(&[
-        "issue",
-        "--issuer",
-        "keys/gb-nhs.secret.json",
-        "--type",
-        "vaccination",
-        "--attributes",
-        "bad-attrs.json",
-        "--out",
-        "bad-cred.json",
-    ]);
+    let (code, _, err) = env.words("issue --issuer keys/gb-nhs.secret.json --type vaccination --attributes bad-attrs.json --out bad-cred.json");
     assert_eq!(code, 2);
     assert!(err.contains("attribute `total_doses` is missing"), "{err}");
 }
@@ -582,51 +511,20 @@ fn refusals_exit_1() {
         "--out",
         "r.json",
     ]);
-    let (code, _, err) = env.code(&[
-        "present",
-        "--credential",
-        "cred.json",
-        "--request",
-        "r.json",
-        "--out",
-        "p.json",
-    ]);
+    let (code, _, err) = env.words("present --credential cred.json --request r.json --out p.json");
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("does not satisfy `dose_number >= 5`"), "{err}");
     // A request that only accepts another issuer.
-    env.ok(&[
-        "request",
-        "--type",
-        "vaccination",
-        "--issuer",
-        "de-rki",
-        "--out",
-        "r.json",
-    ]);
-    let (code, _, err) = env.code(&[
-        "present",
-        "--credential",
-        "cred.json",
-        "--request",
-        "r.json",
-        "--out",
-        "p.json",
-    ]);
+    env.ok_words("request --type vaccination --issuer de-rki --out r.json");
+    let (code, _, err) = env.words("present --credential cred.json --request r.json --out p.json");
     assert_eq!(code, 1, "{err}");
     // An expired request (its times edited into the past).
     let mut r = env.json("req.json");
     r["created"] = json!("2020-01-01T00:00:00Z");
     r["expires"] = json!("2020-01-01T00:10:00Z");
     env.write_json("old.json", &r);
-    let (code, _, err) = env.code(&[
-        "present",
-        "--credential",
-        "cred.json",
-        "--request",
-        "old.json",
-        "--out",
-        "p.json",
-    ]);
+    let (code, _, err) =
+        env.words("present --credential cred.json --request old.json --out p.json");
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("expired"), "{err}");
     // A request whose disclosure list was edited after the presentation was made.
@@ -662,9 +560,9 @@ fn inspect_describes_every_file() {
     }
     let secret = String::from_utf8(env.read("keys/gb-nhs.secret.json")).unwrap();
     let key: Value = serde_json::from_str(&secret).unwrap();
-    let out = env.ok(&["inspect", "keys/gb-nhs.secret.json"]);
+    let out = env.ok_words("inspect keys/gb-nhs.secret.json");
     assert!(!out.contains(key["secret_key"].as_str().unwrap()));
-    let out = env.ok(&["inspect", "cred.json"]);
+    let out = env.ok_words("inspect cred.json");
     let cred = env.json("cred.json");
     assert!(!out.contains(cred["attributes"]["holder_secret"].as_str().unwrap()));
     assert_eq!(AttributeType::Secret.name(), "secret");
@@ -675,7 +573,7 @@ fn demo_runs_end_to_end() {
     let env = Env {
         dir: tempfile::tempdir().unwrap(),
     };
-    let out = env.ok(&["demo", "--keep", "demo-files"]);
+    let out = env.ok_words("demo --keep demo-files");
     for needle in [
         "What the verifier learned",
         "vaccine_product    EU/1/20/1528 (Comirnaty)",

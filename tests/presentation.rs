@@ -33,7 +33,9 @@ fn attributes(t: CredentialType) -> serde_json::Value {
             "test_result": "260415000", "test_centre": "Boots Pharmacy Leeds" }),
         _ => json!({ "first_positive_date": "2024-03-02" }),
     };
-    a.as_object_mut().unwrap().extend(own.as_object().unwrap().clone());
+    a.as_object_mut()
+        .unwrap()
+        .extend(own.as_object().unwrap().clone());
     a
 }
 
@@ -55,20 +57,38 @@ struct World {
 
 fn world(t: CredentialType, suite: Suite, seed: u64) -> World {
     let mut rng = StdRng::seed_from_u64(seed);
-    let issuer = IssuerKey::generate("gb-nhs", "NHS England", "GB", suite, &CredentialType::ALL, &mut rng)
-        .unwrap();
+    let issuer = IssuerKey::generate(
+        "gb-nhs",
+        "NHS England",
+        "GB",
+        suite,
+        &CredentialType::ALL,
+        &mut rng,
+    )
+    .unwrap();
     let credential = issuer.issue(t, &attributes(t), &mut rng).unwrap();
     let asked = CredentialRequest::new(t, disclose(t), &[], vec![]).unwrap();
     let request = PresentationRequest::new("border", vec![asked], NOW, 600, &mut rng).unwrap();
     let mut trust = TrustList::default();
     trust.add(issuer.info().clone(), false).unwrap();
-    World { issuer, trust, credential, request, rng }
+    World {
+        issuer,
+        trust,
+        credential,
+        request,
+        rng,
+    }
 }
 
 impl World {
     fn present(&mut self) -> Presentation {
-        presentation::present(&self.request, std::slice::from_ref(&self.credential), NOW, &mut self.rng)
-            .unwrap()
+        presentation::present(
+            &self.request,
+            std::slice::from_ref(&self.credential),
+            NOW,
+            &mut self.rng,
+        )
+        .unwrap()
     }
 
     fn verify(&self, p: &Presentation) -> Result<presentation::VerifiedPresentation, Error> {
@@ -131,7 +151,9 @@ fn json_round_trips_exactly() {
             // Binary fields are one-line unpadded base64url, in a field named `proof`.
             let j: serde_json::Value = serde_json::from_str(&text).unwrap();
             let proof = j["credentials"][0]["proof"].as_str().unwrap();
-            assert!(proof.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            assert!(proof
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         }
     }
 }
@@ -162,7 +184,15 @@ fn verification_checks_run_in_order_with_distinct_errors() {
 
     let mut p = good.clone();
     p.credentials.push(good.credentials[0].clone());
-    check(&w, &p, |e| matches!(e, Error::CredentialCountMismatch { expected: 1, actual: 2 }));
+    check(&w, &p, |e| {
+        matches!(
+            e,
+            Error::CredentialCountMismatch {
+                expected: 1,
+                actual: 2
+            }
+        )
+    });
 
     let mut p = good.clone();
     p.credentials[0].issuer = "xx-other".into();
@@ -170,7 +200,10 @@ fn verification_checks_run_in_order_with_distinct_errors() {
 
     let mut restricted = w.request.clone();
     restricted.credentials[0].issuers = vec!["de-rki".into()];
-    let mut rw = World { request: restricted, ..world(CredentialType::Vaccination, Suite::Sha256, 11) };
+    let mut rw = World {
+        request: restricted,
+        ..world(CredentialType::Vaccination, Suite::Sha256, 11)
+    };
     let mut p = good.clone();
     p.request_digest = rw.request.digest();
     let e = rw.verify(&p).unwrap_err();
@@ -181,7 +214,9 @@ fn verification_checks_run_in_order_with_distinct_errors() {
 
     let mut p = good.clone();
     p.credentials[0].schema_version = 2;
-    check(&w, &p, |e| matches!(e, Error::SchemaMismatch { version: 2, .. }));
+    check(&w, &p, |e| {
+        matches!(e, Error::SchemaMismatch { version: 2, .. })
+    });
     let mut p = good.clone();
     p.credentials[0].credential_type = CredentialType::Test;
     check(&w, &p, |e| matches!(e, Error::SchemaMismatch { .. }));
@@ -196,11 +231,22 @@ fn verification_checks_run_in_order_with_distinct_errors() {
 
     let mut p = good.clone();
     p.credentials[0].disclosed.pop();
-    check(&w, &p, |e| matches!(e, Error::DisclosureMismatch { missing, .. } if missing == &["vaccination_date"]));
+    check(
+        &w,
+        &p,
+        |e| matches!(e, Error::DisclosureMismatch { missing, .. } if missing == &["vaccination_date"]),
+    );
     let mut p = good.clone();
-    let extra = ("total_doses".to_owned(), w.credential.value("total_doses").unwrap().clone());
+    let extra = (
+        "total_doses".to_owned(),
+        w.credential.value("total_doses").unwrap().clone(),
+    );
     p.credentials[0].disclosed.push(extra);
-    check(&w, &p, |e| matches!(e, Error::DisclosureMismatch { unexpected, .. } if unexpected == &["total_doses"]));
+    check(
+        &w,
+        &p,
+        |e| matches!(e, Error::DisclosureMismatch { unexpected, .. } if unexpected == &["total_doses"]),
+    );
     let mut p = good.clone();
     let first = p.credentials[0].disclosed[0].clone();
     p.credentials[0].disclosed[2] = first;
@@ -208,7 +254,16 @@ fn verification_checks_run_in_order_with_distinct_errors() {
 
     let mut p = good.clone();
     p.credentials[0].predicate_proofs.push(vec![1, 2, 3]);
-    check(&w, &p, |e| matches!(e, Error::PredicateMismatch { expected: 0, actual: 1, .. }));
+    check(&w, &p, |e| {
+        matches!(
+            e,
+            Error::PredicateMismatch {
+                expected: 0,
+                actual: 1,
+                ..
+            }
+        )
+    });
 
     // A disclosed value changed: the proof no longer verifies.
     let mut p = good.clone();
@@ -218,7 +273,10 @@ fn verification_checks_run_in_order_with_distinct_errors() {
     let mut p = good.clone();
     p.credentials[0].disclosed.swap(0, 1);
     let e = w.verify(&p);
-    assert!(e.is_ok(), "same names and values in another order are the same disclosure");
+    assert!(
+        e.is_ok(),
+        "same names and values in another order are the same disclosure"
+    );
 }
 
 #[test]
@@ -239,7 +297,10 @@ fn every_flipped_byte_of_a_compact_presentation_is_refused() {
     let mut b = bytes.clone();
     b.push(0);
     let e = Presentation::from_compact(&b, &w.request).unwrap_err();
-    assert!(matches!(e, Error::Compact { .. }) && !e.is_rejection(), "{e:?}");
+    assert!(
+        matches!(e, Error::Compact { .. }) && !e.is_rejection(),
+        "{e:?}"
+    );
     let e = Presentation::from_compact(&bytes[..bytes.len() - 1], &w.request).unwrap_err();
     assert!(matches!(e, Error::Compact { .. }), "{e:?}");
 }
@@ -256,7 +317,10 @@ fn the_credential_signature_binds_schema_and_issuer() {
     let e = presentation::present(&w.request, &[forged], NOW, &mut rng).unwrap_err();
     assert!(matches!(e, Error::CredentialInvalid), "{e:?}");
     // Another issuer id in the header: same key, different header, so invalid.
-    let renamed = w.credential.to_json().replace("\"id\": \"gb-nhs\"", "\"id\": \"gb-nhs2\"");
+    let renamed = w
+        .credential
+        .to_json()
+        .replace("\"id\": \"gb-nhs\"", "\"id\": \"gb-nhs2\"");
     assert!(Credential::from_json(&renamed).unwrap().verify().is_err());
 }
 

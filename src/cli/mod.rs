@@ -56,7 +56,7 @@ struct IssuerInitArgs {
     #[arg(long)]
     id: String,
     /// The directory to write the key files to (created when missing).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", default_value = ".")]
     out_dir: PathBuf,
     /// Display name [default: the identifier].
     #[arg(long)]

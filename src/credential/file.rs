@@ -6,7 +6,7 @@ use serde_json::Value;
 use zeroize::Zeroize;
 
 use super::issuer::{values_from_json, Credential, IssuerInfo, IssuerKey};
-use super::json::{b64_decode, b64_encode};
+use super::json::{b64_decode, b64_encode, check_format, invalid, parse, pretty};
 use super::schema::CredentialType;
 use super::Error;
 use crate::bbs::{PublicKey, SecretKey, Signature};
@@ -44,19 +44,15 @@ impl IssuerJson {
     }
 
     pub(crate) fn into_info(self, what: &'static str) -> Result<IssuerInfo, Error> {
-        let invalid = |field, problem| Error::InvalidField {
-            what,
-            field,
-            problem,
-        };
         let suite = self.ciphersuite.parse().map_err(|_| {
             invalid(
+                what,
                 "ciphersuite",
                 "is not bls12-381-sha-256 or bls12-381-shake-256",
             )
         })?;
         let key = b64_decode(&self.public_key)
-            .map_err(|_| invalid("public_key", "is not unpadded base64url"))?;
+            .map_err(|_| invalid(what, "public_key", "is not unpadded base64url"))?;
         let public_key = PublicKey::from_bytes(&key).map_err(|source| Error::InvalidEncoding {
             what,
             field: "public_key",
@@ -69,6 +65,7 @@ impl IssuerJson {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| {
                 invalid(
+                    what,
                     "schemas",
                     "names a type other than vaccination, test, recovery",
                 )
@@ -84,29 +81,6 @@ impl IssuerJson {
         info.check()?;
         Ok(info)
     }
-}
-
-fn check_format(what: &'static str, expected: &'static str, found: &str) -> Result<(), Error> {
-    if found == expected {
-        Ok(())
-    } else {
-        Err(Error::WrongFormat {
-            what,
-            expected,
-            found: found.to_owned(),
-        })
-    }
-}
-
-fn parse<'a, T: Deserialize<'a>>(what: &'static str, text: &'a str) -> Result<T, Error> {
-    serde_json::from_str(text).map_err(|source| Error::Json { what, source })
-}
-
-fn pretty<T: Serialize>(v: &T) -> String {
-    // Serializing these plain structs cannot fail: no maps with non-string keys.
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
-    s.push('\n');
-    s
 }
 
 #[derive(Serialize, Deserialize)]
@@ -182,11 +156,8 @@ impl IssuerKey {
         const WHAT: &str = "issuer secret file";
         let mut file: SecretFile = parse(WHAT, text)?;
         check_format(WHAT, ISSUER_SECRET_FORMAT, &file.format)?;
-        let mut bytes = b64_decode(&file.secret_key).map_err(|_| Error::InvalidField {
-            what: WHAT,
-            field: "secret_key",
-            problem: "is not unpadded base64url",
-        })?;
+        let mut bytes = b64_decode(&file.secret_key)
+            .map_err(|_| invalid(WHAT, "secret_key", "is not unpadded base64url"))?;
         let secret = SecretKey::from_bytes(&bytes);
         bytes.zeroize();
         let secret = secret.map_err(|source| Error::InvalidEncoding {
@@ -255,14 +226,10 @@ impl Credential {
         const WHAT: &str = "credential file";
         let mut file: CredentialFile = parse(WHAT, text)?;
         check_format(WHAT, CREDENTIAL_FORMAT, &file.format)?;
-        let credential_type: CredentialType =
-            file.credential_type
-                .parse()
-                .map_err(|_| Error::InvalidField {
-                    what: WHAT,
-                    field: "type",
-                    problem: "is not vaccination, test or recovery",
-                })?;
+        let credential_type: CredentialType = file
+            .credential_type
+            .parse()
+            .map_err(|_| invalid(WHAT, "type", "is not vaccination, test or recovery"))?;
         let schema = credential_type
             .schema_version(file.schema_version)
             .filter(|s| s.id == file.schema)
@@ -272,11 +239,8 @@ impl Credential {
                 version: file.schema_version,
             })?;
         let values = values_from_json(schema, &file.attributes)?;
-        let sig = b64_decode(&file.signature).map_err(|_| Error::InvalidField {
-            what: WHAT,
-            field: "signature",
-            problem: "is not unpadded base64url",
-        })?;
+        let sig = b64_decode(&file.signature)
+            .map_err(|_| invalid(WHAT, "signature", "is not unpadded base64url"))?;
         let signature = Signature::from_bytes(&sig).map_err(|source| Error::InvalidEncoding {
             what: WHAT,
             field: "signature",
@@ -290,6 +254,7 @@ impl Credential {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credential::json::FormatError;
     use crate::credential::Suite;
 
     #[test]
@@ -314,9 +279,12 @@ mod tests {
         let key = IssuerKey::generate("x", "X", "", Suite::Sha256, &[], &mut rng).unwrap();
         let public = key.info().to_public_json();
         let e = IssuerKey::from_secret_json(&public).unwrap_err();
-        assert!(matches!(e, Error::Json { .. }), "{e}");
+        assert!(matches!(e, Error::Format(FormatError::Json { .. })), "{e}");
         let swapped = public.replace(ISSUER_PUBLIC_FORMAT, "healthpass-issuer/9");
         let e = IssuerInfo::from_public_json(&swapped).unwrap_err();
-        assert!(matches!(e, Error::WrongFormat { .. }), "{e}");
+        assert!(
+            matches!(e, Error::Format(FormatError::WrongFormat { .. })),
+            "{e}"
+        );
     }
 }

@@ -102,11 +102,11 @@ impl IssuerKey {
     pub fn from_parts(info: IssuerInfo, secret: SecretKey) -> Result<Self, Error> {
         info.check()?;
         if secret.public_key() != info.public_key {
-            return Err(Error::InvalidField {
-                what: "issuer secret file",
-                field: "secret_key",
-                problem: "does not belong to the public key",
-            });
+            return Err(Error::from(super::json::invalid(
+                "issuer secret file",
+                "secret_key",
+                "does not belong to the public key",
+            )));
         }
         Ok(Self { info, secret })
     }
@@ -280,11 +280,11 @@ impl Credential {
         issuer.check()?;
         let schema = credential_type.schema();
         if values.len() != schema.len() {
-            return Err(Error::InvalidField {
-                what: "credential",
-                field: "attributes",
-                problem: "do not match the schema",
-            });
+            return Err(Error::from(super::json::invalid(
+                "credential",
+                "attributes",
+                "do not match the schema",
+            )));
         }
         for (spec, v) in schema.attributes.iter().zip(&values) {
             v.check(spec.ty).map_err(|source| Error::InvalidValue {

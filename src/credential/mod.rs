@@ -163,35 +163,9 @@ pub enum Error {
         /// The type.
         credential_type: CredentialType,
     },
-    /// A file is not valid JSON or lacks a field.
-    #[error("{what}: {source}")]
-    Json {
-        /// What was being read.
-        what: &'static str,
-        /// The parser's complaint.
-        #[source]
-        source: serde_json::Error,
-    },
-    /// A file has another `format` than expected.
-    #[error("{what}: format is `{found}`, expected `{expected}`")]
-    WrongFormat {
-        /// What was being read.
-        what: &'static str,
-        /// The expected format tag.
-        expected: &'static str,
-        /// The tag found.
-        found: String,
-    },
-    /// A field is not valid.
-    #[error("{what}: field `{field}` {problem}")]
-    InvalidField {
-        /// What was being read.
-        what: &'static str,
-        /// The field.
-        field: &'static str,
-        /// What is wrong.
-        problem: &'static str,
-    },
+    /// A file that is not valid JSON, has the wrong format tag or an invalid field.
+    #[error(transparent)]
+    Format(#[from] json::FormatError),
     /// A key or signature does not decode.
     #[error("{what}: field `{field}` does not decode: {source}")]
     InvalidEncoding {

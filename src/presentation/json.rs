@@ -8,7 +8,9 @@ use super::bundle::{Presentation, PresentedCredential};
 use super::predicate::Predicate;
 use super::request::{check_attribute, CredentialRequest, PresentationRequest};
 use super::Error;
-use crate::credential::json::{b64_decode, b64_encode};
+use crate::credential::json::{
+    b64_decode, b64_encode, check_format, invalid, parse, pretty, FormatError,
+};
 use crate::credential::{calendar, AttributeValue, CredentialType, HOLDER_SECRET};
 
 /// Format tag of a request file.
@@ -58,61 +60,33 @@ struct PresentedJson {
     proof: String,
 }
 
-fn pretty<T: Serialize>(v: &T) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-fn parse<'a, T: Deserialize<'a>>(what: &'static str, text: &'a str) -> Result<T, Error> {
-    serde_json::from_str(text).map_err(|source| Error::Json { what, source })
-}
-
-fn check_format(what: &'static str, expected: &'static str, found: &str) -> Result<(), Error> {
-    if found == expected {
-        return Ok(());
-    }
-    Err(Error::WrongFormat {
-        what,
-        expected,
-        found: found.to_owned(),
-    })
-}
-
 /// Decodes a base64url field of exactly 32 bytes.
-fn bytes32(what: &'static str, field: &'static str, text: &str) -> Result<[u8; 32], Error> {
+fn bytes32(what: &'static str, field: &'static str, text: &str) -> Result<[u8; 32], FormatError> {
     b64_decode(text)
         .ok()
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        .ok_or(Error::InvalidField {
+        .ok_or(invalid(
             what,
             field,
-            problem: "is not 32 bytes of unpadded base64url",
-        })
+            "is not 32 bytes of unpadded base64url",
+        ))
 }
 
-fn bytes(what: &'static str, field: &'static str, text: &str) -> Result<Vec<u8>, Error> {
-    b64_decode(text).map_err(|_| Error::InvalidField {
+fn bytes(what: &'static str, field: &'static str, text: &str) -> Result<Vec<u8>, FormatError> {
+    b64_decode(text).map_err(|_| invalid(what, field, "is not unpadded base64url"))
+}
+
+fn credential_type(what: &'static str, name: &str) -> Result<CredentialType, FormatError> {
+    name.parse()
+        .map_err(|_| invalid(what, "type", "is not vaccination, test or recovery"))
+}
+
+fn time(what: &'static str, field: &'static str, text: &str) -> Result<i64, FormatError> {
+    calendar::parse_rfc3339_seconds(text).ok_or(invalid(
         what,
         field,
-        problem: "is not unpadded base64url",
-    })
-}
-
-fn credential_type(what: &'static str, name: &str) -> Result<CredentialType, Error> {
-    name.parse().map_err(|_| Error::InvalidField {
-        what,
-        field: "type",
-        problem: "is not vaccination, test or recovery",
-    })
-}
-
-fn time(what: &'static str, field: &'static str, text: &str) -> Result<i64, Error> {
-    calendar::parse_rfc3339_seconds(text).ok_or(Error::InvalidField {
-        what,
-        field,
-        problem: "is not an RFC 3339 date and time",
-    })
+        "is not an RFC 3339 date and time",
+    ))
 }
 
 impl PresentationRequest {

@@ -47,6 +47,7 @@ pub use request::{
 pub use trust::{TrustList, TRUST_LIST_FORMAT};
 pub use verify::{verify, VerifiedCredential, VerifiedPresentation};
 
+use crate::credential::json::FormatError;
 use crate::credential::{self, CredentialType, ValueError};
 
 /// Everything that can go wrong with requests, presentations and trust lists.
@@ -57,35 +58,9 @@ use crate::credential::{self, CredentialType, ValueError};
 #[non_exhaustive]
 pub enum Error {
     // ---- unusable input ----
-    /// A file is not valid JSON or lacks a field.
-    #[error("{what}: {source}")]
-    Json {
-        /// What was being read.
-        what: &'static str,
-        /// The parser's complaint.
-        #[source]
-        source: serde_json::Error,
-    },
-    /// A file has another `format` than expected.
-    #[error("{what}: format is `{found}`, expected `{expected}`")]
-    WrongFormat {
-        /// What was being read.
-        what: &'static str,
-        /// The expected format tag.
-        expected: &'static str,
-        /// The tag found.
-        found: String,
-    },
-    /// A field is not valid.
-    #[error("{what}: field `{field}` {problem}")]
-    InvalidField {
-        /// What was being read.
-        what: &'static str,
-        /// The field.
-        field: &'static str,
-        /// What is wrong.
-        problem: &'static str,
-    },
+    /// A file that is not valid JSON, has the wrong format tag or an invalid field.
+    #[error(transparent)]
+    Format(#[from] FormatError),
     /// An attribute the type's schema does not have.
     #[error("attribute `{name}` is not part of a {credential_type} credential (it has: {known})")]
     UnknownAttribute {
@@ -277,9 +252,7 @@ impl Error {
     pub fn is_rejection(&self) -> bool {
         !matches!(
             self,
-            Error::Json { .. }
-                | Error::WrongFormat { .. }
-                | Error::InvalidField { .. }
+            Error::Format(_)
                 | Error::UnknownAttribute { .. }
                 | Error::HolderSecretNotDisclosable
                 | Error::PredicateOnHolderSecret

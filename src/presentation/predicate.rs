@@ -302,10 +302,12 @@ impl Predicate {
 
     /// Reads the JSON form against `schema` and checks it.
     pub fn from_json(schema: &Schema, v: &Value) -> Result<Self, Error> {
-        let bad = |problem| Error::InvalidField {
-            what: "request",
-            field: "predicates",
-            problem,
+        let bad = |problem| {
+            Error::from(crate::credential::json::invalid(
+                "request",
+                "predicates",
+                problem,
+            ))
         };
         let o = v.as_object().ok_or(bad("must hold objects"))?;
         if o.len() != 3 {

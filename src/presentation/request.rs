@@ -67,11 +67,11 @@ impl CredentialRequest {
         }
         for (i, id) in self.issuers.iter().enumerate() {
             if !crate::credential::is_valid_issuer_id(id) || self.issuers[..i].contains(id) {
-                return Err(Error::InvalidField {
-                    what: "request",
-                    field: "issuers",
-                    problem: "holds an invalid or repeated issuer identifier",
-                });
+                return Err(Error::from(crate::credential::json::invalid(
+                    "request",
+                    "issuers",
+                    "holds an invalid or repeated issuer identifier",
+                )));
             }
         }
         for p in &self.predicates {
@@ -152,10 +152,8 @@ impl PresentationRequest {
     /// Checks every part: a verifier identifier, at least one credential, a validity that
     /// ends after it starts, and each credential request (see [`CredentialRequest::check`]).
     pub fn check(&self) -> Result<(), Error> {
-        let invalid = |field, problem| Error::InvalidField {
-            what: "request",
-            field,
-            problem,
+        let invalid = |field, problem| {
+            Error::from(crate::credential::json::invalid("request", field, problem))
         };
         if self.verifier.is_empty() || self.verifier.len() > 255 {
             return Err(invalid("verifier", "must have 1 to 255 bytes"));

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Error;
 use crate::credential::file::IssuerJson;
+use crate::credential::json::{check_format, parse, pretty};
 use crate::credential::IssuerInfo;
 
 /// Format tag of a trust-list file.
@@ -59,23 +60,14 @@ impl TrustList {
             format: TRUST_LIST_FORMAT.to_owned(),
             issuers: self.issuers.iter().map(IssuerJson::new).collect(),
         };
-        let mut s = serde_json::to_string_pretty(&file).unwrap_or_default();
-        s.push('\n');
-        s
+        pretty(&file)
     }
 
     /// Reads a trust-list file; an identifier listed twice is an error.
     pub fn from_json(text: &str) -> Result<Self, Error> {
         const WHAT: &str = "trust list";
-        let file: TrustFile =
-            serde_json::from_str(text).map_err(|source| Error::Json { what: WHAT, source })?;
-        if file.format != TRUST_LIST_FORMAT {
-            return Err(Error::WrongFormat {
-                what: WHAT,
-                expected: TRUST_LIST_FORMAT,
-                found: file.format,
-            });
-        }
+        let file: TrustFile = parse(WHAT, text)?;
+        check_format(WHAT, TRUST_LIST_FORMAT, &file.format)?;
         let mut list = TrustList::default();
         for issuer in file.issuers {
             let info = issuer.into_info(WHAT)?;
