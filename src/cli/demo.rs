@@ -165,20 +165,22 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
     let credential = files::load_credential(&p("credential.json"))?;
     let answer = presentation::present(&request, std::slice::from_ref(&credential), now, &mut rng)
         .map_err(CliError::rejected)?;
+    steps.done("present: BBS proof disclosing 4 of 16 attributes, bound to the request");
     let written = write_presentation(
         &answer,
         Some(&p("presentation.json")),
         Some(&p("presentation.bin")),
         Some(&p("presentation.png")),
     )?;
-    steps.done("present: presentation.json, presentation.bin, presentation.png");
+    steps.done("encode and write: presentation.json, presentation.bin, presentation.png (QR)");
 
     println!("6. The verifier scans the QR code and verifies it.");
     let scanned =
         files::load_presentation(PresentationSource::Qr(&p("presentation.png")), &request)?;
+    steps.done("scan: QR decoded from presentation.png");
     let verified = presentation::verify(&request, &scanned, &trust, files::now())
         .map_err(CliError::rejected)?;
-    steps.done("verify: QR image decoded, proof accepted");
+    steps.done("verify: request, trust list, schema, disclosures, BBS proof: accepted");
 
     let schema = CredentialType::Vaccination.schema();
     println!("\nWhat the verifier learned:");
