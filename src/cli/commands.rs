@@ -6,7 +6,8 @@ use std::path::Path;
 
 use healthpass::credential::{CredentialType, IssuerKey, Suite};
 use healthpass::presentation::{
-    self, qr::Qr, CredentialRequest, Predicate, Presentation, PresentationRequest, TrustList,
+    self, qr::Qr, CredentialRequest, ParameterSet, Predicate, Presentation, PresentationRequest,
+    TrustList,
 };
 use zeroize::Zeroize;
 
@@ -14,7 +15,9 @@ use super::files::{
     self, check_overwrite, write_atomic, CliError, CliResult, Mode, PresentationSource,
 };
 use super::report;
-use super::{IssueArgs, IssuerInitArgs, PresentArgs, RequestArgs, TrustAddArgs, VerifyArgs};
+use super::{
+    IssueArgs, IssuerInitArgs, ParamsNewArgs, PresentArgs, RequestArgs, TrustAddArgs, VerifyArgs,
+};
 
 fn credential_type(name: &str) -> CliResult<CredentialType> {
     name.parse().map_err(CliError::usage)
@@ -120,14 +123,38 @@ pub(super) fn issue(a: IssueArgs) -> CliResult<()> {
     Ok(())
 }
 
+pub(super) fn params_new(a: ParamsNewArgs) -> CliResult<()> {
+    let set = ParameterSet::generate(&mut rand::rng()).map_err(CliError::usage)?;
+    write_atomic(&a.out, set.to_json().as_bytes(), Mode::Public)?;
+    println!(
+        "wrote a parameter set (signed digits for integer, date and instant ranges; the signing key was discarded) to {}",
+        a.out.display()
+    );
+    Ok(())
+}
+
 pub(super) fn request(a: RequestArgs) -> CliResult<()> {
     let credential_type = credential_type(&a.credential_type)?;
     let now = files::now();
     let schema = credential_type.schema();
+    let mut rng = rand::rng();
+    let params = match &a.params {
+        Some(path) => Some(
+            ParameterSet::from_json(&files::read_text(path, "parameter set")?, &mut rng)
+                .map_err(|e| CliError::presentation(path, e))?,
+        ),
+        None => None,
+    };
     let predicates = a
         .predicates
         .iter()
-        .map(|p| Predicate::parse(schema, p, now))
+        .map(|p| {
+            let p = Predicate::parse(schema, p, now)?;
+            match &params {
+                Some(set) => p.with_params_from(schema, set, &mut rng),
+                None => p.with_fresh_params(schema, &mut rng),
+            }
+        })
         .collect::<Result<Vec<_>, _>>()
         .map_err(CliError::usage)?;
     let disclose: Vec<&str> = a

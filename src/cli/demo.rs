@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use healthpass::credential::{calendar, AttributeValue, CredentialType, IssuerKey, Suite};
-use healthpass::presentation::{self, CredentialRequest, PresentationRequest, TrustList};
+use healthpass::presentation::{
+    self, CredentialRequest, Predicate, PresentationRequest, TrustList,
+};
 use serde_json::json;
 
 use super::commands::{save_issuer, write_presentation};
@@ -14,11 +16,13 @@ use super::report::display_name;
 use super::DemoArgs;
 
 /// What the verifier asks to see.
-const DISCLOSE: [&str; 4] = [
-    "vaccine_product",
-    "dose_number",
-    "total_doses",
-    "valid_until",
+const DISCLOSE: [&str; 1] = ["vaccine_product"];
+
+/// What the verifier asks to have proven without seeing the values.
+const PROVE: [&str; 3] = [
+    "dose_number >= 2",
+    "vaccination_date <= today-14d",
+    "valid_until >= now",
 ];
 
 struct Steps {
@@ -143,8 +147,18 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
     )?;
     steps.done("issue: credential.json (0600) for the traveller");
 
-    println!("4. At the border, the verifier makes a fresh request (valid 10 minutes).");
-    let asked = CredentialRequest::new(CredentialType::Vaccination, &DISCLOSE, &[], vec![])
+    println!("4. At the border, the verifier makes a fresh request (valid 10 minutes): disclose");
+    println!(
+        "   the vaccine product; prove {} without disclosing them.",
+        PROVE.join(", ")
+    );
+    let schema = CredentialType::Vaccination.schema();
+    let predicates = PROVE
+        .iter()
+        .map(|text| Predicate::parse(schema, text, now)?.with_fresh_params(schema, &mut rng))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(CliError::usage)?;
+    let asked = CredentialRequest::new(CredentialType::Vaccination, &DISCLOSE, &[], predicates)
         .map_err(CliError::usage)?;
     let request = PresentationRequest::new(
         "border-control-demo",
@@ -159,13 +173,15 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
         request.to_json().as_bytes(),
         Mode::Public,
     )?;
-    steps.done("request: request.json");
+    steps.done(
+        "request: request.json (fresh parameter keys signed the digits, then were discarded)",
+    );
 
     println!("5. The traveller answers with a zero-knowledge presentation (fresh randomness).");
     let credential = files::load_credential(&p("credential.json"))?;
     let answer = presentation::present(&request, std::slice::from_ref(&credential), now, &mut rng)
         .map_err(CliError::rejected)?;
-    steps.done("present: BBS proof disclosing 4 of 16 attributes, bound to the request");
+    steps.done("present: checked the parameters; one BBS proof disclosing 1 of 16 attributes and 3 predicate proofs, one challenge");
     let written = write_presentation(
         &answer,
         Some(&p("presentation.json")),
@@ -180,9 +196,10 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
     steps.done("scan: QR decoded from presentation.png");
     let verified = presentation::verify(&request, &scanned, &trust, files::now())
         .map_err(CliError::rejected)?;
-    steps.done("verify: request, trust list, schema, disclosures, BBS proof: accepted");
+    steps.done(
+        "verify: request, trust list, schema, disclosures, BBS and predicate proofs: accepted",
+    );
 
-    let schema = CredentialType::Vaccination.schema();
     println!("\nWhat the verifier learned:");
     for (name, value) in &verified.credentials[0].disclosed {
         let shown = match display_name(CredentialType::Vaccination, name, value) {
@@ -191,7 +208,11 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
         };
         println!("  {name:<18} {shown}");
     }
-    println!("What stayed hidden (only proven to be signed):");
+    println!("What was proven about hidden attributes (values not disclosed):");
+    for p in &verified.credentials[0].predicates {
+        println!("  {p}");
+    }
+    println!("What stayed hidden:");
     let json_text = answer.to_json();
     let compact = answer.to_compact().map_err(CliError::usage)?;
     for (spec, value) in schema.attributes.iter().zip(credential.values()) {
@@ -221,10 +242,15 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
     println!("\nSizes:");
     println!("  presentation JSON    {:>5} bytes", written.json_len);
     println!(
-        "  compact encoding     {:>5} bytes (BBS proof {} bytes, {} hidden attributes x 32)",
+        "  compact encoding     {:>5} bytes (BBS proof {} bytes for {} hidden attributes; predicate proofs {} bytes)",
         written.compact_len,
         answer.credentials[0].proof.len(),
-        schema.len() - DISCLOSE.len()
+        schema.len() - DISCLOSE.len(),
+        answer.credentials[0]
+            .predicate_proofs
+            .iter()
+            .map(Vec::len)
+            .sum::<usize>()
     );
     println!(
         "  QR code              version {}, level {}, {}x{} modules",

@@ -29,6 +29,9 @@ enum Command {
     Trust(TrustCommand),
     /// Issue a credential from a JSON file of attributes.
     Issue(IssueArgs),
+    /// Predicate parameters (weak Boneh-Boyen digit sets) that requests can reuse.
+    #[command(subcommand)]
+    Params(ParamsCommand),
     /// Make a verifier's request.
     Request(RequestArgs),
     /// Answer a request with a presentation of a credential.
@@ -77,6 +80,20 @@ struct IssuerInitArgs {
     /// Replace an existing secret file.
     #[arg(long)]
     force: bool,
+}
+
+#[derive(Subcommand)]
+enum ParamsCommand {
+    /// Make a long-lived parameter set: signed digits for integer, date and instant ranges,
+    /// the signing key discarded. `request --params FILE` reuses it.
+    New(ParamsNewArgs),
+}
+
+#[derive(Args)]
+struct ParamsNewArgs {
+    /// The parameter file to write.
+    #[arg(long, value_name = "PARAMS.json")]
+    out: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -130,6 +147,10 @@ struct RequestArgs {
     /// A predicate to prove, e.g. 'dose_number >= 2' (repeatable).
     #[arg(long = "prove", value_name = "PREDICATE")]
     predicates: Vec<String>,
+    /// Reuse this parameter set (from `params new`) for range predicates instead of making
+    /// fresh parameters for this request.
+    #[arg(long, value_name = "PARAMS.json")]
+    params: Option<PathBuf>,
     /// The verifier's identifier.
     #[arg(long, default_value = "verifier")]
     verifier: String,
@@ -204,6 +225,7 @@ pub fn run() -> ExitCode {
         Command::Issuer(IssuerCommand::Init(a)) => commands::issuer_init(a),
         Command::Trust(TrustCommand::Add(a)) => commands::trust_add(a),
         Command::Issue(a) => commands::issue(a),
+        Command::Params(ParamsCommand::New(a)) => commands::params_new(a),
         Command::Request(a) => commands::request(a),
         Command::Present(a) => commands::present(a),
         Command::Verify(a) => commands::verify(a),

@@ -3,10 +3,12 @@
 use rand_core::CryptoRng;
 use zeroize::Zeroize;
 
-use super::request::{CredentialRequest, PresentationRequest};
+use super::params;
+use super::request::{check_attribute, CredentialRequest, PresentationRequest};
 use super::Error;
-use crate::bbs::{self, Generators, ProofRandomScalars};
+use crate::bbs::{Ciphersuite, Generators};
 use crate::credential::{self, with_suite, AttributeValue, Credential, CredentialType};
+use crate::zk::{self, PredicateStatement};
 
 /// One presented credential: what the verifier learns and the proof of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,7 +21,8 @@ pub struct PresentedCredential {
     pub issuer: String,
     /// The disclosed attributes with their values, in the request's order.
     pub disclosed: Vec<(String, AttributeValue)>,
-    /// The predicate sub-proofs, one per requested predicate (none in this version).
+    /// The predicate sub-proofs, one per requested predicate (a range's two bounds are one
+    /// entry, their proofs concatenated).
     pub predicate_proofs: Vec<Vec<u8>>,
     /// The BBS proof, as the draft's proof octets (decoded only when verified, so that a
     /// malformed proof is a rejection rather than unreadable input).
@@ -37,21 +40,18 @@ pub struct Presentation {
     pub credentials: Vec<PresentedCredential>,
 }
 
-/// The BBS presentation header of the `index`-th credential of a presentation:
+/// The context that binds the `index`-th credential of a presentation to its request:
 ///
 /// ```text
-/// ph = request_digest || I2OSP(index, 1) || predicate_binding
+/// context = request_digest || I2OSP(index, 1)
 /// ```
 ///
-/// `predicate_binding` is empty in this version; the predicate layer puts there a hash of
-/// its sub-proofs' commitments and public parameters, so that the BBS proof's challenge
-/// covers them.
-pub fn presentation_header(
-    request_digest: &[u8; 32],
-    index: u8,
-    predicate_binding: &[u8],
-) -> Vec<u8> {
-    [&request_digest[..], &[index], predicate_binding].concat()
+/// The BBS presentation header is the predicate transcript over this context
+/// (`docs/notes/predicates.md`): the context, then every predicate's public parameters and
+/// commitments (none when the request asks for no predicate), so the one BBS challenge
+/// covers the request (nonce included) and every sub-proof.
+pub fn proof_context(request_digest: &[u8; 32], index: u8) -> Vec<u8> {
+    [&request_digest[..], &[index]].concat()
 }
 
 /// Makes a presentation that answers `request` from the holder's `credentials` at `now`
@@ -89,8 +89,9 @@ pub fn present(
             let credential = choose(asked, credentials)?;
             check_predicates(asked, credential)?;
             let disclosed_indexes = asked.disclosed_indexes()?;
-            let ph = presentation_header(&digest, index as u8, &[]);
-            let proof = generate_proof(credential, &ph, &disclosed_indexes, rng)?;
+            let context = proof_context(&digest, index as u8);
+            let (proof, predicate_proofs) =
+                generate_proof(credential, asked, &context, &disclosed_indexes, rng)?;
             Ok(PresentedCredential {
                 credential_type: credential.credential_type(),
                 schema_version: credential.schema().version,
@@ -101,7 +102,7 @@ pub fn present(
                     .zip(&disclosed_indexes)
                     .map(|(n, &i)| (n.clone(), credential.values()[i].clone()))
                     .collect(),
-                predicate_proofs: Vec::new(),
+                predicate_proofs,
                 proof,
             })
         })
@@ -137,7 +138,7 @@ fn choose<'a>(
     Ok(chosen)
 }
 
-/// Refuses false predicates by name; true ones cannot be proven in this version yet.
+/// Refuses false predicates by name, before any cryptography.
 fn check_predicates(asked: &CredentialRequest, credential: &Credential) -> Result<(), Error> {
     for p in &asked.predicates {
         let holds = credential.value(&p.attribute).is_some_and(|v| p.holds(v));
@@ -147,44 +148,101 @@ fn check_predicates(asked: &CredentialRequest, credential: &Credential) -> Resul
             });
         }
     }
-    match asked.predicates.first() {
-        Some(p) => Err(Error::PredicatesUnsupported {
-            predicate: p.to_string(),
-        }),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
-/// The one place where presentations call the core's proof generation (CoreProofGen under
-/// the credential interface's `api_id`), so that a prepared-signature prover can replace it.
+/// The `zk` statements of every requested predicate, under suite `C`, and how many
+/// statements each predicate has (two for a range, one otherwise).
+pub(crate) fn predicate_statements<C: Ciphersuite>(
+    asked: &CredentialRequest,
+) -> Result<(Vec<PredicateStatement>, Vec<usize>), Error> {
+    let schema = asked.schema();
+    let mut statements = Vec::new();
+    let mut counts = Vec::with_capacity(asked.predicates.len());
+    for p in &asked.predicates {
+        let index = check_attribute(schema, &p.attribute)?;
+        let st = params::statements::<C>(p, p.params()?, index)?;
+        counts.push(st.len());
+        statements.extend(st);
+    }
+    Ok((statements, counts))
+}
+
+/// The predicate a statement belongs to.
+fn predicate_of(counts: &[usize], statement: usize) -> usize {
+    let mut end = 0;
+    counts
+        .iter()
+        .position(|c| {
+            end += c;
+            statement < end
+        })
+        .unwrap_or(0)
+}
+
+/// The one place where presentations make proofs: the BBS proof (CoreProofGen under the
+/// credential interface's `api_id`) and the predicate sub-proofs that share its challenge
+/// (`zk::prove`). Returns the BBS proof octets and one byte string per predicate (its
+/// statements' proofs, concatenated).
 fn generate_proof(
     credential: &Credential,
-    presentation_header: &[u8],
+    asked: &CredentialRequest,
+    context: &[u8],
     disclosed_indexes: &[usize],
     rng: &mut impl CryptoRng,
-) -> Result<Vec<u8>, Error> {
+) -> Result<(Vec<u8>, Vec<Vec<u8>>), Error> {
+    // The holder checks the verifier's parameters before proving anything against them.
+    for p in &asked.predicates {
+        p.params()?
+            .set
+            .check(rng)
+            .map_err(|_| Error::PredicateParamsRejected {
+                predicate: p.to_string(),
+            })?;
+    }
     let issuer = credential.issuer();
     let header = credential.header();
-    let proof = with_suite!(issuer.suite, C => {
+    with_suite!(issuer.suite, C => {
+        let (statements, counts) = predicate_statements::<C>(asked)?;
         let api_id = credential::api_id::<C>();
         let mut scalars = credential::to_scalars::<C>(credential.values(), &api_id)
             .map_err(credential::Error::from)?;
-        let undisclosed = scalars.len() - disclosed_indexes.len();
-        let result = Generators::new::<C>(scalars.len(), &api_id).and_then(|generators| {
-            bbs::core_proof_gen::<C>(
-                &issuer.public_key,
-                credential.signature(),
-                &generators,
-                &header,
-                presentation_header,
-                &scalars,
-                disclosed_indexes,
-                ProofRandomScalars::random(rng, undisclosed),
-                &api_id,
-            )
-        });
+        let result = Generators::new::<C>(scalars.len(), &api_id)
+            .map_err(zk::Error::from)
+            .and_then(|generators| {
+                zk::prove::<C>(
+                    &issuer.public_key,
+                    credential.signature(),
+                    &generators,
+                    &header,
+                    &scalars,
+                    disclosed_indexes,
+                    &statements,
+                    context,
+                    &api_id,
+                    rng,
+                )
+            });
         scalars.zeroize();
-        result.map_err(credential::Error::from)?
-    });
-    Ok(proof.to_bytes())
+        let linked = result.map_err(|e| match e {
+            zk::Error::NotSatisfied { predicate } => Error::PredicateFalse {
+                predicate: asked.predicates[predicate_of(&counts, predicate)].to_string(),
+            },
+            zk::Error::OutOfSpan { predicate } => {
+                let p = &asked.predicates[predicate_of(&counts, predicate)];
+                Error::PredicateOutOfSpan {
+                    predicate: p.to_string(),
+                    max: p.params.as_ref().and_then(|x| x.span()).map_or(0, |s| s.max_difference()),
+                }
+            }
+            zk::Error::Bbs(e) => Error::from(credential::Error::from(e)),
+            other => Error::Predicate(other),
+        })?;
+        let mut proofs = linked.predicates.iter();
+        let predicate_proofs = counts
+            .iter()
+            .map(|&n| proofs.by_ref().take(n).flat_map(|p| p.to_bytes()).collect())
+            .collect();
+        Ok((linked.bbs.to_bytes(), predicate_proofs))
+    })
 }

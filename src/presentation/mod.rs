@@ -31,15 +31,17 @@
 mod bundle;
 mod compact;
 mod json;
+mod params;
 mod predicate;
 pub mod qr;
 mod request;
 mod trust;
 mod verify;
 
-pub use bundle::{present, presentation_header, Presentation, PresentedCredential};
+pub use bundle::{present, proof_context, Presentation, PresentedCredential};
 pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
+pub use params::{ParameterSet, PredicateParams, Span, PARAMETER_SET_FORMAT};
 pub use predicate::{Condition, Predicate, MAX_SET_SIZE};
 pub use request::{
     CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, REQUEST_DIGEST_TAG,
@@ -235,12 +237,27 @@ pub enum Error {
         /// The predicate, in words.
         predicate: String,
     },
-    /// Predicate proofs are not available in this version.
-    #[error("the request asks for predicate proofs ({predicate}, ...), which this version cannot make or check yet")]
-    PredicatesUnsupported {
-        /// The first predicate, in words.
+    /// The holder cannot prove a predicate that holds, because the difference from the
+    /// bound is larger than the span the request allows.
+    #[error("`{predicate}` holds, but the difference from its bound exceeds the span the request allows ({max} at most)")]
+    PredicateOutOfSpan {
+        /// The predicate, in words.
+        predicate: String,
+        /// The largest difference the request's digits cover.
+        max: u64,
+    },
+    /// The request's predicate parameters carry signatures that do not verify: the holder
+    /// refuses to prove against them (forged parameters could reveal the hidden value).
+    #[error(
+        "the request's parameters for `{predicate}` do not verify; refusing to prove against them"
+    )]
+    PredicateParamsRejected {
+        /// The predicate, in words.
         predicate: String,
     },
+    /// A predicate proof failed for another reason (malformed parameters or proof shape).
+    #[error("predicate proof: {0}")]
+    Predicate(crate::zk::Error),
     /// A credential whose signature does not verify.
     #[error("the credential's signature does not verify under its issuer's key")]
     CredentialInvalid,

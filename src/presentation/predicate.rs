@@ -13,6 +13,7 @@ use core::fmt;
 
 use serde_json::Value;
 
+use super::params::PredicateParams;
 use super::request::check_attribute;
 use super::Error;
 use crate::credential::bytes::ByteWriter;
@@ -102,6 +103,9 @@ pub struct Predicate {
     pub attribute: String,
     /// What it asserts.
     pub condition: Condition,
+    /// The public parameters of its proof; every predicate of a request has them (the
+    /// verifier makes them with the request), a freshly parsed one does not yet.
+    pub params: Option<PredicateParams>,
 }
 
 fn syntax(text: &str, problem: &'static str) -> Error {
@@ -228,9 +232,56 @@ impl Predicate {
         let p = Predicate {
             attribute: name.to_owned(),
             condition,
+            params: None,
         };
         p.check(schema)?;
         Ok(p)
+    }
+
+    /// Attaches fresh parameters (a new key, signatures, the key discarded), as a verifier
+    /// does when it makes a request.
+    pub fn with_fresh_params(
+        mut self,
+        schema: &Schema,
+        rng: &mut impl rand_core::CryptoRng,
+    ) -> Result<Self, Error> {
+        let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
+        self.params = Some(PredicateParams::generate(&self, ty, rng)?);
+        Ok(self)
+    }
+
+    /// Attaches parameters from a long-lived [`ParameterSet`] for a range or comparison (set
+    /// predicates still get fresh parameters: their elements vary from request to request).
+    pub fn with_params_from(
+        mut self,
+        schema: &Schema,
+        set: &super::params::ParameterSet,
+        rng: &mut impl rand_core::CryptoRng,
+    ) -> Result<Self, Error> {
+        let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
+        if matches!(self.condition, Condition::OneOf(_)) {
+            return self.with_fresh_params(schema, rng);
+        }
+        self.params = Some(
+            set.for_type(ty)
+                .cloned()
+                .ok_or(Error::PredicateNeedsOrder {
+                    name: self.attribute.clone(),
+                    type_name: ty.name(),
+                })?,
+        );
+        Ok(self)
+    }
+
+    /// The predicate's parameters, or the error a request without them deserves.
+    pub fn params(&self) -> Result<&PredicateParams, Error> {
+        self.params.as_ref().ok_or_else(|| {
+            Error::from(crate::credential::json::invalid(
+                "request",
+                "predicates",
+                "a predicate has no parameters (requests carry them)",
+            ))
+        })
     }
 
     /// Checks the predicate against `schema`: a known attribute other than the holder secret,
@@ -291,13 +342,18 @@ impl Predicate {
         }
     }
 
-    /// The JSON form: `{"attribute": ..., "op": ..., "values": [...]}`.
+    /// The JSON form: `{"attribute": ..., "op": ..., "values": [...], "params": {...}}`
+    /// (`params` when present, see [`PredicateParams::to_json`]).
     pub fn to_json(&self) -> Value {
-        serde_json::json!({
+        let mut v = serde_json::json!({
             "attribute": self.attribute,
             "op": self.condition.op(),
             "values": self.condition.values().iter().map(|v| v.to_json()).collect::<Vec<_>>(),
-        })
+        });
+        if let Some(params) = &self.params {
+            v["params"] = params.to_json();
+        }
+        v
     }
 
     /// Reads the JSON form against `schema` and checks it.
@@ -310,8 +366,8 @@ impl Predicate {
             ))
         };
         let o = v.as_object().ok_or(bad("must hold objects"))?;
-        if o.len() != 3 {
-            return Err(bad("have exactly the fields attribute, op, values"));
+        if o.len() != 3 + usize::from(o.contains_key("params")) {
+            return Err(bad("have exactly the fields attribute, op, values, params"));
         }
         let name = o
             .get("attribute")
@@ -338,22 +394,35 @@ impl Predicate {
             .collect::<Result<Vec<_>, _>>()?;
         let condition = Condition::from_op(op, values)
             .ok_or(bad("have an unknown op or the wrong number of values"))?;
-        let p = Predicate {
+        let mut p = Predicate {
             attribute: name.to_owned(),
             condition,
+            params: None,
         };
+        if let Some(params) = o.get("params") {
+            p.params = Some(PredicateParams::from_json(&p, params)?);
+        }
         p.check(schema)?;
         Ok(p)
     }
 
     /// Appends the canonical encoding that the request digest covers: the attribute name,
-    /// the operator's code and the values in their compact form.
+    /// the operator's code, the values in their compact form and the parameters.
     pub(crate) fn write_canonical(&self, w: &mut ByteWriter) {
         w.bytes(self.attribute.as_bytes()).u8(self.condition.code());
         let values = self.condition.values();
         w.varint(values.len() as u64);
         for v in values {
             v.write_compact(w);
+        }
+        match &self.params {
+            Some(params) => {
+                w.u8(1);
+                params.write_canonical(w);
+            }
+            None => {
+                w.u8(0);
+            }
         }
     }
 }

@@ -1,12 +1,13 @@
 //! Verification of a presentation against the verifier's request and trust list.
 
-use super::bundle::{presentation_header, Presentation, PresentedCredential};
+use super::bundle::{predicate_statements, proof_context, Presentation, PresentedCredential};
 use super::predicate::Predicate;
 use super::request::{check_attribute, CredentialRequest, PresentationRequest};
 use super::trust::TrustList;
 use super::Error;
-use crate::bbs::{self, Generators, Proof};
+use crate::bbs::{Generators, Proof};
 use crate::credential::{self, calendar, with_suite, AttributeValue, CredentialType, IssuerInfo};
+use crate::zk::{self, LinkedProof, PredicateProof};
 
 /// What a verifier learns from an accepted presentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,7 +27,7 @@ pub struct VerifiedCredential {
     pub schema_version: u8,
     /// The disclosed attributes and their signed values, in the request's order.
     pub disclosed: Vec<(String, AttributeValue)>,
-    /// The predicates proven (none in this version).
+    /// The predicates proven over hidden attributes, with the request's absolute bounds.
     pub predicates: Vec<Predicate>,
 }
 
@@ -42,7 +43,8 @@ pub struct VerifiedCredential {
 ///    ([`Error::IssuerMayNotIssue`]);
 /// 4. exactly the requested attributes are disclosed ([`Error::DisclosureMismatch`]) and
 ///    one predicate proof comes per requested predicate ([`Error::PredicateMismatch`]);
-/// 5. the BBS proof verifies ([`Error::ProofInvalid`]).
+/// 5. the BBS proof and every predicate proof verify, under one challenge
+///    ([`Error::ProofInvalid`]).
 ///
 /// Steps 2 to 5 run for each credential in turn.
 pub fn verify(
@@ -157,13 +159,8 @@ fn verify_one(
             actual: got.predicate_proofs.len(),
         });
     }
-    if let Some(p) = asked.predicates.first() {
-        return Err(Error::PredicatesUnsupported {
-            predicate: p.to_string(),
-        });
-    }
-    // 5. The proof.
-    let ph = presentation_header(digest, index, &[]);
+    // 5. The proofs: BBS and predicates, under one challenge.
+    let context = proof_context(digest, index);
     let header = credential::header(schema, &issuer.id);
     let values: Vec<&AttributeValue> = got.disclosed.iter().map(|(_, v)| v).collect();
     let invalid = || Error::ProofInvalid {
@@ -173,19 +170,36 @@ fn verify_one(
     if proof.undisclosed_count() + indexes.len() != schema.len() {
         return Err(invalid());
     }
-    let checked: Result<(), bbs::Error> = with_suite!(issuer.suite, C => {
+    let checked: Result<(), Error> = with_suite!(issuer.suite, C => {
         let api_id = credential::api_id::<C>();
+        let (statements, counts) = predicate_statements::<C>(asked)?;
+        let mut predicates = Vec::with_capacity(statements.len());
+        let mut next = 0;
+        for (bytes, &n) in got.predicate_proofs.iter().zip(&counts) {
+            let k = statements[next].digit_count;
+            let each = PredicateProof::encoded_len(k);
+            if bytes.len() != n * each {
+                return Err(invalid());
+            }
+            for chunk in bytes.chunks(each) {
+                predicates.push(PredicateProof::from_bytes(chunk, k).map_err(|_| invalid())?);
+            }
+            next += n;
+        }
+        let linked = LinkedProof { bbs: proof, predicates };
         values
             .iter()
             .map(|v| v.to_scalar::<C>(&api_id))
             .collect::<Result<Vec<_>, _>>()
+            .map_err(zk::Error::from)
             .and_then(|scalars| {
                 let generators = Generators::new::<C>(schema.len(), &api_id)?;
-                bbs::core_proof_verify::<C>(&issuer.public_key, &proof, &generators, &header,
-                    &ph, &scalars, &indexes, &api_id)
+                zk::verify::<C>(&issuer.public_key, &linked, &generators, &header, &scalars,
+                    &indexes, &statements, &context, &api_id, &mut rand::rng())
             })
+            .map_err(|_| invalid())
     });
-    checked.map_err(|_| invalid())?;
+    checked?;
     Ok(VerifiedCredential {
         issuer: issuer.clone(),
         credential_type: got.credential_type,
