@@ -250,7 +250,7 @@ impl Predicate {
         Ok(self)
     }
 
-    /// Attaches parameters from a long-lived [`ParameterSet`] for a range or comparison (set
+    /// Attaches parameters from a long-lived [`ParameterSet`](super::ParameterSet) for a range or comparison (set
     /// predicates still get fresh parameters: their elements vary from request to request).
     pub fn with_params_from(
         mut self,
