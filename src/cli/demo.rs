@@ -210,7 +210,7 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
     }
     println!("What was proven about hidden attributes (values not disclosed):");
     for p in &verified.credentials[0].predicates {
-        println!("  {p}");
+        println!("  {}", p.describe());
     }
     println!("What stayed hidden:");
     let json_text = answer.to_json();

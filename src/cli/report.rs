@@ -66,7 +66,7 @@ pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) {
             );
         }
         for p in &c.predicates {
-            println!("    proven     {p}");
+            println!("    proven     {} (value not disclosed)", p.describe());
         }
         println!(
             "    hidden     {} other attribute(s), the holder secret among them",
@@ -98,7 +98,10 @@ pub fn verified_json(request: &PresentationRequest, v: &VerifiedPresentation) ->
                 "schema_version": c.schema_version,
                 "issuer": { "id": c.issuer.id, "name": c.issuer.name, "country": c.issuer.country },
                 "disclosed": disclosed,
-                "predicates": c.predicates.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "predicates": c.predicates.iter().map(|p| json!({
+                    "predicate": p.to_string(),
+                    "proven": p.describe(),
+                })).collect::<Vec<_>>(),
                 "hidden_count": c.credential_type.schema().len() - c.disclosed.len(),
             })
         })

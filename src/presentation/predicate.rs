@@ -427,6 +427,34 @@ impl Predicate {
     }
 }
 
+impl Predicate {
+    /// The predicate in plain words, e.g. `dose_number is at least 2` or
+    /// `vaccination_date is on or before 2026-11-15`.
+    pub fn describe(&self) -> String {
+        let a = &self.attribute;
+        let timeline = matches!(
+            self.condition.values().first(),
+            Some(AttributeValue::Date(_)) | Some(AttributeValue::Instant(_))
+        );
+        let (at_least, more, at_most, less) = if timeline {
+            ("on or after", "after", "on or before", "before")
+        } else {
+            ("at least", "more than", "at most", "less than")
+        };
+        match &self.condition {
+            Condition::AtLeast(v) => format!("{a} is {at_least} {v}"),
+            Condition::Greater(v) => format!("{a} is {more} {v}"),
+            Condition::AtMost(v) => format!("{a} is {at_most} {v}"),
+            Condition::Less(v) => format!("{a} is {less} {v}"),
+            Condition::Between(lo, hi) => format!("{a} is between {lo} and {hi}, both included"),
+            Condition::OneOf(set) => {
+                let items: Vec<String> = set.iter().map(ToString::to_string).collect();
+                format!("{a} is one of {}", items.join(", "))
+            }
+        }
+    }
+}
+
 /// The predicate in words close to its syntax, e.g. `dose_number >= 2`.
 impl fmt::Display for Predicate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
