@@ -586,3 +586,155 @@ fn demo_runs_end_to_end() {
     assert!(!out.contains("APPEARS"), "{out}");
     assert!(env.path("demo-files/presentation.png").exists());
 }
+
+#[test]
+fn predicates_from_the_command_line() {
+    let env = Env::new();
+    // A credential valid for 200 more days (the instant span covers about two years).
+    let now_minutes = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        / 60;
+    let mut a = attributes();
+    a["valid_until"] =
+        json!(healthpass::credential::calendar::format_instant(now_minutes + 200 * 1440).unwrap());
+    std::fs::write(env.path("attrs.json"), a.to_string()).unwrap();
+    env.ok_words("issue --issuer keys/gb-nhs.secret.json --type vaccination --attributes attrs.json --out cred.json --force");
+    // Fresh parameters per request: prove without disclosing, over all three forms.
+    env.ok(&[
+        "request",
+        "--type",
+        "vaccination",
+        "--disclose",
+        "vaccine_product",
+        "--prove",
+        "dose_number >= 2",
+        "--prove",
+        "vaccination_date <= today-14d",
+        "--prove",
+        "valid_until >= now",
+        "--out",
+        "rp.json",
+    ]);
+    env.present("rp.json", "pp");
+    for (flag, file) in [
+        ("--presentation", "pp.json"),
+        ("--compact", "pp.bin"),
+        ("--qr", "pp.png"),
+    ] {
+        let (code, out, err) = env.verify("rp.json", flag, file);
+        assert_eq!(code, 0, "{flag}: {err}");
+        assert!(
+            out.contains("proven     dose_number is at least 2 (value not disclosed)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("proven     vaccination_date is on or before"),
+            "{out}"
+        );
+        assert!(
+            out.contains("proven     valid_until is on or after"),
+            "{out}"
+        );
+        assert!(!out.contains("disclosed  dose_number"), "{out}");
+    }
+    let compact = env.read("pp.bin").len();
+    assert!(
+        compact <= 1600,
+        "typical vaccination presentation: {compact} bytes"
+    );
+    // --json lists the predicates too.
+    let (code, out, _) = env.code(&[
+        "verify",
+        "--trust-list",
+        "trust.json",
+        "--request",
+        "rp.json",
+        "--presentation",
+        "pp.json",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["credentials"][0]["predicates"][0]["predicate"],
+        "dose_number >= 2"
+    );
+    // One changed byte in the predicate part of the compact encoding: rejected (exit 1).
+    let mut bin = env.read("pp.bin");
+    let at = bin.len() - 800; // inside the predicate proofs, which precede the BBS proof's end
+    bin[at] ^= 0x40;
+    std::fs::write(env.path("bad.bin"), &bin).unwrap();
+    let (code, _, err) = env.verify("rp.json", "--compact", "bad.bin");
+    assert_eq!(code, 1, "{err}");
+
+    // A long-lived parameter set, reused by two requests.
+    env.ok_words("params new --out params.json");
+    for out in ["r1.json", "r2.json"] {
+        env.ok(&[
+            "request",
+            "--type",
+            "vaccination",
+            "--prove",
+            "vaccination_date <= today-14d",
+            "--prove",
+            "vaccine_product in {EU/1/20/1528,BBIBP-CorV}",
+            "--params",
+            "params.json",
+            "--out",
+            out,
+        ]);
+    }
+    let key =
+        |name: &str| env.json(name)["credentials"][0]["predicates"][0]["params"]["key"].clone();
+    assert_eq!(key("r1.json"), key("r2.json"));
+    assert_eq!(key("r1.json"), env.json("params.json")["date"]["key"]);
+    env.present("r1.json", "p1");
+    let (code, out, err) = env.verify("r1.json", "--presentation", "p1.json");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("vaccine_product is one of EU/1/20/1528, BBIBP-CorV"),
+        "{out}"
+    );
+    // The presentation for r1 does not answer r2.
+    let (code, _, _) = env.verify("r2.json", "--presentation", "p1.json");
+    assert_eq!(code, 1);
+
+    // Forged parameters (a signature replaced): the holder refuses (exit 1).
+    let mut r = env.json("r1.json");
+    let sigs = r["credentials"][0]["predicates"][0]["params"]["signatures"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = env.json("params.json")["instant"]["signatures"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    r["credentials"][0]["predicates"][0]["params"]["signatures"] =
+        json!(format!("{}{}", &other[..64], &sigs[64..]));
+    env.write_json("forged.json", &r);
+    let (code, _, err) =
+        env.words("present --credential cred.json --request forged.json --out f.json");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("do not verify"), "{err}");
+
+    // Usage errors: a range over a code, a predicate on the holder secret, bad syntax.
+    for bad in [
+        "vaccine_product >= 2",
+        "holder_secret >= 1",
+        "dose_number == 2",
+        "birth_date <= now",
+    ] {
+        let (code, _, err) = env.code(&[
+            "request",
+            "--type",
+            "vaccination",
+            "--prove",
+            bad,
+            "--out",
+            "x.json",
+        ]);
+        assert_eq!(code, 2, "{bad}: {err}");
+    }
+}
