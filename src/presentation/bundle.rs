@@ -61,8 +61,10 @@ pub fn proof_context(request_digest: &[u8; 32], index: u8) -> Vec<u8> {
 ///
 /// Refuses (with an error for which [`Error::is_rejection`] is true) an expired request,
 /// a missing credential, an issuer the request does not accept, a credential whose
-/// signature does not verify, and predicates (not available in this version; a false one
-/// is reported as such).
+/// signature does not verify, predicate parameters whose signatures do not verify, a
+/// predicate the credential does not satisfy, and a true predicate whose difference from
+/// its bound exceeds the request's span. Each predicate is proven over its hidden
+/// attribute, under the same challenge as the BBS proof.
 ///
 /// # Security
 /// `rng` must be a cryptographically secure generator: every presentation must use fresh
