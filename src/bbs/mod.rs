@@ -28,6 +28,7 @@ mod generators;
 mod group_ops;
 mod hash;
 mod keys;
+mod msm;
 pub mod octets;
 mod proof;
 mod signature;

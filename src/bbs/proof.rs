@@ -15,7 +15,7 @@ use rand_core::CryptoRng;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::generators::Generators;
-use super::group_ops::{msm_ct, pairing_product_is_identity, BP2_PREPARED};
+use super::group_ops::{msm_ct, msm_vartime, pairing_product_is_identity, BP2_PREPARED};
 use super::hash::{calculate_random_scalars, h2s_dst};
 use super::octets::{
     octets_to_g1, octets_to_nonzero_scalar, scalar_to_octets, Serializer, OCTET_POINT_LENGTH,
@@ -469,6 +469,10 @@ pub fn core_proof_gen<C: Ciphersuite>(
 /// T2 = Bv * c + D * r3^ + H_j1 * m^_j1 + ... + H_jU * m^_jU
 /// ```
 /// `disclosed_indexes` must be strictly ascending and below `L = U + R`.
+///
+/// # Security
+/// Variable time: every input is public on the verifier's side, so the multi-scalar
+/// multiplications may branch on the scalars.
 pub fn proof_verify_init<C: Ciphersuite>(
     pk: &PublicKey,
     proof: &Proof,
@@ -499,7 +503,9 @@ pub fn proof_verify_init<C: Ciphersuite>(
     }
     let domain = calculate_domain::<C>(pk, generators, header, api_id)?;
     let c = proof.challenge;
-    let t1 = msm_ct(
+    // Every scalar here is public (the proof and the disclosed messages), so the
+    // variable-time multiplication is safe.
+    let t1 = msm_vartime(
         &[proof.b_bar, proof.a_bar, proof.d],
         &[c, proof.e_hat, proof.r1_hat],
     );
@@ -522,7 +528,7 @@ pub fn proof_verify_init<C: Ciphersuite>(
             _ => scalars.push(*hidden.next().ok_or(Error::VerificationFailed)?),
         }
     }
-    let t2 = msm_ct(&points, &scalars);
+    let t2 = msm_vartime(&points, &scalars);
     let mut affine = [G1Affine::identity(); 2];
     G1Projective::batch_normalize(&[t1, t2], &mut affine);
     Ok(ProofInitResult {

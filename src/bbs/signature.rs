@@ -7,7 +7,7 @@ use bls12_381::{G1Affine, G1Projective, Scalar};
 use group::Curve;
 
 use super::generators::Generators;
-use super::group_ops::{msm_ct, pairing_product_is_identity, BP2_PREPARED};
+use super::group_ops::{msm_ct, msm_vartime, pairing_product_is_identity, BP2_PREPARED};
 use super::hash::h2s_dst;
 use super::octets::{
     octets_to_g1, octets_to_nonzero_scalar, scalar_to_octets, Serializer, OCTET_POINT_LENGTH,
@@ -158,6 +158,18 @@ pub fn core_sign<C: Ciphersuite>(
 }
 
 /// CoreVerify (draft §3.6.2): checks `h(A, W) * h(A * e - B, BP2) = Identity_GT`.
+///
+/// ```text
+/// domain = calculate_domain(PK, Q_1, (H_1, ..., H_L), header, api_id)
+/// B = P1 + Q_1 * domain + H_1 * msg_1 + ... + H_L * msg_L
+/// if h(A, W) * h(A * e - B, BP2) != Identity_GT, return INVALID
+/// ```
+///
+/// # Security
+/// Variable time: `A * e - B` is one variable-time multi-scalar multiplication, so the
+/// running time depends on the messages and the signature. That suits a verifier, for whom
+/// both are public; a holder checking a credential whose messages are secret should use
+/// the constant-time check of a prepared credential.
 pub fn core_verify<C: Ciphersuite>(
     pk: &PublicKey,
     signature: &Signature,
@@ -168,8 +180,14 @@ pub fn core_verify<C: Ciphersuite>(
 ) -> Result<(), Error> {
     check_count(generators, messages)?;
     let domain = calculate_domain::<C>(pk, generators, header, api_id)?;
-    let b = compute_b(generators, &domain, messages);
-    let lhs = (G1Projective::from(signature.a) * signature.e - b).to_affine();
+    // A * e - B = A * e - P1 - Q_1 * domain - sum H_i * msg_i, as one multiplication.
+    let mut points = Vec::with_capacity(messages.len() + 3);
+    let mut scalars = Vec::with_capacity(messages.len() + 3);
+    points.extend([signature.a, generators.p1, *generators.q1()]);
+    scalars.extend([signature.e, -Scalar::one(), -domain]);
+    points.extend_from_slice(generators.h());
+    scalars.extend(messages.iter().map(|m| -m));
+    let lhs = msm_vartime(&points, &scalars).to_affine();
     let w = bls12_381::G2Prepared::from(pk.0);
     let ok = pairing_product_is_identity(&[(&signature.a, &w), (&lhs, &BP2_PREPARED.0)]);
     if ok {
