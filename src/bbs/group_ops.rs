@@ -1,7 +1,7 @@
 //! Group arithmetic shared by every operation: pairing checks with a single multi-Miller loop
 //! and one final exponentiation, and (from `msm.rs`) multi-scalar multiplication.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use bls12_381::{multi_miller_loop, G1Affine, G2Affine, G2Prepared, Gt};
 use subtle::ConstantTimeEq;
@@ -17,6 +17,31 @@ pub(crate) static BP2_PREPARED: LazyLock<Bp2Prepared> = LazyLock::new(|| {
     )
 });
 
+/// How many public keys' prepared points [`prepared_g2`] keeps.
+const PREPARED_CACHE_SIZE: usize = 32;
+
+/// `W` prepared for the Miller loop, cached for the most recently used public keys (up to
+/// 32), so that a verifier checking many proofs from a few issuers prepares each key once.
+/// Public keys are public: the cache's timing reveals nothing secret.
+pub(crate) fn prepared_g2(w: &G2Affine) -> Arc<G2Prepared> {
+    static CACHE: Mutex<Vec<(G2Affine, Arc<G2Prepared>)>> = Mutex::new(Vec::new());
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(pos) = cache.iter().position(|(k, _)| k == w) {
+        let hit = cache.remove(pos);
+        let prepared = Arc::clone(&hit.1);
+        cache.push(hit);
+        return prepared;
+    }
+    let prepared = Arc::new(G2Prepared::from(*w));
+    if cache.len() == PREPARED_CACHE_SIZE {
+        cache.remove(0);
+    }
+    cache.push((*w, Arc::clone(&prepared)));
+    prepared
+}
+
 /// `true` when `prod_i e(P_i, Q_i)` is the identity of GT: one multi-Miller loop and one
 /// final exponentiation.
 pub(crate) fn pairing_product_is_identity(terms: &[(&G1Affine, &G2Prepared)]) -> bool {
@@ -29,4 +54,5 @@ pub(crate) fn pairing_product_is_identity(terms: &[(&G1Affine, &G2Prepared)]) ->
 
 // The multi-scalar multiplications live in `msm.rs`; re-exported here for the callers that
 // import them alongside the pairing helpers.
+#[allow(unused_imports)]
 pub(crate) use super::msm::{msm_ct, msm_vartime};

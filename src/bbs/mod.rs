@@ -31,7 +31,9 @@ mod keys;
 mod msm;
 pub mod octets;
 mod proof;
+mod prover;
 mod signature;
+mod tables;
 
 pub use bls12_381::{G1Affine, G2Affine, Scalar};
 pub use ciphersuite::{Bls12381Sha256, Bls12381Shake256, Ciphersuite};

@@ -143,11 +143,11 @@ pub(crate) fn straus_ct(windows: &[CtWindow], digits: &[i16], n_digits: usize) -
 }
 
 /// Width of the verifier's non-adjacent form: odd digits in `(-16, 16)`.
-const NAF_WIDTH: usize = 5;
+pub(crate) const NAF_WIDTH: usize = 5;
 
 /// At and above this many points, [`msm_vartime`] switches from Straus to Pippenger's bucket
 /// method. Below it the per-point NAF tables cost less than the buckets' reductions.
-const PIPPENGER_THRESHOLD: usize = 768;
+pub(crate) const PIPPENGER_THRESHOLD: usize = 768;
 
 /// The width-`w` non-adjacent form of a scalar, least significant first: odd digits in
 /// `(-2^(w-1), 2^(w-1))`, at least `w - 1` zeros after each non-zero one. Variable time.

@@ -10,18 +10,19 @@
 use core::fmt;
 
 use bls12_381::{G1Affine, G1Projective, Scalar};
-use group::Curve;
 use rand_core::CryptoRng;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::generators::Generators;
-use super::group_ops::{msm_ct, msm_vartime, pairing_product_is_identity, BP2_PREPARED};
+use super::group_ops::{msm_vartime, pairing_product_is_identity, prepared_g2, BP2_PREPARED};
 use super::hash::{calculate_random_scalars, h2s_dst};
 use super::octets::{
     octets_to_g1, octets_to_nonzero_scalar, scalar_to_octets, Serializer, OCTET_POINT_LENGTH,
     OCTET_SCALAR_LENGTH,
 };
-use super::signature::{calculate_domain, compute_b};
+use super::prover::{compute_b_split, init_points, Bases, InitPoints};
+use super::signature::calculate_domain;
+use super::tables::{msm_vartime_with_generators, SplitBases};
 use super::{hash_to_scalar, Ciphersuite, Error, PublicKey, Signature};
 
 /// Octets in a proof that hides no message: three points and four scalars.
@@ -131,12 +132,12 @@ impl fmt::Debug for Proof {
 /// `random_scalars`). Zeroized on drop; `Debug` prints nothing.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct ProofRandomScalars {
-    r1: Scalar,
-    r2: Scalar,
-    e_tilde: Scalar,
-    r1_tilde: Scalar,
-    r3_tilde: Scalar,
-    m_tilde: Vec<Scalar>,
+    pub(crate) r1: Scalar,
+    pub(crate) r2: Scalar,
+    pub(crate) e_tilde: Scalar,
+    pub(crate) r1_tilde: Scalar,
+    pub(crate) r3_tilde: Scalar,
+    pub(crate) m_tilde: Vec<Scalar>,
 }
 
 impl ProofRandomScalars {
@@ -310,38 +311,46 @@ pub fn proof_init<C: Ciphersuite>(
         });
     }
     let domain = calculate_domain::<C>(pk, generators, header, api_id)?;
-    let b = compute_b(generators, &domain, messages);
-    let d = (b * random.r2).to_affine();
-    let a_bar = (signature.a * (random.r1 * random.r2)).to_affine();
-    let b_bar = (d * random.r1 - a_bar * signature.e).to_affine();
-    let t1 = msm_ct(&[a_bar, d], &[random.e_tilde, random.r1_tilde]).to_affine();
-    let mut points = Vec::with_capacity(undisclosed_indexes.len() + 1);
-    let mut scalars = Vec::with_capacity(undisclosed_indexes.len() + 1);
-    points.push(d);
-    scalars.push(random.r3_tilde);
-    for (&j, m_tilde) in undisclosed_indexes.iter().zip(&random.m_tilde) {
-        points.push(generators.h()[j]);
-        scalars.push(*m_tilde);
-    }
-    let t2 = msm_ct(&points, &scalars).to_affine();
-    scalars.zeroize();
-    let undisclosed = undisclosed_indexes.iter().map(|&j| messages[j]).collect();
-    Ok(ProofInit {
-        result: ProofInitResult {
-            a_bar,
-            b_bar,
-            d,
-            t1,
-            t2,
-            domain,
-        },
-        random,
+    let b = compute_b_split(generators, &domain, messages, undisclosed_indexes);
+    let bases = Bases::Split {
+        tables: SplitBases::new(&[G1Projective::from(signature.a), b]),
         e: signature.e,
+    };
+    let points = init_points(&bases, generators, undisclosed_indexes, &random);
+    let undisclosed = undisclosed_indexes.iter().map(|&j| messages[j]).collect();
+    Ok(ProofInit::new(
+        points,
+        domain,
+        random,
+        signature.e,
         undisclosed,
-    })
+    ))
 }
 
 impl ProofInit {
+    /// The prover's state from ProofInit's points and secrets.
+    pub(crate) fn new(
+        points: InitPoints,
+        domain: Scalar,
+        random: ProofRandomScalars,
+        e: Scalar,
+        undisclosed: Vec<Scalar>,
+    ) -> Self {
+        ProofInit {
+            result: ProofInitResult {
+                a_bar: points.a_bar,
+                b_bar: points.b_bar,
+                d: points.d,
+                t1: points.t1,
+                t2: points.t2,
+                domain,
+            },
+            random,
+            e,
+            undisclosed,
+        }
+    }
+
     /// The public values the challenge is computed over.
     pub fn result(&self) -> &ProofInitResult {
         &self.result
@@ -504,31 +513,28 @@ pub fn proof_verify_init<C: Ciphersuite>(
     let domain = calculate_domain::<C>(pk, generators, header, api_id)?;
     let c = proof.challenge;
     // Every scalar here is public (the proof and the disclosed messages), so the
-    // variable-time multiplication is safe.
+    // variable-time multiplications are safe.
     let t1 = msm_vartime(
         &[proof.b_bar, proof.a_bar, proof.d],
         &[c, proof.e_hat, proof.r1_hat],
     );
     // T2 = (P1 + Q_1 * domain + sum H_i * msg_i) * c + D * r3^ + sum H_j * m^_j, as one
-    // multi-scalar multiplication.
-    let h = generators.h();
-    let mut points = Vec::with_capacity(l + 3);
-    let mut scalars = Vec::with_capacity(l + 3);
-    points.extend([generators.p1, *generators.q1(), proof.d]);
-    scalars.extend([c, domain * c, proof.r3_hat]);
+    // multi-scalar multiplication over the generators' tables and D.
+    let mut terms = Vec::with_capacity(l + 1);
+    terms.push((0, domain * c));
     let mut disclosed = disclosed_indexes.iter().zip(disclosed_messages).peekable();
     let mut hidden = proof.m_hat.iter();
-    for (i, h_i) in h.iter().enumerate() {
-        points.push(*h_i);
-        match disclosed.peek() {
-            Some((&j, m)) if j == i => {
-                scalars.push(*m * c);
-                disclosed.next();
-            }
-            _ => scalars.push(*hidden.next().ok_or(Error::VerificationFailed)?),
+    for i in 0..l {
+        match disclosed.next_if(|(&j, _)| j == i) {
+            Some((_, m)) => terms.push((i + 1, *m * c)),
+            None => terms.push((i + 1, *hidden.next().ok_or(Error::VerificationFailed)?)),
         }
     }
-    let t2 = msm_vartime(&points, &scalars);
+    let t2 = msm_vartime_with_generators(
+        &[(&[generators.p1], &[(0, c)]), (generators.points(), &terms)],
+        &[proof.d],
+        &[proof.r3_hat],
+    );
     let mut affine = [G1Affine::identity(); 2];
     G1Projective::batch_normalize(&[t1, t2], &mut affine);
     Ok(ProofInitResult {
@@ -570,7 +576,7 @@ pub fn core_proof_verify<C: Ciphersuite>(
     if challenge != proof.challenge {
         return Err(Error::VerificationFailed);
     }
-    let w = bls12_381::G2Prepared::from(pk.0);
+    let w = prepared_g2(&pk.0);
     if pairing_product_is_identity(&[(&proof.a_bar, &w), (&proof.b_bar, &BP2_PREPARED.1)]) {
         Ok(())
     } else {

@@ -1,0 +1,351 @@
+//! Precomputed multiples of fixed points: constant-time fixed-base tables for the prover and
+//! signer, width-8 NAF tables for the verifier, and the constant-time "split" tables that let
+//! a few variable points (a signature's `A`, a credential's `B`) be multiplied several times
+//! with fewer doublings.
+//!
+//! Tables for the generators `P1`, `Q_1`, `H_1, H_2, ...` (draft §4.1.1) are cached per
+//! sequence next to the generators themselves (keyed by the sequence's first point and
+//! checked point by point), so hash-to-curve and table building each run once per process.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use bls12_381::{G1Affine, G1Projective, Scalar};
+use zeroize::Zeroize;
+
+use super::msm::{
+    ct_select, ct_windows, msm_ct, msm_vartime, odd_multiples, signed_digits, straus_ct,
+    straus_vartime, wnaf, CtWindow, NafTerm, CT_DIGITS, CT_WINDOW, NAF_WIDTH, PIPPENGER_THRESHOLD,
+};
+
+/// Generators past this many in a sequence get no constant-time table (each costs 86 KB);
+/// their products fall back to [`msm_ct`].
+const MAX_CT_TABLES: usize = 129;
+/// Generators past this many in a sequence get no NAF table (6.6 KB each).
+const MAX_NAF_TABLES: usize = 1025;
+/// Width of the verifier's precomputed NAF digits: 64 odd multiples per point.
+const FIXED_NAF_WIDTH: usize = 8;
+
+/// Constant-time fixed-base table of a point `P`: for each of the 52 signed radix-2^5 digit
+/// positions `k`, the multiples `1..=16` of `2^(5k) P`, affine. A product then costs 52 mixed
+/// additions and no doubling. Zeroized on drop, since it also serves secret points.
+pub(crate) struct FixedBaseTable {
+    base: G1Affine,
+    windows: Vec<CtWindow>,
+}
+
+impl FixedBaseTable {
+    /// Builds the table (about 830 additions and one inversion).
+    pub(crate) fn new(base: &G1Affine) -> Self {
+        let mut position_bases = Vec::with_capacity(CT_DIGITS);
+        let mut p = G1Projective::from(base);
+        for _ in 0..CT_DIGITS {
+            position_bases.push(p);
+            for _ in 0..CT_WINDOW {
+                p = p.double();
+            }
+        }
+        Self {
+            base: *base,
+            windows: ct_windows(&position_bases),
+        }
+    }
+
+    /// The point the table multiplies.
+    pub(crate) fn base(&self) -> &G1Affine {
+        &self.base
+    }
+
+    /// `acc += base * s`, **constant time** in `s`: one mixed addition per digit position,
+    /// every table entry of the position touched.
+    pub(crate) fn add_mul_ct(&self, acc: &mut G1Projective, s: &Scalar) {
+        let mut bytes = s.to_bytes();
+        let mut digits = [0i16; CT_DIGITS];
+        signed_digits(&bytes, 0, 255, CT_WINDOW, &mut digits);
+        for (window, &d) in self.windows.iter().zip(digits.iter()) {
+            *acc = acc.add_mixed(&ct_select(window, d));
+        }
+        bytes.zeroize();
+        digits.zeroize();
+    }
+
+    /// `base * s`, **constant time** in `s`.
+    pub(crate) fn mul_ct(&self, s: &Scalar) -> G1Projective {
+        let mut acc = G1Projective::identity();
+        self.add_mul_ct(&mut acc, s);
+        acc
+    }
+}
+
+impl Drop for FixedBaseTable {
+    fn drop(&mut self) {
+        self.base.zeroize();
+        self.windows.zeroize();
+    }
+}
+
+/// The odd multiples `P, 3P, ..., 127P` of a public point, for variable-time products.
+pub(crate) struct NafTable {
+    base: G1Affine,
+    odd: Vec<G1Affine>,
+}
+
+impl NafTable {
+    fn new(base: &G1Affine) -> Self {
+        Self {
+            base: *base,
+            odd: odd_multiples(&[G1Projective::from(base)], 1 << (FIXED_NAF_WIDTH - 2)),
+        }
+    }
+}
+
+/// A cache of per-point tables, one vector per generator sequence.
+type Cache<T> = Mutex<HashMap<[u8; 48], Vec<Arc<T>>>>;
+
+/// Tables for the first `min(points.len(), max)` points of a sequence, built on first use.
+/// A cached table is reused only if its base is the very point asked for.
+fn cached<T>(
+    cache: &'static OnceLock<Cache<T>>,
+    points: &[G1Affine],
+    max: usize,
+    new: fn(&G1Affine) -> T,
+    base: fn(&T) -> &G1Affine,
+) -> Vec<Arc<T>> {
+    let Some(first) = points.first() else {
+        return Vec::new();
+    };
+    let n = points.len().min(max);
+    let mut map = cache
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let entry = map.entry(first.to_compressed()).or_default();
+    for (i, p) in points[..n].iter().enumerate() {
+        match entry.get(i) {
+            Some(t) if base(t) == p => {}
+            Some(_) => entry[i] = Arc::new(new(p)),
+            None => entry.push(Arc::new(new(p))),
+        }
+    }
+    entry[..n].to_vec()
+}
+
+/// Constant-time tables for the first points of a generator sequence (at most 129).
+pub(crate) fn ct_tables(points: &[G1Affine]) -> Vec<Arc<FixedBaseTable>> {
+    static CACHE: OnceLock<Cache<FixedBaseTable>> = OnceLock::new();
+    cached(
+        &CACHE,
+        points,
+        MAX_CT_TABLES,
+        FixedBaseTable::new,
+        FixedBaseTable::base,
+    )
+}
+
+/// NAF tables for the first points of a generator sequence (at most 1025).
+fn naf_tables(points: &[G1Affine]) -> Vec<Arc<NafTable>> {
+    static CACHE: OnceLock<Cache<NafTable>> = OnceLock::new();
+    cached(&CACHE, points, MAX_NAF_TABLES, NafTable::new, |t| &t.base)
+}
+
+/// `sum_k sequence[i_k] * s_k` over `(i_k, s_k)` terms of a generator sequence, **constant
+/// time** in the scalars (the indexes are public), with the cached fixed-base tables and
+/// [`msm_ct`] for any points past the cached ones.
+pub(crate) fn fixed_msm_ct(sequence: &[G1Affine], terms: &[(usize, Scalar)]) -> G1Projective {
+    let needed = terms.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+    let tables = ct_tables(&sequence[..needed]);
+    let mut acc = G1Projective::identity();
+    let mut rest_points = Vec::new();
+    let mut rest_scalars = Vec::new();
+    for (i, s) in terms {
+        match tables.get(*i) {
+            Some(t) => t.add_mul_ct(&mut acc, s),
+            None => {
+                rest_points.push(sequence[*i]);
+                rest_scalars.push(*s);
+            }
+        }
+    }
+    if !rest_points.is_empty() {
+        acc += msm_ct(&rest_points, &rest_scalars);
+        rest_scalars.zeroize();
+    }
+    acc
+}
+
+/// A generator sequence and `(index, scalar)` terms over it.
+pub(crate) type GeneratorTerms<'a> = (&'a [G1Affine], &'a [(usize, Scalar)]);
+
+/// `sum` over groups of `(generator sequence, (index, scalar) terms)` plus
+/// `sum_k var[k] * var_scalars[k]`, **variable time**: the generators use their cached
+/// width-8 NAF tables, the other points per-call width-5 tables, all in one Straus loop. For
+/// public scalars only (verification).
+pub(crate) fn msm_vartime_with_generators(
+    groups: &[GeneratorTerms<'_>],
+    var: &[G1Affine],
+    var_scalars: &[Scalar],
+) -> G1Projective {
+    let mut points = var.to_vec();
+    let mut scalars = var_scalars.to_vec();
+    let mut tables = Vec::with_capacity(groups.len());
+    for (sequence, terms) in groups {
+        let needed = terms.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+        let t = naf_tables(&sequence[..needed]);
+        for (i, s) in terms.iter() {
+            if *i >= t.len() {
+                points.push(sequence[*i]);
+                scalars.push(*s);
+            }
+        }
+        tables.push(t);
+    }
+    let fixed: usize =
+        groups.iter().map(|(_, terms)| terms.len()).sum::<usize>() - (points.len() - var.len());
+    if fixed + points.len() >= PIPPENGER_THRESHOLD {
+        for ((sequence, terms), t) in groups.iter().zip(&tables) {
+            for (i, s) in terms.iter().filter(|(i, _)| *i < t.len()) {
+                points.push(sequence[*i]);
+                scalars.push(*s);
+            }
+        }
+        return msm_vartime(&points, &scalars);
+    }
+    let entries = 1 << (NAF_WIDTH - 2);
+    let proj: Vec<G1Projective> = points.iter().map(G1Projective::from).collect();
+    let var_tables = odd_multiples(&proj, entries);
+    let mut naf_terms = Vec::with_capacity(fixed + points.len());
+    for ((_, terms), t) in groups.iter().zip(&tables) {
+        for (i, s) in terms.iter().filter(|(i, _)| *i < t.len()) {
+            naf_terms.push(NafTerm {
+                table: &t[*i].odd,
+                digits: wnaf(s, FIXED_NAF_WIDTH),
+            });
+        }
+    }
+    for (table, s) in var_tables.chunks_exact(entries).zip(&scalars) {
+        naf_terms.push(NafTerm {
+            table,
+            digits: wnaf(s, NAF_WIDTH),
+        });
+    }
+    straus_vartime(&naf_terms)
+}
+
+/// Constant-time products of a few variable points that are each used several times (the
+/// prover's `A` and `B`): every point `P` is kept with `2^128 P`, both as window tables, so a
+/// product splits its scalar into two 128-bit halves and needs 125 doublings instead of 255.
+pub(crate) struct SplitBases {
+    /// Two windows per point: `P` and `2^128 P`.
+    windows: Vec<CtWindow>,
+}
+
+/// Signed radix-2^5 digits of a 128-bit half, with room for the final carry.
+const HALF_DIGITS: usize = 26;
+
+impl SplitBases {
+    /// Tables for `points` (128 doublings and 32 additions each, one inversion overall).
+    pub(crate) fn new(points: &[G1Projective]) -> Self {
+        let mut bases = Vec::with_capacity(2 * points.len());
+        for p in points {
+            let mut high = *p;
+            for _ in 0..128 {
+                high = high.double();
+            }
+            bases.extend([*p, high]);
+        }
+        Self {
+            windows: ct_windows(&bases),
+        }
+    }
+
+    /// `sum (points[i] * s)` over the `(i, s)` terms, **constant time** in the scalars.
+    pub(crate) fn msm_ct(&self, terms: &[(usize, Scalar)]) -> G1Projective {
+        let mut windows = Vec::with_capacity(2 * terms.len());
+        let mut digits = vec![0i16; 2 * terms.len() * HALF_DIGITS];
+        for ((i, s), out) in terms.iter().zip(digits.chunks_exact_mut(2 * HALF_DIGITS)) {
+            windows.extend_from_slice(&self.windows[2 * i..2 * i + 2]);
+            let mut bytes = s.to_bytes();
+            let (low, high) = out.split_at_mut(HALF_DIGITS);
+            signed_digits(&bytes, 0, 128, CT_WINDOW, low);
+            signed_digits(&bytes, 128, 127, CT_WINDOW, high);
+            bytes.zeroize();
+        }
+        let acc = straus_ct(&windows, &digits, HALF_DIGITS);
+        digits.zeroize();
+        windows.zeroize();
+        acc
+    }
+}
+
+impl Drop for SplitBases {
+    fn drop(&mut self) {
+        self.windows.zeroize();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn scalar(rng: &mut impl rand::Rng) -> Scalar {
+        let mut wide = [0u8; 64];
+        rng.fill_bytes(&mut wide);
+        Scalar::from_bytes_wide(&wide)
+    }
+
+    fn point(rng: &mut impl rand::Rng) -> G1Affine {
+        G1Affine::from(G1Projective::generator() * scalar(rng))
+    }
+
+    #[test]
+    fn fixed_base_and_split_tables_match_plain_multiplication() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let p = point(&mut rng);
+        let q = point(&mut rng);
+        let table = FixedBaseTable::new(&p);
+        let split = SplitBases::new(&[G1Projective::from(p), G1Projective::from(q)]);
+        let mut cases = vec![Scalar::zero(), Scalar::one(), -Scalar::one()];
+        cases.extend((0..5).map(|_| scalar(&mut rng)));
+        for s in &cases {
+            assert_eq!(table.mul_ct(s), p * s);
+            let t = scalar(&mut rng);
+            assert_eq!(split.msm_ct(&[(0, *s), (1, t)]), p * s + q * t);
+            assert_eq!(split.msm_ct(&[(1, *s)]), q * s);
+        }
+        let identity = FixedBaseTable::new(&G1Affine::identity());
+        assert_eq!(identity.mul_ct(&cases[4]), G1Projective::identity());
+    }
+
+    #[test]
+    fn generator_msms_match_naive_sums() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(8);
+        let gens: Vec<G1Affine> = (0..6).map(|_| point(&mut rng)).collect();
+        let other: Vec<G1Affine> = (0..3).map(|_| point(&mut rng)).collect();
+        let mut s: Vec<Scalar> = (0..6).map(|_| scalar(&mut rng)).collect();
+        s[1] = Scalar::zero();
+        s[2] = -Scalar::one();
+        let t: Vec<Scalar> = (0..3).map(|_| scalar(&mut rng)).collect();
+        let naive = |p: &[G1Affine], s: &[Scalar]| {
+            p.iter()
+                .zip(s)
+                .fold(G1Projective::identity(), |acc, (p, s)| acc + p * s)
+        };
+        let terms: Vec<(usize, Scalar)> = s.iter().copied().enumerate().collect();
+        assert_eq!(
+            fixed_msm_ct(&gens, &[terms[3], terms[0], terms[2]]),
+            gens[3] * s[3] + gens[0] * s[0] + gens[2] * s[2]
+        );
+        // Twice: the second call reads the cache.
+        for _ in 0..2 {
+            assert_eq!(
+                msm_vartime_with_generators(
+                    &[(&gens, &terms), (&gens[..1], &[(0, t[0])])],
+                    &other,
+                    &t
+                ),
+                naive(&gens, &s) + gens[0] * t[0] + naive(&other, &t)
+            );
+        }
+    }
+}
