@@ -6,7 +6,9 @@
 //! `cargo bench --bench bbs -- 'proof_gen/L=10/'`; see `docs/benchmarks.md`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use healthpass::bbs::{self, Bls12381Sha256, Proof, PublicKey, SecretKey, Signature};
+use healthpass::bbs::{
+    self, Bls12381Sha256, PreparedSignature, Proof, PublicKey, SecretKey, Signature,
+};
 
 type Suite = Bls12381Sha256;
 
@@ -117,5 +119,29 @@ fn proofs(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, sign_verify, proofs);
+fn prepared(c: &mut Criterion) {
+    for l in SIZES {
+        let f = Fixture::new(l);
+        let msgs = refs(&f.messages);
+        let prepared = PreparedSignature::<Suite>::new(&f.pk, &f.signature, b"header", &msgs)
+            .expect("valid signature");
+        for (name, disclosed) in disclosure_sets(l) {
+            c.bench_function(&format!("prepared_proof_gen/L={l}/disclosed={name}"), |b| {
+                b.iter(|| {
+                    prepared
+                        .proof_gen(b"presentation", &disclosed, &mut rand::rng())
+                        .expect("proof_gen")
+                })
+            });
+        }
+        c.bench_function(&format!("prepare/L={l}"), |b| {
+            b.iter(|| {
+                PreparedSignature::<Suite>::new(&f.pk, &f.signature, b"header", &msgs)
+                    .expect("valid signature")
+            })
+        });
+    }
+}
+
+criterion_group!(benches, sign_verify, proofs, prepared);
 criterion_main!(benches);

@@ -30,6 +30,7 @@ mod hash;
 mod keys;
 mod msm;
 pub mod octets;
+mod prepared;
 mod proof;
 mod prover;
 mod signature;
@@ -44,6 +45,7 @@ pub use hash::{
     MAP_DST_SUFFIX,
 };
 pub use keys::{keygen, PublicKey, SecretKey};
+pub use prepared::PreparedSignature;
 pub use proof::{
     core_proof_gen, core_proof_verify, proof_challenge_calculate, proof_init, proof_verify_init,
     Proof, ProofInit, ProofInitResult, ProofRandomScalars, PROOF_BASE_LENGTH,

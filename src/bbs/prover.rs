@@ -32,7 +32,6 @@ pub(crate) enum Bases<'a> {
         e: Scalar,
     },
     /// A prepared credential's fixed-base tables.
-    #[allow(dead_code)] // constructed by the prepared credential (next change)
     Fixed {
         /// Table of `A`.
         a: &'a FixedBaseTable,

@@ -172,7 +172,7 @@ pub fn core_sign<C: Ciphersuite>(
 /// Variable time: `A * e - B` is one variable-time multi-scalar multiplication, so the
 /// running time depends on the messages and the signature. That suits a verifier, for whom
 /// both are public; a holder checking a credential whose messages are secret should use
-/// the constant-time check of a prepared credential.
+/// [`PreparedSignature`](crate::bbs::PreparedSignature), which checks in constant time.
 pub fn core_verify<C: Ciphersuite>(
     pk: &PublicKey,
     signature: &Signature,
