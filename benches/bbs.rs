@@ -5,9 +5,9 @@
 //! Messages are 32 octets each. Run one group with a filter, for instance
 //! `cargo bench --bench bbs -- 'proof_gen/L=10/'`; see `docs/benchmarks.md`.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use healthpass::bbs::{
-    self, Bls12381Sha256, PreparedSignature, Proof, PublicKey, SecretKey, Signature,
+    self, BatchItem, Bls12381Sha256, PreparedSignature, Proof, PublicKey, SecretKey, Signature,
 };
 
 type Suite = Bls12381Sha256;
@@ -143,5 +143,36 @@ fn prepared(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, sign_verify, proofs, prepared);
+/// Proofs in one batch; criterion's throughput line gives the time per proof.
+const BATCH: usize = 64;
+
+fn batch(c: &mut Criterion) {
+    for l in [10, 100] {
+        let f = Fixture::new(l);
+        let msgs = refs(&f.messages);
+        let disclosed = [0, l / 2];
+        let proofs: Vec<Proof> = (0..BATCH).map(|_| f.proof(&disclosed)).collect();
+        let shown: Vec<&[u8]> = disclosed.iter().map(|&i| msgs[i]).collect();
+        let items: Vec<BatchItem<'_>> = proofs
+            .iter()
+            .map(|proof| BatchItem {
+                pk: &f.pk,
+                proof,
+                header: b"header",
+                presentation_header: b"presentation",
+                disclosed_messages: &shown,
+                disclosed_indexes: &disclosed,
+            })
+            .collect();
+        let mut group = c.benchmark_group("batch_proof_verify");
+        group.throughput(Throughput::Elements(BATCH as u64));
+        group.sample_size(10);
+        group.bench_function(format!("L={l}/disclosed=2/n={BATCH}"), |b| {
+            b.iter(|| bbs::batch_proof_verify::<Suite>(&items).expect("valid batch"))
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, sign_verify, proofs, prepared, batch);
 criterion_main!(benches);

@@ -22,6 +22,7 @@
 //! # Ok::<(), bbs::Error>(())
 //! ```
 
+mod batch;
 mod ciphersuite;
 mod error;
 mod generators;
@@ -36,6 +37,10 @@ mod prover;
 mod signature;
 mod tables;
 
+pub use batch::{
+    batch_proof_verify, batch_proof_verify_with_rng, core_batch_proof_verify, BatchItem,
+    CoreBatchItem,
+};
 pub use bls12_381::{G1Affine, G2Affine, Scalar};
 pub use ciphersuite::{Bls12381Sha256, Bls12381Shake256, Ciphersuite};
 pub use error::Error;

@@ -563,6 +563,37 @@ pub fn core_proof_verify<C: Ciphersuite>(
     disclosed_indexes: &[usize],
     api_id: &[u8],
 ) -> Result<(), Error> {
+    check_challenge::<C>(
+        pk,
+        proof,
+        generators,
+        header,
+        presentation_header,
+        disclosed_messages,
+        disclosed_indexes,
+        api_id,
+    )?;
+    let w = prepared_g2(&pk.0);
+    if pairing_product_is_identity(&[(&proof.a_bar, &w), (&proof.b_bar, &BP2_PREPARED.1)]) {
+        Ok(())
+    } else {
+        Err(Error::VerificationFailed)
+    }
+}
+
+/// CoreProofVerify (draft §3.6.4) up to the pairing check: ProofVerifyInit, then the
+/// recomputed challenge must equal the proof's.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn check_challenge<C: Ciphersuite>(
+    pk: &PublicKey,
+    proof: &Proof,
+    generators: &Generators,
+    header: &[u8],
+    presentation_header: &[u8],
+    disclosed_messages: &[Scalar],
+    disclosed_indexes: &[usize],
+    api_id: &[u8],
+) -> Result<(), Error> {
     let (indexes, messages) = sort_disclosed(disclosed_indexes, disclosed_messages)?;
     let init_res =
         proof_verify_init::<C>(pk, proof, generators, header, &messages, &indexes, api_id)?;
@@ -576,12 +607,7 @@ pub fn core_proof_verify<C: Ciphersuite>(
     if challenge != proof.challenge {
         return Err(Error::VerificationFailed);
     }
-    let w = prepared_g2(&pk.0);
-    if pairing_product_is_identity(&[(&proof.a_bar, &w), (&proof.b_bar, &BP2_PREPARED.1)]) {
-        Ok(())
-    } else {
-        Err(Error::VerificationFailed)
-    }
+    Ok(())
 }
 
 /// Pairs disclosed indexes with their messages and sorts them by index, rejecting repeats.
