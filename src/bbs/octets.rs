@@ -23,7 +23,7 @@ pub fn scalar_to_octets(s: &Scalar) -> [u8; OCTET_SCALAR_LENGTH] {
 }
 
 /// `OS2IP` of 32 big-endian octets, rejecting values `>= r` ([`Error::NonCanonicalScalar`]).
-/// Zero is accepted; callers that forbid it check [`Scalar::is_zero`] themselves.
+/// Zero is accepted; [`octets_to_nonzero_scalar`] also rejects it.
 pub fn octets_to_scalar(bytes: &[u8]) -> Result<Scalar, Error> {
     let arr: [u8; OCTET_SCALAR_LENGTH] = bytes.try_into().map_err(|_| Error::InvalidLength {
         what: "scalar",
