@@ -1,34 +1,19 @@
-//! Criterion benchmarks of the BBS core, grouped by operation, message count `L` and
-//! number of disclosed messages: `sign`, `verify`, `proof_gen`, `proof_verify`, the prepared
-//! credential path (`prepared_proof_gen`) and batch verification (`batch_proof_verify`).
+//! Criterion benchmarks of the draft's operations: sign, verify, proof_gen and proof_verify
+//! at L = 1, 10 and 100 messages of 32 bytes, disclosing 0, 2 and all but one; proof
+//! generation from a prepared credential (`prepared_proof_gen`, and `prepare` for its one-off
+//! cost); and batch verification of 64 proofs (`batch_proof_verify`, time per proof on the
+//! throughput line).
 //!
-//! Messages are 32 octets each. Run one group with a filter, for instance
-//! `cargo bench --bench bbs -- 'proof_gen/L=10/'`; see `docs/benchmarks.md`.
+//! Run: `cargo bench --bench bbs` (results in `docs/benchmarks.md`); one group with a filter,
+//! e.g. `cargo bench --bench bbs -- 'sha256/L=10/'`.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use healthpass::bbs::{
-    self, BatchItem, Bls12381Sha256, PreparedSignature, Proof, PublicKey, SecretKey, Signature,
+    self, BatchItem, Bls12381Sha256, Bls12381Shake256, Ciphersuite, PreparedSignature, Proof,
 };
 
-type Suite = Bls12381Sha256;
-
-const SIZES: [usize; 3] = [1, 10, 100];
-
-/// `L` messages of 32 octets, deterministic.
-fn messages(l: usize) -> Vec<Vec<u8>> {
-    (0..l)
-        .map(|i| {
-            let mut m = [0u8; 32];
-            m[..8].copy_from_slice(&(i as u64).to_be_bytes());
-            m[8..].fill(0xa5);
-            m.to_vec()
-        })
-        .collect()
-}
-
-/// The disclosed-index sets measured for `L` messages: none, two, all but one.
 fn disclosure_sets(l: usize) -> Vec<(String, Vec<usize>)> {
-    let mut sets = vec![("0".to_string(), Vec::new())];
+    let mut sets = vec![("0".to_string(), vec![])];
     if l > 2 {
         sets.push(("2".to_string(), vec![0, l / 2]));
     }
@@ -38,141 +23,101 @@ fn disclosure_sets(l: usize) -> Vec<(String, Vec<usize>)> {
     sets
 }
 
-struct Fixture {
-    sk: SecretKey,
-    pk: PublicKey,
-    messages: Vec<Vec<u8>>,
-    signature: Signature,
-}
-
-impl Fixture {
-    fn new(l: usize) -> Self {
-        let sk = bbs::keygen::<Suite>(&[7u8; 32], b"bench", None).expect("keygen");
-        let pk = sk.public_key();
-        let messages = messages(l);
-        let signature =
-            bbs::sign::<Suite>(&sk, &pk, b"header", &refs(&messages)).expect("sign works");
-        Self {
-            sk,
-            pk,
-            messages,
-            signature,
-        }
-    }
-
-    fn proof(&self, disclosed: &[usize]) -> Proof {
-        bbs::proof_gen::<Suite>(
-            &self.pk,
-            &self.signature,
-            b"header",
-            b"presentation",
-            &refs(&self.messages),
-            disclosed,
-            &mut rand::rng(),
-        )
-        .expect("proof_gen works")
-    }
-}
-
-fn refs(list: &[Vec<u8>]) -> Vec<&[u8]> {
-    list.iter().map(Vec::as_slice).collect()
-}
-
-fn sign_verify(c: &mut Criterion) {
-    for l in SIZES {
-        let f = Fixture::new(l);
-        let msgs = refs(&f.messages);
-        c.bench_function(&format!("sign/L={l}"), |b| {
-            b.iter(|| bbs::sign::<Suite>(&f.sk, &f.pk, b"header", &msgs).expect("sign"))
+fn bench_suite<C: Ciphersuite>(c: &mut Criterion, suite: &str) {
+    let sk = bbs::keygen::<C>(&[1u8; 32], b"bench", None).unwrap();
+    let pk = sk.public_key();
+    let header = b"bench header";
+    let ph = b"bench presentation header";
+    let mut rng = rand::rng();
+    for l in [1usize, 10, 100] {
+        let owned: Vec<[u8; 32]> = (0..l).map(|i| [i as u8; 32]).collect();
+        let msgs: Vec<&[u8]> = owned.iter().map(|m| &m[..]).collect();
+        let sig = bbs::sign::<C>(&sk, &pk, header, &msgs).unwrap();
+        let mut group = c.benchmark_group(format!("{suite}/L={l}"));
+        group.sample_size(20);
+        group.bench_function("sign", |b| {
+            b.iter(|| bbs::sign::<C>(&sk, &pk, header, &msgs).unwrap())
         });
-        c.bench_function(&format!("verify/L={l}"), |b| {
-            b.iter(|| bbs::verify::<Suite>(&f.pk, &f.signature, b"header", &msgs).expect("verify"))
+        group.bench_function("verify", |b| {
+            b.iter(|| bbs::verify::<C>(&pk, &sig, header, &msgs).unwrap())
         });
-    }
-}
-
-fn proofs(c: &mut Criterion) {
-    for l in SIZES {
-        let f = Fixture::new(l);
-        let msgs = refs(&f.messages);
+        let prepared = PreparedSignature::<C>::new(&pk, &sig, header, &msgs).unwrap();
+        group.bench_function("prepare", |b| {
+            b.iter(|| PreparedSignature::<C>::new(&pk, &sig, header, &msgs).unwrap())
+        });
         for (name, disclosed) in disclosure_sets(l) {
-            let id = format!("L={l}/disclosed={name}");
-            c.bench_function(&format!("proof_gen/{id}"), |b| {
-                b.iter(|| f.proof(&disclosed))
+            let revealed: Vec<&[u8]> = disclosed.iter().map(|&i| msgs[i]).collect();
+            group.bench_with_input(
+                BenchmarkId::new("prepared_proof_gen", &name),
+                &disclosed,
+                |b, d| b.iter(|| prepared.proof_gen(ph, d, &mut rng).unwrap()),
+            );
+            group.bench_with_input(BenchmarkId::new("proof_gen", &name), &disclosed, |b, d| {
+                b.iter(|| bbs::proof_gen::<C>(&pk, &sig, header, ph, &msgs, d, &mut rng).unwrap())
             });
-            let proof = f.proof(&disclosed);
-            let shown: Vec<&[u8]> = disclosed.iter().map(|&i| msgs[i]).collect();
-            c.bench_function(&format!("proof_verify/{id}"), |b| {
-                b.iter(|| {
-                    bbs::proof_verify::<Suite>(
-                        &f.pk,
-                        &proof,
-                        b"header",
-                        b"presentation",
-                        &shown,
-                        &disclosed,
-                    )
-                    .expect("proof_verify")
-                })
-            });
+            let proof =
+                bbs::proof_gen::<C>(&pk, &sig, header, ph, &msgs, &disclosed, &mut rng).unwrap();
+            group.bench_with_input(
+                BenchmarkId::new("proof_verify", &name),
+                &disclosed,
+                |b, d| {
+                    b.iter(|| {
+                        bbs::proof_verify::<C>(&pk, &proof, header, ph, &revealed, d).unwrap()
+                    })
+                },
+            );
         }
+        group.finish();
     }
 }
 
-fn prepared(c: &mut Criterion) {
-    for l in SIZES {
-        let f = Fixture::new(l);
-        let msgs = refs(&f.messages);
-        let prepared = PreparedSignature::<Suite>::new(&f.pk, &f.signature, b"header", &msgs)
-            .expect("valid signature");
-        for (name, disclosed) in disclosure_sets(l) {
-            c.bench_function(&format!("prepared_proof_gen/L={l}/disclosed={name}"), |b| {
-                b.iter(|| {
-                    prepared
-                        .proof_gen(b"presentation", &disclosed, &mut rand::rng())
-                        .expect("proof_gen")
-                })
-            });
-        }
-        c.bench_function(&format!("prepare/L={l}"), |b| {
-            b.iter(|| {
-                PreparedSignature::<Suite>::new(&f.pk, &f.signature, b"header", &msgs)
-                    .expect("valid signature")
-            })
-        });
-    }
-}
-
-/// Proofs in one batch; criterion's throughput line gives the time per proof.
+/// Proofs in one batch; criterion's throughput line gives proofs per second.
 const BATCH: usize = 64;
 
-fn batch(c: &mut Criterion) {
-    for l in [10, 100] {
-        let f = Fixture::new(l);
-        let msgs = refs(&f.messages);
+/// `BATCH` proofs from one issuer (L messages, 2 disclosed) checked at once.
+fn bench_batch<C: Ciphersuite>(c: &mut Criterion, suite: &str) {
+    let sk = bbs::keygen::<C>(&[1u8; 32], b"bench", None).unwrap();
+    let pk = sk.public_key();
+    let (header, ph) = (b"bench header", b"bench presentation header");
+    for l in [10usize, 100] {
+        let owned: Vec<[u8; 32]> = (0..l).map(|i| [i as u8; 32]).collect();
+        let msgs: Vec<&[u8]> = owned.iter().map(|m| &m[..]).collect();
+        let sig = bbs::sign::<C>(&sk, &pk, header, &msgs).unwrap();
         let disclosed = [0, l / 2];
-        let proofs: Vec<Proof> = (0..BATCH).map(|_| f.proof(&disclosed)).collect();
-        let shown: Vec<&[u8]> = disclosed.iter().map(|&i| msgs[i]).collect();
+        let revealed: Vec<&[u8]> = disclosed.iter().map(|&i| msgs[i]).collect();
+        let proofs: Vec<Proof> = (0..BATCH)
+            .map(|_| {
+                bbs::proof_gen::<C>(&pk, &sig, header, ph, &msgs, &disclosed, &mut rand::rng())
+                    .unwrap()
+            })
+            .collect();
         let items: Vec<BatchItem<'_>> = proofs
             .iter()
             .map(|proof| BatchItem {
-                pk: &f.pk,
+                pk: &pk,
                 proof,
-                header: b"header",
-                presentation_header: b"presentation",
-                disclosed_messages: &shown,
+                header,
+                presentation_header: ph,
+                disclosed_messages: &revealed,
                 disclosed_indexes: &disclosed,
             })
             .collect();
-        let mut group = c.benchmark_group("batch_proof_verify");
-        group.throughput(Throughput::Elements(BATCH as u64));
+        let mut group = c.benchmark_group(format!("{suite}/L={l}"));
         group.sample_size(10);
-        group.bench_function(format!("L={l}/disclosed=2/n={BATCH}"), |b| {
-            b.iter(|| bbs::batch_proof_verify::<Suite>(&items).expect("valid batch"))
+        group.throughput(Throughput::Elements(BATCH as u64));
+        group.bench_function(format!("batch_proof_verify/2/n={BATCH}"), |b| {
+            b.iter(|| bbs::batch_proof_verify::<C>(&items).unwrap())
         });
         group.finish();
     }
 }
 
-criterion_group!(benches, sign_verify, proofs, prepared, batch);
-criterion_main!(benches);
+fn benches(c: &mut Criterion) {
+    bench_suite::<Bls12381Sha256>(c, "sha256");
+    bench_suite::<Bls12381Shake256>(c, "shake256");
+    bench_batch::<Bls12381Sha256>(c, "sha256");
+    bench_batch::<Bls12381Shake256>(c, "shake256");
+}
+
+criterion_group!(bbs_benches, benches);
+criterion_main!(bbs_benches);

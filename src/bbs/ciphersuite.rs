@@ -1,4 +1,4 @@
-//! Ciphersuites (draft §7): the two BLS12-381 suites differ only in `expand_message` and in
+//! Ciphersuites (draft §7.2): the two BLS12-381 suites differ only in `expand_message` and in
 //! their identifier, so one trait carries exactly those two facts.
 
 use bls12_381::hash_to_curve::{ExpandMessage, ExpandMsgXmd, ExpandMsgXof, HashToCurve};
@@ -52,11 +52,11 @@ pub trait Ciphersuite:
     }
 }
 
-/// `BBS_BLS12381G1_XMD:SHA-256_SSWU_RO_` (draft §7.2): expand_message_xmd with SHA-256.
+/// `BBS_BLS12381G1_XMD:SHA-256_SSWU_RO_` (draft §7.2.2): expand_message_xmd with SHA-256.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Bls12381Sha256;
 
-/// `BBS_BLS12381G1_XOF:SHAKE-256_SSWU_RO_` (draft §7.1): expand_message_xof with SHAKE-256.
+/// `BBS_BLS12381G1_XOF:SHAKE-256_SSWU_RO_` (draft §7.2.1): expand_message_xof with SHAKE-256.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Bls12381Shake256;
 

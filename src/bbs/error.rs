@@ -20,7 +20,7 @@ pub enum Error {
         /// The length that was given.
         actual: usize,
     },
-    /// A proof's length is not `272 + 32 * U` for some `U >= 0` (draft §4.2.4.6).
+    /// A proof's length is not `272 + 32 * U` for some `U >= 0` (draft §4.2.4.5).
     InvalidProofLength {
         /// The length that was given.
         actual: usize,

@@ -97,7 +97,7 @@ pub fn create_generators<C: Ciphersuite>(
     )
 }
 
-/// The ciphersuite's base point `P1` (draft §7): the single generator made from the seed
+/// The ciphersuite's base point `P1` (draft §7.2.1, §7.2.2): the single generator made from the seed
 /// `ciphersuite_id || "H2G_HM2S_BP_MESSAGE_GENERATOR_SEED"` with the `H2G_HM2S_` interface's
 /// DSTs. It is the same for every interface.
 pub fn p1<C: Ciphersuite>() -> Result<G1Affine, Error> {

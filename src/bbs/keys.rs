@@ -79,7 +79,7 @@ impl fmt::Debug for SecretKey {
 }
 
 impl PublicKey {
-    /// Decodes a public key (`octets_to_pubkey`, draft §4.2.4.7): 96 octets, a compressed G2
+    /// Decodes a public key (`octets_to_pubkey`, draft §4.2.4.6): 96 octets, a compressed G2
     /// point in the subgroup, not the identity.
     pub fn from_bytes(bytes: &[u8]) -> Result<PublicKey, Error> {
         octets_to_g2(bytes).map(PublicKey).map_err(|e| match e {

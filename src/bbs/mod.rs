@@ -26,7 +26,7 @@ mod batch;
 mod ciphersuite;
 mod error;
 mod generators;
-mod group_ops;
+pub(crate) mod group_ops;
 mod hash;
 mod keys;
 mod msm;
@@ -51,6 +51,7 @@ pub use hash::{
 };
 pub use keys::{keygen, PublicKey, SecretKey};
 pub use prepared::PreparedSignature;
+pub(crate) use proof::{check_indexes, sort_disclosed};
 pub use proof::{
     core_proof_gen, core_proof_verify, proof_challenge_calculate, proof_init, proof_verify_init,
     Proof, ProofInit, ProofInitResult, ProofRandomScalars, PROOF_BASE_LENGTH,

@@ -1,4 +1,4 @@
-//! Octet encodings (draft §4.2.4 "Serialization" and Appendix on point encodings): scalars
+//! Octet encodings (draft §4.2.4 "Serialization" and Appendix B.2 "Point Encoding"): scalars
 //! as 32-octet big-endian integers, G1/G2 points in the compressed ZCash format, and the
 //! `serialize` operation that feeds every hash.
 

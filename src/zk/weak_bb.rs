@@ -1,0 +1,243 @@
+//! Weak Boneh-Boyen signatures on public sets (Boneh-Boyen 2004, as used by
+//! Camenisch-Chaabouni-shelat 2008): a parameter key `x` with public key `X = x * BP2` signs
+//! each element `m` of a set as `A_m = (1 / (x + m)) * P`, where `P` is the G1 generator.
+//!
+//! Whoever makes the parameters must not be the prover; by default the verifier makes a fresh
+//! key for each request and discards it once the set is signed ([`SignedSet::generate`]).
+
+use bls12_381::{G1Affine, G1Projective, G2Affine, G2Prepared, Scalar};
+use ff::Field;
+use group::Curve;
+use rand_core::CryptoRng;
+use subtle::{ConditionallySelectable, ConstantTimeEq};
+use zeroize::Zeroize;
+
+use super::Error;
+use crate::bbs::group_ops::{msm_ct, pairing_product_is_identity};
+use crate::bbs::octets::{octets_to_g1, octets_to_g2, Serializer};
+
+/// The largest set (or digit base) a parameter set may have: 1365 signatures of 48 octets
+/// keep the parameters within 64 KiB.
+pub const MAX_SET_SIZE: usize = 1365;
+
+/// What a signed set holds: the digits `0..base` of a range proof, or the elements of a
+/// membership proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetKind {
+    /// The digits `0, 1, ..., base - 1`.
+    Digits {
+        /// The base `u`.
+        base: u32,
+    },
+    /// Arbitrary distinct scalars (e.g. encoded code values).
+    Elements(Vec<Scalar>),
+}
+
+/// A public key `X` with weak Boneh-Boyen signatures on every element of a set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedSet {
+    kind: SetKind,
+    public_key: G2Affine,
+    signatures: Vec<G1Affine>,
+}
+
+impl SetKind {
+    /// The elements as scalars, in order.
+    pub fn elements(&self) -> Vec<Scalar> {
+        match self {
+            SetKind::Digits { base } => (0..u64::from(*base)).map(Scalar::from).collect(),
+            SetKind::Elements(e) => e.clone(),
+        }
+    }
+
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        match self {
+            SetKind::Digits { base } => *base as usize,
+            SetKind::Elements(e) => e.len(),
+        }
+    }
+
+    /// `true` for an empty set (never valid).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let n = self.len();
+        if n == 0 || n > MAX_SET_SIZE {
+            return Err(Error::InvalidParameters(
+                "set size must be between 1 and 1365",
+            ));
+        }
+        if let SetKind::Digits { base } = self {
+            if *base < 2 {
+                return Err(Error::InvalidParameters("a digit base must be at least 2"));
+            }
+        }
+        if let SetKind::Elements(e) = self {
+            let mut sorted: Vec<[u8; 32]> = e.iter().map(Scalar::to_bytes).collect();
+            sorted.sort_unstable();
+            if sorted.windows(2).any(|w| w[0] == w[1]) {
+                return Err(Error::InvalidParameters("set elements must be distinct"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl SignedSet {
+    /// Makes a fresh parameter key, signs every element of `kind`, and discards the key.
+    pub fn generate(rng: &mut impl CryptoRng, kind: SetKind) -> Result<Self, Error> {
+        let mut x = Scalar::random(&mut *rng);
+        let set = Self::sign(&x, kind);
+        x.zeroize();
+        set
+    }
+
+    /// Signs every element of `kind` with the parameter key `x` (for long-lived parameter
+    /// sets whose key is kept elsewhere).
+    pub fn sign(x: &Scalar, kind: SetKind) -> Result<Self, Error> {
+        kind.check()?;
+        let public_key = (bls12_381::G2Projective::generator() * x).to_affine();
+        let elements = kind.elements();
+        let mut inverses = Vec::with_capacity(elements.len());
+        for m in &elements {
+            let inv: Option<Scalar> = (x + m).invert().into();
+            inverses.push(inv.ok_or(Error::InvalidParameters("x + m = 0 for an element"))?);
+        }
+        let g1 = G1Projective::generator();
+        let projective: Vec<G1Projective> = inverses.iter().map(|i| g1 * i).collect();
+        inverses.zeroize();
+        let mut signatures = vec![G1Affine::identity(); projective.len()];
+        G1Projective::batch_normalize(&projective, &mut signatures);
+        Ok(Self {
+            kind,
+            public_key,
+            signatures,
+        })
+    }
+
+    /// Reassembles a parameter set from its public parts (as carried in a request). Checks
+    /// the shape only; call [`SignedSet::check`] before proving against it.
+    pub fn from_parts(
+        kind: SetKind,
+        public_key: G2Affine,
+        signatures: Vec<G1Affine>,
+    ) -> Result<Self, Error> {
+        kind.check()?;
+        if signatures.len() != kind.len() {
+            return Err(Error::InvalidParameters(
+                "one signature per element is required",
+            ));
+        }
+        if bool::from(public_key.is_identity())
+            || signatures.iter().any(|s| bool::from(s.is_identity()))
+        {
+            return Err(Error::InvalidParameters("identity point in parameters"));
+        }
+        Ok(Self {
+            kind,
+            public_key,
+            signatures,
+        })
+    }
+
+    /// Decodes the public key and signatures from octets (`X` in 96 octets, then 48 octets
+    /// per signature), for a set of the given kind.
+    pub fn from_octets(kind: SetKind, public_key: &[u8], signatures: &[u8]) -> Result<Self, Error> {
+        let x = octets_to_g2(public_key).map_err(Error::Malformed)?;
+        if signatures.len() % 48 != 0 {
+            return Err(Error::InvalidParameters(
+                "signatures must be 48 octets each",
+            ));
+        }
+        let sigs = signatures
+            .chunks(48)
+            .map(octets_to_g1)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Error::Malformed)?;
+        Self::from_parts(kind, x, sigs)
+    }
+
+    /// The signatures, concatenated (48 octets each).
+    pub fn signatures_to_octets(&self) -> Vec<u8> {
+        self.signatures
+            .iter()
+            .flat_map(|s| s.to_compressed())
+            .collect()
+    }
+
+    /// The parameter public key `X`.
+    pub fn public_key(&self) -> &G2Affine {
+        &self.public_key
+    }
+
+    /// What the set holds.
+    pub fn kind(&self) -> &SetKind {
+        &self.kind
+    }
+
+    /// Checks every signature at once: with random weights `r_i`,
+    /// `e(sum r_i A_i, X) * e(sum r_i m_i A_i - (sum r_i) P, BP2) = 1`, which holds for all
+    /// `i` exactly when `e(A_i, X + m_i BP2) = e(P, BP2)` for each (except with probability
+    /// 2^-128). A holder must run this before proving: forged "signatures" chosen with known
+    /// discrete logarithms would let the verifier read the hidden digits.
+    pub fn check(&self, rng: &mut impl CryptoRng) -> Result<(), Error> {
+        let elements = self.kind.elements();
+        let weights: Vec<Scalar> = (0..elements.len())
+            .map(|_| {
+                let mut b = [0u8; 16];
+                rng.fill_bytes(&mut b);
+                let mut wide = [0u8; 32];
+                wide[..16].copy_from_slice(&b);
+                Scalar::from_bytes(&wide).unwrap_or(Scalar::ONE)
+            })
+            .collect();
+        let weighted_m: Vec<Scalar> = weights.iter().zip(&elements).map(|(r, m)| r * m).collect();
+        let sum_r: Scalar = weights.iter().sum();
+        let lhs = msm_ct(&self.signatures, &weights).to_affine();
+        let mut points = self.signatures.clone();
+        points.push(G1Affine::generator());
+        let mut scalars = weighted_m;
+        scalars.push(-sum_r);
+        let rhs = msm_ct(&points, &scalars).to_affine();
+        let x = G2Prepared::from(self.public_key);
+        let g2 = G2Prepared::from(G2Affine::generator());
+        if pairing_product_is_identity(&[(&lhs, &x), (&rhs, &g2)]) {
+            Ok(())
+        } else {
+            Err(Error::ParametersRejected)
+        }
+    }
+
+    /// The signature on `element`, found by a constant-time scan of every entry (the element
+    /// is the prover's secret). `None` when the element is not in the set.
+    pub(crate) fn signature_ct(&self, element: &Scalar) -> Option<G1Affine> {
+        let mut found = subtle::Choice::from(0);
+        let mut sig = G1Affine::identity();
+        for (m, s) in self.kind.elements().iter().zip(&self.signatures) {
+            let hit = m.ct_eq(element);
+            sig = G1Affine::conditional_select(&sig, s, hit);
+            found |= hit;
+        }
+        bool::from(found).then_some(sig)
+    }
+
+    /// Appends what the challenge must bind of these parameters: the kind, the elements and
+    /// the public key `X`.
+    pub(crate) fn serialize_statement(&self, s: &mut Serializer) {
+        match &self.kind {
+            SetKind::Digits { base } => {
+                s.raw(b"D").integer(*base as usize);
+            }
+            SetKind::Elements(e) => {
+                s.raw(b"E").integer(e.len());
+                for m in e {
+                    s.scalar(m);
+                }
+            }
+        }
+        s.raw(&self.public_key.to_compressed());
+    }
+}

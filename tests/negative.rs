@@ -1,0 +1,462 @@
+//! Bad input gets a specific error, never a panic; every tampered statement is rejected.
+
+use healthpass::bbs::{
+    self, Bls12381Sha256, Bls12381Shake256, Ciphersuite, Error, Proof, PublicKey, SecretKey,
+    Signature,
+};
+
+const HEADER: &[u8] = b"healthpass test header";
+const PH: &[u8] = b"verifier nonce 0001";
+
+fn messages() -> Vec<Vec<u8>> {
+    [
+        &b"Ada"[..],
+        b"Lovelace",
+        b"1815-12-10",
+        b"EU/1/20/1528",
+        b"2",
+        b"2021-06-01",
+        b"",
+    ]
+    .iter()
+    .map(|m| m.to_vec())
+    .collect()
+}
+
+fn refs(v: &[Vec<u8>]) -> Vec<&[u8]> {
+    v.iter().map(Vec::as_slice).collect()
+}
+
+struct Fixture {
+    sk: SecretKey,
+    pk: PublicKey,
+    sig: Signature,
+    msgs: Vec<Vec<u8>>,
+}
+
+fn fixture<C: Ciphersuite>() -> Fixture {
+    let sk = bbs::keygen::<C>(&[42u8; 32], b"negative tests", None).unwrap();
+    let pk = sk.public_key();
+    let msgs = messages();
+    let sig = bbs::sign::<C>(&sk, &pk, HEADER, &refs(&msgs)).unwrap();
+    Fixture { sk, pk, sig, msgs }
+}
+
+/// A compressed G1 encoding of a point on the curve but outside the prime-order subgroup.
+fn g1_off_subgroup() -> [u8; 48] {
+    for x in 1u8..=255 {
+        let mut b = [0u8; 48];
+        b[0] = 0x80;
+        b[47] = x;
+        if let Some(p) =
+            Option::<bls12_381::G1Affine>::from(bls12_381::G1Affine::from_compressed_unchecked(&b))
+        {
+            if !bool::from(p.is_torsion_free()) {
+                return b;
+            }
+        }
+    }
+    unreachable!("some small x gives a point outside the subgroup");
+}
+
+/// A compressed G2 encoding of a point on the curve but outside the prime-order subgroup.
+fn g2_off_subgroup() -> [u8; 96] {
+    for x in 1u8..=255 {
+        let mut b = [0u8; 96];
+        b[0] = 0x80;
+        b[95] = x;
+        if let Some(p) =
+            Option::<bls12_381::G2Affine>::from(bls12_381::G2Affine::from_compressed_unchecked(&b))
+        {
+            if !bool::from(p.is_torsion_free()) {
+                return b;
+            }
+        }
+    }
+    unreachable!("some small x gives a point outside the subgroup");
+}
+
+fn g1_identity() -> [u8; 48] {
+    let mut b = [0u8; 48];
+    b[0] = 0xc0;
+    b
+}
+
+/// The group order r, big-endian.
+const R: [u8; 32] = [
+    0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48, 0x33, 0x39, 0xd8, 0x08, 0x09, 0xa1, 0xd8, 0x05,
+    0x53, 0xbd, 0xa4, 0x02, 0xff, 0xfe, 0x5b, 0xfe, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01,
+];
+
+#[test]
+fn secret_key_decoding() {
+    assert_eq!(
+        SecretKey::from_bytes(&[1u8; 31]).unwrap_err(),
+        Error::InvalidLength {
+            what: "secret key",
+            expected: 32,
+            actual: 31
+        }
+    );
+    assert_eq!(
+        SecretKey::from_bytes(&[0u8; 32]).unwrap_err(),
+        Error::ZeroSecretKey
+    );
+    assert_eq!(
+        SecretKey::from_bytes(&R).unwrap_err(),
+        Error::NonCanonicalScalar
+    );
+    assert_eq!(
+        SecretKey::from_bytes(&[0xff; 32]).unwrap_err(),
+        Error::NonCanonicalScalar
+    );
+    let mut r_minus_1 = R;
+    r_minus_1[31] = 0;
+    assert!(SecretKey::from_bytes(&r_minus_1).is_ok());
+}
+
+#[test]
+fn keygen_rejects_bad_lengths() {
+    assert_eq!(
+        bbs::keygen::<Bls12381Sha256>(&[1u8; 31], b"", None).unwrap_err(),
+        Error::KeyMaterialTooShort { actual: 31 }
+    );
+    assert_eq!(
+        bbs::keygen::<Bls12381Sha256>(&[1u8; 32], &vec![0u8; 65536], None).unwrap_err(),
+        Error::KeyInfoTooLong { actual: 65536 }
+    );
+    assert_eq!(
+        bbs::keygen::<Bls12381Sha256>(&[1u8; 32], b"", Some(&[b'x'; 256])).unwrap_err(),
+        Error::DstTooLong { actual: 256 }
+    );
+    assert!(bbs::keygen::<Bls12381Shake256>(&[1u8; 32], &vec![0u8; 65535], None).is_ok());
+}
+
+#[test]
+fn public_key_decoding() {
+    assert!(matches!(
+        PublicKey::from_bytes(&[0u8; 95]).unwrap_err(),
+        Error::InvalidLength {
+            expected: 96,
+            actual: 95,
+            ..
+        }
+    ));
+    let mut identity = [0u8; 96];
+    identity[0] = 0xc0;
+    assert_eq!(
+        PublicKey::from_bytes(&identity).unwrap_err(),
+        Error::IdentityPoint
+    );
+    assert_eq!(
+        PublicKey::from_bytes(&g2_off_subgroup()).unwrap_err(),
+        Error::PointNotInSubgroup
+    );
+    // Uncompressed flag clear: not a valid compressed encoding.
+    assert_eq!(
+        PublicKey::from_bytes(&[0u8; 96]).unwrap_err(),
+        Error::MalformedPoint
+    );
+    // x >= p.
+    let mut big = [0xffu8; 96];
+    big[0] = 0x9f;
+    assert_eq!(
+        PublicKey::from_bytes(&big).unwrap_err(),
+        Error::MalformedPoint
+    );
+}
+
+#[test]
+fn signature_decoding() {
+    let f = fixture::<Bls12381Sha256>();
+    let good = f.sig.to_bytes();
+    assert!(matches!(
+        Signature::from_bytes(&good[..79]).unwrap_err(),
+        Error::InvalidLength {
+            expected: 80,
+            actual: 79,
+            ..
+        }
+    ));
+    let mut b = good;
+    b[..48].copy_from_slice(&g1_identity());
+    assert_eq!(Signature::from_bytes(&b).unwrap_err(), Error::IdentityPoint);
+    let mut b = good;
+    b[..48].copy_from_slice(&g1_off_subgroup());
+    assert_eq!(
+        Signature::from_bytes(&b).unwrap_err(),
+        Error::PointNotInSubgroup
+    );
+    let mut b = good;
+    b[48..].copy_from_slice(&[0u8; 32]);
+    assert_eq!(Signature::from_bytes(&b).unwrap_err(), Error::ZeroScalar);
+    let mut b = good;
+    b[48..].copy_from_slice(&R);
+    assert_eq!(
+        Signature::from_bytes(&b).unwrap_err(),
+        Error::NonCanonicalScalar
+    );
+    assert_eq!(Signature::from_bytes(&good).unwrap(), f.sig);
+}
+
+#[test]
+fn proof_decoding() {
+    let f = fixture::<Bls12381Sha256>();
+    let proof = bbs::proof_gen::<Bls12381Sha256>(
+        &f.pk,
+        &f.sig,
+        HEADER,
+        PH,
+        &refs(&f.msgs),
+        &[0, 3],
+        &mut rand::rng(),
+    )
+    .unwrap();
+    let good = proof.to_bytes();
+    assert_eq!(good.len(), 272 + 32 * 5);
+    for len in [0, 1, 271, 273, good.len() - 1, good.len() + 1] {
+        let mut b = good.clone();
+        b.resize(len, 0);
+        assert_eq!(
+            Proof::from_bytes(&b).unwrap_err(),
+            Error::InvalidProofLength { actual: len }
+        );
+    }
+    for point in 0..3 {
+        let mut b = good.clone();
+        b[48 * point..48 * (point + 1)].copy_from_slice(&g1_identity());
+        assert_eq!(
+            Proof::from_bytes(&b).unwrap_err(),
+            Error::IdentityPoint,
+            "point {point}"
+        );
+        let mut b = good.clone();
+        b[48 * point..48 * (point + 1)].copy_from_slice(&g1_off_subgroup());
+        assert_eq!(
+            Proof::from_bytes(&b).unwrap_err(),
+            Error::PointNotInSubgroup,
+            "point {point}"
+        );
+    }
+    let scalars = (good.len() - 144) / 32;
+    for k in 0..scalars {
+        let at = 144 + 32 * k;
+        let mut b = good.clone();
+        b[at..at + 32].copy_from_slice(&[0u8; 32]);
+        assert_eq!(
+            Proof::from_bytes(&b).unwrap_err(),
+            Error::ZeroScalar,
+            "scalar {k}"
+        );
+        let mut b = good.clone();
+        b[at..at + 32].copy_from_slice(&R);
+        assert_eq!(
+            Proof::from_bytes(&b).unwrap_err(),
+            Error::NonCanonicalScalar,
+            "scalar {k}"
+        );
+    }
+    assert_eq!(Proof::from_bytes(&good).unwrap(), proof);
+}
+
+fn tampered_statements<C: Ciphersuite>() {
+    let f = fixture::<C>();
+    let msgs = refs(&f.msgs);
+    let disclosed = [1usize, 3];
+    let proof = bbs::proof_gen::<C>(
+        &f.pk,
+        &f.sig,
+        HEADER,
+        PH,
+        &msgs,
+        &disclosed,
+        &mut rand::rng(),
+    )
+    .unwrap();
+    let revealed = [msgs[1], msgs[3]];
+    bbs::proof_verify::<C>(&f.pk, &proof, HEADER, PH, &revealed, &disclosed).unwrap();
+    let failed = |r: Result<(), Error>| assert_eq!(r.unwrap_err(), Error::VerificationFailed);
+    // Wrong header, wrong presentation header (nonce), wrong disclosed value, wrong index.
+    failed(bbs::proof_verify::<C>(
+        &f.pk,
+        &proof,
+        b"other header",
+        PH,
+        &revealed,
+        &disclosed,
+    ));
+    failed(bbs::proof_verify::<C>(
+        &f.pk,
+        &proof,
+        HEADER,
+        b"replayed nonce",
+        &revealed,
+        &disclosed,
+    ));
+    failed(bbs::proof_verify::<C>(
+        &f.pk,
+        &proof,
+        HEADER,
+        PH,
+        &[msgs[1], b"EU/1/20/1507"],
+        &disclosed,
+    ));
+    failed(bbs::proof_verify::<C>(
+        &f.pk,
+        &proof,
+        HEADER,
+        PH,
+        &revealed,
+        &[1, 4],
+    ));
+    failed(bbs::proof_verify::<C>(
+        &f.pk,
+        &proof,
+        HEADER,
+        PH,
+        &[msgs[3], msgs[1]],
+        &disclosed,
+    ));
+    // Wrong issuer key.
+    let other = bbs::keygen::<C>(&[7u8; 32], b"another issuer", None)
+        .unwrap()
+        .public_key();
+    failed(bbs::proof_verify::<C>(
+        &other, &proof, HEADER, PH, &revealed, &disclosed,
+    ));
+    // Signature checks.
+    bbs::verify::<C>(&f.pk, &f.sig, HEADER, &msgs).unwrap();
+    failed(bbs::verify::<C>(&other, &f.sig, HEADER, &msgs));
+    failed(bbs::verify::<C>(&f.pk, &f.sig, b"", &msgs));
+    let mut swapped = msgs.clone();
+    swapped.swap(0, 1);
+    failed(bbs::verify::<C>(&f.pk, &f.sig, HEADER, &swapped));
+}
+
+#[test]
+fn tampered_statements_sha256() {
+    tampered_statements::<Bls12381Sha256>();
+}
+
+#[test]
+fn tampered_statements_shake256() {
+    tampered_statements::<Bls12381Shake256>();
+}
+
+#[test]
+fn suites_do_not_cross() {
+    let f = fixture::<Bls12381Sha256>();
+    let msgs = refs(&f.msgs);
+    assert_eq!(
+        bbs::verify::<Bls12381Shake256>(&f.pk, &f.sig, HEADER, &msgs).unwrap_err(),
+        Error::VerificationFailed
+    );
+    let proof =
+        bbs::proof_gen::<Bls12381Sha256>(&f.pk, &f.sig, HEADER, PH, &msgs, &[0], &mut rand::rng())
+            .unwrap();
+    assert_eq!(
+        bbs::proof_verify::<Bls12381Shake256>(&f.pk, &proof, HEADER, PH, &[msgs[0]], &[0])
+            .unwrap_err(),
+        Error::VerificationFailed
+    );
+}
+
+#[test]
+fn index_and_count_errors() {
+    type C = Bls12381Sha256;
+    let f = fixture::<C>();
+    let msgs = refs(&f.msgs);
+    let l = msgs.len();
+    let mut rng = rand::rng();
+    assert_eq!(
+        bbs::proof_gen::<C>(&f.pk, &f.sig, HEADER, PH, &msgs, &[l], &mut rng).unwrap_err(),
+        Error::IndexOutOfRange { index: l, count: l }
+    );
+    assert_eq!(
+        bbs::proof_gen::<C>(&f.pk, &f.sig, HEADER, PH, &msgs, &[usize::MAX], &mut rng).unwrap_err(),
+        Error::IndexOutOfRange {
+            index: usize::MAX,
+            count: l
+        }
+    );
+    assert_eq!(
+        bbs::proof_gen::<C>(&f.pk, &f.sig, HEADER, PH, &msgs, &[2, 1, 2], &mut rng).unwrap_err(),
+        Error::DuplicateIndex { index: 2 }
+    );
+    // Unordered but distinct indexes are fine, and the verifier may list them in any order.
+    let proof = bbs::proof_gen::<C>(&f.pk, &f.sig, HEADER, PH, &msgs, &[3, 0], &mut rng).unwrap();
+    bbs::proof_verify::<C>(&f.pk, &proof, HEADER, PH, &[msgs[3], msgs[0]], &[3, 0]).unwrap();
+    bbs::proof_verify::<C>(&f.pk, &proof, HEADER, PH, &[msgs[0], msgs[3]], &[0, 3]).unwrap();
+    assert_eq!(
+        bbs::proof_verify::<C>(&f.pk, &proof, HEADER, PH, &[msgs[0], msgs[0]], &[0, 0])
+            .unwrap_err(),
+        Error::DuplicateIndex { index: 0 }
+    );
+    assert_eq!(
+        bbs::proof_verify::<C>(&f.pk, &proof, HEADER, PH, &[msgs[0]], &[0, 3]).unwrap_err(),
+        Error::MessageCountMismatch {
+            expected: 2,
+            actual: 1
+        }
+    );
+    // L = U + R = 7: index 7 is out of range.
+    assert_eq!(
+        bbs::proof_verify::<C>(&f.pk, &proof, HEADER, PH, &[msgs[0], msgs[0]], &[0, 7])
+            .unwrap_err(),
+        Error::IndexOutOfRange { index: 7, count: 7 }
+    );
+    assert!(matches!(
+        bbs::proof_verify::<C>(
+            &f.pk,
+            &proof,
+            HEADER,
+            PH,
+            &[msgs[0], msgs[0]],
+            &[0, usize::MAX]
+        )
+        .unwrap_err(),
+        Error::IndexOutOfRange { .. }
+    ));
+    // A signature over the wrong number of messages.
+    assert_eq!(
+        bbs::verify::<C>(&f.pk, &f.sig, HEADER, &msgs[..l - 1]).unwrap_err(),
+        Error::VerificationFailed
+    );
+    let too_many = vec![&b""[..]; bbs::MAX_MESSAGES + 1];
+    assert!(matches!(
+        bbs::sign::<C>(&f.sk, &f.pk, HEADER, &too_many).unwrap_err(),
+        Error::TooManyMessages { .. }
+    ));
+}
+
+#[test]
+fn empty_message_list_and_full_disclosure() {
+    type C = Bls12381Shake256;
+    let sk = bbs::keygen::<C>(&[9u8; 32], b"", None).unwrap();
+    let pk = sk.public_key();
+    let sig = bbs::sign::<C>(&sk, &pk, b"", &[]).unwrap();
+    bbs::verify::<C>(&pk, &sig, b"", &[]).unwrap();
+    let proof = bbs::proof_gen::<C>(&pk, &sig, b"", b"", &[], &[], &mut rand::rng()).unwrap();
+    assert_eq!(proof.to_bytes().len(), 272);
+    bbs::proof_verify::<C>(&pk, &proof, b"", b"", &[], &[]).unwrap();
+    assert_eq!(
+        bbs::proof_verify::<C>(&pk, &proof, b"h", b"", &[], &[]).unwrap_err(),
+        Error::VerificationFailed
+    );
+}
+
+#[test]
+fn secrets_are_not_printed() {
+    let sk = bbs::keygen::<Bls12381Sha256>(&[5u8; 32], b"", None).unwrap();
+    let hex_sk: String = sk.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let printed = format!("{sk:?} {sk:#?}");
+    assert!(!printed.contains(&hex_sk[..16]), "{printed}");
+    assert!(printed.contains("redacted"));
+    let random = bbs::ProofRandomScalars::random(&mut rand::rng(), 3);
+    assert_eq!(format!("{random:?}"), "ProofRandomScalars(<redacted>)");
+    // Constant-time equality still compares values.
+    let same = SecretKey::from_bytes(&sk.to_bytes()).unwrap();
+    assert_eq!(sk, same);
+    let other = bbs::keygen::<Bls12381Sha256>(&[6u8; 32], b"", None).unwrap();
+    assert_ne!(sk, other);
+}
