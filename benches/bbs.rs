@@ -7,9 +7,10 @@
 //! Run: `cargo bench --bench bbs` (results in `docs/benchmarks.md`); one group with a filter,
 //! e.g. `cargo bench --bench bbs -- 'sha256/L=10/'`.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use healthpass::bbs::{
-    self, BatchItem, Bls12381Sha256, Bls12381Shake256, Ciphersuite, PreparedSignature, Proof,
+    self, BatchItem, Bls12381Sha256, Bls12381Shake256, Ciphersuite, Generators, PreparedSignature,
+    Proof, ProofRandomScalars,
 };
 
 fn disclosure_sets(l: usize) -> Vec<(String, Vec<usize>)> {
@@ -112,11 +113,76 @@ fn bench_batch<C: Ciphersuite>(c: &mut Criterion, suite: &str) {
     }
 }
 
+/// Where proof generation spends its time: each step of `proof_gen` (draft §3.5.3 over
+/// §3.6.3) on its own, L messages with 2 disclosed (`docs/benchmarks.md` explains the split).
+fn bench_steps<C: Ciphersuite>(c: &mut Criterion, suite: &str) {
+    let sk = bbs::keygen::<C>(&[1u8; 32], b"bench", None).unwrap();
+    let pk = sk.public_key();
+    let (header, ph) = (b"bench header", b"bench presentation header");
+    let api_id = bbs::api_id::<C>();
+    for l in [10usize, 100] {
+        let owned: Vec<[u8; 32]> = (0..l).map(|i| [i as u8; 32]).collect();
+        let msgs: Vec<&[u8]> = owned.iter().map(|m| &m[..]).collect();
+        let sig = bbs::sign::<C>(&sk, &pk, header, &msgs).unwrap();
+        let disclosed = [0, l / 2];
+        let undisclosed: Vec<usize> = (0..l).filter(|i| !disclosed.contains(i)).collect();
+        let scalars = bbs::messages_to_scalars::<C>(&msgs, &api_id).unwrap();
+        let shown: Vec<_> = disclosed.iter().map(|&i| scalars[i]).collect();
+        let generators = Generators::new::<C>(l, &api_id).unwrap();
+        let random = || ProofRandomScalars::random(&mut rand::rng(), undisclosed.len());
+        let init = || {
+            bbs::proof_init::<C>(
+                &pk,
+                &sig,
+                &generators,
+                header,
+                &scalars,
+                &undisclosed,
+                random(),
+                &api_id,
+            )
+            .unwrap()
+        };
+        let mut group = c.benchmark_group(format!("{suite}/L={l}/proof_gen_steps"));
+        group.sample_size(20);
+        group.bench_function("messages_to_scalars", |b| {
+            b.iter(|| bbs::messages_to_scalars::<C>(&msgs, &api_id).unwrap())
+        });
+        group.bench_function("generators", |b| {
+            b.iter(|| Generators::new::<C>(l, &api_id).unwrap())
+        });
+        group.bench_function("calculate_domain", |b| {
+            b.iter(|| bbs::calculate_domain::<C>(&pk, &generators, header, &api_id).unwrap())
+        });
+        group.bench_function("random_scalars", |b| b.iter(random));
+        group.bench_function("proof_init", |b| b.iter(init));
+        let first = init();
+        group.bench_function("challenge", |b| {
+            b.iter(|| {
+                bbs::proof_challenge_calculate::<C>(first.result(), &disclosed, &shown, ph, &api_id)
+                    .unwrap()
+            })
+        });
+        let challenge =
+            bbs::proof_challenge_calculate::<C>(first.result(), &disclosed, &shown, ph, &api_id)
+                .unwrap();
+        group.bench_function("finalize", |b| {
+            b.iter_batched(
+                init,
+                |i| i.finalize(&challenge).unwrap(),
+                BatchSize::SmallInput,
+            )
+        });
+        group.finish();
+    }
+}
+
 fn benches(c: &mut Criterion) {
     bench_suite::<Bls12381Sha256>(c, "sha256");
     bench_suite::<Bls12381Shake256>(c, "shake256");
     bench_batch::<Bls12381Sha256>(c, "sha256");
     bench_batch::<Bls12381Shake256>(c, "shake256");
+    bench_steps::<Bls12381Sha256>(c, "sha256");
 }
 
 criterion_group!(bbs_benches, benches);

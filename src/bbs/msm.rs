@@ -151,7 +151,7 @@ pub(crate) const PIPPENGER_THRESHOLD: usize = 768;
 
 /// The width-`w` non-adjacent form of a scalar, least significant first: odd digits in
 /// `(-2^(w-1), 2^(w-1))`, at least `w - 1` zeros after each non-zero one. Variable time.
-pub(crate) fn wnaf(s: &Scalar, w: usize) -> [i8; 257] {
+pub(crate) fn wnaf(s: &Scalar, w: usize) -> [i16; 257] {
     let bytes = s.to_bytes();
     let mut limbs = [0u64; 5];
     for (i, chunk) in bytes.chunks_exact(8).enumerate() {
@@ -159,7 +159,7 @@ pub(crate) fn wnaf(s: &Scalar, w: usize) -> [i8; 257] {
     }
     let width = 1u64 << w;
     let mask = width - 1;
-    let mut out = [0i8; 257];
+    let mut out = [0i16; 257];
     let mut pos = 0;
     let mut carry = 0u64;
     while pos < 256 {
@@ -176,10 +176,10 @@ pub(crate) fn wnaf(s: &Scalar, w: usize) -> [i8; 257] {
         }
         if window < width / 2 {
             carry = 0;
-            out[pos] = window as i8;
+            out[pos] = window as i16;
         } else {
             carry = 1;
-            out[pos] = (window as i64 - width as i64) as i8;
+            out[pos] = (window as i64 - width as i64) as i16;
         }
         pos += w;
     }
@@ -211,7 +211,7 @@ pub(crate) struct NafTerm<'a> {
     /// `P, 3P, 5P, ...` (at least `2^(w-2)` entries for width-`w` digits).
     pub table: &'a [G1Affine],
     /// NAF digits of the scalar, least significant first.
-    pub digits: [i8; 257],
+    pub digits: [i16; 257],
 }
 
 /// Straus over NAF terms (each with its own width, up to its table's size). **Variable

@@ -1,5 +1,5 @@
 //! Precomputed multiples of fixed points: constant-time fixed-base tables for the prover and
-//! signer, width-8 NAF tables for the verifier, and the constant-time "split" tables that let
+//! signer, width-10 NAF tables for the verifier, and the constant-time "split" tables that let
 //! a few variable points (a signature's `A`, a credential's `B`) be multiplied several times
 //! with fewer doublings.
 //!
@@ -21,10 +21,10 @@ use super::msm::{
 /// Generators past this many in a sequence get no constant-time table (each costs 86 KB);
 /// their products fall back to [`msm_ct`].
 const MAX_CT_TABLES: usize = 129;
-/// Generators past this many in a sequence get no NAF table (6.6 KB each).
+/// Generators past this many in a sequence get no NAF table (26 KB each).
 const MAX_NAF_TABLES: usize = 1025;
-/// Width of the verifier's precomputed NAF digits: 64 odd multiples per point.
-const FIXED_NAF_WIDTH: usize = 8;
+/// Width of the verifier's precomputed NAF digits: 256 odd multiples per point.
+const FIXED_NAF_WIDTH: usize = 10;
 
 /// Constant-time fixed-base table of a point `P`: for each of the 52 signed radix-2^5 digit
 /// positions `k`, the multiples `1..=16` of `2^(5k) P`, affine. A product then costs 52 mixed
@@ -84,7 +84,7 @@ impl Drop for FixedBaseTable {
     }
 }
 
-/// The odd multiples `P, 3P, ..., 127P` of a public point, for variable-time products.
+/// The odd multiples `P, 3P, ..., 511P` of a public point, for variable-time products.
 pub(crate) struct NafTable {
     base: G1Affine,
     odd: Vec<G1Affine>,
@@ -178,7 +178,7 @@ pub(crate) type GeneratorTerms<'a> = (&'a [G1Affine], &'a [(usize, Scalar)]);
 
 /// `sum` over groups of `(generator sequence, (index, scalar) terms)` plus
 /// `sum_k var[k] * var_scalars[k]`, **variable time**: the generators use their cached
-/// width-8 NAF tables, the other points per-call width-5 tables, all in one Straus loop. For
+/// width-10 NAF tables, the other points per-call width-5 tables, all in one Straus loop. For
 /// public scalars only (verification).
 pub(crate) fn msm_vartime_with_generators(
     groups: &[GeneratorTerms<'_>],
