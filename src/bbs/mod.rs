@@ -26,6 +26,7 @@ mod batch;
 mod ciphersuite;
 mod error;
 mod generators;
+mod glv;
 pub(crate) mod group_ops;
 mod hash;
 mod keys;

@@ -13,6 +13,8 @@ use bls12_381::{G1Affine, G1Projective, Scalar};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
+use super::glv::{decompose, psi, u128_bytes};
+
 /// Width of the constant-time signed windows: digits in `[-16, 16]`.
 pub(crate) const CT_WINDOW: usize = 5;
 /// Entries of a constant-time window table: the multiples `1..=16` of a point.
@@ -151,8 +153,13 @@ pub(crate) const PIPPENGER_THRESHOLD: usize = 768;
 
 /// The width-`w` non-adjacent form of a scalar, least significant first: odd digits in
 /// `(-2^(w-1), 2^(w-1))`, at least `w - 1` zeros after each non-zero one. Variable time.
+#[cfg(test)]
 pub(crate) fn wnaf(s: &Scalar, w: usize) -> [i16; 257] {
-    let bytes = s.to_bytes();
+    wnaf_bytes(&s.to_bytes(), w)
+}
+
+/// [`wnaf`] of a value below `2^255` given as 32 little-endian octets. Variable time.
+pub(crate) fn wnaf_bytes(bytes: &[u8; 32], w: usize) -> [i16; 257] {
     let mut limbs = [0u64; 5];
     for (i, chunk) in bytes.chunks_exact(8).enumerate() {
         limbs[i] = u64::from_le_bytes(chunk.try_into().expect("8 octets"));
@@ -242,23 +249,31 @@ pub(crate) fn straus_vartime(terms: &[NafTerm<'_>]) -> G1Projective {
 /// `sum_i points[i] * scalars[i]`, **variable time**: its running time depends on the
 /// scalars (zero digits are skipped, tables are indexed by digit value, and the algorithm is
 /// chosen by size), so use it only where every scalar and point is public, as on the
-/// verifier's side. Straus with width-5 NAF digits and affine tables below
-/// `PIPPENGER_THRESHOLD` points, Pippenger's bucket method with signed digits above.
+/// verifier's side. Below `PIPPENGER_THRESHOLD` points: Straus with the GLV endomorphism
+/// (half-length scalars, half the doublings), width-5 NAF digits and affine tables; above it,
+/// Pippenger's bucket method with signed digits.
 pub(crate) fn msm_vartime(points: &[G1Affine], scalars: &[Scalar]) -> G1Projective {
     debug_assert_eq!(points.len(), scalars.len());
     if points.len() >= PIPPENGER_THRESHOLD {
         return pippenger_vartime(points, scalars);
     }
+    // GLV: each point P also as psi(P), each scalar as two halves below 2^128.
     let entries = 1 << (NAF_WIDTH - 2);
-    let proj: Vec<G1Projective> = points.iter().map(G1Projective::from).collect();
+    let mut proj = Vec::with_capacity(2 * points.len());
+    let mut digits = Vec::with_capacity(2 * points.len());
+    for (p, s) in points.iter().zip(scalars) {
+        let (k1, k2) = decompose(s);
+        proj.extend([G1Projective::from(p), G1Projective::from(psi(p))]);
+        digits.extend([
+            wnaf_bytes(&u128_bytes(k1), NAF_WIDTH),
+            wnaf_bytes(&u128_bytes(k2), NAF_WIDTH),
+        ]);
+    }
     let tables = odd_multiples(&proj, entries);
     let terms: Vec<NafTerm<'_>> = tables
         .chunks_exact(entries)
-        .zip(scalars)
-        .map(|(table, s)| NafTerm {
-            table,
-            digits: wnaf(s, NAF_WIDTH),
-        })
+        .zip(digits)
+        .map(|(table, digits)| NafTerm { table, digits })
         .collect();
     straus_vartime(&terms)
 }

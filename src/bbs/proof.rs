@@ -10,6 +10,7 @@
 use core::fmt;
 
 use bls12_381::{G1Affine, G1Projective, Scalar};
+use group::Curve;
 use rand_core::CryptoRng;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -311,11 +312,12 @@ pub fn proof_init<C: Ciphersuite>(
         });
     }
     let domain = calculate_domain::<C>(pk, generators, header, api_id)?;
-    let b = compute_b_split(generators, &domain, messages, undisclosed_indexes);
+    let mut b = compute_b_split(generators, &domain, messages, undisclosed_indexes).to_affine();
     let bases = Bases::Split {
-        tables: SplitBases::new(&[G1Projective::from(signature.a), b]),
+        tables: SplitBases::new(&[signature.a, b]),
         e: signature.e,
     };
+    b.zeroize();
     let points = init_points(&bases, generators, undisclosed_indexes, &random);
     let undisclosed = undisclosed_indexes.iter().map(|&j| messages[j]).collect();
     Ok(ProofInit::new(

@@ -13,9 +13,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use bls12_381::{G1Affine, G1Projective, Scalar};
 use zeroize::Zeroize;
 
+use super::glv::{decompose, psi, u128_bytes};
+
 use super::msm::{
     ct_select, ct_windows, msm_ct, msm_vartime, odd_multiples, signed_digits, straus_ct,
-    straus_vartime, wnaf, CtWindow, NafTerm, CT_DIGITS, CT_WINDOW, NAF_WIDTH, PIPPENGER_THRESHOLD,
+    straus_vartime, wnaf_bytes, CtWindow, NafTerm, CT_DIGITS, CT_WINDOW, NAF_WIDTH,
+    PIPPENGER_THRESHOLD,
 };
 
 /// Generators past this many in a sequence get no constant-time table (each costs 86 KB);
@@ -84,17 +87,21 @@ impl Drop for FixedBaseTable {
     }
 }
 
-/// The odd multiples `P, 3P, ..., 511P` of a public point, for variable-time products.
+/// The odd multiples `P, 3P, ..., 511P` of a public point and their images under the GLV
+/// endomorphism `psi`, for variable-time products with half-length scalars.
 pub(crate) struct NafTable {
     base: G1Affine,
     odd: Vec<G1Affine>,
+    psi_odd: Vec<G1Affine>,
 }
 
 impl NafTable {
     fn new(base: &G1Affine) -> Self {
+        let odd = odd_multiples(&[G1Projective::from(base)], 1 << (FIXED_NAF_WIDTH - 2));
         Self {
             base: *base,
-            odd: odd_multiples(&[G1Projective::from(base)], 1 << (FIXED_NAF_WIDTH - 2)),
+            psi_odd: odd.iter().map(psi).collect(),
+            odd,
         }
     }
 }
@@ -210,32 +217,56 @@ pub(crate) fn msm_vartime_with_generators(
         }
         return msm_vartime(&points, &scalars);
     }
+    // GLV throughout: every scalar as two halves below 2^128, every point also as psi(P).
+    let halves = |s: &Scalar, w: usize| {
+        let (k1, k2) = decompose(s);
+        (
+            wnaf_bytes(&u128_bytes(k1), w),
+            wnaf_bytes(&u128_bytes(k2), w),
+        )
+    };
     let entries = 1 << (NAF_WIDTH - 2);
-    let proj: Vec<G1Projective> = points.iter().map(G1Projective::from).collect();
+    let proj: Vec<G1Projective> = points
+        .iter()
+        .flat_map(|p| [G1Projective::from(p), G1Projective::from(psi(p))])
+        .collect();
     let var_tables = odd_multiples(&proj, entries);
-    let mut naf_terms = Vec::with_capacity(fixed + points.len());
+    let mut naf_terms = Vec::with_capacity(2 * (fixed + points.len()));
     for ((_, terms), t) in groups.iter().zip(&tables) {
         for (i, s) in terms.iter().filter(|(i, _)| *i < t.len()) {
+            let (d1, d2) = halves(s, FIXED_NAF_WIDTH);
             naf_terms.push(NafTerm {
                 table: &t[*i].odd,
-                digits: wnaf(s, FIXED_NAF_WIDTH),
+                digits: d1,
+            });
+            naf_terms.push(NafTerm {
+                table: &t[*i].psi_odd,
+                digits: d2,
             });
         }
     }
-    for (table, s) in var_tables.chunks_exact(entries).zip(&scalars) {
+    for (pair, s) in var_tables.chunks_exact(2 * entries).zip(&scalars) {
+        let (d1, d2) = halves(s, NAF_WIDTH);
+        let (table1, table2) = pair.split_at(entries);
         naf_terms.push(NafTerm {
-            table,
-            digits: wnaf(s, NAF_WIDTH),
+            table: table1,
+            digits: d1,
+        });
+        naf_terms.push(NafTerm {
+            table: table2,
+            digits: d2,
         });
     }
     straus_vartime(&naf_terms)
 }
 
 /// Constant-time products of a few variable points that are each used several times (the
-/// prover's `A` and `B`): every point `P` is kept with `2^128 P`, both as window tables, so a
-/// product splits its scalar into two 128-bit halves and needs 125 doublings instead of 255.
+/// prover's `A` and `B`): every point `P` is kept with `psi(P) = z^2 P` (the GLV
+/// endomorphism, one field multiplication), both as window tables, and a product splits its
+/// scalar into two halves below `2^128` (`k = k1 + k2 z^2`), so it needs 125 doublings
+/// instead of 255.
 pub(crate) struct SplitBases {
-    /// Two windows per point: `P` and `2^128 P`.
+    /// Two windows per point: `P` and `psi(P)`.
     windows: Vec<CtWindow>,
 }
 
@@ -243,19 +274,15 @@ pub(crate) struct SplitBases {
 const HALF_DIGITS: usize = 26;
 
 impl SplitBases {
-    /// Tables for `points` (128 doublings and 32 additions each, one inversion overall).
-    pub(crate) fn new(points: &[G1Projective]) -> Self {
+    /// Tables for `points` (16 additions each and one inversion overall). Constant time.
+    pub(crate) fn new(points: &[G1Affine]) -> Self {
         let mut bases = Vec::with_capacity(2 * points.len());
         for p in points {
-            let mut high = *p;
-            for _ in 0..128 {
-                high = high.double();
-            }
-            bases.extend([*p, high]);
+            bases.extend([G1Projective::from(p), G1Projective::from(psi(p))]);
         }
-        Self {
-            windows: ct_windows(&bases),
-        }
+        let windows = ct_windows(&bases);
+        bases.zeroize();
+        Self { windows }
     }
 
     /// `sum (points[i] * s)` over the `(i, s)` terms, **constant time** in the scalars.
@@ -264,11 +291,15 @@ impl SplitBases {
         let mut digits = vec![0i16; 2 * terms.len() * HALF_DIGITS];
         for ((i, s), out) in terms.iter().zip(digits.chunks_exact_mut(2 * HALF_DIGITS)) {
             windows.extend_from_slice(&self.windows[2 * i..2 * i + 2]);
-            let mut bytes = s.to_bytes();
+            let (mut k1, mut k2) = decompose(s);
             let (low, high) = out.split_at_mut(HALF_DIGITS);
-            signed_digits(&bytes, 0, 128, CT_WINDOW, low);
-            signed_digits(&bytes, 128, 127, CT_WINDOW, high);
-            bytes.zeroize();
+            for (k, out) in [(&k1, low), (&k2, high)] {
+                let mut bytes = u128_bytes(*k);
+                signed_digits(&bytes, 0, 128, CT_WINDOW, out);
+                bytes.zeroize();
+            }
+            k1.zeroize();
+            k2.zeroize();
         }
         let acc = straus_ct(&windows, &digits, HALF_DIGITS);
         digits.zeroize();
@@ -304,7 +335,7 @@ mod tests {
         let p = point(&mut rng);
         let q = point(&mut rng);
         let table = FixedBaseTable::new(&p);
-        let split = SplitBases::new(&[G1Projective::from(p), G1Projective::from(q)]);
+        let split = SplitBases::new(&[p, q]);
         let mut cases = vec![Scalar::zero(), Scalar::one(), -Scalar::one()];
         cases.extend((0..5).map(|_| scalar(&mut rng)));
         for s in &cases {
