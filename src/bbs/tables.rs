@@ -106,11 +106,32 @@ impl NafTable {
     }
 }
 
-/// A cache of per-point tables, one vector per generator sequence.
-type Cache<T> = Mutex<HashMap<[u8; 48], Vec<Arc<T>>>>;
+/// A generator sequence's tables and how often they were asked for.
+struct Entry<T> {
+    uses: u32,
+    tables: Vec<Arc<T>>,
+}
 
-/// Tables for the first `min(points.len(), max)` points of a sequence, built on first use.
-/// A cached table is reused only if its base is the very point asked for.
+impl<T> Default for Entry<T> {
+    fn default() -> Self {
+        Self {
+            uses: 0,
+            tables: Vec::new(),
+        }
+    }
+}
+
+/// A cache of per-point tables, one entry per generator sequence.
+type Cache<T> = Mutex<HashMap<[u8; 48], Entry<T>>>;
+
+/// Tables are built on a sequence's second use: a process that signs or verifies once (the
+/// command line) does not pay for tables it would use once, a long-running one pays once.
+const BUILD_ON_USE: u32 = 2;
+
+/// Tables for the first `min(points.len(), max)` points of a sequence, built from the
+/// sequence's second use on (before that, whatever is cached, possibly nothing: callers
+/// handle points without a table). A cached table is reused only if its base is the very
+/// point asked for.
 fn cached<T>(
     cache: &'static OnceLock<Cache<T>>,
     points: &[G1Affine],
@@ -127,14 +148,24 @@ fn cached<T>(
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let entry = map.entry(first.to_compressed()).or_default();
+    entry.uses = entry.uses.saturating_add(1);
+    let tables = &mut entry.tables;
+    if entry.uses < BUILD_ON_USE {
+        let ready = tables
+            .iter()
+            .zip(&points[..n])
+            .take_while(|(t, p)| base(t) == *p)
+            .count();
+        return tables[..ready].to_vec();
+    }
     for (i, p) in points[..n].iter().enumerate() {
-        match entry.get(i) {
+        match tables.get(i) {
             Some(t) if base(t) == p => {}
-            Some(_) => entry[i] = Arc::new(new(p)),
-            None => entry.push(Arc::new(new(p))),
+            Some(_) => tables[i] = Arc::new(new(p)),
+            None => tables.push(Arc::new(new(p))),
         }
     }
-    entry[..n].to_vec()
+    tables[..n].to_vec()
 }
 
 /// Constant-time tables for the first points of a generator sequence (at most 129).
@@ -363,12 +394,14 @@ mod tests {
                 .fold(G1Projective::identity(), |acc, (p, s)| acc + p * s)
         };
         let terms: Vec<(usize, Scalar)> = s.iter().copied().enumerate().collect();
-        assert_eq!(
-            fixed_msm_ct(&gens, &[terms[3], terms[0], terms[2]]),
-            gens[3] * s[3] + gens[0] * s[0] + gens[2] * s[2]
-        );
-        // Twice: the second call reads the cache.
-        for _ in 0..2 {
+        for _ in 0..3 {
+            assert_eq!(
+                fixed_msm_ct(&gens, &[terms[3], terms[0], terms[2]]),
+                gens[3] * s[3] + gens[0] * s[0] + gens[2] * s[2]
+            );
+        }
+        // Three times: without tables, building them, reading them.
+        for _ in 0..3 {
             assert_eq!(
                 msm_vartime_with_generators(
                     &[(&gens, &terms), (&gens[..1], &[(0, t[0])])],
