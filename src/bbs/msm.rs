@@ -69,14 +69,15 @@ pub(crate) fn signed_digits(
     }
 }
 
-/// Window tables (multiples `1..=16`) for each point, built in projective coordinates and
-/// normalised to affine with a single inversion, so that every later addition is a mixed one.
-pub(crate) fn ct_windows(points: &[G1Projective]) -> Vec<CtWindow> {
-    let mut proj = Vec::with_capacity(points.len() * CT_ENTRIES);
+/// Window tables (multiples `1..=N`, `N = 16` for [`CtWindow`]) for each point, built in
+/// projective coordinates and normalised to affine with a single inversion, so that every
+/// later addition is a mixed one.
+pub(crate) fn ct_windows<const N: usize>(points: &[G1Projective]) -> Vec<[G1Affine; N]> {
+    let mut proj = Vec::with_capacity(points.len() * N);
     for p in points {
         let mut acc = *p;
         proj.push(acc);
-        for _ in 1..CT_ENTRIES {
+        for _ in 1..N {
             acc += p;
             proj.push(acc);
         }
@@ -84,18 +85,19 @@ pub(crate) fn ct_windows(points: &[G1Projective]) -> Vec<CtWindow> {
     let mut affine = vec![G1Affine::identity(); proj.len()];
     G1Projective::batch_normalize(&proj, &mut affine);
     affine
-        .chunks_exact(CT_ENTRIES)
+        .chunks_exact(N)
         .map(|c| {
-            let mut w = [G1Affine::identity(); CT_ENTRIES];
+            let mut w = [G1Affine::identity(); N];
             w.copy_from_slice(c);
             w
         })
         .collect()
 }
 
-/// `d * P` for a signed digit `d` in `[-16, 16]`, read from the window table of `P` in
-/// **constant time**: every entry is touched and the sign is applied by selection.
-pub(crate) fn ct_select(window: &CtWindow, d: i16) -> G1Affine {
+/// `d * P` for a signed digit `d` in `[-N, N]`, read from the window table of `P` (the
+/// multiples `1..=N`) in **constant time**: every entry is touched and the sign is applied
+/// by selection.
+pub(crate) fn ct_select<const N: usize>(window: &[G1Affine; N], d: i16) -> G1Affine {
     let mask = d >> 15; // 0 or -1
     let abs = ((d ^ mask) - mask) as u16;
     let negative = Choice::from((mask & 1) as u8);

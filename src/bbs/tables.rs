@@ -17,34 +17,43 @@ use super::glv::{decompose, psi, u128_bytes};
 
 use super::msm::{
     ct_select, ct_windows, msm_ct, msm_vartime, odd_multiples, signed_digits, straus_ct,
-    straus_vartime, wnaf_bytes, CtWindow, NafTerm, CT_DIGITS, CT_WINDOW, NAF_WIDTH,
-    PIPPENGER_THRESHOLD,
+    straus_vartime, wnaf_bytes, CtWindow, NafTerm, CT_WINDOW, NAF_WIDTH, PIPPENGER_THRESHOLD,
 };
 
 /// Generators past this many in a sequence get no constant-time table (each costs 86 KB);
 /// their products fall back to [`msm_ct`].
 const MAX_CT_TABLES: usize = 129;
-/// Generators past this many in a sequence get no NAF table (26 KB each).
-const MAX_NAF_TABLES: usize = 1025;
+/// Generators past this many in a sequence get no NAF table (52 KB each, with the GLV
+/// images). The bound also caps what a hostile proof length can make a verifier build.
+const MAX_NAF_TABLES: usize = 257;
 /// Width of the verifier's precomputed NAF digits: 256 odd multiples per point.
 const FIXED_NAF_WIDTH: usize = 10;
 
+/// Digit width of the constant-time fixed-base tables (signed digits in `[-2^(w-1), 2^(w-1)]`).
+/// Measured against 6: the wider tables (143 KB a point instead of 86 KB) lose to cache misses.
+const FB_WINDOW: usize = 5;
+/// Entries per position: the multiples `1..=2^(w-1)`.
+const FB_ENTRIES: usize = 1 << (FB_WINDOW - 1);
+/// Digit positions of a full scalar, with room for the final carry.
+const FB_DIGITS: usize = 255 / FB_WINDOW + 1;
+
 /// Constant-time fixed-base table of a point `P`: for each of the 52 signed radix-2^5 digit
 /// positions `k`, the multiples `1..=16` of `2^(5k) P`, affine. A product then costs 52 mixed
-/// additions and no doubling. Zeroized on drop, since it also serves secret points.
+/// additions (each after a 16-entry constant-time read) and no doubling. Zeroized on drop,
+/// since it also serves secret points.
 pub(crate) struct FixedBaseTable {
     base: G1Affine,
-    windows: Vec<CtWindow>,
+    windows: Vec<[G1Affine; FB_ENTRIES]>,
 }
 
 impl FixedBaseTable {
     /// Builds the table (about 830 additions and one inversion).
     pub(crate) fn new(base: &G1Affine) -> Self {
-        let mut position_bases = Vec::with_capacity(CT_DIGITS);
+        let mut position_bases = Vec::with_capacity(FB_DIGITS);
         let mut p = G1Projective::from(base);
-        for _ in 0..CT_DIGITS {
+        for _ in 0..FB_DIGITS {
             position_bases.push(p);
-            for _ in 0..CT_WINDOW {
+            for _ in 0..FB_WINDOW {
                 p = p.double();
             }
         }
@@ -63,8 +72,8 @@ impl FixedBaseTable {
     /// every table entry of the position touched.
     pub(crate) fn add_mul_ct(&self, acc: &mut G1Projective, s: &Scalar) {
         let mut bytes = s.to_bytes();
-        let mut digits = [0i16; CT_DIGITS];
-        signed_digits(&bytes, 0, 255, CT_WINDOW, &mut digits);
+        let mut digits = [0i16; FB_DIGITS];
+        signed_digits(&bytes, 0, 255, FB_WINDOW, &mut digits);
         for (window, &d) in self.windows.iter().zip(digits.iter()) {
             *acc = acc.add_mixed(&ct_select(window, d));
         }
@@ -180,7 +189,7 @@ pub(crate) fn ct_tables(points: &[G1Affine]) -> Vec<Arc<FixedBaseTable>> {
     )
 }
 
-/// NAF tables for the first points of a generator sequence (at most 1025).
+/// NAF tables for the first points of a generator sequence (at most 257).
 fn naf_tables(points: &[G1Affine]) -> Vec<Arc<NafTable>> {
     static CACHE: OnceLock<Cache<NafTable>> = OnceLock::new();
     cached(&CACHE, points, MAX_NAF_TABLES, NafTable::new, |t| &t.base)
