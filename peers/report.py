@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Turn the peers benchmark's criterion results into the table and plot of docs/benchmarks.md.
 
-Reads target/criterion/<operation>/L=<l>/<library>/new/estimates.json (criterion's median
-point estimates), writes the markdown table between the markers
+Reads target/criterion/<operation>/L=<l>/<library>/<baseline>/estimates.json (criterion's
+median point estimates; with several rounds saved as baselines `round<k>`, the median over the
+rounds), writes the markdown table between the markers
 `<!-- peers:begin -->` and `<!-- peers:end -->` of ../docs/benchmarks.md, and draws
 ../docs/peers.svg (a log-scale bar chart). Standard library only.
 """
@@ -32,10 +33,11 @@ TARGETS = [
 
 
 def medians():
-    """{(op, l, lib): median in ms}"""
-    out = {}
+    """{(op, l, lib): median in ms}, the median over the saved rounds (or the latest run)."""
+    runs = {}
     for root, _dirs, files in os.walk(CRITERION):
-        if "benchmark.json" not in files or os.path.basename(root) != "new":
+        name = os.path.basename(root)
+        if "benchmark.json" not in files or not (name.startswith("round") or name == "new"):
             continue
         with open(os.path.join(root, "benchmark.json")) as f:
             bench = json.load(f)
@@ -45,7 +47,12 @@ def medians():
         if "/L=" not in group or lib not in LIBS:
             continue
         op, l = group.split("/L=")
-        out[(op, int(l), lib)] = est["median"]["point_estimate"] / 1e6
+        runs.setdefault((op, int(l), lib), {})[name] = est["median"]["point_estimate"] / 1e6
+    out = {}
+    for key, by_run in runs.items():
+        rounds = [v for k, v in by_run.items() if k.startswith("round")] or list(by_run.values())
+        rounds.sort()
+        out[key] = rounds[len(rounds) // 2]
     return out
 
 
@@ -73,8 +80,8 @@ def table(m):
             lines.append(f"| {op} | {l} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
     lines += [
         "",
-        "Medians in milliseconds (batch: per proof). The prepared and batch rows are divided by",
-        "the peer's plain `proof_gen` / `proof_verify`.",
+        "Medians in milliseconds (batch: per proof; the median of the rounds' criterion medians).",
+        "The prepared and batch rows are divided by the peer's plain `proof_gen` / `proof_verify`.",
         "",
         "| target (issue #3) | L=10 | L=100 |",
         "|---|---|---|",

@@ -15,7 +15,7 @@ use rand_core::CryptoRng;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::generators::Generators;
-use super::group_ops::{msm_vartime, pairing_product_is_identity, prepared_g2, BP2_PREPARED};
+use super::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
 use super::hash::{calculate_random_scalars, h2s_dst};
 use super::octets::{
     octets_to_g1, octets_to_nonzero_scalar, scalar_to_octets, Serializer, OCTET_POINT_LENGTH,
@@ -23,7 +23,7 @@ use super::octets::{
 };
 use super::prover::{compute_b_split, init_points, Bases, InitPoints};
 use super::signature::calculate_domain;
-use super::tables::{msm_vartime_with_generators, SplitBases};
+use super::tables::{msm_vartime_multi, GeneratorTerms, Output, SplitBases};
 use super::{hash_to_scalar, Ciphersuite, Error, PublicKey, Signature};
 
 /// Octets in a proof that hides no message: three points and four scalars.
@@ -515,13 +515,8 @@ pub fn proof_verify_init<C: Ciphersuite>(
     let domain = calculate_domain::<C>(pk, generators, header, api_id)?;
     let c = proof.challenge;
     // Every scalar here is public (the proof and the disclosed messages), so the
-    // variable-time multiplications are safe.
-    let t1 = msm_vartime(
-        &[proof.b_bar, proof.a_bar, proof.d],
-        &[c, proof.e_hat, proof.r1_hat],
-    );
-    // T2 = (P1 + Q_1 * domain + sum H_i * msg_i) * c + D * r3^ + sum H_j * m^_j, as one
-    // multi-scalar multiplication over the generators' tables and D.
+    // variable-time multiplications are safe. T1 and T2 share the tables of D.
+    // T2 = (P1 + Q_1 * domain + sum H_i * msg_i) * c + D * r3^ + sum H_j * m^_j.
     let mut terms = Vec::with_capacity(l + 1);
     terms.push((0, domain * c));
     let mut disclosed = disclosed_indexes.iter().zip(disclosed_messages).peekable();
@@ -532,13 +527,25 @@ pub fn proof_verify_init<C: Ciphersuite>(
             None => terms.push((i + 1, *hidden.next().ok_or(Error::VerificationFailed)?)),
         }
     }
-    let t2 = msm_vartime_with_generators(
-        &[(&[generators.p1], &[(0, c)]), (generators.points(), &terms)],
-        &[proof.d],
-        &[proof.r3_hat],
+    let t2_groups: [GeneratorTerms<'_>; 2] =
+        [(&[generators.p1], &[(0, c)]), (generators.points(), &terms)];
+    let t1_terms = [(0, c), (1, proof.e_hat), (2, proof.r1_hat)];
+    let t2_terms = [(2, proof.r3_hat)];
+    let sums = msm_vartime_multi(
+        &[proof.b_bar, proof.a_bar, proof.d],
+        &[
+            Output {
+                groups: &[],
+                var: &t1_terms,
+            },
+            Output {
+                groups: &t2_groups,
+                var: &t2_terms,
+            },
+        ],
     );
     let mut affine = [G1Affine::identity(); 2];
-    G1Projective::batch_normalize(&[t1, t2], &mut affine);
+    G1Projective::batch_normalize(&sums, &mut affine);
     Ok(ProofInitResult {
         a_bar: proof.a_bar,
         b_bar: proof.b_bar,

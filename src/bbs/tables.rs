@@ -224,38 +224,73 @@ pub(crate) fn fixed_msm_ct(sequence: &[G1Affine], terms: &[(usize, Scalar)]) -> 
 pub(crate) type GeneratorTerms<'a> = (&'a [G1Affine], &'a [(usize, Scalar)]);
 
 /// `sum` over groups of `(generator sequence, (index, scalar) terms)` plus
-/// `sum_k var[k] * var_scalars[k]`, **variable time**: the generators use their cached
-/// width-10 NAF tables, the other points per-call width-5 tables, all in one Straus loop. For
-/// public scalars only (verification).
+/// `sum_k var[k] * var_scalars[k]`, **variable time**; see [`msm_vartime_multi`].
 pub(crate) fn msm_vartime_with_generators(
     groups: &[GeneratorTerms<'_>],
     var: &[G1Affine],
     var_scalars: &[Scalar],
 ) -> G1Projective {
-    let mut points = var.to_vec();
-    let mut scalars = var_scalars.to_vec();
-    let mut tables = Vec::with_capacity(groups.len());
-    for (sequence, terms) in groups {
-        let needed = terms.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
-        let t = naf_tables(&sequence[..needed]);
-        for (i, s) in terms.iter() {
-            if *i >= t.len() {
-                points.push(sequence[*i]);
-                scalars.push(*s);
+    let terms: Vec<(usize, Scalar)> = var_scalars.iter().copied().enumerate().collect();
+    let mut out = msm_vartime_multi(
+        var,
+        &[Output {
+            groups,
+            var: &terms,
+        }],
+    );
+    out.pop().unwrap_or_else(G1Projective::identity)
+}
+
+/// One sum computed by [`msm_vartime_multi`]: terms over generator sequences, and
+/// `(position in the shared points, scalar)` terms over the other points.
+pub(crate) struct Output<'a> {
+    /// Terms over generator sequences.
+    pub groups: &'a [GeneratorTerms<'a>],
+    /// Terms over the shared non-generator points.
+    pub var: &'a [(usize, Scalar)],
+}
+
+/// Several multi-scalar multiplications over the same non-generator points, **variable
+/// time** (public scalars only: verification). The generators use their cached width-10
+/// NAF tables and the GLV endomorphism; the shared points get their (and their `psi`
+/// images') width-5 NAF tables once, normalised with one inversion, for all the sums.
+pub(crate) fn msm_vartime_multi(shared: &[G1Affine], outputs: &[Output<'_>]) -> Vec<G1Projective> {
+    // Generator terms without a cached table join the shared points.
+    let mut points = shared.to_vec();
+    let mut plans = Vec::with_capacity(outputs.len());
+    let mut total = 0;
+    for out in outputs {
+        let mut fixed = Vec::new();
+        let mut var: Vec<(usize, Scalar)> = out.var.to_vec();
+        for (sequence, terms) in out.groups {
+            let needed = terms.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+            let t = naf_tables(&sequence[..needed]);
+            for (i, s) in terms.iter() {
+                match t.get(*i) {
+                    Some(table) => fixed.push((Arc::clone(table), *s)),
+                    None => {
+                        points.push(sequence[*i]);
+                        var.push((points.len() - 1, *s));
+                    }
+                }
             }
         }
-        tables.push(t);
+        total += fixed.len() + var.len();
+        plans.push((fixed, var));
     }
-    let fixed: usize =
-        groups.iter().map(|(_, terms)| terms.len()).sum::<usize>() - (points.len() - var.len());
-    if fixed + points.len() >= PIPPENGER_THRESHOLD {
-        for ((sequence, terms), t) in groups.iter().zip(&tables) {
-            for (i, s) in terms.iter().filter(|(i, _)| *i < t.len()) {
-                points.push(sequence[*i]);
-                scalars.push(*s);
-            }
-        }
-        return msm_vartime(&points, &scalars);
+    if total >= PIPPENGER_THRESHOLD {
+        return plans
+            .into_iter()
+            .map(|(fixed, var)| {
+                let (mut p, mut s): (Vec<G1Affine>, Vec<Scalar>) =
+                    var.iter().map(|(k, s)| (points[*k], *s)).unzip();
+                for (t, scalar) in &fixed {
+                    p.push(t.base);
+                    s.push(*scalar);
+                }
+                msm_vartime(&p, &s)
+            })
+            .collect();
     }
     // GLV throughout: every scalar as two halves below 2^128, every point also as psi(P).
     let halves = |s: &Scalar, w: usize| {
@@ -271,33 +306,37 @@ pub(crate) fn msm_vartime_with_generators(
         .flat_map(|p| [G1Projective::from(p), G1Projective::from(psi(p))])
         .collect();
     let var_tables = odd_multiples(&proj, entries);
-    let mut naf_terms = Vec::with_capacity(2 * (fixed + points.len()));
-    for ((_, terms), t) in groups.iter().zip(&tables) {
-        for (i, s) in terms.iter().filter(|(i, _)| *i < t.len()) {
-            let (d1, d2) = halves(s, FIXED_NAF_WIDTH);
-            naf_terms.push(NafTerm {
-                table: &t[*i].odd,
-                digits: d1,
-            });
-            naf_terms.push(NafTerm {
-                table: &t[*i].psi_odd,
-                digits: d2,
-            });
-        }
-    }
-    for (pair, s) in var_tables.chunks_exact(2 * entries).zip(&scalars) {
-        let (d1, d2) = halves(s, NAF_WIDTH);
-        let (table1, table2) = pair.split_at(entries);
-        naf_terms.push(NafTerm {
-            table: table1,
-            digits: d1,
-        });
-        naf_terms.push(NafTerm {
-            table: table2,
-            digits: d2,
-        });
-    }
-    straus_vartime(&naf_terms)
+    plans
+        .iter()
+        .map(|(fixed, var)| {
+            let mut terms = Vec::with_capacity(2 * (fixed.len() + var.len()));
+            for (table, s) in fixed {
+                let (d1, d2) = halves(s, FIXED_NAF_WIDTH);
+                terms.push(NafTerm {
+                    table: &table.odd,
+                    digits: d1,
+                });
+                terms.push(NafTerm {
+                    table: &table.psi_odd,
+                    digits: d2,
+                });
+            }
+            for (k, s) in var {
+                let (d1, d2) = halves(s, NAF_WIDTH);
+                let pair = &var_tables[2 * k * entries..2 * (k + 1) * entries];
+                let (table1, table2) = pair.split_at(entries);
+                terms.push(NafTerm {
+                    table: table1,
+                    digits: d1,
+                });
+                terms.push(NafTerm {
+                    table: table2,
+                    digits: d2,
+                });
+            }
+            straus_vartime(&terms)
+        })
+        .collect()
 }
 
 /// Constant-time products of a few variable points that are each used several times (the
@@ -420,5 +459,51 @@ mod tests {
                 naive(&gens, &s) + gens[0] * t[0] + naive(&other, &t)
             );
         }
+    }
+
+    #[test]
+    fn several_sums_over_shared_points() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+        let gens: Vec<G1Affine> = (0..5).map(|_| point(&mut rng)).collect();
+        let shared: Vec<G1Affine> = (0..3).map(|_| point(&mut rng)).collect();
+        let s: Vec<Scalar> = (0..8).map(|_| scalar(&mut rng)).collect();
+        let group_terms = [(1, s[0]), (4, s[1])];
+        let groups: [GeneratorTerms<'_>; 1] = [(&gens, &group_terms)];
+        let first = [(0, s[2]), (2, s[3])];
+        let second = [(2, s[4])];
+        for _ in 0..3 {
+            let sums = msm_vartime_multi(
+                &shared,
+                &[
+                    Output {
+                        groups: &[],
+                        var: &first,
+                    },
+                    Output {
+                        groups: &groups,
+                        var: &second,
+                    },
+                ],
+            );
+            assert_eq!(sums[0], shared[0] * s[2] + shared[2] * s[3]);
+            assert_eq!(sums[1], gens[1] * s[0] + gens[4] * s[1] + shared[2] * s[4]);
+        }
+        // Past the Pippenger threshold, each sum is handed to the general routine.
+        let many: Vec<G1Affine> = (0..PIPPENGER_THRESHOLD).map(|_| point(&mut rng)).collect();
+        let terms: Vec<(usize, Scalar)> = (0..many.len()).map(|k| (k, s[k % 8])).collect();
+        let sums = msm_vartime_multi(
+            &many,
+            &[Output {
+                groups: &groups,
+                var: &terms,
+            }],
+        );
+        let naive = many
+            .iter()
+            .zip(&terms)
+            .fold(gens[1] * s[0] + gens[4] * s[1], |acc, (p, (_, s))| {
+                acc + p * s
+            });
+        assert_eq!(sums[0], naive);
     }
 }
