@@ -96,6 +96,18 @@ pub enum Error {
     SigningFailed,
     /// A signature or proof did not verify. Deliberately says nothing more.
     VerificationFailed,
+    /// A caller-chosen blinding was given for a message that is disclosed (or given twice):
+    /// only hidden messages have blindings.
+    BlindingNotForHiddenMessage {
+        /// The message index the blinding was given for.
+        index: usize,
+    },
+    /// Batch verification found invalid proofs; `failed` lists their positions in the batch,
+    /// ascending. The other proofs of the batch are valid.
+    BatchVerificationFailed {
+        /// Positions of the proofs that did not verify.
+        failed: Vec<usize>,
+    },
 }
 
 impl fmt::Display for Error {
@@ -146,6 +158,15 @@ impl fmt::Display for Error {
             }
             Error::SigningFailed => f.write_str("signing failed"),
             Error::VerificationFailed => f.write_str("verification failed"),
+            Error::BlindingNotForHiddenMessage { index } => {
+                write!(
+                    f,
+                    "message {index} is not a hidden message: it cannot take a blinding"
+                )
+            }
+            Error::BatchVerificationFailed { failed } => {
+                write!(f, "batch verification failed for proofs {failed:?}")
+            }
         }
     }
 }

@@ -143,6 +143,11 @@ impl Generators {
         &self.points[1..]
     }
 
+    /// `(Q_1, H_1, ..., H_L)` as one sequence (index `i + 1` is the draft's `H_{i+1}`).
+    pub(crate) fn points(&self) -> &[G1Affine] {
+        &self.points
+    }
+
     /// `L`, the number of message generators.
     pub fn message_count(&self) -> usize {
         self.points.len() - 1

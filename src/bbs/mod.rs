@@ -22,16 +22,26 @@
 //! # Ok::<(), bbs::Error>(())
 //! ```
 
+mod batch;
 mod ciphersuite;
 mod error;
 mod generators;
+mod glv;
 pub(crate) mod group_ops;
 mod hash;
 mod keys;
+mod msm;
 pub mod octets;
+mod prepared;
 mod proof;
+mod prover;
 mod signature;
+mod tables;
 
+pub use batch::{
+    batch_proof_verify, batch_proof_verify_with_rng, core_batch_proof_verify, BatchItem,
+    CoreBatchItem,
+};
 pub use bls12_381::{G1Affine, G2Affine, Scalar};
 pub use ciphersuite::{Bls12381Sha256, Bls12381Shake256, Ciphersuite};
 pub use error::Error;
@@ -41,6 +51,7 @@ pub use hash::{
     MAP_DST_SUFFIX,
 };
 pub use keys::{keygen, PublicKey, SecretKey};
+pub use prepared::PreparedSignature;
 pub(crate) use proof::{check_indexes, sort_disclosed};
 pub use proof::{
     core_proof_gen, core_proof_verify, proof_challenge_calculate, proof_init, proof_verify_init,

@@ -15,13 +15,15 @@ use rand_core::CryptoRng;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::generators::Generators;
-use super::group_ops::{msm_ct, pairing_product_is_identity, BP2_PREPARED};
+use super::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
 use super::hash::{calculate_random_scalars, h2s_dst};
 use super::octets::{
     octets_to_g1, octets_to_nonzero_scalar, scalar_to_octets, Serializer, OCTET_POINT_LENGTH,
     OCTET_SCALAR_LENGTH,
 };
-use super::signature::{calculate_domain, compute_b};
+use super::prover::{compute_b_split, init_points, Bases, InitPoints};
+use super::signature::calculate_domain;
+use super::tables::{msm_vartime_multi, GeneratorTerms, Output, SplitBases};
 use super::{hash_to_scalar, Ciphersuite, Error, PublicKey, Signature};
 
 /// Octets in a proof that hides no message: three points and four scalars.
@@ -131,12 +133,12 @@ impl fmt::Debug for Proof {
 /// `random_scalars`). Zeroized on drop; `Debug` prints nothing.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct ProofRandomScalars {
-    r1: Scalar,
-    r2: Scalar,
-    e_tilde: Scalar,
-    r1_tilde: Scalar,
-    r3_tilde: Scalar,
-    m_tilde: Vec<Scalar>,
+    pub(crate) r1: Scalar,
+    pub(crate) r2: Scalar,
+    pub(crate) e_tilde: Scalar,
+    pub(crate) r1_tilde: Scalar,
+    pub(crate) r3_tilde: Scalar,
+    pub(crate) m_tilde: Vec<Scalar>,
 }
 
 impl ProofRandomScalars {
@@ -310,38 +312,47 @@ pub fn proof_init<C: Ciphersuite>(
         });
     }
     let domain = calculate_domain::<C>(pk, generators, header, api_id)?;
-    let b = compute_b(generators, &domain, messages);
-    let d = (b * random.r2).to_affine();
-    let a_bar = (signature.a * (random.r1 * random.r2)).to_affine();
-    let b_bar = (d * random.r1 - a_bar * signature.e).to_affine();
-    let t1 = msm_ct(&[a_bar, d], &[random.e_tilde, random.r1_tilde]).to_affine();
-    let mut points = Vec::with_capacity(undisclosed_indexes.len() + 1);
-    let mut scalars = Vec::with_capacity(undisclosed_indexes.len() + 1);
-    points.push(d);
-    scalars.push(random.r3_tilde);
-    for (&j, m_tilde) in undisclosed_indexes.iter().zip(&random.m_tilde) {
-        points.push(generators.h()[j]);
-        scalars.push(*m_tilde);
-    }
-    let t2 = msm_ct(&points, &scalars).to_affine();
-    scalars.zeroize();
-    let undisclosed = undisclosed_indexes.iter().map(|&j| messages[j]).collect();
-    Ok(ProofInit {
-        result: ProofInitResult {
-            a_bar,
-            b_bar,
-            d,
-            t1,
-            t2,
-            domain,
-        },
-        random,
+    let mut b = compute_b_split(generators, &domain, messages, undisclosed_indexes).to_affine();
+    let bases = Bases::Split {
+        tables: SplitBases::new(&[signature.a, b]),
         e: signature.e,
+    };
+    b.zeroize();
+    let points = init_points(&bases, generators, undisclosed_indexes, &random);
+    let undisclosed = undisclosed_indexes.iter().map(|&j| messages[j]).collect();
+    Ok(ProofInit::new(
+        points,
+        domain,
+        random,
+        signature.e,
         undisclosed,
-    })
+    ))
 }
 
 impl ProofInit {
+    /// The prover's state from ProofInit's points and secrets.
+    pub(crate) fn new(
+        points: InitPoints,
+        domain: Scalar,
+        random: ProofRandomScalars,
+        e: Scalar,
+        undisclosed: Vec<Scalar>,
+    ) -> Self {
+        ProofInit {
+            result: ProofInitResult {
+                a_bar: points.a_bar,
+                b_bar: points.b_bar,
+                d: points.d,
+                t1: points.t1,
+                t2: points.t2,
+                domain,
+            },
+            random,
+            e,
+            undisclosed,
+        }
+    }
+
     /// The public values the challenge is computed over.
     pub fn result(&self) -> &ProofInitResult {
         &self.result
@@ -469,6 +480,10 @@ pub fn core_proof_gen<C: Ciphersuite>(
 /// T2 = Bv * c + D * r3^ + H_j1 * m^_j1 + ... + H_jU * m^_jU
 /// ```
 /// `disclosed_indexes` must be strictly ascending and below `L = U + R`.
+///
+/// # Security
+/// Variable time: every input is public on the verifier's side, so the multi-scalar
+/// multiplications may branch on the scalars.
 pub fn proof_verify_init<C: Ciphersuite>(
     pk: &PublicKey,
     proof: &Proof,
@@ -499,32 +514,38 @@ pub fn proof_verify_init<C: Ciphersuite>(
     }
     let domain = calculate_domain::<C>(pk, generators, header, api_id)?;
     let c = proof.challenge;
-    let t1 = msm_ct(
-        &[proof.b_bar, proof.a_bar, proof.d],
-        &[c, proof.e_hat, proof.r1_hat],
-    );
-    // T2 = (P1 + Q_1 * domain + sum H_i * msg_i) * c + D * r3^ + sum H_j * m^_j, as one
-    // multi-scalar multiplication.
-    let h = generators.h();
-    let mut points = Vec::with_capacity(l + 3);
-    let mut scalars = Vec::with_capacity(l + 3);
-    points.extend([generators.p1, *generators.q1(), proof.d]);
-    scalars.extend([c, domain * c, proof.r3_hat]);
+    // Every scalar here is public (the proof and the disclosed messages), so the
+    // variable-time multiplications are safe. T1 and T2 share the tables of D.
+    // T2 = (P1 + Q_1 * domain + sum H_i * msg_i) * c + D * r3^ + sum H_j * m^_j.
+    let mut terms = Vec::with_capacity(l + 1);
+    terms.push((0, domain * c));
     let mut disclosed = disclosed_indexes.iter().zip(disclosed_messages).peekable();
     let mut hidden = proof.m_hat.iter();
-    for (i, h_i) in h.iter().enumerate() {
-        points.push(*h_i);
-        match disclosed.peek() {
-            Some((&j, m)) if j == i => {
-                scalars.push(*m * c);
-                disclosed.next();
-            }
-            _ => scalars.push(*hidden.next().ok_or(Error::VerificationFailed)?),
+    for i in 0..l {
+        match disclosed.next_if(|(&j, _)| j == i) {
+            Some((_, m)) => terms.push((i + 1, *m * c)),
+            None => terms.push((i + 1, *hidden.next().ok_or(Error::VerificationFailed)?)),
         }
     }
-    let t2 = msm_ct(&points, &scalars);
+    let t2_groups: [GeneratorTerms<'_>; 2] =
+        [(&[generators.p1], &[(0, c)]), (generators.points(), &terms)];
+    let t1_terms = [(0, c), (1, proof.e_hat), (2, proof.r1_hat)];
+    let t2_terms = [(2, proof.r3_hat)];
+    let sums = msm_vartime_multi(
+        &[proof.b_bar, proof.a_bar, proof.d],
+        &[
+            Output {
+                groups: &[],
+                var: &t1_terms,
+            },
+            Output {
+                groups: &t2_groups,
+                var: &t2_terms,
+            },
+        ],
+    );
     let mut affine = [G1Affine::identity(); 2];
-    G1Projective::batch_normalize(&[t1, t2], &mut affine);
+    G1Projective::batch_normalize(&sums, &mut affine);
     Ok(ProofInitResult {
         a_bar: proof.a_bar,
         b_bar: proof.b_bar,
@@ -551,6 +572,37 @@ pub fn core_proof_verify<C: Ciphersuite>(
     disclosed_indexes: &[usize],
     api_id: &[u8],
 ) -> Result<(), Error> {
+    check_challenge::<C>(
+        pk,
+        proof,
+        generators,
+        header,
+        presentation_header,
+        disclosed_messages,
+        disclosed_indexes,
+        api_id,
+    )?;
+    let w = prepared_g2(&pk.0);
+    if pairing_product_is_identity(&[(&proof.a_bar, &w), (&proof.b_bar, &BP2_PREPARED.1)]) {
+        Ok(())
+    } else {
+        Err(Error::VerificationFailed)
+    }
+}
+
+/// CoreProofVerify (draft §3.6.4) up to the pairing check: ProofVerifyInit, then the
+/// recomputed challenge must equal the proof's.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn check_challenge<C: Ciphersuite>(
+    pk: &PublicKey,
+    proof: &Proof,
+    generators: &Generators,
+    header: &[u8],
+    presentation_header: &[u8],
+    disclosed_messages: &[Scalar],
+    disclosed_indexes: &[usize],
+    api_id: &[u8],
+) -> Result<(), Error> {
     let (indexes, messages) = sort_disclosed(disclosed_indexes, disclosed_messages)?;
     let init_res =
         proof_verify_init::<C>(pk, proof, generators, header, &messages, &indexes, api_id)?;
@@ -564,12 +616,7 @@ pub fn core_proof_verify<C: Ciphersuite>(
     if challenge != proof.challenge {
         return Err(Error::VerificationFailed);
     }
-    let w = bls12_381::G2Prepared::from(pk.0);
-    if pairing_product_is_identity(&[(&proof.a_bar, &w), (&proof.b_bar, &BP2_PREPARED.1)]) {
-        Ok(())
-    } else {
-        Err(Error::VerificationFailed)
-    }
+    Ok(())
 }
 
 /// Pairs disclosed indexes with their messages and sorts them by index, rejecting repeats.

@@ -5,14 +5,16 @@ use core::fmt;
 
 use bls12_381::{G1Affine, G1Projective, Scalar};
 use group::Curve;
+use zeroize::Zeroize;
 
 use super::generators::Generators;
-use super::group_ops::{msm_ct, pairing_product_is_identity, BP2_PREPARED};
+use super::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
 use super::hash::h2s_dst;
 use super::octets::{
     octets_to_g1, octets_to_nonzero_scalar, scalar_to_octets, Serializer, OCTET_POINT_LENGTH,
     OCTET_SCALAR_LENGTH,
 };
+use super::tables::{fixed_msm_ct, msm_vartime_with_generators};
 use super::{hash_to_scalar, Ciphersuite, Error, PublicKey, SecretKey};
 
 /// Octets in an encoded signature: `A` (48) then `e` (32).
@@ -102,13 +104,14 @@ pub(crate) fn compute_b(
     domain: &Scalar,
     messages: &[Scalar],
 ) -> G1Projective {
-    let mut points = Vec::with_capacity(messages.len() + 1);
-    let mut scalars = Vec::with_capacity(messages.len() + 1);
-    points.push(*generators.q1());
-    scalars.push(*domain);
-    points.extend_from_slice(&generators.h()[..messages.len()]);
-    scalars.extend_from_slice(messages);
-    G1Projective::from(generators.p1) + msm_ct(&points, &scalars)
+    let mut terms: Vec<(usize, Scalar)> = Some(*domain)
+        .into_iter()
+        .chain(messages.iter().copied())
+        .enumerate()
+        .collect();
+    let b = G1Projective::from(generators.p1) + fixed_msm_ct(generators.points(), &terms);
+    terms.zeroize();
+    b
 }
 
 fn check_count(generators: &Generators, messages: &[Scalar]) -> Result<(), Error> {
@@ -158,6 +161,18 @@ pub fn core_sign<C: Ciphersuite>(
 }
 
 /// CoreVerify (draft §3.6.2): checks `h(A, W) * h(A * e - B, BP2) = Identity_GT`.
+///
+/// ```text
+/// domain = calculate_domain(PK, Q_1, (H_1, ..., H_L), header, api_id)
+/// B = P1 + Q_1 * domain + H_1 * msg_1 + ... + H_L * msg_L
+/// if h(A, W) * h(A * e - B, BP2) != Identity_GT, return INVALID
+/// ```
+///
+/// # Security
+/// Variable time: `A * e - B` is one variable-time multi-scalar multiplication, so the
+/// running time depends on the messages and the signature. That suits a verifier, for whom
+/// both are public; a holder checking a credential whose messages are secret should use
+/// [`PreparedSignature`](crate::bbs::PreparedSignature), which checks in constant time.
 pub fn core_verify<C: Ciphersuite>(
     pk: &PublicKey,
     signature: &Signature,
@@ -168,9 +183,23 @@ pub fn core_verify<C: Ciphersuite>(
 ) -> Result<(), Error> {
     check_count(generators, messages)?;
     let domain = calculate_domain::<C>(pk, generators, header, api_id)?;
-    let b = compute_b(generators, &domain, messages);
-    let lhs = (G1Projective::from(signature.a) * signature.e - b).to_affine();
-    let w = bls12_381::G2Prepared::from(pk.0);
+    // A * e - B = A * e - P1 - Q_1 * domain - sum H_i * msg_i, as one multiplication.
+    let terms: Vec<(usize, Scalar)> = Some(domain)
+        .into_iter()
+        .chain(messages.iter().copied())
+        .map(|s| -s)
+        .enumerate()
+        .collect();
+    let lhs = msm_vartime_with_generators(
+        &[
+            (&[generators.p1], &[(0, -Scalar::one())]),
+            (generators.points(), &terms),
+        ],
+        &[signature.a],
+        &[signature.e],
+    )
+    .to_affine();
+    let w = prepared_g2(&pk.0);
     let ok = pairing_product_is_identity(&[(&signature.a, &w), (&lhs, &BP2_PREPARED.0)]);
     if ok {
         Ok(())

@@ -1,0 +1,262 @@
+//! Batch verification of proofs (draft §3.6.4 CoreProofVerify, many at once).
+//!
+//! Each proof's challenge is recomputed on its own (ProofVerifyInit, §3.7.3, and the
+//! challenge, §3.7.4): that part cannot be shared. The pairing equations
+//! `h(Abar_i, W_i) * h(Bbar_i, -BP2) = 1` are combined with random 128-bit coefficients `r_i`
+//! (the small-exponent test) into
+//!
+//! ```text
+//! prod_W h(sum_{i: W_i = W} r_i * Abar_i, W) * h(sum_i r_i * Bbar_i, -BP2) = 1
+//! ```
+//!
+//! one multi-Miller loop over the distinct public keys plus one, and one final
+//! exponentiation. A batch with an invalid proof passes with probability at most `2^-128`.
+//! When the combined check fails, the batch is bisected to name the failing proofs.
+
+use bls12_381::{G1Affine, G2Affine, G2Prepared, Scalar};
+use rand_core::CryptoRng;
+use std::sync::Arc;
+
+use super::generators::{Generators, MAX_MESSAGES};
+use super::group_ops::{msm_vartime, pairing_product_is_identity, prepared_g2, BP2_PREPARED};
+use super::proof::check_challenge;
+use super::{api_id, messages_to_scalars, Ciphersuite, Error, Proof, PublicKey};
+
+/// One proof to check in a batch, with what [`proof_verify`](super::proof_verify) takes
+/// (the draft's message interface, draft §3.5.4).
+#[derive(Clone, Copy, Debug)]
+pub struct BatchItem<'a> {
+    /// The issuer's public key.
+    pub pk: &'a PublicKey,
+    /// The proof.
+    pub proof: &'a Proof,
+    /// The signature's header.
+    pub header: &'a [u8],
+    /// The presentation header the proof binds.
+    pub presentation_header: &'a [u8],
+    /// The disclosed messages, paired with `disclosed_indexes`.
+    pub disclosed_messages: &'a [&'a [u8]],
+    /// The indexes of the disclosed messages, in any order.
+    pub disclosed_indexes: &'a [usize],
+}
+
+/// One proof to check in a batch over message scalars, with what
+/// [`core_proof_verify`](super::core_proof_verify) takes (any interface).
+#[derive(Clone, Copy, Debug)]
+pub struct CoreBatchItem<'a> {
+    /// The issuer's public key.
+    pub pk: &'a PublicKey,
+    /// The proof.
+    pub proof: &'a Proof,
+    /// The interface's generators for all `L` messages.
+    pub generators: &'a Generators,
+    /// The signature's header.
+    pub header: &'a [u8],
+    /// The presentation header the proof binds.
+    pub presentation_header: &'a [u8],
+    /// The disclosed message scalars, paired with `disclosed_indexes`.
+    pub disclosed_messages: &'a [Scalar],
+    /// The indexes of the disclosed messages, in any order.
+    pub disclosed_indexes: &'a [usize],
+    /// The interface's `api_id`.
+    pub api_id: &'a [u8],
+}
+
+/// Verifies many proofs at once (draft §3.5.4 ProofVerify for each, with the pairing
+/// checks combined by random linear combination), with coefficients from the thread's
+/// cryptographic generator. `Ok(())` when every proof is valid; otherwise
+/// [`Error::BatchVerificationFailed`] with the positions of exactly the invalid proofs
+/// (up to the test's `2^-128` error).
+///
+/// ```
+/// use healthpass::bbs::{self, BatchItem, Bls12381Sha256};
+/// let sk = bbs::keygen::<Bls12381Sha256>(&[5u8; 32], b"", None)?;
+/// let pk = sk.public_key();
+/// let messages: [&[u8]; 2] = [b"Ada", b"EU/1/20/1528"];
+/// let sig = bbs::sign::<Bls12381Sha256>(&sk, &pk, b"", &messages)?;
+/// let proofs: Vec<_> = (0..3)
+///     .map(|_| bbs::proof_gen::<Bls12381Sha256>(&pk, &sig, b"", b"n", &messages, &[1], &mut rand::rng()))
+///     .collect::<Result<_, _>>()?;
+/// let shown = [messages[1]];
+/// let items: Vec<BatchItem> = proofs
+///     .iter()
+///     .map(|proof| BatchItem {
+///         pk: &pk,
+///         proof,
+///         header: b"",
+///         presentation_header: b"n",
+///         disclosed_messages: &shown,
+///         disclosed_indexes: &[1],
+///     })
+///     .collect();
+/// bbs::batch_proof_verify::<Bls12381Sha256>(&items)?;
+/// # Ok::<(), bbs::Error>(())
+/// ```
+pub fn batch_proof_verify<C: Ciphersuite>(items: &[BatchItem<'_>]) -> Result<(), Error> {
+    batch_proof_verify_with_rng::<C>(items, &mut rand::rng())
+}
+
+/// [`batch_proof_verify`] with the coefficients drawn from `rng`.
+///
+/// # Security
+/// `rng` must be a cryptographically secure generator whose output the provers cannot
+/// predict: known coefficients let a forger craft proofs that cancel out in the batch.
+pub fn batch_proof_verify_with_rng<C: Ciphersuite>(
+    items: &[BatchItem<'_>],
+    rng: &mut impl CryptoRng,
+) -> Result<(), Error> {
+    let api_id = api_id::<C>();
+    let checked = items.iter().map(|item| {
+        let l = item
+            .proof
+            .undisclosed_count()
+            .checked_add(item.disclosed_indexes.len())
+            .ok_or(Error::TooManyMessages {
+                actual: usize::MAX,
+                max: MAX_MESSAGES,
+            })?;
+        let scalars = messages_to_scalars::<C>(item.disclosed_messages, &api_id)?;
+        let generators = Generators::new::<C>(l, &api_id)?;
+        check_challenge::<C>(
+            item.pk,
+            item.proof,
+            &generators,
+            item.header,
+            item.presentation_header,
+            &scalars,
+            item.disclosed_indexes,
+            &api_id,
+        )
+    });
+    let pairs = items.iter().map(|item| (item.pk, item.proof));
+    combine(checked, pairs, rng)
+}
+
+/// Batch CoreProofVerify (draft §3.6.4) over message scalars, for any interface; see
+/// [`batch_proof_verify`].
+///
+/// # Security
+/// As for [`batch_proof_verify_with_rng`].
+pub fn core_batch_proof_verify<C: Ciphersuite>(
+    items: &[CoreBatchItem<'_>],
+    rng: &mut impl CryptoRng,
+) -> Result<(), Error> {
+    let checked = items.iter().map(|item| {
+        check_challenge::<C>(
+            item.pk,
+            item.proof,
+            item.generators,
+            item.header,
+            item.presentation_header,
+            item.disclosed_messages,
+            item.disclosed_indexes,
+            item.api_id,
+        )
+    });
+    let pairs = items.iter().map(|item| (item.pk, item.proof));
+    combine(checked, pairs, rng)
+}
+
+/// A proof whose challenge checked, waiting for the combined pairing check.
+struct Pending {
+    position: usize,
+    key: usize,
+    a_bar: G1Affine,
+    b_bar: G1Affine,
+    r: Scalar,
+}
+
+/// Runs the per-proof checks, then the combined pairing check with bisection.
+fn combine<'a>(
+    checked: impl Iterator<Item = Result<(), Error>>,
+    pairs: impl Iterator<Item = (&'a PublicKey, &'a Proof)>,
+    rng: &mut impl CryptoRng,
+) -> Result<(), Error> {
+    let mut failed = Vec::new();
+    let mut keys: Vec<(G2Affine, Arc<G2Prepared>)> = Vec::new();
+    let mut pending = Vec::new();
+    for (position, (result, (pk, proof))) in checked.zip(pairs).enumerate() {
+        if result.is_err() {
+            failed.push(position);
+            continue;
+        }
+        let key = match keys.iter().position(|(w, _)| w == pk.point()) {
+            Some(k) => k,
+            None => {
+                keys.push((*pk.point(), prepared_g2(pk.point())));
+                keys.len() - 1
+            }
+        };
+        pending.push(Pending {
+            position,
+            key,
+            a_bar: proof.a_bar,
+            b_bar: proof.b_bar,
+            r: coefficient(rng),
+        });
+    }
+    if !pending.is_empty() && !holds(&pending, &keys) {
+        bisect(&pending, &keys, &mut failed);
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        failed.sort_unstable();
+        Err(Error::BatchVerificationFailed { failed })
+    }
+}
+
+/// A uniformly random non-zero coefficient below `2^128`.
+fn coefficient(rng: &mut impl CryptoRng) -> Scalar {
+    loop {
+        let r = Scalar::from_raw([rng.next_u64(), rng.next_u64(), 0, 0]);
+        if r != Scalar::zero() {
+            return r;
+        }
+    }
+}
+
+/// The combined pairing check over `set`: one multi-Miller loop, one final exponentiation.
+/// Variable time; every input is public except the coefficients, whose only role is to be
+/// unpredictable before the proofs are fixed.
+fn holds(set: &[Pending], keys: &[(G2Affine, Arc<G2Prepared>)]) -> bool {
+    let mut g1 = Vec::new();
+    let mut g2 = Vec::new();
+    for (k, (_, prepared)) in keys.iter().enumerate() {
+        let (points, scalars): (Vec<G1Affine>, Vec<Scalar>) = set
+            .iter()
+            .filter(|p| p.key == k)
+            .map(|p| (p.a_bar, p.r))
+            .unzip();
+        if !points.is_empty() {
+            g1.push(msm_vartime(&points, &scalars));
+            g2.push(&**prepared);
+        }
+    }
+    let (points, scalars): (Vec<G1Affine>, Vec<Scalar>) =
+        set.iter().map(|p| (p.b_bar, p.r)).unzip();
+    g1.push(msm_vartime(&points, &scalars));
+    g2.push(&BP2_PREPARED.1);
+    let mut affine = vec![G1Affine::identity(); g1.len()];
+    bls12_381::G1Projective::batch_normalize(&g1, &mut affine);
+    let terms: Vec<(&G1Affine, &G2Prepared)> = affine.iter().zip(g2).collect();
+    pairing_product_is_identity(&terms)
+}
+
+/// `set` fails the combined check: find its failing members. When one half passes, the
+/// other must fail (the products multiply), so it is split without being checked.
+fn bisect(set: &[Pending], keys: &[(G2Affine, Arc<G2Prepared>)], failed: &mut Vec<usize>) {
+    if let [single] = set {
+        failed.push(single.position);
+        return;
+    }
+    let (left, right) = set.split_at(set.len() / 2);
+    if holds(left, keys) {
+        bisect(right, keys, failed);
+    } else {
+        bisect(left, keys, failed);
+        if !holds(right, keys) {
+            bisect(right, keys, failed);
+        }
+    }
+}

@@ -1,0 +1,509 @@
+//! Precomputed multiples of fixed points: constant-time fixed-base tables for the prover and
+//! signer, width-10 NAF tables for the verifier, and the constant-time "split" tables that let
+//! a few variable points (a signature's `A`, a credential's `B`) be multiplied several times
+//! with fewer doublings.
+//!
+//! Tables for the generators `P1`, `Q_1`, `H_1, H_2, ...` (draft §4.1.1) are cached per
+//! sequence next to the generators themselves (keyed by the sequence's first point and
+//! checked point by point), so hash-to-curve and table building each run once per process.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use bls12_381::{G1Affine, G1Projective, Scalar};
+use zeroize::Zeroize;
+
+use super::glv::{decompose, psi, u128_bytes};
+
+use super::msm::{
+    ct_select, ct_windows, msm_ct, msm_vartime, odd_multiples, signed_digits, straus_ct,
+    straus_vartime, wnaf_bytes, CtWindow, NafTerm, CT_WINDOW, NAF_WIDTH, PIPPENGER_THRESHOLD,
+};
+
+/// Generators past this many in a sequence get no constant-time table (each costs 86 KB);
+/// their products fall back to [`msm_ct`].
+const MAX_CT_TABLES: usize = 129;
+/// Generators past this many in a sequence get no NAF table (52 KB each, with the GLV
+/// images). The bound also caps what a hostile proof length can make a verifier build.
+const MAX_NAF_TABLES: usize = 257;
+/// Width of the verifier's precomputed NAF digits: 256 odd multiples per point.
+const FIXED_NAF_WIDTH: usize = 10;
+
+/// Digit width of the constant-time fixed-base tables (signed digits in `[-2^(w-1), 2^(w-1)]`).
+/// Measured against 6: the wider tables (143 KB a point instead of 86 KB) lose to cache misses.
+const FB_WINDOW: usize = 5;
+/// Entries per position: the multiples `1..=2^(w-1)`.
+const FB_ENTRIES: usize = 1 << (FB_WINDOW - 1);
+/// Digit positions of a full scalar, with room for the final carry.
+const FB_DIGITS: usize = 255 / FB_WINDOW + 1;
+
+/// Constant-time fixed-base table of a point `P`: for each of the 52 signed radix-2^5 digit
+/// positions `k`, the multiples `1..=16` of `2^(5k) P`, affine. A product then costs 52 mixed
+/// additions (each after a 16-entry constant-time read) and no doubling. Zeroized on drop,
+/// since it also serves secret points.
+pub(crate) struct FixedBaseTable {
+    base: G1Affine,
+    windows: Vec<[G1Affine; FB_ENTRIES]>,
+}
+
+impl FixedBaseTable {
+    /// Builds the table (about 830 additions and one inversion).
+    pub(crate) fn new(base: &G1Affine) -> Self {
+        let mut position_bases = Vec::with_capacity(FB_DIGITS);
+        let mut p = G1Projective::from(base);
+        for _ in 0..FB_DIGITS {
+            position_bases.push(p);
+            for _ in 0..FB_WINDOW {
+                p = p.double();
+            }
+        }
+        Self {
+            base: *base,
+            windows: ct_windows(&position_bases),
+        }
+    }
+
+    /// The point the table multiplies.
+    pub(crate) fn base(&self) -> &G1Affine {
+        &self.base
+    }
+
+    /// `acc += base * s`, **constant time** in `s`: one mixed addition per digit position,
+    /// every table entry of the position touched.
+    pub(crate) fn add_mul_ct(&self, acc: &mut G1Projective, s: &Scalar) {
+        let mut bytes = s.to_bytes();
+        let mut digits = [0i16; FB_DIGITS];
+        signed_digits(&bytes, 0, 255, FB_WINDOW, &mut digits);
+        for (window, &d) in self.windows.iter().zip(digits.iter()) {
+            *acc = acc.add_mixed(&ct_select(window, d));
+        }
+        bytes.zeroize();
+        digits.zeroize();
+    }
+
+    /// `base * s`, **constant time** in `s`.
+    pub(crate) fn mul_ct(&self, s: &Scalar) -> G1Projective {
+        let mut acc = G1Projective::identity();
+        self.add_mul_ct(&mut acc, s);
+        acc
+    }
+}
+
+impl Drop for FixedBaseTable {
+    fn drop(&mut self) {
+        self.base.zeroize();
+        self.windows.zeroize();
+    }
+}
+
+/// The odd multiples `P, 3P, ..., 511P` of a public point and their images under the GLV
+/// endomorphism `psi`, for variable-time products with half-length scalars.
+pub(crate) struct NafTable {
+    base: G1Affine,
+    odd: Vec<G1Affine>,
+    psi_odd: Vec<G1Affine>,
+}
+
+impl NafTable {
+    fn new(base: &G1Affine) -> Self {
+        let odd = odd_multiples(&[G1Projective::from(base)], 1 << (FIXED_NAF_WIDTH - 2));
+        Self {
+            base: *base,
+            psi_odd: odd.iter().map(psi).collect(),
+            odd,
+        }
+    }
+}
+
+/// A generator sequence's tables and how often they were asked for.
+struct Entry<T> {
+    uses: u32,
+    tables: Vec<Arc<T>>,
+}
+
+impl<T> Default for Entry<T> {
+    fn default() -> Self {
+        Self {
+            uses: 0,
+            tables: Vec::new(),
+        }
+    }
+}
+
+/// A cache of per-point tables, one entry per generator sequence.
+type Cache<T> = Mutex<HashMap<[u8; 48], Entry<T>>>;
+
+/// Tables are built on a sequence's second use: a process that signs or verifies once (the
+/// command line) does not pay for tables it would use once, a long-running one pays once.
+const BUILD_ON_USE: u32 = 2;
+
+/// Tables for the first `min(points.len(), max)` points of a sequence, built from the
+/// sequence's second use on (before that, whatever is cached, possibly nothing: callers
+/// handle points without a table). A cached table is reused only if its base is the very
+/// point asked for.
+fn cached<T>(
+    cache: &'static OnceLock<Cache<T>>,
+    points: &[G1Affine],
+    max: usize,
+    new: fn(&G1Affine) -> T,
+    base: fn(&T) -> &G1Affine,
+) -> Vec<Arc<T>> {
+    let Some(first) = points.first() else {
+        return Vec::new();
+    };
+    let n = points.len().min(max);
+    let mut map = cache
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let entry = map.entry(first.to_compressed()).or_default();
+    entry.uses = entry.uses.saturating_add(1);
+    let tables = &mut entry.tables;
+    if entry.uses < BUILD_ON_USE {
+        let ready = tables
+            .iter()
+            .zip(&points[..n])
+            .take_while(|(t, p)| base(t) == *p)
+            .count();
+        return tables[..ready].to_vec();
+    }
+    for (i, p) in points[..n].iter().enumerate() {
+        match tables.get(i) {
+            Some(t) if base(t) == p => {}
+            Some(_) => tables[i] = Arc::new(new(p)),
+            None => tables.push(Arc::new(new(p))),
+        }
+    }
+    tables[..n].to_vec()
+}
+
+/// Constant-time tables for the first points of a generator sequence (at most 129).
+pub(crate) fn ct_tables(points: &[G1Affine]) -> Vec<Arc<FixedBaseTable>> {
+    static CACHE: OnceLock<Cache<FixedBaseTable>> = OnceLock::new();
+    cached(
+        &CACHE,
+        points,
+        MAX_CT_TABLES,
+        FixedBaseTable::new,
+        FixedBaseTable::base,
+    )
+}
+
+/// NAF tables for the first points of a generator sequence (at most 257).
+fn naf_tables(points: &[G1Affine]) -> Vec<Arc<NafTable>> {
+    static CACHE: OnceLock<Cache<NafTable>> = OnceLock::new();
+    cached(&CACHE, points, MAX_NAF_TABLES, NafTable::new, |t| &t.base)
+}
+
+/// `sum_k sequence[i_k] * s_k` over `(i_k, s_k)` terms of a generator sequence, **constant
+/// time** in the scalars (the indexes are public), with the cached fixed-base tables and
+/// [`msm_ct`] for any points past the cached ones.
+pub(crate) fn fixed_msm_ct(sequence: &[G1Affine], terms: &[(usize, Scalar)]) -> G1Projective {
+    let needed = terms.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+    let tables = ct_tables(&sequence[..needed]);
+    let mut acc = G1Projective::identity();
+    let mut rest_points = Vec::new();
+    let mut rest_scalars = Vec::new();
+    for (i, s) in terms {
+        match tables.get(*i) {
+            Some(t) => t.add_mul_ct(&mut acc, s),
+            None => {
+                rest_points.push(sequence[*i]);
+                rest_scalars.push(*s);
+            }
+        }
+    }
+    if !rest_points.is_empty() {
+        acc += msm_ct(&rest_points, &rest_scalars);
+        rest_scalars.zeroize();
+    }
+    acc
+}
+
+/// A generator sequence and `(index, scalar)` terms over it.
+pub(crate) type GeneratorTerms<'a> = (&'a [G1Affine], &'a [(usize, Scalar)]);
+
+/// `sum` over groups of `(generator sequence, (index, scalar) terms)` plus
+/// `sum_k var[k] * var_scalars[k]`, **variable time**; see [`msm_vartime_multi`].
+pub(crate) fn msm_vartime_with_generators(
+    groups: &[GeneratorTerms<'_>],
+    var: &[G1Affine],
+    var_scalars: &[Scalar],
+) -> G1Projective {
+    let terms: Vec<(usize, Scalar)> = var_scalars.iter().copied().enumerate().collect();
+    let mut out = msm_vartime_multi(
+        var,
+        &[Output {
+            groups,
+            var: &terms,
+        }],
+    );
+    out.pop().unwrap_or_else(G1Projective::identity)
+}
+
+/// One sum computed by [`msm_vartime_multi`]: terms over generator sequences, and
+/// `(position in the shared points, scalar)` terms over the other points.
+pub(crate) struct Output<'a> {
+    /// Terms over generator sequences.
+    pub groups: &'a [GeneratorTerms<'a>],
+    /// Terms over the shared non-generator points.
+    pub var: &'a [(usize, Scalar)],
+}
+
+/// Several multi-scalar multiplications over the same non-generator points, **variable
+/// time** (public scalars only: verification). The generators use their cached width-10
+/// NAF tables and the GLV endomorphism; the shared points get their (and their `psi`
+/// images') width-5 NAF tables once, normalised with one inversion, for all the sums.
+pub(crate) fn msm_vartime_multi(shared: &[G1Affine], outputs: &[Output<'_>]) -> Vec<G1Projective> {
+    // Generator terms without a cached table join the shared points.
+    let mut points = shared.to_vec();
+    let mut plans = Vec::with_capacity(outputs.len());
+    let mut total = 0;
+    for out in outputs {
+        let mut fixed = Vec::new();
+        let mut var: Vec<(usize, Scalar)> = out.var.to_vec();
+        for (sequence, terms) in out.groups {
+            let needed = terms.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+            let t = naf_tables(&sequence[..needed]);
+            for (i, s) in terms.iter() {
+                match t.get(*i) {
+                    Some(table) => fixed.push((Arc::clone(table), *s)),
+                    None => {
+                        points.push(sequence[*i]);
+                        var.push((points.len() - 1, *s));
+                    }
+                }
+            }
+        }
+        total += fixed.len() + var.len();
+        plans.push((fixed, var));
+    }
+    if total >= PIPPENGER_THRESHOLD {
+        return plans
+            .into_iter()
+            .map(|(fixed, var)| {
+                let (mut p, mut s): (Vec<G1Affine>, Vec<Scalar>) =
+                    var.iter().map(|(k, s)| (points[*k], *s)).unzip();
+                for (t, scalar) in &fixed {
+                    p.push(t.base);
+                    s.push(*scalar);
+                }
+                msm_vartime(&p, &s)
+            })
+            .collect();
+    }
+    // GLV throughout: every scalar as two halves below 2^128, every point also as psi(P).
+    let halves = |s: &Scalar, w: usize| {
+        let (k1, k2) = decompose(s);
+        (
+            wnaf_bytes(&u128_bytes(k1), w),
+            wnaf_bytes(&u128_bytes(k2), w),
+        )
+    };
+    let entries = 1 << (NAF_WIDTH - 2);
+    let proj: Vec<G1Projective> = points
+        .iter()
+        .flat_map(|p| [G1Projective::from(p), G1Projective::from(psi(p))])
+        .collect();
+    let var_tables = odd_multiples(&proj, entries);
+    plans
+        .iter()
+        .map(|(fixed, var)| {
+            let mut terms = Vec::with_capacity(2 * (fixed.len() + var.len()));
+            for (table, s) in fixed {
+                let (d1, d2) = halves(s, FIXED_NAF_WIDTH);
+                terms.push(NafTerm {
+                    table: &table.odd,
+                    digits: d1,
+                });
+                terms.push(NafTerm {
+                    table: &table.psi_odd,
+                    digits: d2,
+                });
+            }
+            for (k, s) in var {
+                let (d1, d2) = halves(s, NAF_WIDTH);
+                let pair = &var_tables[2 * k * entries..2 * (k + 1) * entries];
+                let (table1, table2) = pair.split_at(entries);
+                terms.push(NafTerm {
+                    table: table1,
+                    digits: d1,
+                });
+                terms.push(NafTerm {
+                    table: table2,
+                    digits: d2,
+                });
+            }
+            straus_vartime(&terms)
+        })
+        .collect()
+}
+
+/// Constant-time products of a few variable points that are each used several times (the
+/// prover's `A` and `B`): every point `P` is kept with `psi(P) = z^2 P` (the GLV
+/// endomorphism, one field multiplication), both as window tables, and a product splits its
+/// scalar into two halves below `2^128` (`k = k1 + k2 z^2`), so it needs 125 doublings
+/// instead of 255.
+pub(crate) struct SplitBases {
+    /// Two windows per point: `P` and `psi(P)`.
+    windows: Vec<CtWindow>,
+}
+
+/// Signed radix-2^5 digits of a 128-bit half, with room for the final carry.
+const HALF_DIGITS: usize = 26;
+
+impl SplitBases {
+    /// Tables for `points` (16 additions each and one inversion overall). Constant time.
+    pub(crate) fn new(points: &[G1Affine]) -> Self {
+        let mut bases = Vec::with_capacity(2 * points.len());
+        for p in points {
+            bases.extend([G1Projective::from(p), G1Projective::from(psi(p))]);
+        }
+        let windows = ct_windows(&bases);
+        bases.zeroize();
+        Self { windows }
+    }
+
+    /// `sum (points[i] * s)` over the `(i, s)` terms, **constant time** in the scalars.
+    pub(crate) fn msm_ct(&self, terms: &[(usize, Scalar)]) -> G1Projective {
+        let mut windows = Vec::with_capacity(2 * terms.len());
+        let mut digits = vec![0i16; 2 * terms.len() * HALF_DIGITS];
+        for ((i, s), out) in terms.iter().zip(digits.chunks_exact_mut(2 * HALF_DIGITS)) {
+            windows.extend_from_slice(&self.windows[2 * i..2 * i + 2]);
+            let (mut k1, mut k2) = decompose(s);
+            let (low, high) = out.split_at_mut(HALF_DIGITS);
+            for (k, out) in [(&k1, low), (&k2, high)] {
+                let mut bytes = u128_bytes(*k);
+                signed_digits(&bytes, 0, 128, CT_WINDOW, out);
+                bytes.zeroize();
+            }
+            k1.zeroize();
+            k2.zeroize();
+        }
+        let acc = straus_ct(&windows, &digits, HALF_DIGITS);
+        digits.zeroize();
+        windows.zeroize();
+        acc
+    }
+}
+
+impl Drop for SplitBases {
+    fn drop(&mut self) {
+        self.windows.zeroize();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn scalar(rng: &mut impl rand::Rng) -> Scalar {
+        let mut wide = [0u8; 64];
+        rng.fill_bytes(&mut wide);
+        Scalar::from_bytes_wide(&wide)
+    }
+
+    fn point(rng: &mut impl rand::Rng) -> G1Affine {
+        G1Affine::from(G1Projective::generator() * scalar(rng))
+    }
+
+    #[test]
+    fn fixed_base_and_split_tables_match_plain_multiplication() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let p = point(&mut rng);
+        let q = point(&mut rng);
+        let table = FixedBaseTable::new(&p);
+        let split = SplitBases::new(&[p, q]);
+        let mut cases = vec![Scalar::zero(), Scalar::one(), -Scalar::one()];
+        cases.extend((0..5).map(|_| scalar(&mut rng)));
+        for s in &cases {
+            assert_eq!(table.mul_ct(s), p * s);
+            let t = scalar(&mut rng);
+            assert_eq!(split.msm_ct(&[(0, *s), (1, t)]), p * s + q * t);
+            assert_eq!(split.msm_ct(&[(1, *s)]), q * s);
+        }
+        let identity = FixedBaseTable::new(&G1Affine::identity());
+        assert_eq!(identity.mul_ct(&cases[4]), G1Projective::identity());
+    }
+
+    #[test]
+    fn generator_msms_match_naive_sums() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(8);
+        let gens: Vec<G1Affine> = (0..6).map(|_| point(&mut rng)).collect();
+        let other: Vec<G1Affine> = (0..3).map(|_| point(&mut rng)).collect();
+        let mut s: Vec<Scalar> = (0..6).map(|_| scalar(&mut rng)).collect();
+        s[1] = Scalar::zero();
+        s[2] = -Scalar::one();
+        let t: Vec<Scalar> = (0..3).map(|_| scalar(&mut rng)).collect();
+        let naive = |p: &[G1Affine], s: &[Scalar]| {
+            p.iter()
+                .zip(s)
+                .fold(G1Projective::identity(), |acc, (p, s)| acc + p * s)
+        };
+        let terms: Vec<(usize, Scalar)> = s.iter().copied().enumerate().collect();
+        for _ in 0..3 {
+            assert_eq!(
+                fixed_msm_ct(&gens, &[terms[3], terms[0], terms[2]]),
+                gens[3] * s[3] + gens[0] * s[0] + gens[2] * s[2]
+            );
+        }
+        // Three times: without tables, building them, reading them.
+        for _ in 0..3 {
+            assert_eq!(
+                msm_vartime_with_generators(
+                    &[(&gens, &terms), (&gens[..1], &[(0, t[0])])],
+                    &other,
+                    &t
+                ),
+                naive(&gens, &s) + gens[0] * t[0] + naive(&other, &t)
+            );
+        }
+    }
+
+    #[test]
+    fn several_sums_over_shared_points() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+        let gens: Vec<G1Affine> = (0..5).map(|_| point(&mut rng)).collect();
+        let shared: Vec<G1Affine> = (0..3).map(|_| point(&mut rng)).collect();
+        let s: Vec<Scalar> = (0..8).map(|_| scalar(&mut rng)).collect();
+        let group_terms = [(1, s[0]), (4, s[1])];
+        let groups: [GeneratorTerms<'_>; 1] = [(&gens, &group_terms)];
+        let first = [(0, s[2]), (2, s[3])];
+        let second = [(2, s[4])];
+        for _ in 0..3 {
+            let sums = msm_vartime_multi(
+                &shared,
+                &[
+                    Output {
+                        groups: &[],
+                        var: &first,
+                    },
+                    Output {
+                        groups: &groups,
+                        var: &second,
+                    },
+                ],
+            );
+            assert_eq!(sums[0], shared[0] * s[2] + shared[2] * s[3]);
+            assert_eq!(sums[1], gens[1] * s[0] + gens[4] * s[1] + shared[2] * s[4]);
+        }
+        // Past the Pippenger threshold, each sum is handed to the general routine.
+        let many: Vec<G1Affine> = (0..PIPPENGER_THRESHOLD).map(|_| point(&mut rng)).collect();
+        let terms: Vec<(usize, Scalar)> = (0..many.len()).map(|k| (k, s[k % 8])).collect();
+        let sums = msm_vartime_multi(
+            &many,
+            &[Output {
+                groups: &groups,
+                var: &terms,
+            }],
+        );
+        let naive = many
+            .iter()
+            .zip(&terms)
+            .fold(gens[1] * s[0] + gens[4] * s[1], |acc, (p, (_, s))| {
+                acc + p * s
+            });
+        assert_eq!(sums[0], naive);
+    }
+}
