@@ -4,7 +4,7 @@
 //! Run: `cargo bench --bench predicates` (results in `docs/benchmarks.md`).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use healthpass::bbs::{self, Bls12381Sha256, Generators, Scalar};
+use healthpass::bbs::{self, Bls12381Sha256, Generators, PreparedSignature, Scalar};
 use healthpass::zk::{self, PredicateStatement, SetKind, SignedSet};
 
 type C = Bls12381Sha256;
@@ -41,6 +41,8 @@ fn benches(c: &mut Criterion) {
     messages[4] = Scalar::from(29_500_000u64);
     let generators = Generators::new::<C>(messages.len(), API_ID).unwrap();
     let sig = bbs::core_sign::<C>(&sk, &pk, &generators, b"header", &messages, API_ID).unwrap();
+    let prepared =
+        PreparedSignature::<C>::from_scalars(&pk, &sig, b"header", &messages, API_ID).unwrap();
 
     let d64 = SignedSet::generate(&mut rng, SetKind::Digits { base: 64 }).unwrap();
     let d256 = SignedSet::generate(&mut rng, SetKind::Digits { base: 256 }).unwrap();
@@ -74,35 +76,9 @@ fn benches(c: &mut Criterion) {
     group.sample_size(20);
     for (name, st) in &cases {
         group.bench_function(format!("prove/{name}"), |b| {
-            b.iter(|| {
-                zk::prove::<C>(
-                    &pk,
-                    &sig,
-                    &generators,
-                    b"header",
-                    &messages,
-                    &disclosed,
-                    st,
-                    b"ctx",
-                    API_ID,
-                    &mut rng,
-                )
-                .unwrap()
-            })
+            b.iter(|| zk::prove::<C>(&prepared, &disclosed, st, b"ctx", &mut rng).unwrap())
         });
-        let proof = zk::prove::<C>(
-            &pk,
-            &sig,
-            &generators,
-            b"header",
-            &messages,
-            &disclosed,
-            st,
-            b"ctx",
-            API_ID,
-            &mut rng,
-        )
-        .unwrap();
+        let proof = zk::prove::<C>(&prepared, &disclosed, st, b"ctx", &mut rng).unwrap();
         group.bench_function(format!("verify/{name}"), |b| {
             b.iter(|| {
                 zk::verify::<C>(

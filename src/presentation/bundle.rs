@@ -6,7 +6,7 @@ use zeroize::Zeroize;
 use super::params;
 use super::request::{check_attribute, CredentialRequest, PresentationRequest};
 use super::Error;
-use crate::bbs::{Ciphersuite, Generators};
+use crate::bbs::{self, Ciphersuite, PreparedSignature};
 use crate::credential::{self, with_suite, AttributeValue, Credential, CredentialType};
 use crate::zk::{self, PredicateStatement};
 
@@ -116,8 +116,7 @@ pub fn present(
     })
 }
 
-/// The credential that answers `asked`: of its type, from an accepted issuer, with a valid
-/// signature.
+/// The credential that answers `asked`: of its type, from an accepted issuer.
 fn choose<'a>(
     asked: &CredentialRequest,
     credentials: &'a [Credential],
@@ -136,7 +135,7 @@ fn choose<'a>(
             issuer: first.issuer().id.clone(),
             credential_type: asked.credential_type,
         })?;
-    chosen.verify()?;
+    // The signature is checked when the credential is prepared for proving.
     Ok(chosen)
 }
 
@@ -182,6 +181,29 @@ fn predicate_of(counts: &[usize], statement: usize) -> usize {
         .unwrap_or(0)
 }
 
+/// A refusal of the prover, named after the requested predicate it concerns.
+fn prove_error(asked: &CredentialRequest, counts: &[usize], e: zk::Error) -> Error {
+    let predicate = |statement| &asked.predicates[predicate_of(counts, statement)];
+    match e {
+        zk::Error::NotSatisfied { predicate: i } => Error::PredicateFalse {
+            predicate: predicate(i).to_string(),
+        },
+        zk::Error::OutOfSpan { predicate: i } => {
+            let p = predicate(i);
+            Error::PredicateOutOfSpan {
+                predicate: p.to_string(),
+                max: p
+                    .params
+                    .as_ref()
+                    .and_then(|x| x.span())
+                    .map_or(0, |s| s.max_difference()),
+            }
+        }
+        zk::Error::Bbs(e) => Error::from(credential::Error::from(e)),
+        other => Error::Predicate(other),
+    }
+}
+
 /// The one place where presentations make proofs: the BBS proof (CoreProofGen under the
 /// credential interface's `api_id`) and the predicate sub-proofs that share its challenge
 /// (`zk::prove`). Returns the BBS proof octets and one byte string per predicate (its
@@ -209,37 +231,26 @@ fn generate_proof(
         let api_id = credential::api_id::<C>();
         let mut scalars = credential::to_scalars::<C>(credential.values(), &api_id)
             .map_err(credential::Error::from)?;
-        let result = Generators::new::<C>(scalars.len(), &api_id)
-            .map_err(zk::Error::from)
-            .and_then(|generators| {
-                zk::prove::<C>(
-                    &issuer.public_key,
-                    credential.signature(),
-                    &generators,
-                    &header,
-                    &scalars,
-                    disclosed_indexes,
-                    &statements,
-                    context,
-                    &api_id,
-                    rng,
-                )
-            });
+        // The prepared credential checks the signature once and keeps what is fixed for it
+        // (message scalars, domain, B, tables for A and B); each presentation then does only
+        // the work that must be fresh.
+        let prepared = PreparedSignature::<C>::from_scalars(
+            &issuer.public_key,
+            credential.signature(),
+            &header,
+            &scalars,
+            &api_id,
+        )
+        .map_err(|e| match e {
+            bbs::Error::VerificationFailed => Error::CredentialInvalid,
+            other => Error::from(credential::Error::from(other)),
+        });
+        let result = prepared.and_then(|prepared| {
+            zk::prove::<C>(&prepared, disclosed_indexes, &statements, context, rng)
+                .map_err(|e| prove_error(asked, &counts, e))
+        });
         scalars.zeroize();
-        let linked = result.map_err(|e| match e {
-            zk::Error::NotSatisfied { predicate } => Error::PredicateFalse {
-                predicate: asked.predicates[predicate_of(&counts, predicate)].to_string(),
-            },
-            zk::Error::OutOfSpan { predicate } => {
-                let p = &asked.predicates[predicate_of(&counts, predicate)];
-                Error::PredicateOutOfSpan {
-                    predicate: p.to_string(),
-                    max: p.params.as_ref().and_then(|x| x.span()).map_or(0, |s| s.max_difference()),
-                }
-            }
-            zk::Error::Bbs(e) => Error::from(credential::Error::from(e)),
-            other => Error::Predicate(other),
-        })?;
+        let linked = result?;
         let mut proofs = linked.predicates.iter();
         let predicate_proofs = counts
             .iter()
