@@ -181,6 +181,38 @@ fn predicate_of(counts: &[usize], statement: usize) -> usize {
         .unwrap_or(0)
 }
 
+/// Checks a parameter set's signatures, remembering (for the life of the process) the
+/// digests of sets that passed, so a long-lived set reused by many requests is checked once.
+fn check_params_once(
+    params: &params::PredicateParams,
+    rng: &mut impl CryptoRng,
+) -> Result<(), zk::Error> {
+    use sha2::{Digest, Sha256};
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static CHECKED: OnceLock<Mutex<HashSet<[u8; 32]>>> = OnceLock::new();
+    let mut w = crate::credential::bytes::ByteWriter::default();
+    params.write_canonical(&mut w);
+    if let zk::SetKind::Elements(elements) = params.set.kind() {
+        for e in elements {
+            w.raw(&crate::bbs::octets::scalar_to_octets(e));
+        }
+    }
+    let digest: [u8; 32] = Sha256::digest(&w.buf).into();
+    let checked = CHECKED.get_or_init(Default::default);
+    let known = checked
+        .lock()
+        .map(|set| set.contains(&digest))
+        .unwrap_or(false);
+    if !known {
+        params.set.check(rng)?;
+        if let Ok(mut set) = checked.lock() {
+            set.insert(digest);
+        }
+    }
+    Ok(())
+}
+
 /// A refusal of the prover, named after the requested predicate it concerns.
 fn prove_error(asked: &CredentialRequest, counts: &[usize], e: zk::Error) -> Error {
     let predicate = |statement| &asked.predicates[predicate_of(counts, statement)];
@@ -217,12 +249,9 @@ fn generate_proof(
 ) -> Result<(Vec<u8>, Vec<Vec<u8>>), Error> {
     // The holder checks the verifier's parameters before proving anything against them.
     for p in &asked.predicates {
-        p.params()?
-            .set
-            .check(rng)
-            .map_err(|_| Error::PredicateParamsRejected {
-                predicate: p.to_string(),
-            })?;
+        check_params_once(p.params()?, rng).map_err(|_| Error::PredicateParamsRejected {
+            predicate: p.to_string(),
+        })?;
     }
     let issuer = credential.issuer();
     let header = credential.header();
