@@ -462,3 +462,34 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn relative_bounds_resolve_in_utc_on_calendar_days() {
+    let schema = CredentialType::Vaccination.schema();
+    let at = |date: &str, seconds: i64| calendar::parse_date(date).unwrap() * 86_400 + seconds;
+    let bound = |text: &str, now: i64| Predicate::parse(schema, text, now).unwrap().to_string();
+    // 29 February minus 18 years is 28 February; any time of the UTC day gives the same day.
+    assert_eq!(
+        bound("birth_date <= today-18y", at("2028-02-29", 0)),
+        "birth_date <= 2010-02-28"
+    );
+    assert_eq!(
+        bound("birth_date <= today-18y", at("2028-02-29", 86_399)),
+        "birth_date <= 2010-02-28"
+    );
+    assert_eq!(
+        bound("birth_date <= today-4y", at("2028-02-29", 0)),
+        "birth_date <= 2024-02-29"
+    );
+    assert_eq!(
+        bound("vaccination_date <= today-14d", at("2026-03-01", 0)),
+        "vaccination_date <= 2026-02-15"
+    );
+    assert_eq!(
+        bound("vaccination_date <= today-1d", at("2024-03-01", 0)),
+        "vaccination_date <= 2024-02-29"
+    );
+    let test = CredentialType::Test.schema();
+    let p = Predicate::parse(test, "sample_time >= now-72h", at("2026-01-02", 3_600 + 59)).unwrap();
+    assert_eq!(p.to_string(), "sample_time >= 2025-12-30T01:00:00Z");
+}
