@@ -108,6 +108,28 @@ pub(crate) fn ct_select<const N: usize>(window: &[G1Affine; N], d: i16) -> G1Aff
     G1Affine::conditional_select(&r, &-r, negative)
 }
 
+/// [`ct_select`] for two digits over the same window in one pass: each entry is read once
+/// and assigned under either digit's mask. **Constant time** in both digits.
+pub(crate) fn ct_select2<const N: usize>(
+    window: &[G1Affine; N],
+    d1: i16,
+    d2: i16,
+) -> (G1Affine, G1Affine) {
+    let (m1, m2) = (d1 >> 15, d2 >> 15);
+    let (a1, a2) = (((d1 ^ m1) - m1) as u16, ((d2 ^ m2) - m2) as u16);
+    let mut r1 = G1Affine::identity();
+    let mut r2 = G1Affine::identity();
+    for (j, entry) in window.iter().enumerate() {
+        let k = j as u16 + 1;
+        r1.conditional_assign(entry, k.ct_eq(&a1));
+        r2.conditional_assign(entry, k.ct_eq(&a2));
+    }
+    (
+        G1Affine::conditional_select(&r1, &-r1, Choice::from((m1 & 1) as u8)),
+        G1Affine::conditional_select(&r2, &-r2, Choice::from((m2 & 1) as u8)),
+    )
+}
+
 /// `sum_i points[i] * scalars[i]`, **constant time** in the scalars. Straus with shared
 /// doublings over fixed signed windows of 5 bits: the window tables are batch-normalised to
 /// affine (one inversion) so each step is a mixed addition, every digit position is

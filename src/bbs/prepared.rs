@@ -251,7 +251,7 @@ impl<C: Ciphersuite> PreparedSignature<C> {
             b: &self.b,
             b_minus_ae: &self.b_minus_ae,
         };
-        let points = init_points(&bases, &self.generators, undisclosed, &random);
+        let points = init_points(&bases, &self.generators, undisclosed, &random, None);
         let hidden = undisclosed.iter().map(|&j| self.messages[j]).collect();
         ProofInit::new(points, self.domain, random, self.e, hidden)
     }

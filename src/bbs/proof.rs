@@ -312,13 +312,26 @@ pub fn proof_init<C: Ciphersuite>(
         });
     }
     let domain = calculate_domain::<C>(pk, generators, header, api_id)?;
-    let mut b = compute_b_split(generators, &domain, messages, undisclosed_indexes).to_affine();
+    let (b, blindings) = compute_b_split(
+        generators,
+        &domain,
+        messages,
+        undisclosed_indexes,
+        &random.m_tilde,
+    );
+    let mut b = b.to_affine();
     let bases = Bases::Split {
         tables: SplitBases::new(&[signature.a, b]),
         e: signature.e,
     };
     b.zeroize();
-    let points = init_points(&bases, generators, undisclosed_indexes, &random);
+    let points = init_points(
+        &bases,
+        generators,
+        undisclosed_indexes,
+        &random,
+        Some(blindings),
+    );
     let undisclosed = undisclosed_indexes.iter().map(|&j| messages[j]).collect();
     Ok(ProofInit::new(
         points,

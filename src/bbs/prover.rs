@@ -20,7 +20,7 @@ use zeroize::Zeroize;
 
 use super::generators::Generators;
 use super::proof::ProofRandomScalars;
-use super::tables::{fixed_msm_ct, FixedBaseTable, SplitBases};
+use super::tables::{fixed_msm2_ct, fixed_msm_ct, FixedBaseTable, SplitBases};
 
 /// How the prover multiplies `A`, `B` and `B - A * e`.
 pub(crate) enum Bases<'a> {
@@ -91,12 +91,14 @@ pub(crate) struct InitPoints {
 }
 
 /// ProofInit's group operations (draft §3.7.1) from `A`, `B` and the random scalars, for the
-/// messages at `undisclosed` (ascending, below `L`). Constant time in every secret.
+/// messages at `undisclosed` (ascending, below `L`). `blindings` is `sum H_j * m~_j` when the
+/// caller computed it already (see [`compute_b_split`]). Constant time in every secret.
 pub(crate) fn init_points(
     bases: &Bases<'_>,
     generators: &Generators,
     undisclosed: &[usize],
     random: &ProofRandomScalars,
+    blindings: Option<G1Projective>,
 ) -> InitPoints {
     let mut r1r2 = random.r1 * random.r2;
     let mut scalars = [
@@ -108,13 +110,17 @@ pub(crate) fn init_points(
     let a_bar = bases.ab(Some(&r1r2), None);
     let b_bar = bases.b_minus_ae(&r1r2);
     let t1 = bases.ab(Some(&scalars[0]), Some(&scalars[1]));
-    let mut terms: Vec<(usize, Scalar)> = undisclosed
-        .iter()
-        .zip(&random.m_tilde)
-        .map(|(&j, m)| (j + 1, *m))
-        .collect();
-    let t2 = bases.ab(None, Some(&scalars[2])) + fixed_msm_ct(generators.points(), &terms);
-    terms.zeroize();
+    let blindings = blindings.unwrap_or_else(|| {
+        let mut terms: Vec<(usize, Scalar)> = undisclosed
+            .iter()
+            .zip(&random.m_tilde)
+            .map(|(&j, m)| (j + 1, *m))
+            .collect();
+        let sum = fixed_msm_ct(generators.points(), &terms);
+        terms.zeroize();
+        sum
+    });
+    let t2 = bases.ab(None, Some(&scalars[2])) + blindings;
     scalars.zeroize();
     r1r2.zeroize();
     let mut affine = [G1Affine::identity(); 5];
@@ -128,29 +134,32 @@ pub(crate) fn init_points(
     }
 }
 
-/// `B = P1 + Q_1 * domain + sum H_i * msg_i` with the message scalars split by who may see
-/// them: the terms at `public` indexes (and `P1`, `Q_1 * domain`) are public and use the
-/// verifier's variable-time tables; the rest are constant time.
+/// `B = P1 + Q_1 * domain + sum H_i * msg_i`, and with it `sum H_j * m~_j` over the hidden
+/// messages (T2's blindings), the message scalars split by who may see them: the terms at
+/// disclosed indexes (and `P1`, `Q_1 * domain`) are public and use the verifier's
+/// variable-time tables; the hidden ones and the blindings are constant time, both sums in
+/// one pass over the generators' fixed-base tables.
 pub(crate) fn compute_b_split(
     generators: &Generators,
     domain: &Scalar,
     messages: &[Scalar],
     undisclosed: &[usize],
-) -> G1Projective {
+    m_tilde: &[Scalar],
+) -> (G1Projective, G1Projective) {
     let points = generators.points();
     let mut public = vec![(0, *domain)];
     let mut secret = Vec::with_capacity(undisclosed.len());
-    let mut hidden = undisclosed.iter().peekable();
+    let mut hidden = undisclosed.iter().zip(m_tilde).peekable();
     for (i, m) in messages.iter().enumerate() {
-        if hidden.next_if_eq(&&i).is_some() {
-            secret.push((i + 1, *m));
-        } else {
-            public.push((i + 1, *m));
+        match hidden.next_if(|(&j, _)| j == i) {
+            Some((_, blinding)) => secret.push((i + 1, *m, *blinding)),
+            None => public.push((i + 1, *m)),
         }
     }
+    let (b_secret, blindings) = fixed_msm2_ct(points, &secret);
     let b = G1Projective::from(generators.p1)
         + super::tables::msm_vartime_with_generators(&[(points, &public)], &[], &[])
-        + fixed_msm_ct(points, &secret);
+        + b_secret;
     secret.zeroize();
-    b
+    (b, blindings)
 }
