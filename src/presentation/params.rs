@@ -53,9 +53,12 @@ impl Span {
         }
     }
 
-    /// The largest difference the span covers, `base^digits - 1`.
+    /// The largest difference the span covers, `base^digits - 1` (`u64::MAX` when that does
+    /// not fit).
     pub fn max_difference(self) -> u64 {
-        u64::from(self.base).pow(u32::from(self.digits)) - 1
+        u64::from(self.base)
+            .checked_pow(u32::from(self.digits))
+            .map_or(u64::MAX, |v| v.saturating_sub(1))
     }
 }
 
