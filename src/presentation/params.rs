@@ -75,6 +75,10 @@ pub struct PredicateParams {
 /// both ciphersuites (codes and strings hash differently in each), without repeats, so that
 /// one parameter set serves credentials of either suite.
 fn set_elements(values: &[AttributeValue]) -> Result<Vec<Scalar>, Error> {
+    // Refuse oversized sets before the (quadratic) encoding and de-duplication below.
+    if values.is_empty() || values.len() > super::predicate::MAX_SET_SIZE {
+        return Err(params_error("belong to a set of 1 to 64 elements"));
+    }
     let mut out: Vec<Scalar> = Vec::with_capacity(2 * values.len());
     for v in values {
         for s in [
