@@ -493,3 +493,59 @@ fn relative_bounds_resolve_in_utc_on_calendar_days() {
     let p = Predicate::parse(test, "sample_time >= now-72h", at("2026-01-02", 3_600 + 59)).unwrap();
     assert_eq!(p.to_string(), "sample_time >= 2025-12-30T01:00:00Z");
 }
+
+/// A malicious verifier that picks a tiny span for a one-sided bound turns it into a
+/// two-sided one: with base 2 and one digit, `dose_number >= 2` proves `dose_number` is 2 or
+/// 3, and `birth_date <= B` pins the birth date to `B - 1` or `B`. The holder sees only the
+/// one-sided predicate, so it must refuse spans narrower than the attribute type's default.
+#[test]
+fn holder_refuses_spans_narrower_than_the_default() {
+    use healthpass::presentation::PredicateParams;
+    use healthpass::zk::{SetKind, SignedSet};
+    let c = standard();
+    for (prove, base, digits) in [
+        ("dose_number >= 2", 2u32, 1u8),
+        ("dose_number in 1..3", 8, 1),
+        ("birth_date <= 1980-02-29", 2, 1),
+        ("birth_date <= today-18y", 256, 1),
+        ("valid_until >= now", 1024, 1),
+    ] {
+        let mut r = request(CredentialType::Vaccination, &[], &[prove], NOW);
+        let narrow = PredicateParams {
+            digits,
+            set: SignedSet::generate(&mut rand::rng(), SetKind::Digits { base }).unwrap(),
+        };
+        r.credentials[0].predicates[0].params = Some(narrow);
+        match present(&r, &c, NOW) {
+            Err(e @ Error::PredicateSpanTooNarrow { .. }) => assert!(e.is_rejection(), "{prove}"),
+            other => panic!("{prove}: a narrow span must be refused, got {other:?}"),
+        }
+    }
+    // The default spans, and wider ones, are fine.
+    let mut r = request(CredentialType::Vaccination, &[], &["dose_number >= 2"], NOW);
+    r.credentials[0].predicates[0].params = Some(PredicateParams {
+        digits: 2,
+        set: SignedSet::generate(&mut rand::rng(), SetKind::Digits { base: 64 }).unwrap(),
+    });
+    let p = present(&r, &c, NOW).unwrap();
+    presentation::verify(&r, &p, &trust(), NOW + 60).unwrap();
+}
+
+/// A set predicate with thousands of values is refused before its elements are computed
+/// (encoding and de-duplicating them is quadratic: 100,000 values in a 780 KB request took
+/// minutes to read), with the request's own error, not after the work.
+#[test]
+fn huge_sets_are_refused_before_any_work() {
+    let r = request(
+        CredentialType::Vaccination,
+        &[],
+        &["dose_number in {1,2,3}"],
+        NOW,
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    let p = &mut v["credentials"][0]["predicates"][0];
+    p["values"] = (0..5000).collect::<Vec<i64>>().into();
+    let e = PresentationRequest::from_json(&v.to_string()).unwrap_err();
+    assert!(matches!(e, Error::Format(_)), "{e:?}");
+    assert!(e.to_string().contains("64"), "{e}");
+}

@@ -238,9 +238,15 @@ impl AttributeValue {
     /// Reads a value of type `ty` from its JSON form and checks it (see
     /// [`AttributeValue::check`]).
     pub fn from_json(ty: AttributeType, v: &Value) -> Result<Self, ValueError> {
+        // A malformed holder secret is still (most of) the secret: never echo it.
         let wrong = || ValueError::Expected {
             expected: ty.expected(),
-            found: short_json(v),
+            found: match (ty, v) {
+                (AttributeType::Secret, Value::String(t)) => {
+                    format!("a string of {} characters (not shown)", t.chars().count())
+                }
+                _ => short_json(v),
+            },
         };
         let text = v.as_str();
         let value = match ty {
@@ -403,6 +409,22 @@ mod tests {
         assert_eq!(v, AttributeValue::Date(-1));
         let s = v.to_scalar::<Bls12381Sha256>(b"api").unwrap();
         assert_eq!(s, -Scalar::ONE);
+    }
+
+    #[test]
+    fn a_malformed_holder_secret_is_not_echoed() {
+        // A secret with padding or a stray character: the error must not carry its text,
+        // which ends up on stderr and in logs.
+        let secret = "VCBrW-srRU_JJ612Q02vQbWgOJZSlgYjqkLi52u0OeI";
+        for text in [
+            format!("{secret}="),
+            format!("{secret}A"),
+            format!(" {secret}"),
+        ] {
+            let e = AttributeValue::from_json(AttributeType::Secret, &json!(text)).unwrap_err();
+            assert!(!e.to_string().contains(&secret[..20]), "{e}");
+            assert!(!format!("{e:?}").contains(&secret[..20]), "{e:?}");
+        }
     }
 
     #[test]

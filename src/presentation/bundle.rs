@@ -3,7 +3,7 @@
 use rand_core::CryptoRng;
 use zeroize::Zeroize;
 
-use super::params;
+use super::params::{self, Span};
 use super::request::{check_attribute, CredentialRequest, PresentationRequest};
 use super::Error;
 use crate::bbs::{self, Ciphersuite, PreparedSignature};
@@ -247,9 +247,25 @@ fn generate_proof(
     disclosed_indexes: &[usize],
     rng: &mut impl CryptoRng,
 ) -> Result<(Vec<u8>, Vec<Vec<u8>>), Error> {
-    // The holder checks the verifier's parameters before proving anything against them.
+    // The holder checks the verifier's parameters before proving anything against them: a
+    // span narrower than the type's default would make a one-sided bound two-sided (a proof
+    // shows `0 <= s * (m - a) < base^digits`), and forged signatures would reveal the digits.
+    let schema = asked.schema();
     for p in &asked.predicates {
-        check_params_once(p.params()?, rng).map_err(|_| Error::PredicateParamsRejected {
+        let params = p.params()?;
+        if let Some(span) = params.span() {
+            let ty = schema.attributes[check_attribute(schema, &p.attribute)?].ty;
+            let minimum = Span::default_for(ty).map_or(u64::MAX, Span::max_difference);
+            let max = span.max_difference();
+            if max < minimum {
+                return Err(Error::PredicateSpanTooNarrow {
+                    predicate: p.to_string(),
+                    max,
+                    minimum,
+                });
+            }
+        }
+        check_params_once(params, rng).map_err(|_| Error::PredicateParamsRejected {
             predicate: p.to_string(),
         })?;
     }

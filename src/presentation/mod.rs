@@ -255,6 +255,19 @@ pub enum Error {
         /// The predicate, in words.
         predicate: String,
     },
+    /// The request's parameters for a comparison or range cover fewer differences than the
+    /// attribute type's default span: a successful proof would also show that the value is
+    /// within that span of the bound (a second bound the holder did not agree to), so the
+    /// holder refuses.
+    #[error("the request's parameters for `{predicate}` span only {max} (the default is {minimum}): a proof would reveal more than the predicate; refusing")]
+    PredicateSpanTooNarrow {
+        /// The predicate, in words.
+        predicate: String,
+        /// The largest difference the request's digits cover.
+        max: u64,
+        /// The largest difference the type's default span covers.
+        minimum: u64,
+    },
     /// A predicate proof failed for another reason (malformed parameters or proof shape).
     #[error("predicate proof: {0}")]
     Predicate(crate::zk::Error),

@@ -53,9 +53,12 @@ impl Span {
         }
     }
 
-    /// The largest difference the span covers, `base^digits - 1`.
+    /// The largest difference the span covers, `base^digits - 1` (`u64::MAX` when that does
+    /// not fit).
     pub fn max_difference(self) -> u64 {
-        u64::from(self.base).pow(u32::from(self.digits)) - 1
+        u64::from(self.base)
+            .checked_pow(u32::from(self.digits))
+            .map_or(u64::MAX, |v| v.saturating_sub(1))
     }
 }
 
@@ -72,6 +75,10 @@ pub struct PredicateParams {
 /// both ciphersuites (codes and strings hash differently in each), without repeats, so that
 /// one parameter set serves credentials of either suite.
 fn set_elements(values: &[AttributeValue]) -> Result<Vec<Scalar>, Error> {
+    // Refuse oversized sets before the (quadratic) encoding and de-duplication below.
+    if values.is_empty() || values.len() > super::predicate::MAX_SET_SIZE {
+        return Err(params_error("belong to a set of 1 to 64 elements"));
+    }
     let mut out: Vec<Scalar> = Vec::with_capacity(2 * values.len());
     for v in values {
         for s in [
