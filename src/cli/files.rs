@@ -176,7 +176,8 @@ pub fn load_presentation(
         PresentationSource::Qr(p) => {
             let png = read_bytes(p, "QR image")?;
             let bytes =
-                presentation::qr::read_png(&png).map_err(|e| CliError::presentation(p, e))?;
+                presentation::qr::read_png_within(&png, presentation::qr::DEFAULT_DECODE_LIMIT)
+                    .map_err(|e| CliError::presentation(p, e))?;
             (p, Presentation::from_compact(&bytes, request))
         }
     };

@@ -215,7 +215,9 @@ pub fn inspect(path: &Path) -> CliResult<()> {
     let bytes = read_bytes(path, "file")?;
     let in_file = |e: presentation::Error| CliError::presentation(path, e);
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        let data = presentation::qr::read_png(&bytes).map_err(in_file)?;
+        let data =
+            presentation::qr::read_png_within(&bytes, presentation::qr::DEFAULT_DECODE_LIMIT)
+                .map_err(in_file)?;
         println!("QR code image ({} bytes of data)", data.len());
         return print_compact(&data);
     }

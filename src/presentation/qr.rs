@@ -112,8 +112,34 @@ impl Qr {
     }
 }
 
+/// How long [`read_png_within`] waits by default: a real QR code decodes in well under a
+/// second; images built to make the decoder's candidate search explode do not.
+pub const DEFAULT_DECODE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// [`read_png`] on a worker thread, giving up after `limit`.
+///
+/// The QR decoder's search for finder patterns can be made to take minutes by an image tiled
+/// with finder-like squares, and it offers no way to bound its work; a verifier that scans
+/// untrusted images should use this. On timeout the worker is left to finish in the
+/// background (a command-line process exits right after).
+pub fn read_png_within(png_bytes: &[u8], limit: std::time::Duration) -> Result<Vec<u8>, Error> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = png_bytes.to_vec();
+    std::thread::Builder::new()
+        .name("qr-decode".into())
+        .spawn(move || {
+            let _ = tx.send(read_png(&owned));
+        })
+        .map_err(|_| Error::Qr {
+            problem: "could not start the QR decoder",
+        })?;
+    rx.recv_timeout(limit).unwrap_or(Err(Error::Qr {
+        problem: "no QR code was found within the time limit",
+    }))
+}
+
 /// Reads the bytes of the first QR code found in a PNG image (any PNG colour type; alpha is
-/// laid over white).
+/// laid over white). See [`read_png_within`] for untrusted images.
 pub fn read_png(png_bytes: &[u8]) -> Result<Vec<u8>, Error> {
     let bad = |problem| Error::Qr { problem };
     let mut decoder = png::Decoder::new(Cursor::new(png_bytes));
@@ -176,5 +202,23 @@ mod tests {
         assert!(matches!(read_png(b"not a png"), Err(Error::Qr { .. })));
         let blank = Qr::new(b"x").unwrap().to_png().unwrap();
         assert!(read_png(&blank).is_ok());
+    }
+
+    #[test]
+    fn decoding_under_a_deadline() {
+        let png = Qr::new(b"healthpass").unwrap().to_png().unwrap();
+        assert_eq!(
+            read_png_within(&png, DEFAULT_DECODE_LIMIT).unwrap(),
+            b"healthpass"
+        );
+        assert!(matches!(
+            read_png_within(b"not a png", DEFAULT_DECODE_LIMIT),
+            Err(Error::Qr { .. })
+        ));
+        // A limit of zero gives up unless the worker has already answered.
+        match read_png_within(&png, std::time::Duration::ZERO) {
+            Ok(d) => assert_eq!(d, b"healthpass"),
+            Err(e) => assert!(e.to_string().contains("time limit"), "{e}"),
+        }
     }
 }
