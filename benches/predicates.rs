@@ -4,7 +4,7 @@
 //! Run: `cargo bench --bench predicates` (results in `docs/benchmarks.md`).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use healthpass::bbs::{self, Bls12381Sha256, Generators, Scalar};
+use healthpass::bbs::{self, Bls12381Sha256, Generators, PreparedSignature, Scalar};
 use healthpass::zk::{self, PredicateStatement, SetKind, SignedSet};
 
 type C = Bls12381Sha256;
@@ -41,6 +41,8 @@ fn benches(c: &mut Criterion) {
     messages[4] = Scalar::from(29_500_000u64);
     let generators = Generators::new::<C>(messages.len(), API_ID).unwrap();
     let sig = bbs::core_sign::<C>(&sk, &pk, &generators, b"header", &messages, API_ID).unwrap();
+    let prepared =
+        PreparedSignature::<C>::from_scalars(&pk, &sig, b"header", &messages, API_ID).unwrap();
 
     let d64 = SignedSet::generate(&mut rng, SetKind::Digits { base: 64 }).unwrap();
     let d256 = SignedSet::generate(&mut rng, SetKind::Digits { base: 256 }).unwrap();
@@ -74,35 +76,9 @@ fn benches(c: &mut Criterion) {
     group.sample_size(20);
     for (name, st) in &cases {
         group.bench_function(format!("prove/{name}"), |b| {
-            b.iter(|| {
-                zk::prove::<C>(
-                    &pk,
-                    &sig,
-                    &generators,
-                    b"header",
-                    &messages,
-                    &disclosed,
-                    st,
-                    b"ctx",
-                    API_ID,
-                    &mut rng,
-                )
-                .unwrap()
-            })
+            b.iter(|| zk::prove::<C>(&prepared, &disclosed, st, b"ctx", &mut rng).unwrap())
         });
-        let proof = zk::prove::<C>(
-            &pk,
-            &sig,
-            &generators,
-            b"header",
-            &messages,
-            &disclosed,
-            st,
-            b"ctx",
-            API_ID,
-            &mut rng,
-        )
-        .unwrap();
+        let proof = zk::prove::<C>(&prepared, &disclosed, st, b"ctx", &mut rng).unwrap();
         group.bench_function(format!("verify/{name}"), |b| {
             b.iter(|| {
                 zk::verify::<C>(
@@ -130,5 +106,98 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(predicate_benches, benches);
+/// The two typical presentations of issue #5, end to end through the library: the holder's
+/// `present` (parameters already checked once, as a long-lived parameter set is) and the
+/// verifier's `verify`.
+fn typical_presentations(c: &mut Criterion) {
+    use healthpass::credential::{CredentialType, IssuerKey, Suite};
+    use healthpass::presentation::{
+        self, CredentialRequest, ParameterSet, Predicate, PresentationRequest, TrustList,
+    };
+    use serde_json::json;
+
+    let now = 1_795_953_600; // 2026-11-29T12:00:00Z
+    let mut rng = rand::rng();
+    let issuer = IssuerKey::generate(
+        "de-rki",
+        "RKI",
+        "DE",
+        Suite::Sha256,
+        &CredentialType::ALL,
+        &mut rng,
+    )
+    .unwrap();
+    let mut trust = TrustList::default();
+    trust.add(issuer.info().clone(), false).unwrap();
+    let params = ParameterSet::generate(&mut rng).unwrap();
+    let common = json!({
+        "family_name": "Mustermann", "given_name": "Erika", "birth_date": "1964-08-12",
+        "country": "DE", "issuer_name": "RKI", "certificate_id": "URN:UVCI:01:DE:BENCH",
+        "valid_from": "2026-11-28T00:00:00Z", "valid_until": "2027-06-01T00:00:00Z",
+        "disease": "840539006",
+    });
+    let with = |extra: serde_json::Value| {
+        let mut a = common.clone();
+        a.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        a
+    };
+    let cases = [
+        (
+            "vaccination",
+            CredentialType::Vaccination,
+            with(
+                json!({ "vaccine_type": "1119349007", "vaccine_product": "EU/1/20/1528",
+                "manufacturer": "ORG-100030215", "dose_number": 2, "total_doses": 2,
+                "vaccination_date": "2026-06-01" }),
+            ),
+            "vaccine_product",
+            vec![
+                "dose_number >= 2",
+                "vaccination_date <= today-14d",
+                "valid_until >= now",
+            ],
+        ),
+        (
+            "test",
+            CredentialType::Test,
+            with(
+                json!({ "test_type": "LP217198-3", "test_name": "Rapid", "test_device": "1232",
+                "sample_time": "2026-11-28T07:30:00Z", "test_result": "260415000",
+                "test_centre": "Testzentrum Mitte" }),
+            ),
+            "test_result",
+            vec!["sample_time >= now-72h", "valid_until >= now"],
+        ),
+    ];
+    let mut group = c.benchmark_group("presentation");
+    group.sample_size(20);
+    for (name, t, attributes, disclose, prove) in cases {
+        let credential = issuer.issue(t, &attributes, &mut rng).unwrap();
+        let schema = t.schema();
+        let predicates = prove
+            .iter()
+            .map(|p| {
+                Predicate::parse(schema, p, now)
+                    .unwrap()
+                    .with_params_from(schema, &params, &mut rng)
+                    .unwrap()
+            })
+            .collect();
+        let asked = CredentialRequest::new(t, &[disclose], &[], predicates).unwrap();
+        let request = PresentationRequest::new("border", vec![asked], now, 600, &mut rng).unwrap();
+        let credentials = std::slice::from_ref(&credential);
+        let answer = presentation::present(&request, credentials, now, &mut rng).unwrap();
+        group.bench_function(format!("present/{name}"), |b| {
+            b.iter(|| presentation::present(&request, credentials, now, &mut rng).unwrap())
+        });
+        group.bench_function(format!("verify/{name}"), |b| {
+            b.iter(|| presentation::verify(&request, &answer, &trust, now + 60).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(predicate_benches, benches, typical_presentations);
 criterion_main!(predicate_benches);

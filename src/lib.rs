@@ -1,11 +1,15 @@
 //! healthpass: privacy-preserving, selective-disclosure travel-health credentials built on
 //! BBS signatures (`draft-irtf-cfrg-bbs-signatures`) over BLS12-381.
 //!
-//! Layers, from the bottom: [`bbs`] (the IETF draft, byte for byte) and [`zk`]
-//! (predicates over hidden attributes, linked to the BBS proof).
+//! Layers, from the bottom: [`bbs`] (the IETF draft, byte for byte), [`zk`] (predicates
+//! over hidden attributes, linked to the BBS proof), [`credential`] (schemas, typed
+//! attributes, the travel-health profile, issuance) and [`presentation`] (requests,
+//! presentations, verification, wire formats).
 #![deny(missing_docs, unsafe_code)]
 
 pub mod bbs;
+pub mod credential;
+pub mod presentation;
 pub mod zk;
 
 #[doc = include_str!("../README.md")]

@@ -36,13 +36,13 @@ mod glv;
 pub(crate) mod group_ops;
 mod hash;
 mod keys;
-mod msm;
+pub(crate) mod msm;
 pub mod octets;
 mod prepared;
 mod proof;
 mod prover;
 mod signature;
-mod tables;
+pub(crate) mod tables;
 
 pub use batch::{
     batch_proof_verify, batch_proof_verify_with_rng, core_batch_proof_verify, BatchItem,

@@ -118,6 +118,12 @@ impl<C: Ciphersuite> PreparedSignature<C> {
         }
     }
 
+    /// The `i`-th signed message scalar (for extensions that prove statements about a hidden
+    /// message; the crate's own code only).
+    pub(crate) fn message(&self, i: usize) -> Option<&Scalar> {
+        self.messages.get(i)
+    }
+
     /// `L`, the number of signed messages.
     pub fn message_count(&self) -> usize {
         self.messages.len()

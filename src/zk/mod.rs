@@ -25,7 +25,7 @@ pub use weak_bb::{SetKind, SignedSet, MAX_SET_SIZE};
 use bls12_381::Scalar;
 use rand_core::CryptoRng;
 
-use crate::bbs::{self, Ciphersuite, Generators, Proof, ProofRandomScalars, PublicKey, Signature};
+use crate::bbs::{self, Ciphersuite, Generators, PreparedSignature, Proof, PublicKey};
 
 /// The label that opens every predicate transcript (versioned domain separation).
 pub const TRANSCRIPT_LABEL: &[u8] = b"HEALTHPASS_PREDICATES_V1_";
@@ -65,40 +65,30 @@ fn complement(disclosed: &[usize], count: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Proves knowledge of `signature` on `messages` (scalars, under `api_id`), discloses the
-/// messages at `disclosed_indexes`, and proves every statement over hidden messages, all under
-/// one challenge bound to `context`.
+/// Proves knowledge of the prepared signature, discloses the messages at
+/// `disclosed_indexes`, and proves every statement over hidden messages, all under one
+/// challenge bound to `context`.
 ///
-/// Fails with [`Error::NotSatisfied`] when a hidden value does not satisfy its predicate:
-/// the holder refuses to present a false statement. The parameter sets are not checked here;
-/// call [`SignedSet::check`] on each first (once per parameter set).
+/// Fails with [`Error::NotSatisfied`] when a hidden value does not satisfy its predicate
+/// (and [`Error::OutOfSpan`] when it does but the digits cannot express it): the holder
+/// refuses to present a false statement. The parameter sets are not checked here; call
+/// [`SignedSet::check`] on each first (once per parameter set).
 ///
 /// # Security
 /// Constant time in the messages, blindings and digits except for the base-`u` split of the
 /// hidden difference (integer division on the prover's own value, not on a key).
-#[allow(clippy::too_many_arguments)]
 pub fn prove<C: Ciphersuite>(
-    pk: &PublicKey,
-    signature: &Signature,
-    generators: &Generators,
-    header: &[u8],
-    messages: &[Scalar],
+    prepared: &PreparedSignature<C>,
     disclosed_indexes: &[usize],
     statements: &[PredicateStatement],
     context: &[u8],
-    api_id: &[u8],
     rng: &mut impl CryptoRng,
 ) -> Result<LinkedProof, Error> {
-    prove_inner::<C>(
-        pk,
-        signature,
-        generators,
-        header,
-        messages,
+    prove_inner(
+        prepared,
         disclosed_indexes,
         statements,
         context,
-        api_id,
         rng,
         Prover::Honest,
     )
@@ -114,74 +104,61 @@ pub(crate) enum Prover {
     Cheating(Option<Scalar>),
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn prove_inner<C: Ciphersuite>(
-    pk: &PublicKey,
-    signature: &Signature,
-    generators: &Generators,
-    header: &[u8],
-    messages: &[Scalar],
+    prepared: &PreparedSignature<C>,
     disclosed_indexes: &[usize],
     statements: &[PredicateStatement],
     context: &[u8],
-    api_id: &[u8],
     rng: &mut impl CryptoRng,
     prover: Prover,
 ) -> Result<LinkedProof, Error> {
-    let disclosed = bbs::check_indexes(disclosed_indexes, messages.len())?;
-    let undisclosed = complement(&disclosed, messages.len());
-    let positions = hidden_positions(statements, &undisclosed)?;
-    let mut random = ProofRandomScalars::random(rng, undisclosed.len());
+    let count = prepared.message_count();
+    let disclosed = bbs::check_indexes(disclosed_indexes, count)?;
+    let undisclosed = complement(&disclosed, count);
+    hidden_positions(statements, &undisclosed)?;
     // Draw the blinding of every hidden message that carries a predicate ourselves, so the
-    // sub-proofs can share it.
+    // sub-proofs can share it with the BBS proof.
     let mut blindings: Vec<(usize, Scalar)> = Vec::new();
-    for &p in &positions {
-        if !blindings.iter().any(|(q, _)| *q == p) {
+    for st in statements {
+        if !blindings.iter().any(|(i, _)| *i == st.message_index) {
             let m_tilde = bbs::calculate_random_scalars(rng, 1)[0];
-            random.set_m_tilde(p, m_tilde)?;
-            blindings.push((p, m_tilde));
+            blindings.push((st.message_index, m_tilde));
         }
     }
-    let init = bbs::proof_init::<C>(
-        pk,
-        signature,
-        generators,
-        header,
-        messages,
-        &undisclosed,
-        random,
-        api_id,
-    )?;
+    let init = prepared.proof_init_with_rng(&disclosed, &blindings, rng);
     let mut witnesses = Vec::with_capacity(statements.len());
-    for (i, (st, &p)) in statements.iter().zip(&positions).enumerate() {
-        let m_tilde = blindings
-            .iter()
-            .find(|(q, _)| *q == p)
-            .map(|(_, b)| *b)
-            .unwrap_or_else(Scalar::zero);
-        let m = &messages[st.message_index];
-        witnesses.push(match prover {
-            Prover::Honest => predicate::commit(i, st, m, &m_tilde, rng)?,
-            #[cfg(test)]
-            Prover::Cheating(element) => predicate::commit_unchecked(st, m, &m_tilde, element, rng),
-        });
-    }
+    let committed = init.map_err(Error::from).and_then(|init| {
+        for (i, st) in statements.iter().enumerate() {
+            let m_tilde = blindings
+                .iter()
+                .find(|(j, _)| *j == st.message_index)
+                .map_or_else(Scalar::zero, |(_, b)| *b);
+            let m = prepared
+                .message(st.message_index)
+                .ok_or(Error::BadMessageIndex {
+                    predicate: i,
+                    index: st.message_index,
+                })?;
+            witnesses.push(match prover {
+                Prover::Honest => predicate::commit(i, st, m, &m_tilde, rng)?,
+                #[cfg(test)]
+                Prover::Cheating(element) => {
+                    predicate::commit_unchecked(st, m, &m_tilde, element, rng)
+                }
+            });
+        }
+        Ok(init)
+    });
     for (_, b) in blindings.iter_mut() {
         zeroize::Zeroize::zeroize(b);
     }
+    let init = committed?;
     let commitments: Vec<_> = witnesses
         .iter()
         .map(predicate::prover_commitments)
         .collect();
     let ph = predicate::transcript(context, statements, &commitments);
-    let disclosed_messages: Vec<Scalar> = disclosed.iter().map(|&i| messages[i]).collect();
-    let c = bbs::proof_challenge_calculate::<C>(
-        init.result(),
-        &disclosed,
-        &disclosed_messages,
-        &ph,
-        api_id,
-    )?;
+    let c = prepared.proof_challenge(&init, &disclosed, &ph)?;
     let bbs_proof = init.finalize(&c)?;
     let predicates = witnesses.iter().map(|w| w.respond(&c)).collect();
     Ok(LinkedProof {

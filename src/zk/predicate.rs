@@ -21,7 +21,8 @@ use zeroize::Zeroize;
 
 use super::weak_bb::{SetKind, SignedSet};
 use super::Error;
-use crate::bbs::group_ops::{msm_ct, pairing_product_is_identity};
+use crate::bbs::group_ops::pairing_product_is_identity;
+use crate::bbs::msm::{msm_ct, msm_vartime};
 use crate::bbs::octets::{
     octets_to_g1, octets_to_nonzero_scalar, scalar_to_octets, Serializer, OCTET_POINT_LENGTH,
     OCTET_SCALAR_LENGTH,
@@ -421,7 +422,7 @@ pub(crate) fn recompute(
         .digits
         .iter()
         .zip(&d_hats)
-        .map(|(dp, d)| msm_ct(&[g1, dp.v, dp.v_bar], &[dp.tau_hat, -d, -c]))
+        .map(|(dp, d)| msm_vartime(&[g1, dp.v, dp.v_bar], &[dp.tau_hat, -d, -c]))
         .collect();
     let mut t_affine = vec![G1Affine::identity(); k];
     G1Projective::batch_normalize(&t, &mut t_affine);
@@ -467,9 +468,9 @@ pub(crate) fn check_pairings(
     }
     let lhs: Vec<(G1Affine, G2Prepared)> = by_key
         .iter()
-        .map(|(k, pts, ws)| (msm_ct(pts, ws).to_affine(), G2Prepared::from(*k)))
+        .map(|(k, pts, ws)| (msm_vartime(pts, ws).to_affine(), G2Prepared::from(*k)))
         .collect();
-    let rhs = msm_ct(&bars, &bar_weights).to_affine();
+    let rhs = msm_vartime(&bars, &bar_weights).to_affine();
     let g2 = G2Prepared::from(G2Affine::generator());
     let mut terms: Vec<(&G1Affine, &G2Prepared)> = lhs.iter().map(|(p, q)| (p, q)).collect();
     terms.push((&rhs, &g2));

@@ -102,36 +102,32 @@ fn sample() -> Credential {
     ])
 }
 
+/// The sample credential with message `i` replaced (and signed).
+fn sample_with(i: usize, value: Scalar) -> Credential {
+    let mut messages = sample().messages;
+    messages[i] = value;
+    credential(&messages)
+}
+
+fn prepared(cred: &Credential) -> bbs::PreparedSignature<C> {
+    bbs::PreparedSignature::<C>::from_scalars(&cred.pk, &cred.sig, HEADER, &cred.messages, API_ID)
+        .unwrap()
+}
+
 fn prove(
     cred: &Credential,
     disclosed: &[usize],
     st: &[PredicateStatement],
 ) -> Result<LinkedProof, Error> {
-    super::prove::<C>(
-        &cred.pk,
-        &cred.sig,
-        &cred.generators,
-        HEADER,
-        &cred.messages,
-        disclosed,
-        st,
-        CONTEXT,
-        API_ID,
-        &mut rand::rng(),
-    )
+    super::prove::<C>(&prepared(cred), disclosed, st, CONTEXT, &mut rand::rng())
 }
 
 fn cheat(cred: &Credential, st: &[PredicateStatement], element: Option<Scalar>) -> LinkedProof {
     super::prove_inner::<C>(
-        &cred.pk,
-        &cred.sig,
-        &cred.generators,
-        HEADER,
-        &cred.messages,
+        &prepared(cred),
         &[],
         st,
         CONTEXT,
-        API_ID,
         &mut rand::rng(),
         Prover::Cheating(element),
     )
@@ -211,8 +207,7 @@ fn false_statements_are_refused() {
         prove(&cred, &[], &[at_least(1, 2 - 16, 16, 1)]).unwrap_err(),
         Error::OutOfSpan { predicate: 0 }
     );
-    let mut cred2 = sample();
-    cred2.messages[3] = Scalar::from(42u64);
+    let cred2 = sample_with(3, Scalar::from(42u64));
     assert_eq!(
         prove(&cred2, &[], &[member(3)]).unwrap_err(),
         Error::NotSatisfied { predicate: 0 }
@@ -235,8 +230,7 @@ fn cheating_prover_is_rejected() {
         );
     }
     // Membership: a value outside the set, proven with another element's signature.
-    let mut outside = sample();
-    outside.messages[3] = Scalar::from(42u64);
+    let outside = sample_with(3, Scalar::from(42u64));
     let proof = cheat(&outside, &[member(3)], Some(Scalar::from(1_000_001u64)));
     assert_eq!(
         verify(&outside, &proof, &[], &[member(3)]).unwrap_err(),

@@ -13,8 +13,10 @@ use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
 use super::Error;
-use crate::bbs::group_ops::{msm_ct, pairing_product_is_identity};
+use crate::bbs::group_ops::pairing_product_is_identity;
+use crate::bbs::msm::msm_vartime;
 use crate::bbs::octets::{octets_to_g1, octets_to_g2, Serializer};
+use crate::bbs::tables::FixedBaseTable;
 
 /// The largest set (or digit base) a parameter set may have: 1365 signatures of 48 octets
 /// keep the parameters within 64 KiB.
@@ -106,8 +108,9 @@ impl SignedSet {
             let inv: Option<Scalar> = (x + m).invert().into();
             inverses.push(inv.ok_or(Error::InvalidParameters("x + m = 0 for an element"))?);
         }
-        let g1 = G1Projective::generator();
-        let projective: Vec<G1Projective> = inverses.iter().map(|i| g1 * i).collect();
+        // The inverses depend on the secret key: constant-time fixed-base multiplication.
+        let table = FixedBaseTable::new(&G1Affine::generator());
+        let projective: Vec<G1Projective> = inverses.iter().map(|i| table.mul_ct(i)).collect();
         inverses.zeroize();
         let mut signatures = vec![G1Affine::identity(); projective.len()];
         G1Projective::batch_normalize(&projective, &mut signatures);
@@ -196,12 +199,12 @@ impl SignedSet {
             .collect();
         let weighted_m: Vec<Scalar> = weights.iter().zip(&elements).map(|(r, m)| r * m).collect();
         let sum_r: Scalar = weights.iter().sum();
-        let lhs = msm_ct(&self.signatures, &weights).to_affine();
+        let lhs = msm_vartime(&self.signatures, &weights).to_affine();
         let mut points = self.signatures.clone();
         points.push(G1Affine::generator());
         let mut scalars = weighted_m;
         scalars.push(-sum_r);
-        let rhs = msm_ct(&points, &scalars).to_affine();
+        let rhs = msm_vartime(&points, &scalars).to_affine();
         let x = G2Prepared::from(self.public_key);
         let g2 = G2Prepared::from(G2Affine::generator());
         if pairing_product_is_identity(&[(&lhs, &x), (&rhs, &g2)]) {

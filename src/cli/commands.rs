@@ -1,0 +1,311 @@
+//! The subcommands that read and write files: issuer keys, trust lists, credentials,
+//! requests, presentations and their verification.
+
+use std::fs;
+use std::path::Path;
+
+use healthpass::credential::{CredentialType, IssuerKey, Suite};
+use healthpass::presentation::{
+    self, qr::Qr, CredentialRequest, ParameterSet, Predicate, Presentation, PresentationRequest,
+    TrustList,
+};
+use zeroize::Zeroize;
+
+use super::files::{
+    self, check_overwrite, write_atomic, CliError, CliResult, Mode, PresentationSource,
+};
+use super::report;
+use super::{
+    IssueArgs, IssuerInitArgs, ParamsNewArgs, PresentArgs, RequestArgs, TrustAddArgs, VerifyArgs,
+};
+
+fn credential_type(name: &str) -> CliResult<CredentialType> {
+    name.parse().map_err(CliError::usage)
+}
+
+pub(super) fn issuer_init(a: IssuerInitArgs) -> CliResult<()> {
+    let suite: Suite = a.ciphersuite.parse().map_err(CliError::usage)?;
+    let schemas = a
+        .schemas
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| credential_type(s))
+        .collect::<CliResult<Vec<_>>>()?;
+    let name = a.name.as_deref().unwrap_or(&a.id);
+    let key = IssuerKey::generate(&a.id, name, &a.country, suite, &schemas, &mut rand::rng())
+        .map_err(CliError::usage)?;
+    let secret_path = a.out_dir.join(format!("{}.secret.json", a.id));
+    let public_path = a.out_dir.join(format!("{}.public.json", a.id));
+    let mode = Mode::Secret { force: a.force };
+    check_overwrite(&secret_path, mode)?;
+    fs::create_dir_all(&a.out_dir).map_err(|e| {
+        CliError::usage(format!(
+            "cannot create directory {}: {e}",
+            a.out_dir.display()
+        ))
+    })?;
+    save_issuer(&key, &secret_path, &public_path, mode)?;
+    println!("created issuer `{}` ({suite})", a.id);
+    println!(
+        "  secret key  {} (mode 0600: keep it on the issuing system)",
+        secret_path.display()
+    );
+    println!(
+        "  public key  {} (give it to verifiers: healthpass trust add)",
+        public_path.display()
+    );
+    Ok(())
+}
+
+/// Writes an issuer's secret file (0600) and public file.
+pub(super) fn save_issuer(
+    key: &IssuerKey,
+    secret: &Path,
+    public: &Path,
+    mode: Mode,
+) -> CliResult<()> {
+    let mut text = key.to_secret_json();
+    let written = write_atomic(secret, text.as_bytes(), mode);
+    text.zeroize();
+    written?;
+    write_atomic(public, key.info().to_public_json().as_bytes(), Mode::Public)
+}
+
+pub(super) fn trust_add(a: TrustAddArgs) -> CliResult<()> {
+    let issuer = files::load_issuer_public(&a.public)?;
+    let mut list = if a.trust_list.exists() {
+        files::load_trust_list(&a.trust_list)?
+    } else {
+        TrustList::default()
+    };
+    let id = issuer.id.clone();
+    let changed = list.add(issuer, a.replace).map_err(|e| {
+        CliError::usage(format!(
+            "{}: {e}; pass --replace to replace it",
+            a.trust_list.display()
+        ))
+    })?;
+    if changed {
+        write_atomic(&a.trust_list, list.to_json().as_bytes(), Mode::Public)?;
+        println!(
+            "trusted issuer `{id}` in {} ({} issuer(s))",
+            a.trust_list.display(),
+            list.issuers().len()
+        );
+    } else {
+        println!(
+            "issuer `{id}` is already in {} unchanged",
+            a.trust_list.display()
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn issue(a: IssueArgs) -> CliResult<()> {
+    let credential_type = credential_type(&a.credential_type)?;
+    let key = files::load_issuer_key(&a.issuer)?;
+    check_overwrite(&a.out, Mode::Secret { force: a.force })?;
+    let text = files::read_text(&a.attributes, "attributes file")?;
+    let attributes: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| CliError::usage(format!("{}: not valid JSON: {e}", a.attributes.display())))?;
+    let credential = key
+        .issue(credential_type, &attributes, &mut rand::rng())
+        .map_err(|e| CliError::usage(format!("{}: {e}", a.attributes.display())))?;
+    let mut json = credential.to_json();
+    let written = write_atomic(&a.out, json.as_bytes(), Mode::Secret { force: a.force });
+    json.zeroize();
+    written?;
+    println!(
+        "issued a {credential_type} credential by `{}` to {} (mode 0600: it holds personal data and the holder secret)",
+        key.info().id,
+        a.out.display()
+    );
+    Ok(())
+}
+
+pub(super) fn params_new(a: ParamsNewArgs) -> CliResult<()> {
+    let set = ParameterSet::generate(&mut rand::rng()).map_err(CliError::usage)?;
+    write_atomic(&a.out, set.to_json().as_bytes(), Mode::Public)?;
+    println!(
+        "wrote a parameter set (signed digits for integer, date and instant ranges; the signing key was discarded) to {}",
+        a.out.display()
+    );
+    Ok(())
+}
+
+pub(super) fn request(a: RequestArgs) -> CliResult<()> {
+    let credential_type = credential_type(&a.credential_type)?;
+    let now = files::now();
+    let schema = credential_type.schema();
+    let mut rng = rand::rng();
+    let params = match &a.params {
+        Some(path) => Some(
+            ParameterSet::from_json(&files::read_text(path, "parameter set")?, &mut rng)
+                .map_err(|e| CliError::presentation(path, e))?,
+        ),
+        None => None,
+    };
+    let predicates = a
+        .predicates
+        .iter()
+        .map(|p| {
+            let p = Predicate::parse(schema, p, now)?;
+            match &params {
+                Some(set) => p.with_params_from(schema, set, &mut rng),
+                None => p.with_fresh_params(schema, &mut rng),
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(CliError::usage)?;
+    let disclose: Vec<&str> = a
+        .disclose
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let issuers: Vec<&str> = a.issuers.iter().map(String::as_str).collect();
+    let asked = CredentialRequest::new(credential_type, &disclose, &issuers, predicates)
+        .map_err(CliError::usage)?;
+    let request = PresentationRequest::new(
+        &a.verifier,
+        vec![asked],
+        now,
+        i64::from(a.valid_for) * 60,
+        &mut rand::rng(),
+    )
+    .map_err(CliError::usage)?;
+    write_atomic(&a.out, request.to_json().as_bytes(), Mode::Public)?;
+    println!(
+        "wrote a request for a {credential_type} credential to {}",
+        a.out.display()
+    );
+    report::print_request(&request);
+    Ok(())
+}
+
+pub(super) fn present(a: PresentArgs) -> CliResult<()> {
+    let request = files::load_request(&a.request)?;
+    let credentials = a
+        .credentials
+        .iter()
+        .map(|p| files::load_credential(p))
+        .collect::<CliResult<Vec<_>>>()?;
+    let presentation =
+        presentation::present(&request, &credentials, files::now(), &mut rand::rng()).map_err(
+            |e| {
+                let what = if e.is_rejection() {
+                    "refusing to present"
+                } else {
+                    "cannot present"
+                };
+                let message = format!("{what}: {e}");
+                if e.is_rejection() {
+                    CliError::rejected(message)
+                } else {
+                    CliError::usage(message)
+                }
+            },
+        )?;
+    let written = write_presentation(
+        &presentation,
+        a.out.as_deref(),
+        a.compact.as_deref(),
+        a.qr.as_deref(),
+    )?;
+    for line in written.lines {
+        println!("{line}");
+    }
+    if a.show_qr {
+        print!("{}", written.qr.to_terminal());
+    }
+    Ok(())
+}
+
+/// What [`write_presentation`] wrote, for the person to read.
+pub(super) struct Written {
+    pub lines: Vec<String>,
+    pub qr: Qr,
+    pub json_len: usize,
+    pub compact_len: usize,
+}
+
+/// Writes the presentation's JSON, compact and QR forms to whichever paths are given.
+pub(super) fn write_presentation(
+    p: &Presentation,
+    json: Option<&Path>,
+    compact: Option<&Path>,
+    qr: Option<&Path>,
+) -> CliResult<Written> {
+    let json_text = p.to_json();
+    let bytes = p.to_compact().map_err(CliError::usage)?;
+    let code = Qr::new(&bytes).map_err(CliError::usage)?;
+    let mut lines = Vec::new();
+    if let Some(path) = json {
+        write_atomic(path, json_text.as_bytes(), Mode::Public)?;
+        lines.push(format!(
+            "wrote {} ({} bytes, JSON)",
+            path.display(),
+            json_text.len()
+        ));
+    }
+    if let Some(path) = compact {
+        write_atomic(path, &bytes, Mode::Public)?;
+        lines.push(format!(
+            "wrote {} ({} bytes, compact)",
+            path.display(),
+            bytes.len()
+        ));
+    }
+    if let Some(path) = qr {
+        let png = code.to_png().map_err(CliError::usage)?;
+        write_atomic(path, &png, Mode::Public)?;
+        lines.push(format!(
+            "wrote {} (QR version {}, level {}, {}x{} modules)",
+            path.display(),
+            code.version(),
+            code.level(),
+            code.width(),
+            code.width()
+        ));
+    }
+    Ok(Written {
+        lines,
+        qr: code,
+        json_len: json_text.len(),
+        compact_len: bytes.len(),
+    })
+}
+
+pub(super) fn verify(a: VerifyArgs) -> CliResult<()> {
+    let outcome = (|| {
+        let trust = files::load_trust_list(&a.trust_list)?;
+        let request = files::load_request(&a.request)?;
+        let (source, path) = match (&a.presentation, &a.compact, &a.qr) {
+            (Some(p), _, _) => (PresentationSource::Json(p), p),
+            (_, Some(p), _) => (PresentationSource::Compact(p), p),
+            (_, _, Some(p)) => (PresentationSource::Qr(p), p),
+            _ => return Err(CliError::usage("give --presentation, --compact or --qr")),
+        };
+        let presentation = files::load_presentation(source, &request)?;
+        let verified = presentation::verify(&request, &presentation, &trust, files::now())
+            .map_err(|e| CliError::presentation(path, e))?;
+        Ok((request, verified))
+    })();
+    match outcome {
+        Ok((request, verified)) => {
+            if a.json {
+                println!("{}", report::verified_json(&request, &verified));
+            } else {
+                report::print_verified(&request, &verified);
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if a.json {
+                let v = serde_json::json!({ "accepted": false, "exit_code": e.code, "error": e.message });
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            }
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The `healthpass` command line: parse, call the library, print. Exit codes: 0 success,
+//! 1 a presentation or credential that was read but rejected, 2 unusable input or usage.
+
+mod commands;
+mod demo;
+mod files;
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Privacy-preserving travel-health credentials on BBS signatures.
+#[derive(Parser)]
+#[command(name = "healthpass", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Issuer keys.
+    #[command(subcommand)]
+    Issuer(IssuerCommand),
+    /// The verifier's trust list.
+    #[command(subcommand)]
+    Trust(TrustCommand),
+    /// Issue a credential from a JSON file of attributes.
+    Issue(IssueArgs),
+    /// Predicate parameters (weak Boneh-Boyen digit sets) that requests can reuse.
+    #[command(subcommand)]
+    Params(ParamsCommand),
+    /// Make a verifier's request.
+    Request(RequestArgs),
+    /// Answer a request with a presentation of a credential.
+    Present(PresentArgs),
+    /// Verify a presentation against a request and a trust list.
+    Verify(VerifyArgs),
+    /// Describe any healthpass file (keys, credential, request, presentation, compact, QR).
+    Inspect {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Run issuer, traveller and verifier end to end in a temporary directory.
+    Demo(DemoArgs),
+}
+
+#[derive(Subcommand)]
+enum IssuerCommand {
+    /// Create an issuer key: DIR/ID.secret.json (mode 0600) and DIR/ID.public.json.
+    Init(IssuerInitArgs),
+}
+
+#[derive(Args)]
+struct IssuerInitArgs {
+    /// The issuer identifier (a-z, 0-9, '.', '_', '-'; at most 64 characters).
+    #[arg(long)]
+    id: String,
+    /// The directory to write the key files to (created when missing).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    out_dir: PathBuf,
+    /// Display name [default: the identifier].
+    #[arg(long)]
+    name: Option<String>,
+    /// ISO 3166-1 alpha-2 country of the issuer [default: none].
+    #[arg(long, default_value = "")]
+    country: String,
+    /// Ciphersuite: bls12-381-sha-256 or bls12-381-shake-256.
+    #[arg(long, default_value = "bls12-381-sha-256")]
+    ciphersuite: String,
+    /// Credential types the issuer may issue, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "vaccination,test,recovery"
+    )]
+    schemas: Vec<String>,
+    /// Replace an existing secret file.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Subcommand)]
+enum ParamsCommand {
+    /// Make a long-lived parameter set: signed digits for integer, date and instant ranges,
+    /// the signing key discarded. `request --params FILE` reuses it.
+    New(ParamsNewArgs),
+}
+
+#[derive(Args)]
+struct ParamsNewArgs {
+    /// The parameter file to write.
+    #[arg(long, value_name = "PARAMS.json")]
+    out: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum TrustCommand {
+    /// Add an issuer's public file to a trust list (created when missing).
+    Add(TrustAddArgs),
+}
+
+#[derive(Args)]
+struct TrustAddArgs {
+    /// The issuer's public file (ID.public.json).
+    public: PathBuf,
+    /// The trust list file.
+    #[arg(long, value_name = "TRUST.json")]
+    trust_list: PathBuf,
+    /// Replace an entry with the same identifier but another key.
+    #[arg(long)]
+    replace: bool,
+}
+
+#[derive(Args)]
+struct IssueArgs {
+    /// The issuer's secret file.
+    #[arg(long, value_name = "SECRET.json")]
+    issuer: PathBuf,
+    /// vaccination, test or recovery.
+    #[arg(long = "type", value_name = "TYPE")]
+    credential_type: String,
+    /// A JSON object from attribute name to value.
+    #[arg(long, value_name = "ATTRS.json")]
+    attributes: PathBuf,
+    /// The credential file to write (mode 0600).
+    #[arg(long, value_name = "CREDENTIAL.json")]
+    out: PathBuf,
+    /// Replace an existing credential file.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+struct RequestArgs {
+    /// The credential type asked for.
+    #[arg(long = "type", value_name = "TYPE")]
+    credential_type: String,
+    /// Attributes to disclose, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "a,b,c")]
+    disclose: Vec<String>,
+    /// An accepted issuer (repeatable; none: any issuer in the trust list).
+    #[arg(long = "issuer", value_name = "ID")]
+    issuers: Vec<String>,
+    /// A predicate to prove, e.g. 'dose_number >= 2' (repeatable).
+    #[arg(long = "prove", value_name = "PREDICATE")]
+    predicates: Vec<String>,
+    /// Reuse this parameter set (from `params new`) for range predicates instead of making
+    /// fresh parameters for this request.
+    #[arg(long, value_name = "PARAMS.json")]
+    params: Option<PathBuf>,
+    /// The verifier's identifier.
+    #[arg(long, default_value = "verifier")]
+    verifier: String,
+    /// Minutes until the request expires.
+    #[arg(long, default_value_t = 10, value_name = "MINUTES")]
+    valid_for: u32,
+    /// The request file to write.
+    #[arg(long, value_name = "REQUEST.json")]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+#[command(group = clap::ArgGroup::new("output").required(true).multiple(true).args(["out", "compact", "qr"]))]
+struct PresentArgs {
+    /// The credential file (repeatable when the request asks for several).
+    #[arg(long = "credential", value_name = "CREDENTIAL.json", required = true)]
+    credentials: Vec<PathBuf>,
+    /// The verifier's request.
+    #[arg(long, value_name = "REQUEST.json")]
+    request: PathBuf,
+    /// Write the presentation as JSON.
+    #[arg(long, value_name = "PRESENTATION.json")]
+    out: Option<PathBuf>,
+    /// Write the compact binary encoding.
+    #[arg(long, value_name = "PRESENTATION.bin")]
+    compact: Option<PathBuf>,
+    /// Write a PNG QR code of the compact encoding.
+    #[arg(long, value_name = "PRESENTATION.png")]
+    qr: Option<PathBuf>,
+    /// Also print the QR code to the terminal.
+    #[arg(long)]
+    show_qr: bool,
+}
+
+#[derive(Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["presentation", "compact", "qr"]))]
+struct VerifyArgs {
+    /// The verifier's trust list.
+    #[arg(long, value_name = "TRUST.json")]
+    trust_list: PathBuf,
+    /// The request the presentation answers.
+    #[arg(long, value_name = "REQUEST.json")]
+    request: PathBuf,
+    /// A presentation as JSON.
+    #[arg(long, value_name = "PRESENTATION.json")]
+    presentation: Option<PathBuf>,
+    /// A presentation in the compact binary encoding.
+    #[arg(long, value_name = "PRESENTATION.bin")]
+    compact: Option<PathBuf>,
+    /// A PNG image of a QR code of the compact encoding.
+    #[arg(long, value_name = "PRESENTATION.png")]
+    qr: Option<PathBuf>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Keep the demo's files in this directory instead of a temporary one.
+    #[arg(long, value_name = "DIR")]
+    keep: Option<PathBuf>,
+    /// Do not draw the QR code in the terminal.
+    #[arg(long)]
+    no_qr: bool,
+}
+
+/// Parses the command line, runs the command and returns its exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Issuer(IssuerCommand::Init(a)) => commands::issuer_init(a),
+        Command::Trust(TrustCommand::Add(a)) => commands::trust_add(a),
+        Command::Issue(a) => commands::issue(a),
+        Command::Params(ParamsCommand::New(a)) => commands::params_new(a),
+        Command::Request(a) => commands::request(a),
+        Command::Present(a) => commands::present(a),
+        Command::Verify(a) => commands::verify(a),
+        Command::Inspect { file } => report::inspect(&file),
+        Command::Demo(a) => demo::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("healthpass: {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}

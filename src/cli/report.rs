@@ -1,0 +1,278 @@
+//! What the command line prints: verification results (text and JSON), requests, and the
+//! `inspect` descriptions of every file kind.
+
+use std::path::Path;
+
+use healthpass::credential::json::b64_encode;
+use healthpass::credential::{
+    calendar, AttributeType, AttributeValue, Credential, CredentialType, IssuerInfo, IssuerKey,
+};
+use healthpass::presentation::{
+    self, Presentation, PresentationRequest, TrustList, VerifiedPresentation, COMPACT_VERSION,
+};
+use serde_json::{json, Value};
+
+use super::files::{read_bytes, CliError, CliResult};
+
+/// The display name of a coded value (e.g. `Comirnaty` for `EU/1/20/1528`), if it has one.
+pub fn display_name(t: CredentialType, name: &str, value: &AttributeValue) -> Option<&'static str> {
+    match (t.schema().attribute(name)?.1.ty, value) {
+        (AttributeType::Code(set), AttributeValue::Code(code)) => set.display(code),
+        _ => None,
+    }
+}
+
+fn value_text(t: CredentialType, name: &str, v: &AttributeValue) -> String {
+    match display_name(t, name, v) {
+        Some(d) => format!("{v} ({d})"),
+        None if v.to_string().is_empty() => "(empty: not applicable)".to_owned(),
+        None => v.to_string(),
+    }
+}
+
+fn issuer_text(i: &IssuerInfo) -> String {
+    let country = if i.country.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", i.country)
+    };
+    format!("{} ({}{country}, {})", i.id, i.name, i.suite)
+}
+
+fn time(s: i64) -> String {
+    calendar::format_rfc3339_seconds(s).unwrap_or_else(|| s.to_string())
+}
+
+/// Prints the summary of an accepted presentation.
+pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) {
+    println!(
+        "ACCEPTED: the presentation answers the request of `{}`",
+        request.verifier
+    );
+    for c in &v.credentials {
+        let schema = c.credential_type.schema();
+        println!(
+            "  {} credential (schema {} version {})",
+            c.credential_type, schema.id, c.schema_version
+        );
+        println!("    issuer     {}", issuer_text(&c.issuer));
+        if c.disclosed.is_empty() {
+            println!("    disclosed  nothing");
+        }
+        for (name, value) in &c.disclosed {
+            println!(
+                "    disclosed  {name} = {}",
+                value_text(c.credential_type, name, value)
+            );
+        }
+        for p in &c.predicates {
+            println!("    proven     {} (value not disclosed)", p.describe());
+        }
+        println!(
+            "    hidden     {} other attribute(s), the holder secret among them",
+            schema.len() - c.disclosed.len()
+        );
+    }
+}
+
+/// The JSON form of an accepted presentation's summary.
+pub fn verified_json(request: &PresentationRequest, v: &VerifiedPresentation) -> String {
+    let credentials: Vec<Value> = v
+        .credentials
+        .iter()
+        .map(|c| {
+            let disclosed: serde_json::Map<String, Value> = c
+                .disclosed
+                .iter()
+                .map(|(n, value)| {
+                    let display = display_name(c.credential_type, n, value);
+                    (
+                        n.clone(),
+                        json!({ "value": value.to_json(), "display": display }),
+                    )
+                })
+                .collect();
+            json!({
+                "type": c.credential_type.name(),
+                "schema": c.credential_type.schema().id,
+                "schema_version": c.schema_version,
+                "issuer": { "id": c.issuer.id, "name": c.issuer.name, "country": c.issuer.country },
+                "disclosed": disclosed,
+                "predicates": c.predicates.iter().map(|p| json!({
+                    "predicate": p.to_string(),
+                    "proven": p.describe(),
+                })).collect::<Vec<_>>(),
+                "hidden_count": c.credential_type.schema().len() - c.disclosed.len(),
+            })
+        })
+        .collect();
+    let v = json!({ "accepted": true, "verifier": request.verifier, "credentials": credentials });
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
+/// Prints what a request asks for.
+pub fn print_request(r: &PresentationRequest) {
+    println!("  verifier   {}", r.verifier);
+    println!("  created    {}", time(r.created));
+    println!("  expires    {}", time(r.expires));
+    println!("  digest     {}", b64_encode(&r.digest()));
+    for c in &r.credentials {
+        println!("  asks for a {} credential", c.credential_type);
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "(none)".to_owned()
+            } else {
+                v.join(", ")
+            }
+        };
+        println!("    disclose   {}", list(&c.disclose));
+        let issuers = if c.issuers.is_empty() {
+            "any in the trust list".to_owned()
+        } else {
+            c.issuers.join(", ")
+        };
+        println!("    issuers    {issuers}");
+        for p in &c.predicates {
+            println!("    prove      {p}");
+        }
+    }
+}
+
+fn print_credential(c: &Credential) {
+    println!(
+        "credential: {} (schema {} version {})",
+        c.credential_type(),
+        c.schema().id,
+        c.schema().version
+    );
+    println!("  issuer     {}", issuer_text(c.issuer()));
+    for (spec, v) in c.schema().attributes.iter().zip(c.values()) {
+        let text = match v {
+            AttributeValue::Secret(_) => "(secret, never disclosed)".to_owned(),
+            v => value_text(c.credential_type(), spec.name, v),
+        };
+        println!("  {:<20} {:<8} {text}", spec.name, spec.ty.name());
+    }
+    match c.verify() {
+        Ok(()) => println!("  signature  valid under the embedded issuer key"),
+        Err(e) => println!("  signature  INVALID: {e}"),
+    }
+}
+
+fn print_presentation(p: &Presentation) {
+    println!(
+        "presentation answering request digest {}",
+        b64_encode(&p.request_digest)
+    );
+    for c in &p.credentials {
+        println!(
+            "  {} credential (schema version {}) from `{}`",
+            c.credential_type, c.schema_version, c.issuer
+        );
+        for (name, v) in &c.disclosed {
+            println!(
+                "    disclosed  {name} = {}",
+                value_text(c.credential_type, name, v)
+            );
+        }
+        println!(
+            "    proof      {} bytes; predicate proofs: {}",
+            c.proof.len(),
+            c.predicate_proofs.len()
+        );
+    }
+}
+
+/// Describes the first credential of a compact presentation as far as it can be read
+/// without the request (its type, schema version and issuer come before any value).
+fn print_compact(bytes: &[u8]) -> CliResult<()> {
+    let bad = || CliError::usage("the compact presentation is truncated or malformed");
+    let digest = bytes.get(1..33).ok_or_else(bad)?;
+    let count = *bytes.get(33).ok_or_else(bad)?;
+    let t = bytes
+        .get(34)
+        .and_then(|c| CredentialType::from_code(*c))
+        .ok_or_else(bad)?;
+    let version = *bytes.get(35).ok_or_else(bad)?;
+    let len = usize::from(*bytes.get(36).filter(|l| **l < 0x80).ok_or_else(bad)?);
+    let issuer = bytes
+        .get(37..37 + len)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .ok_or_else(bad)?;
+    println!(
+        "compact presentation, version {}, {} bytes",
+        bytes[0],
+        bytes.len()
+    );
+    println!("  answers request digest {}", b64_encode(digest));
+    println!("  {count} credential(s); the first: {t} (schema version {version}) from `{issuer}`");
+    println!("  the disclosed values' names come from the request: use `healthpass verify --request` to read them");
+    Ok(())
+}
+
+/// `healthpass inspect FILE`: describes any healthpass file.
+pub fn inspect(path: &Path) -> CliResult<()> {
+    let bytes = read_bytes(path, "file")?;
+    let in_file = |e: presentation::Error| CliError::presentation(path, e);
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        let data = presentation::qr::read_png(&bytes).map_err(in_file)?;
+        println!("QR code image ({} bytes of data)", data.len());
+        return print_compact(&data);
+    }
+    if bytes.first() == Some(&COMPACT_VERSION) {
+        return print_compact(&bytes);
+    }
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| CliError::usage(format!("{}: not a healthpass file", path.display())))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        CliError::usage(format!(
+            "{}: not a healthpass file (not JSON: {e})",
+            path.display()
+        ))
+    })?;
+    let from_cred = |e| CliError::credential(path, e);
+    match value["format"].as_str().unwrap_or("") {
+        "healthpass-issuer-secret/1" => {
+            let key = IssuerKey::from_secret_json(text).map_err(from_cred)?;
+            println!("issuer secret file: {}", issuer_text(key.info()));
+            println!(
+                "  secret key present (not shown); may issue: {}",
+                types(&key.info().schemas)
+            );
+        }
+        "healthpass-issuer/1" => {
+            let info = IssuerInfo::from_public_json(text).map_err(from_cred)?;
+            println!("issuer public file: {}", issuer_text(&info));
+            println!("  public key {}", b64_encode(&info.public_key.to_bytes()));
+            println!("  may issue: {}", types(&info.schemas));
+        }
+        "healthpass-credential/1" => {
+            print_credential(&Credential::from_json(text).map_err(from_cred)?)
+        }
+        "healthpass-trust-list/1" => {
+            let list = TrustList::from_json(text).map_err(in_file)?;
+            println!("trust list with {} issuer(s)", list.issuers().len());
+            for i in list.issuers() {
+                println!("  {} may issue: {}", issuer_text(i), types(&i.schemas));
+            }
+        }
+        "healthpass-request/1" => {
+            println!("request");
+            print_request(&PresentationRequest::from_json(text).map_err(in_file)?);
+        }
+        "healthpass-presentation/1" => {
+            print_presentation(&Presentation::from_json(text).map_err(in_file)?)
+        }
+        other => {
+            return Err(CliError::usage(format!(
+                "{}: unknown format `{other}` (not a healthpass file?)",
+                path.display()
+            )))
+        }
+    }
+    Ok(())
+}
+
+fn types(t: &[CredentialType]) -> String {
+    t.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")
+}

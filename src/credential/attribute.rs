@@ -1,0 +1,499 @@
+//! Attribute types and values, and their three encodings: the JSON form people write and
+//! read, the scalar that is signed, and the compact bytes of a QR presentation. Each is one
+//! function with one arm per type.
+
+use core::fmt;
+
+use bls12_381::Scalar;
+use ff::Field;
+use rand_core::CryptoRng;
+use serde_json::Value;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use super::bytes::{ByteReader, ByteWriter};
+use super::calendar;
+use super::valueset::ValueSet;
+use crate::bbs::{self, octets, Ciphersuite};
+
+/// The type of an attribute, which fixes how its value is encoded and signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AttributeType {
+    /// Free text, hashed to a scalar as the draft's `messages_to_scalars` does.
+    String,
+    /// A code from a value set, hashed like a string.
+    Code(ValueSet),
+    /// A signed 64-bit integer, the scalar itself (negative `v` as `r - |v|`).
+    Integer,
+    /// A calendar date, as days relative to 1970-01-01 (negative before), encoded as an
+    /// integer.
+    Date,
+    /// A moment in time, as minutes since the Unix epoch (UTC, floored), encoded as an
+    /// integer.
+    Instant,
+    /// `false` or `true`, encoded as the integer 0 or 1.
+    Boolean,
+    /// A random scalar that is never disclosed.
+    Secret,
+}
+
+impl AttributeType {
+    /// The type's name in the documentation and in error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            AttributeType::String => "string",
+            AttributeType::Code(_) => "code",
+            AttributeType::Integer => "integer",
+            AttributeType::Date => "date",
+            AttributeType::Instant => "instant",
+            AttributeType::Boolean => "boolean",
+            AttributeType::Secret => "secret",
+        }
+    }
+
+    /// What a JSON value of this type looks like, for error messages.
+    pub fn expected(self) -> &'static str {
+        match self {
+            AttributeType::String => "a string",
+            AttributeType::Code(_) => "a code from its value set (or \"\" when not applicable)",
+            AttributeType::Integer => "an integer (a JSON number without fraction)",
+            AttributeType::Date => "a date \"YYYY-MM-DD\"",
+            AttributeType::Instant => "an RFC 3339 date and time such as \"2021-06-01T10:30:00Z\"",
+            AttributeType::Boolean => "true or false",
+            AttributeType::Secret => "32 bytes as unpadded base64url",
+        }
+    }
+
+    /// `true` for the types encoded as integers, over which range predicates are possible.
+    pub fn is_ordered(self) -> bool {
+        matches!(
+            self,
+            AttributeType::Integer | AttributeType::Date | AttributeType::Instant
+        )
+    }
+}
+
+/// The holder secret: a uniformly random non-zero scalar. Zeroized on drop; `Debug`
+/// prints nothing of it.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct HolderSecret(Scalar);
+
+impl HolderSecret {
+    /// A fresh secret from a cryptographic random generator.
+    pub fn random(rng: &mut impl CryptoRng) -> Self {
+        loop {
+            let mut s = bbs::calculate_random_scalars(rng, 1);
+            let v = s.pop().unwrap_or(Scalar::ZERO);
+            if !bool::from(v.is_zero()) {
+                return HolderSecret(v);
+            }
+        }
+    }
+
+    /// Decodes 32 big-endian bytes (a canonical, non-zero scalar).
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        octets::octets_to_nonzero_scalar(bytes)
+            .ok()
+            .map(HolderSecret)
+    }
+
+    /// The 32 big-endian bytes of the secret.
+    ///
+    /// # Security
+    /// The array holds the secret; zeroize it when done.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        octets::scalar_to_octets(&self.0)
+    }
+}
+
+impl fmt::Debug for HolderSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HolderSecret(<redacted>)")
+    }
+}
+
+/// The value of one attribute.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AttributeValue {
+    /// A string (possibly empty: "not applicable").
+    String(String),
+    /// A code (possibly empty: "not applicable").
+    Code(String),
+    /// An integer.
+    Integer(i64),
+    /// Days relative to 1970-01-01.
+    Date(i64),
+    /// Minutes since the Unix epoch.
+    Instant(i64),
+    /// A boolean.
+    Boolean(bool),
+    /// The holder secret.
+    Secret(HolderSecret),
+}
+
+/// Why a value does not fit its attribute's type; the caller adds the attribute's name.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValueError {
+    /// The value has the wrong JSON type or is malformed.
+    #[error("expected {expected}, found {found}")]
+    Expected {
+        /// What the type wants.
+        expected: &'static str,
+        /// The value that was given, as JSON (cut short when long).
+        found: String,
+    },
+    /// A code that is not in its value set.
+    #[error("`{code}` is not in the value set {value_set}")]
+    NotInList {
+        /// The code given.
+        code: String,
+        /// The value set's identifier.
+        value_set: &'static str,
+    },
+}
+
+/// `v` as a scalar: `v` itself when non-negative, `r - |v|` when negative.
+pub fn integer_to_scalar(v: i64) -> Scalar {
+    let magnitude = Scalar::from(v.unsigned_abs());
+    if v < 0 {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+fn short_json(v: &Value) -> String {
+    let mut s = v.to_string();
+    if s.len() > 60 {
+        let cut = (0..=57).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+        s.truncate(cut);
+        s.push_str("...");
+    }
+    s
+}
+
+impl AttributeValue {
+    /// `true` when the value is of `ty`'s variant (a code's value set is checked by
+    /// [`AttributeValue::check`]).
+    fn matches(&self, ty: AttributeType) -> bool {
+        matches!(
+            (self, ty),
+            (AttributeValue::String(_), AttributeType::String)
+                | (AttributeValue::Code(_), AttributeType::Code(_))
+                | (AttributeValue::Integer(_), AttributeType::Integer)
+                | (AttributeValue::Date(_), AttributeType::Date)
+                | (AttributeValue::Instant(_), AttributeType::Instant)
+                | (AttributeValue::Boolean(_), AttributeType::Boolean)
+                | (AttributeValue::Secret(_), AttributeType::Secret)
+        )
+    }
+
+    /// Checks that the value fits `ty` (right variant; a code in its value set).
+    pub fn check(&self, ty: AttributeType) -> Result<(), ValueError> {
+        if !self.matches(ty) {
+            return Err(ValueError::Expected {
+                expected: ty.expected(),
+                found: format!("a {} value", self.type_name()),
+            });
+        }
+        match (self, ty) {
+            (AttributeValue::Code(code), AttributeType::Code(set))
+                if !code.is_empty() && !set.contains(code) =>
+            {
+                Err(ValueError::NotInList {
+                    code: code.clone(),
+                    value_set: set.id(),
+                })
+            }
+            (AttributeValue::Date(d), _) if calendar::format_date(*d).is_none() => {
+                Err(ValueError::Expected {
+                    expected: ty.expected(),
+                    found: format!("day {d}"),
+                })
+            }
+            (AttributeValue::Instant(m), _) if calendar::format_instant(*m).is_none() => {
+                Err(ValueError::Expected {
+                    expected: ty.expected(),
+                    found: format!("minute {m}"),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn type_name(&self) -> &'static str {
+        match self {
+            AttributeValue::String(_) => "string",
+            AttributeValue::Code(_) => "code",
+            AttributeValue::Integer(_) => "integer",
+            AttributeValue::Date(_) => "date",
+            AttributeValue::Instant(_) => "instant",
+            AttributeValue::Boolean(_) => "boolean",
+            AttributeValue::Secret(_) => "secret",
+        }
+    }
+
+    /// Reads a value of type `ty` from its JSON form and checks it (see
+    /// [`AttributeValue::check`]).
+    pub fn from_json(ty: AttributeType, v: &Value) -> Result<Self, ValueError> {
+        let wrong = || ValueError::Expected {
+            expected: ty.expected(),
+            found: short_json(v),
+        };
+        let text = v.as_str();
+        let value = match ty {
+            AttributeType::String => AttributeValue::String(text.ok_or_else(wrong)?.to_owned()),
+            AttributeType::Code(_) => AttributeValue::Code(text.ok_or_else(wrong)?.to_owned()),
+            AttributeType::Integer => AttributeValue::Integer(v.as_i64().ok_or_else(wrong)?),
+            AttributeType::Date => {
+                AttributeValue::Date(text.and_then(calendar::parse_date).ok_or_else(wrong)?)
+            }
+            AttributeType::Instant => {
+                AttributeValue::Instant(text.and_then(calendar::parse_instant).ok_or_else(wrong)?)
+            }
+            AttributeType::Boolean => AttributeValue::Boolean(v.as_bool().ok_or_else(wrong)?),
+            AttributeType::Secret => AttributeValue::Secret(
+                text.and_then(|t| crate::credential::json::b64_decode(t).ok())
+                    .and_then(|b| HolderSecret::from_bytes(&b))
+                    .ok_or_else(wrong)?,
+            ),
+        };
+        value.check(ty)?;
+        Ok(value)
+    }
+
+    /// The JSON form: strings and codes as strings, integers as numbers, dates as
+    /// `"YYYY-MM-DD"`, instants as `"YYYY-MM-DDTHH:MM:00Z"`, booleans as booleans, the
+    /// secret as unpadded base64url.
+    pub fn to_json(&self) -> Value {
+        match self {
+            AttributeValue::Integer(i) => Value::from(*i),
+            AttributeValue::Boolean(b) => Value::from(*b),
+            other => Value::from(other.to_string()),
+        }
+    }
+
+    /// The scalar that is signed (see the module documentation of [`crate::credential`]).
+    pub fn to_scalar<C: Ciphersuite>(&self, api_id: &[u8]) -> Result<Scalar, bbs::Error> {
+        Ok(match self {
+            AttributeValue::String(s) | AttributeValue::Code(s) => {
+                let mut v = bbs::messages_to_scalars::<C>(&[s.as_bytes()], api_id)?;
+                v.pop().unwrap_or(Scalar::ZERO)
+            }
+            AttributeValue::Integer(i) | AttributeValue::Date(i) | AttributeValue::Instant(i) => {
+                integer_to_scalar(*i)
+            }
+            AttributeValue::Boolean(b) => Scalar::from(u64::from(*b)),
+            AttributeValue::Secret(s) => s.0,
+        })
+    }
+
+    /// The integer behind an ordered value (integer, date, instant), for predicates.
+    pub fn as_integer(&self) -> Option<i64> {
+        match self {
+            AttributeValue::Integer(i) | AttributeValue::Date(i) | AttributeValue::Instant(i) => {
+                Some(*i)
+            }
+            _ => None,
+        }
+    }
+
+    /// Appends the compact form: strings and codes as a varint length and UTF-8 bytes;
+    /// integers, dates and instants as zigzag varints; booleans as one byte 0 or 1. A secret
+    /// is never written (it is never disclosed): `false`.
+    pub(crate) fn write_compact(&self, w: &mut ByteWriter) -> bool {
+        match self {
+            AttributeValue::String(s) | AttributeValue::Code(s) => {
+                w.bytes(s.as_bytes());
+            }
+            AttributeValue::Integer(i) | AttributeValue::Date(i) | AttributeValue::Instant(i) => {
+                w.zigzag(*i);
+            }
+            AttributeValue::Boolean(b) => {
+                w.u8(u8::from(*b));
+            }
+            AttributeValue::Secret(_) => return false,
+        }
+        true
+    }
+
+    /// Reads a compact value of type `ty`; `None` when truncated or malformed.
+    pub(crate) fn read_compact(ty: AttributeType, r: &mut ByteReader<'_>) -> Option<Self> {
+        let text = |r: &mut ByteReader<'_>| {
+            r.bytes()
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .map(str::to_owned)
+        };
+        let value = match ty {
+            AttributeType::String => AttributeValue::String(text(r)?),
+            AttributeType::Code(_) => AttributeValue::Code(text(r)?),
+            AttributeType::Integer => AttributeValue::Integer(r.zigzag()?),
+            AttributeType::Date => AttributeValue::Date(r.zigzag()?),
+            AttributeType::Instant => AttributeValue::Instant(r.zigzag()?),
+            AttributeType::Boolean => match r.u8()? {
+                0 => AttributeValue::Boolean(false),
+                1 => AttributeValue::Boolean(true),
+                _ => return None,
+            },
+            AttributeType::Secret => return None,
+        };
+        value.check(ty).ok().map(|()| value)
+    }
+}
+
+/// The value as it was signed: the string or code, the integer, `YYYY-MM-DD`,
+/// `YYYY-MM-DDTHH:MM:00Z`, `true`/`false`; the holder secret as base64url.
+impl fmt::Display for AttributeValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AttributeValue::String(s) | AttributeValue::Code(s) => f.write_str(s),
+            AttributeValue::Integer(i) => write!(f, "{i}"),
+            AttributeValue::Date(d) => match calendar::format_date(*d) {
+                Some(s) => f.write_str(&s),
+                None => write!(f, "day {d}"),
+            },
+            AttributeValue::Instant(m) => match calendar::format_instant(*m) {
+                Some(s) => f.write_str(&s),
+                None => write!(f, "minute {m}"),
+            },
+            AttributeValue::Boolean(b) => write!(f, "{b}"),
+            AttributeValue::Secret(s) => {
+                let mut bytes = s.to_bytes();
+                let text = crate::credential::json::b64_encode(&bytes);
+                bytes.zeroize();
+                f.write_str(&text)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bbs::Bls12381Sha256;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn round_trip(ty: AttributeType, v: &AttributeValue) {
+        let back = AttributeValue::from_json(ty, &v.to_json()).unwrap();
+        assert_eq!(&back, v);
+        let mut w = ByteWriter::default();
+        assert!(v.write_compact(&mut w));
+        let mut r = ByteReader::new(&w.buf);
+        assert_eq!(AttributeValue::read_compact(ty, &mut r).as_ref(), Some(v));
+        assert!(r.is_empty());
+    }
+
+    #[test]
+    fn negative_integers_are_r_minus_magnitude() {
+        assert_eq!(integer_to_scalar(-1) + Scalar::ONE, Scalar::ZERO);
+        assert_eq!(integer_to_scalar(-5), Scalar::ZERO - Scalar::from(5u64));
+        assert_eq!(
+            integer_to_scalar(i64::MIN) + Scalar::from(1u64 << 63),
+            Scalar::ZERO
+        );
+        assert_eq!(integer_to_scalar(7), Scalar::from(7u64));
+    }
+
+    #[test]
+    fn dates_before_1970_are_negative_scalars() {
+        let v = AttributeValue::from_json(AttributeType::Date, &json!("1969-12-31")).unwrap();
+        assert_eq!(v, AttributeValue::Date(-1));
+        let s = v.to_scalar::<Bls12381Sha256>(b"api").unwrap();
+        assert_eq!(s, -Scalar::ONE);
+    }
+
+    #[test]
+    fn instants_are_floored_minutes() {
+        let v = AttributeValue::from_json(AttributeType::Instant, &json!("1970-01-01T00:02:59Z"))
+            .unwrap();
+        assert_eq!(v, AttributeValue::Instant(2));
+        assert_eq!(v.to_json(), json!("1970-01-01T00:02:00Z"));
+    }
+
+    #[test]
+    fn wrong_types_and_codes_are_explained() {
+        let e = AttributeValue::from_json(AttributeType::Integer, &json!("2")).unwrap_err();
+        assert!(matches!(e, ValueError::Expected { found, .. } if found == "\"2\""));
+        let e = AttributeValue::from_json(AttributeType::Integer, &json!(2.5)).unwrap_err();
+        assert!(matches!(e, ValueError::Expected { .. }));
+        let e =
+            AttributeValue::from_json(AttributeType::Code(ValueSet::VaccineProduct), &json!("X"))
+                .unwrap_err();
+        assert_eq!(
+            e,
+            ValueError::NotInList {
+                code: "X".into(),
+                value_set: "vaccines-covid-19-names"
+            }
+        );
+        let ok = AttributeValue::from_json(AttributeType::Code(ValueSet::TestType), &json!(""));
+        assert_eq!(ok, Ok(AttributeValue::Code(String::new())));
+    }
+
+    #[test]
+    fn strings_hash_like_the_draft_messages() {
+        let api = b"BBS_BLS12381G1_XMD:SHA-256_SSWU_RO_H2G_HM2S_";
+        let v = AttributeValue::String("Ada".into());
+        let expected = bbs::messages_to_scalars::<Bls12381Sha256>(&[b"Ada"], api).unwrap();
+        assert_eq!(v.to_scalar::<Bls12381Sha256>(api).unwrap(), expected[0]);
+    }
+
+    #[test]
+    fn secrets_never_print_in_debug_and_never_go_compact() {
+        let s = HolderSecret::random(&mut rand::rng());
+        assert_eq!(format!("{s:?}"), "HolderSecret(<redacted>)");
+        let v = AttributeValue::Secret(s);
+        assert!(!format!("{v:?}").contains(&v.to_string()));
+        assert!(!v.write_compact(&mut ByteWriter::default()));
+        round_trip_json_only(AttributeType::Secret, &v);
+    }
+
+    fn round_trip_json_only(ty: AttributeType, v: &AttributeValue) {
+        assert_eq!(&AttributeValue::from_json(ty, &v.to_json()).unwrap(), v);
+    }
+
+    proptest! {
+        #[test]
+        fn integers_round_trip(i: i64) {
+            round_trip(AttributeType::Integer, &AttributeValue::Integer(i));
+            let s = integer_to_scalar(i);
+            let back = if i < 0 { -s } else { s };
+            prop_assert_eq!(back, Scalar::from(i.unsigned_abs()));
+        }
+
+        #[test]
+        fn dates_round_trip(d in calendar::MIN_DAY..=calendar::MAX_DAY) {
+            round_trip(AttributeType::Date, &AttributeValue::Date(d));
+            prop_assert_eq!(AttributeValue::Date(d).to_scalar::<Bls12381Sha256>(b"x").unwrap(), integer_to_scalar(d));
+        }
+
+        #[test]
+        fn instants_round_trip(m in calendar::MIN_MINUTE..=calendar::MAX_MINUTE, s in 0i64..60) {
+            round_trip(AttributeType::Instant, &AttributeValue::Instant(m));
+            // Any second within the minute floors to the same instant.
+            let text = calendar::format_rfc3339_seconds(m * 60 + s).unwrap();
+            prop_assert_eq!(calendar::parse_instant(&text), Some(m));
+        }
+
+        #[test]
+        fn strings_round_trip(s in ".{0,40}") {
+            round_trip(AttributeType::String, &AttributeValue::String(s));
+        }
+
+        #[test]
+        fn booleans_round_trip(b: bool) {
+            round_trip(AttributeType::Boolean, &AttributeValue::Boolean(b));
+        }
+
+        #[test]
+        fn codes_round_trip(i in 0usize..39) {
+            let set = ValueSet::VaccineProduct;
+            let source: Value = serde_json::from_str(include_str!("../../data/valuesets/vaccine-medicinal-product.json")).unwrap();
+            let code = source["valueSetValues"].as_object().unwrap().keys().nth(i).unwrap().clone();
+            round_trip(AttributeType::Code(set), &AttributeValue::Code(code));
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! The JSON files of the credential layer: the issuer's public and secret files and the
+//! credential file. `docs/formats.md` describes them with examples.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use zeroize::Zeroize;
+
+use super::issuer::{values_from_json, Credential, IssuerInfo, IssuerKey};
+use super::json::{b64_decode, b64_encode, check_format, invalid, parse, pretty};
+use super::schema::CredentialType;
+use super::Error;
+use crate::bbs::{PublicKey, SecretKey, Signature};
+
+/// Format tag of an issuer's public file.
+pub const ISSUER_PUBLIC_FORMAT: &str = "healthpass-issuer/1";
+/// Format tag of an issuer's secret file.
+pub const ISSUER_SECRET_FORMAT: &str = "healthpass-issuer-secret/1";
+/// Format tag of a credential file.
+pub const CREDENTIAL_FORMAT: &str = "healthpass-credential/1";
+
+/// An issuer's public description as JSON (in the public file, the secret file, the
+/// credential file and the trust list).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IssuerJson {
+    id: String,
+    name: String,
+    country: String,
+    ciphersuite: String,
+    public_key: String,
+    schemas: Vec<String>,
+}
+
+impl IssuerJson {
+    pub(crate) fn new(info: &IssuerInfo) -> Self {
+        Self {
+            id: info.id.clone(),
+            name: info.name.clone(),
+            country: info.country.clone(),
+            ciphersuite: info.suite.name().to_owned(),
+            public_key: b64_encode(&info.public_key.to_bytes()),
+            schemas: info.schemas.iter().map(|s| s.name().to_owned()).collect(),
+        }
+    }
+
+    pub(crate) fn into_info(self, what: &'static str) -> Result<IssuerInfo, Error> {
+        let suite = self.ciphersuite.parse().map_err(|_| {
+            invalid(
+                what,
+                "ciphersuite",
+                "is not bls12-381-sha-256 or bls12-381-shake-256",
+            )
+        })?;
+        let key = b64_decode(&self.public_key)
+            .map_err(|_| invalid(what, "public_key", "is not unpadded base64url"))?;
+        let public_key = PublicKey::from_bytes(&key).map_err(|source| Error::InvalidEncoding {
+            what,
+            field: "public_key",
+            source,
+        })?;
+        let schemas = self
+            .schemas
+            .iter()
+            .map(|s| s.parse::<CredentialType>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| {
+                invalid(
+                    what,
+                    "schemas",
+                    "names a type other than vaccination, test, recovery",
+                )
+            })?;
+        let info = IssuerInfo {
+            id: self.id,
+            name: self.name,
+            country: self.country,
+            suite,
+            public_key,
+            schemas,
+        };
+        info.check()?;
+        Ok(info)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublicFile {
+    format: String,
+    issuer: IssuerJson,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecretFile {
+    format: String,
+    issuer: IssuerJson,
+    secret_key: String,
+}
+
+impl Drop for SecretFile {
+    fn drop(&mut self) {
+        self.secret_key.zeroize();
+    }
+}
+
+impl IssuerInfo {
+    /// The issuer's public file (`ID.public.json`).
+    pub fn to_public_json(&self) -> String {
+        pretty(&PublicFile {
+            format: ISSUER_PUBLIC_FORMAT.to_owned(),
+            issuer: IssuerJson::new(self),
+        })
+    }
+
+    /// Reads an issuer's public file.
+    pub fn from_public_json(text: &str) -> Result<Self, Error> {
+        const WHAT: &str = "issuer public file";
+        let file: PublicFile = parse(WHAT, text)?;
+        check_format(WHAT, ISSUER_PUBLIC_FORMAT, &file.format)?;
+        file.issuer.into_info(WHAT)
+    }
+}
+
+impl IssuerJson {
+    fn new_empty() -> Self {
+        Self {
+            id: String::new(),
+            name: String::new(),
+            country: String::new(),
+            ciphersuite: String::new(),
+            public_key: String::new(),
+            schemas: Vec::new(),
+        }
+    }
+}
+
+impl IssuerKey {
+    /// The issuer's secret file (`ID.secret.json`).
+    ///
+    /// # Security
+    /// The string holds the secret key; write it with mode 0600 and zeroize it when done.
+    pub fn to_secret_json(&self) -> String {
+        let mut key = self.secret_key().to_bytes();
+        let file = SecretFile {
+            format: ISSUER_SECRET_FORMAT.to_owned(),
+            issuer: IssuerJson::new(self.info()),
+            secret_key: b64_encode(&key),
+        };
+        key.zeroize();
+        pretty(&file)
+    }
+
+    /// Reads an issuer's secret file; the secret key must match the public key in it.
+    pub fn from_secret_json(text: &str) -> Result<Self, Error> {
+        const WHAT: &str = "issuer secret file";
+        let mut file: SecretFile = parse(WHAT, text)?;
+        check_format(WHAT, ISSUER_SECRET_FORMAT, &file.format)?;
+        let mut bytes = b64_decode(&file.secret_key)
+            .map_err(|_| invalid(WHAT, "secret_key", "is not unpadded base64url"))?;
+        let secret = SecretKey::from_bytes(&bytes);
+        bytes.zeroize();
+        let secret = secret.map_err(|source| Error::InvalidEncoding {
+            what: WHAT,
+            field: "secret_key",
+            source,
+        })?;
+        let issuer = std::mem::replace(&mut file.issuer, IssuerJson::new_empty());
+        IssuerKey::from_parts(issuer.into_info(WHAT)?, secret)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CredentialFile {
+    format: String,
+    #[serde(rename = "type")]
+    credential_type: String,
+    schema: String,
+    schema_version: u8,
+    issuer: IssuerJson,
+    attributes: Value,
+    signature: String,
+}
+
+impl Drop for CredentialFile {
+    fn drop(&mut self) {
+        // The attributes hold the holder secret and personal data.
+        if let Some(o) = self.attributes.as_object_mut() {
+            for v in o.values_mut() {
+                if let Value::String(s) = v {
+                    s.zeroize();
+                }
+            }
+        }
+    }
+}
+
+impl Credential {
+    /// The credential file: type, schema, issuer, every attribute (the holder secret as
+    /// base64url) in schema order, and the signature.
+    ///
+    /// # Security
+    /// The string holds the holder secret and personal data; write it with mode 0600.
+    pub fn to_json(&self) -> String {
+        let schema = self.schema();
+        let attributes = schema
+            .names()
+            .zip(&self.values)
+            .map(|(n, v)| (n.to_owned(), v.to_json()))
+            .collect();
+        pretty(&CredentialFile {
+            format: CREDENTIAL_FORMAT.to_owned(),
+            credential_type: self.credential_type.name().to_owned(),
+            schema: schema.id.to_owned(),
+            schema_version: schema.version,
+            issuer: IssuerJson::new(&self.issuer),
+            attributes: Value::Object(attributes),
+            signature: b64_encode(&self.signature.to_bytes()),
+        })
+    }
+
+    /// Reads a credential file, validating every attribute against the schema. The
+    /// signature is decoded but not verified: see [`Credential::verify`].
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        const WHAT: &str = "credential file";
+        let mut file: CredentialFile = parse(WHAT, text)?;
+        check_format(WHAT, CREDENTIAL_FORMAT, &file.format)?;
+        let credential_type: CredentialType = file
+            .credential_type
+            .parse()
+            .map_err(|_| invalid(WHAT, "type", "is not vaccination, test or recovery"))?;
+        let schema = credential_type
+            .schema_version(file.schema_version)
+            .filter(|s| s.id == file.schema)
+            .ok_or_else(|| Error::UnknownSchema {
+                credential_type,
+                schema: file.schema.clone(),
+                version: file.schema_version,
+            })?;
+        let values = values_from_json(schema, &file.attributes)?;
+        let sig = b64_decode(&file.signature)
+            .map_err(|_| invalid(WHAT, "signature", "is not unpadded base64url"))?;
+        let signature = Signature::from_bytes(&sig).map_err(|source| Error::InvalidEncoding {
+            what: WHAT,
+            field: "signature",
+            source,
+        })?;
+        let issuer = std::mem::replace(&mut file.issuer, IssuerJson::new_empty());
+        Credential::from_parts(issuer.into_info(WHAT)?, credential_type, values, signature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credential::json::FormatError;
+    use crate::credential::Suite;
+
+    #[test]
+    fn issuer_files_round_trip() {
+        let mut rng = rand::rng();
+        for suite in Suite::ALL {
+            let key =
+                IssuerKey::generate("x-1", "X", "", suite, &CredentialType::ALL, &mut rng).unwrap();
+            let secret = key.to_secret_json();
+            let back = IssuerKey::from_secret_json(&secret).unwrap();
+            assert_eq!(back.info(), key.info());
+            assert_eq!(back.to_secret_json(), secret);
+            let public = key.info().to_public_json();
+            assert_eq!(IssuerInfo::from_public_json(&public).unwrap(), *key.info());
+            assert!(!format!("{key:?}").contains(&b64_encode(&key.secret_key().to_bytes())));
+        }
+    }
+
+    #[test]
+    fn wrong_format_tags_are_named() {
+        let mut rng = rand::rng();
+        let key = IssuerKey::generate("x", "X", "", Suite::Sha256, &[], &mut rng).unwrap();
+        let public = key.info().to_public_json();
+        let e = IssuerKey::from_secret_json(&public).unwrap_err();
+        assert!(matches!(e, Error::Format(FormatError::Json { .. })), "{e}");
+        let swapped = public.replace(ISSUER_PUBLIC_FORMAT, "healthpass-issuer/9");
+        let e = IssuerInfo::from_public_json(&swapped).unwrap_err();
+        assert!(
+            matches!(e, Error::Format(FormatError::WrongFormat { .. })),
+            "{e}"
+        );
+    }
+}

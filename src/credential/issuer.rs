@@ -1,0 +1,302 @@
+//! Issuers, their keys, and the credentials they sign.
+
+use core::fmt;
+
+use bls12_381::Scalar;
+use rand_core::CryptoRng;
+use serde_json::Value;
+use zeroize::Zeroize;
+
+use super::attribute::{AttributeValue, HolderSecret};
+use super::schema::{CredentialType, Schema, HOLDER_SECRET};
+use super::valueset::ValueSet;
+use super::{api_id, header, is_valid_issuer_id, with_suite, Error, Suite};
+use crate::bbs::{self, Ciphersuite, Generators, PublicKey, SecretKey, Signature};
+
+/// What everyone may know about an issuer: the contents of its public file and of its
+/// trust-list entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuerInfo {
+    /// The issuer's identifier (see [`super::is_valid_issuer_id`]).
+    pub id: String,
+    /// A display name.
+    pub name: String,
+    /// The issuer's ISO 3166-1 alpha-2 country, or empty when not given.
+    pub country: String,
+    /// The ciphersuite of its key.
+    pub suite: Suite,
+    /// Its BBS public key.
+    pub public_key: PublicKey,
+    /// The credential types it may issue.
+    pub schemas: Vec<CredentialType>,
+}
+
+impl IssuerInfo {
+    /// Checks the identifier and the country.
+    pub fn check(&self) -> Result<(), Error> {
+        if !is_valid_issuer_id(&self.id) {
+            return Err(Error::InvalidIssuerId {
+                id: self.id.clone(),
+            });
+        }
+        if !self.country.is_empty() && !ValueSet::Country.contains(&self.country) {
+            return Err(Error::UnknownCountry {
+                code: self.country.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// `true` when the issuer may issue credentials of type `t`.
+    pub fn may_issue(&self, t: CredentialType) -> bool {
+        self.schemas.contains(&t)
+    }
+}
+
+/// An issuer's signing key with its public description. Zeroized on drop; `Debug` shows
+/// only the public part.
+#[derive(Clone)]
+pub struct IssuerKey {
+    info: IssuerInfo,
+    secret: SecretKey,
+}
+
+impl fmt::Debug for IssuerKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssuerKey")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+impl IssuerKey {
+    /// A fresh key: 32 bytes from `rng` as KeyGen's `key_material`, the identifier as its
+    /// `key_info` (draft §3.4.1).
+    pub fn generate(
+        id: &str,
+        name: &str,
+        country: &str,
+        suite: Suite,
+        schemas: &[CredentialType],
+        rng: &mut impl CryptoRng,
+    ) -> Result<Self, Error> {
+        let mut material = [0u8; 32];
+        rng.fill_bytes(&mut material);
+        let secret = with_suite!(suite, C => bbs::keygen::<C>(&material, id.as_bytes(), None));
+        material.zeroize();
+        let secret = secret?;
+        Self::from_parts(
+            IssuerInfo {
+                id: id.to_owned(),
+                name: name.to_owned(),
+                country: country.to_owned(),
+                suite,
+                public_key: secret.public_key(),
+                schemas: schemas.to_vec(),
+            },
+            secret,
+        )
+    }
+
+    /// Joins a public description and a secret key, checking that they belong together.
+    pub fn from_parts(info: IssuerInfo, secret: SecretKey) -> Result<Self, Error> {
+        info.check()?;
+        if secret.public_key() != info.public_key {
+            return Err(Error::from(super::json::invalid(
+                "issuer secret file",
+                "secret_key",
+                "does not belong to the public key",
+            )));
+        }
+        Ok(Self { info, secret })
+    }
+
+    /// The public description.
+    pub fn info(&self) -> &IssuerInfo {
+        &self.info
+    }
+
+    /// The secret key.
+    pub fn secret_key(&self) -> &SecretKey {
+        &self.secret
+    }
+
+    /// Issues a credential of type `credential_type` from a JSON object of attribute values
+    /// (the `ATTRS.json` form: every attribute of the schema but `holder_secret`, which is
+    /// generated here). Every attribute is validated; errors name it.
+    pub fn issue(
+        &self,
+        credential_type: CredentialType,
+        attributes: &Value,
+        rng: &mut impl CryptoRng,
+    ) -> Result<Credential, Error> {
+        if !self.info.may_issue(credential_type) {
+            return Err(Error::NotAllowedToIssue {
+                issuer: self.info.id.clone(),
+                credential_type,
+            });
+        }
+        if attributes.get(HOLDER_SECRET).is_some() {
+            return Err(Error::HolderSecretGiven);
+        }
+        let mut with_secret = attributes
+            .as_object()
+            .ok_or(Error::AttributesNotAnObject)?
+            .clone();
+        let secret = AttributeValue::Secret(HolderSecret::random(rng));
+        with_secret.insert(HOLDER_SECRET.to_owned(), secret.to_json());
+        let values = values_from_json(credential_type.schema(), &Value::Object(with_secret))?;
+        let schema = credential_type.schema();
+        let header = header(schema, &self.info.id);
+        let signature = with_suite!(self.info.suite, C => {
+            let api_id = api_id::<C>();
+            let scalars = to_scalars::<C>(&values, &api_id)?;
+            let generators = Generators::new::<C>(scalars.len(), &api_id)?;
+            bbs::core_sign::<C>(&self.secret, &self.info.public_key, &generators, &header,
+                &scalars, &api_id)?
+        });
+        Ok(Credential {
+            issuer: self.info.clone(),
+            credential_type,
+            values,
+            signature,
+        })
+    }
+}
+
+/// Reads and validates the values of every attribute of `schema` from a JSON object, in
+/// schema order: unknown and missing attributes and values of the wrong type are errors.
+pub(crate) fn values_from_json(
+    schema: &Schema,
+    attributes: &Value,
+) -> Result<Vec<AttributeValue>, Error> {
+    let object = attributes.as_object().ok_or(Error::AttributesNotAnObject)?;
+    if let Some(name) = object.keys().find(|k| schema.attribute(k).is_none()) {
+        return Err(Error::UnknownAttribute {
+            credential_type: schema.credential_type,
+            name: name.clone(),
+            known: schema.names().collect::<Vec<_>>().join(", "),
+        });
+    }
+    schema
+        .attributes
+        .iter()
+        .map(|spec| {
+            let v = object.get(spec.name).ok_or(Error::MissingAttribute {
+                credential_type: schema.credential_type,
+                name: spec.name,
+            })?;
+            AttributeValue::from_json(spec.ty, v).map_err(|source| Error::InvalidValue {
+                name: spec.name.to_owned(),
+                source,
+            })
+        })
+        .collect()
+}
+
+/// The message scalars of a list of values under `api_id`.
+pub(crate) fn to_scalars<C: Ciphersuite>(
+    values: &[AttributeValue],
+    api_id: &[u8],
+) -> Result<Vec<Scalar>, bbs::Error> {
+    values.iter().map(|v| v.to_scalar::<C>(api_id)).collect()
+}
+
+/// A signed credential as its holder keeps it: the issuer's public description, the type,
+/// every attribute value (the holder secret included) and the BBS signature.
+///
+/// `Debug` never shows the holder secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credential {
+    pub(crate) issuer: IssuerInfo,
+    pub(crate) credential_type: CredentialType,
+    pub(crate) values: Vec<AttributeValue>,
+    pub(crate) signature: Signature,
+}
+
+impl Credential {
+    /// The issuer's public description, as embedded in the credential.
+    pub fn issuer(&self) -> &IssuerInfo {
+        &self.issuer
+    }
+
+    /// The credential type.
+    pub fn credential_type(&self) -> CredentialType {
+        self.credential_type
+    }
+
+    /// The schema the credential was signed under.
+    pub fn schema(&self) -> &'static Schema {
+        self.credential_type.schema()
+    }
+
+    /// Every value, in schema order.
+    pub fn values(&self) -> &[AttributeValue] {
+        &self.values
+    }
+
+    /// The value of attribute `name`.
+    pub fn value(&self, name: &str) -> Option<&AttributeValue> {
+        self.schema()
+            .attribute(name)
+            .and_then(|(i, _)| self.values.get(i))
+    }
+
+    /// The BBS signature.
+    pub fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    /// The BBS header the credential was signed under.
+    pub fn header(&self) -> Vec<u8> {
+        header(self.schema(), &self.issuer.id)
+    }
+
+    /// Checks the signature against the embedded issuer key (CoreVerify under the
+    /// credential interface).
+    pub fn verify(&self) -> Result<(), Error> {
+        let header = self.header();
+        with_suite!(self.issuer.suite, C => {
+            let api_id = api_id::<C>();
+            let scalars = to_scalars::<C>(&self.values, &api_id)?;
+            let generators = Generators::new::<C>(scalars.len(), &api_id)?;
+            bbs::core_verify::<C>(&self.issuer.public_key, &self.signature, &generators,
+                &header, &scalars, &api_id)
+        })
+        .map_err(|e| match e {
+            bbs::Error::VerificationFailed => Error::SignatureInvalid,
+            other => Error::Bbs(other),
+        })
+    }
+
+    /// Builds a credential from its parts, checking every value against the schema (the
+    /// signature is not checked here: see [`Credential::verify`]).
+    pub fn from_parts(
+        issuer: IssuerInfo,
+        credential_type: CredentialType,
+        values: Vec<AttributeValue>,
+        signature: Signature,
+    ) -> Result<Self, Error> {
+        issuer.check()?;
+        let schema = credential_type.schema();
+        if values.len() != schema.len() {
+            return Err(Error::from(super::json::invalid(
+                "credential",
+                "attributes",
+                "do not match the schema",
+            )));
+        }
+        for (spec, v) in schema.attributes.iter().zip(&values) {
+            v.check(spec.ty).map_err(|source| Error::InvalidValue {
+                name: spec.name.to_owned(),
+                source,
+            })?;
+        }
+        Ok(Self {
+            issuer,
+            credential_type,
+            values,
+            signature,
+        })
+    }
+}

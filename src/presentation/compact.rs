@@ -1,0 +1,132 @@
+//! The compact binary encoding of a presentation, for QR codes. It leaves out what the
+//! verifier already has: the nonce and the names of the disclosed attributes come from the
+//! request, the issuer's key and name from the trust list.
+//!
+//! ```text
+//! version          1 byte   0x01
+//! request_digest  32 bytes
+//! count            1 byte   number of credentials (1..16)
+//! per credential:
+//!   type           1 byte   1 vaccination, 2 test, 3 recovery
+//!   schema_version 1 byte
+//!   issuer         varint length, UTF-8 identifier
+//!   disclosed      each value in the request's disclosure order, by type:
+//!                  string/code varint length + UTF-8; integer/date/instant zigzag varint;
+//!                  boolean 1 byte
+//!   predicates     varint count, then each sub-proof as varint length + bytes
+//!   proof          varint length + the draft's proof octets (272 + 32 U)
+//! ```
+//! No byte may follow the last credential.
+
+use super::bundle::{Presentation, PresentedCredential};
+use super::request::PresentationRequest;
+use super::Error;
+use crate::credential::bytes::{ByteReader, ByteWriter};
+use crate::credential::{AttributeValue, CredentialType};
+
+/// The version byte of the compact encoding.
+pub const COMPACT_VERSION: u8 = 1;
+
+impl Presentation {
+    /// The compact binary encoding. The disclosed values must be in the request's order (as
+    /// [`super::present`] makes them): the encoding carries values, not names.
+    pub fn to_compact(&self) -> Result<Vec<u8>, Error> {
+        let too_large = |problem| Error::Compact { offset: 0, problem };
+        let mut w = ByteWriter::default();
+        let count = u8::try_from(self.credentials.len())
+            .map_err(|_| too_large("more than 255 credentials"))?;
+        w.u8(COMPACT_VERSION).raw(&self.request_digest).u8(count);
+        for c in &self.credentials {
+            w.u8(c.credential_type.code())
+                .u8(c.schema_version)
+                .bytes(c.issuer.as_bytes());
+            for (_, v) in &c.disclosed {
+                if !v.write_compact(&mut w) {
+                    return Err(Error::HolderSecretNotDisclosable);
+                }
+            }
+            w.varint(c.predicate_proofs.len() as u64);
+            for p in &c.predicate_proofs {
+                w.bytes(p);
+            }
+            w.bytes(&c.proof);
+        }
+        Ok(w.buf)
+    }
+
+    /// Decodes the compact encoding of a presentation that answers `request` (which gives
+    /// the nonce and the disclosed attributes' names and types).
+    pub fn from_compact(bytes: &[u8], request: &PresentationRequest) -> Result<Self, Error> {
+        let mut r = ByteReader::new(bytes);
+        let at = |r: &ByteReader<'_>, problem| Error::Compact {
+            offset: bytes.len() - r.remaining(),
+            problem,
+        };
+        match r.u8() {
+            Some(COMPACT_VERSION) => {}
+            Some(_) => return Err(at(&r, "unknown version byte (expected 0x01)")),
+            None => return Err(at(&r, "empty input")),
+        }
+        let digest: [u8; 32] = r
+            .raw(32)
+            .and_then(|d| d.try_into().ok())
+            .ok_or_else(|| at(&r, "truncated request digest"))?;
+        let count = usize::from(r.u8().ok_or_else(|| at(&r, "truncated credential count"))?);
+        if count != request.credentials.len() {
+            return Err(Error::CredentialCountMismatch {
+                expected: request.credentials.len(),
+                actual: count,
+            });
+        }
+        let mut credentials = Vec::with_capacity(count);
+        for asked in &request.credentials {
+            let code = r.u8().ok_or_else(|| at(&r, "truncated credential type"))?;
+            let credential_type =
+                CredentialType::from_code(code).ok_or_else(|| at(&r, "unknown credential type"))?;
+            let schema_version = r.u8().ok_or_else(|| at(&r, "truncated schema version"))?;
+            let issuer = r
+                .bytes()
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .ok_or_else(|| at(&r, "truncated or non-UTF-8 issuer"))?
+                .to_owned();
+            let schema = asked.schema();
+            let mut disclosed = Vec::with_capacity(asked.disclose.len());
+            for name in &asked.disclose {
+                let ty = schema
+                    .attribute(name)
+                    .map(|(_, spec)| spec.ty)
+                    .ok_or_else(|| at(&r, "the request names an unknown attribute"))?;
+                let v = AttributeValue::read_compact(ty, &mut r)
+                    .ok_or_else(|| at(&r, "truncated or malformed disclosed value"))?;
+                disclosed.push((name.clone(), v));
+            }
+            let n = r
+                .varint()
+                .ok_or_else(|| at(&r, "truncated predicate count"))?;
+            let mut predicate_proofs = Vec::new();
+            for _ in 0..n {
+                let p = r
+                    .bytes()
+                    .ok_or_else(|| at(&r, "truncated predicate proof"))?;
+                predicate_proofs.push(p.to_vec());
+            }
+            let proof = r.bytes().ok_or_else(|| at(&r, "truncated proof"))?.to_vec();
+            credentials.push(PresentedCredential {
+                credential_type,
+                schema_version,
+                issuer,
+                disclosed,
+                predicate_proofs,
+                proof,
+            });
+        }
+        if !r.is_empty() {
+            return Err(at(&r, "trailing bytes after the last credential"));
+        }
+        Ok(Presentation {
+            nonce: request.nonce,
+            request_digest: digest,
+            credentials,
+        })
+    }
+}

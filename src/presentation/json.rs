@@ -1,0 +1,225 @@
+//! The JSON forms of requests and presentations. Binary fields are unpadded base64url; no
+//! unknown field is accepted.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::bundle::{Presentation, PresentedCredential};
+use super::predicate::Predicate;
+use super::request::{check_attribute, CredentialRequest, PresentationRequest};
+use super::Error;
+use crate::credential::json::{
+    b64_decode, b64_encode, check_format, invalid, parse, pretty, FormatError,
+};
+use crate::credential::{calendar, AttributeValue, CredentialType, HOLDER_SECRET};
+
+/// Format tag of a request file.
+pub const REQUEST_FORMAT: &str = "healthpass-request/1";
+/// Format tag of a presentation file.
+pub const PRESENTATION_FORMAT: &str = "healthpass-presentation/1";
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestFile {
+    format: String,
+    verifier: String,
+    nonce: String,
+    created: String,
+    expires: String,
+    credentials: Vec<CredentialRequestJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CredentialRequestJson {
+    #[serde(rename = "type")]
+    credential_type: String,
+    disclose: Vec<String>,
+    issuers: Vec<String>,
+    predicates: Vec<Value>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PresentationFile {
+    format: String,
+    nonce: String,
+    request_digest: String,
+    credentials: Vec<PresentedJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PresentedJson {
+    #[serde(rename = "type")]
+    credential_type: String,
+    schema_version: u8,
+    issuer: String,
+    disclosed: Map<String, Value>,
+    predicates: Vec<String>,
+    proof: String,
+}
+
+/// Decodes a base64url field of exactly 32 bytes.
+fn bytes32(what: &'static str, field: &'static str, text: &str) -> Result<[u8; 32], FormatError> {
+    b64_decode(text)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .ok_or(invalid(
+            what,
+            field,
+            "is not 32 bytes of unpadded base64url",
+        ))
+}
+
+fn bytes(what: &'static str, field: &'static str, text: &str) -> Result<Vec<u8>, FormatError> {
+    b64_decode(text).map_err(|_| invalid(what, field, "is not unpadded base64url"))
+}
+
+fn credential_type(what: &'static str, name: &str) -> Result<CredentialType, FormatError> {
+    name.parse()
+        .map_err(|_| invalid(what, "type", "is not vaccination, test or recovery"))
+}
+
+fn time(what: &'static str, field: &'static str, text: &str) -> Result<i64, FormatError> {
+    calendar::parse_rfc3339_seconds(text).ok_or(invalid(
+        what,
+        field,
+        "is not an RFC 3339 date and time",
+    ))
+}
+
+impl PresentationRequest {
+    /// The request file.
+    pub fn to_json(&self) -> String {
+        let t = |s| calendar::format_rfc3339_seconds(s).unwrap_or_default();
+        pretty(&RequestFile {
+            format: REQUEST_FORMAT.to_owned(),
+            verifier: self.verifier.clone(),
+            nonce: b64_encode(&self.nonce),
+            created: t(self.created),
+            expires: t(self.expires),
+            credentials: self
+                .credentials
+                .iter()
+                .map(|c| CredentialRequestJson {
+                    credential_type: c.credential_type.name().to_owned(),
+                    disclose: c.disclose.clone(),
+                    issuers: c.issuers.clone(),
+                    predicates: c.predicates.iter().map(Predicate::to_json).collect(),
+                })
+                .collect(),
+        })
+    }
+
+    /// Reads and checks a request file.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        const WHAT: &str = "request";
+        let file: RequestFile = parse(WHAT, text)?;
+        check_format(WHAT, REQUEST_FORMAT, &file.format)?;
+        let credentials = file
+            .credentials
+            .into_iter()
+            .map(|c| {
+                let credential_type = credential_type(WHAT, &c.credential_type)?;
+                let schema = credential_type.schema();
+                Ok(CredentialRequest {
+                    credential_type,
+                    disclose: c.disclose,
+                    issuers: c.issuers,
+                    predicates: c
+                        .predicates
+                        .iter()
+                        .map(|p| Predicate::from_json(schema, p))
+                        .collect::<Result<_, Error>>()?,
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        let request = PresentationRequest {
+            verifier: file.verifier,
+            nonce: bytes32(WHAT, "nonce", &file.nonce)?,
+            created: time(WHAT, "created", &file.created)?,
+            expires: time(WHAT, "expires", &file.expires)?,
+            credentials,
+        };
+        request.check()?;
+        Ok(request)
+    }
+}
+
+impl Presentation {
+    /// The presentation file.
+    pub fn to_json(&self) -> String {
+        pretty(&PresentationFile {
+            format: PRESENTATION_FORMAT.to_owned(),
+            nonce: b64_encode(&self.nonce),
+            request_digest: b64_encode(&self.request_digest),
+            credentials: self
+                .credentials
+                .iter()
+                .map(|c| PresentedJson {
+                    credential_type: c.credential_type.name().to_owned(),
+                    schema_version: c.schema_version,
+                    issuer: c.issuer.clone(),
+                    disclosed: c
+                        .disclosed
+                        .iter()
+                        .map(|(n, v)| (n.clone(), v.to_json()))
+                        .collect(),
+                    predicates: c.predicate_proofs.iter().map(|p| b64_encode(p)).collect(),
+                    proof: b64_encode(&c.proof),
+                })
+                .collect(),
+        })
+    }
+
+    /// Reads a presentation file. Disclosed values are read with the types of their
+    /// credential type's schema; whether they are the requested ones, and everything else,
+    /// is for [`super::verify`] to decide.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        const WHAT: &str = "presentation";
+        let file: PresentationFile = parse(WHAT, text)?;
+        check_format(WHAT, PRESENTATION_FORMAT, &file.format)?;
+        let credentials = file
+            .credentials
+            .into_iter()
+            .map(|c| {
+                let credential_type = credential_type(WHAT, &c.credential_type)?;
+                let schema = credential_type.schema();
+                let disclosed = c
+                    .disclosed
+                    .into_iter()
+                    .map(|(name, value)| {
+                        let i = check_attribute(schema, &name)?;
+                        if name == HOLDER_SECRET {
+                            return Err(Error::HolderSecretNotDisclosable);
+                        }
+                        let v = AttributeValue::from_json(schema.attributes[i].ty, &value)
+                            .map_err(|source| Error::InvalidValue {
+                                name: name.clone(),
+                                source,
+                            })?;
+                        Ok((name, v))
+                    })
+                    .collect::<Result<_, Error>>()?;
+                Ok(PresentedCredential {
+                    credential_type,
+                    schema_version: c.schema_version,
+                    issuer: c.issuer,
+                    disclosed,
+                    predicate_proofs: c
+                        .predicates
+                        .iter()
+                        .map(|p| bytes(WHAT, "predicates", p))
+                        .collect::<Result<_, _>>()?,
+                    proof: bytes(WHAT, "proof", &c.proof)?,
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(Presentation {
+            nonce: bytes32(WHAT, "nonce", &file.nonce)?,
+            request_digest: bytes32(WHAT, "request_digest", &file.request_digest)?,
+            credentials,
+        })
+    }
+}

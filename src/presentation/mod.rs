@@ -1,0 +1,296 @@
+//! Requests and presentations: a verifier asks ([`PresentationRequest`]), the holder
+//! answers with one unlinkable zero-knowledge proof per credential ([`present`]), the
+//! verifier checks the answer against its request and trust list ([`verify`]).
+//!
+//! Wire formats: JSON ([`PresentationRequest::to_json`], [`Presentation::to_json`]), the
+//! compact binary encoding ([`Presentation::to_compact`]) and QR codes of it ([`qr`]).
+//!
+//! ```
+//! use healthpass::credential::{CredentialType, IssuerKey, Suite};
+//! use healthpass::presentation::{self, CredentialRequest, PresentationRequest, TrustList};
+//! # let mut rng = rand::rng();
+//! # let issuer = IssuerKey::generate("nl-rivm", "RIVM", "NL", Suite::Sha256,
+//! #     &CredentialType::ALL, &mut rng)?;
+//! # let attributes = serde_json::json!({
+//! #     "family_name": "Lovelace", "given_name": "Ada", "birth_date": "1815-12-10",
+//! #     "country": "NL", "issuer_name": "RIVM", "certificate_id": "URN:UVCI:01:NL:2",
+//! #     "valid_from": "2021-06-01T00:00:00Z", "valid_until": "2030-06-01T00:00:00Z",
+//! #     "disease": "840539006", "first_positive_date": "2021-05-20" });
+//! let credential = issuer.issue(CredentialType::Recovery, &attributes, &mut rng)?;
+//! let now = 1_700_000_000;
+//! let asked = CredentialRequest::new(CredentialType::Recovery, &["first_positive_date"], &[], vec![])?;
+//! let request = PresentationRequest::new("border", vec![asked], now, 600, &mut rng)?;
+//! let answer = presentation::present(&request, &[credential], now, &mut rng)?;
+//! let mut trust = TrustList::default();
+//! trust.add(issuer.info().clone(), false)?;
+//! let verified = presentation::verify(&request, &answer, &trust, now + 60)?;
+//! assert_eq!(verified.credentials[0].disclosed[0].1.to_string(), "2021-05-20");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod bundle;
+mod compact;
+mod json;
+mod params;
+mod predicate;
+pub mod qr;
+mod request;
+mod trust;
+mod verify;
+
+pub use bundle::{present, proof_context, Presentation, PresentedCredential};
+pub use compact::COMPACT_VERSION;
+pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
+pub use params::{ParameterSet, PredicateParams, Span, PARAMETER_SET_FORMAT};
+pub use predicate::{Condition, Predicate, MAX_SET_SIZE};
+pub use request::{
+    CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, REQUEST_DIGEST_TAG,
+};
+pub use trust::{TrustList, TRUST_LIST_FORMAT};
+pub use verify::{verify, VerifiedCredential, VerifiedPresentation};
+
+use crate::credential::json::FormatError;
+use crate::credential::{self, CredentialType, ValueError};
+
+/// Everything that can go wrong with requests, presentations and trust lists.
+///
+/// [`Error::is_rejection`] tells a presentation or credential that was read but refused
+/// (a verifier's "no", a holder's refusal) from input that could not be used at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    // ---- unusable input ----
+    /// A file that is not valid JSON, has the wrong format tag or an invalid field.
+    #[error(transparent)]
+    Format(#[from] FormatError),
+    /// An attribute the type's schema does not have.
+    #[error("attribute `{name}` is not part of a {credential_type} credential (it has: {known})")]
+    UnknownAttribute {
+        /// The credential type.
+        credential_type: CredentialType,
+        /// The unknown name.
+        name: String,
+        /// The names it has (the holder secret left out), comma-separated.
+        known: String,
+    },
+    /// The holder secret was asked to be disclosed.
+    #[error("`holder_secret` can never be disclosed")]
+    HolderSecretNotDisclosable,
+    /// A predicate on the holder secret.
+    #[error("no predicate may be put on `holder_secret`")]
+    PredicateOnHolderSecret,
+    /// An attribute named twice in one list.
+    #[error("attribute `{name}` is listed twice")]
+    DuplicateAttribute {
+        /// The attribute.
+        name: String,
+    },
+    /// A predicate over an attribute that is also disclosed.
+    #[error(
+        "attribute `{name}` is both disclosed and under a predicate; ask for one or the other"
+    )]
+    PredicateOnDisclosed {
+        /// The attribute.
+        name: String,
+    },
+    /// A predicate that does not parse.
+    #[error("predicate `{text}`: {problem}")]
+    PredicateSyntax {
+        /// The predicate as written.
+        text: String,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// A comparison or range over an attribute without an order.
+    #[error("attribute `{name}` is a {type_name}: comparisons and ranges need an integer, date or instant (use `in {{...}}` for a set)")]
+    PredicateNeedsOrder {
+        /// The attribute.
+        name: String,
+        /// Its type.
+        type_name: &'static str,
+    },
+    /// A value that does not fit its attribute's type.
+    #[error("`{name}`: {source}")]
+    InvalidValue {
+        /// The attribute or predicate.
+        name: String,
+        /// What is wrong.
+        #[source]
+        source: ValueError,
+    },
+    /// A compact presentation that does not decode.
+    #[error("compact presentation: {problem} (at byte {offset})")]
+    Compact {
+        /// Where decoding stopped.
+        offset: usize,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// A PNG that holds no readable QR code, or data too large for one.
+    #[error("QR code: {problem}")]
+    Qr {
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// A trust list that already has another key under this identifier.
+    #[error("issuer `{id}` is already in the trust list with another key or description")]
+    IssuerConflict {
+        /// The issuer.
+        id: String,
+    },
+    /// A credential file or issuer description could not be used.
+    #[error(transparent)]
+    Credential(credential::Error),
+
+    // ---- rejections ----
+    /// The presentation answers another request (its nonce is not this request's).
+    #[error("the presentation answers another request (nonce mismatch)")]
+    AnswersAnotherRequest,
+    /// The presentation's request digest does not match this request: it answers another
+    /// request (the compact form carries no nonce, so this is how that shows there) or this
+    /// request was altered since.
+    #[error("the presentation answers another request, or this request was altered (request digest mismatch)")]
+    RequestDigestMismatch,
+    /// The request has expired.
+    #[error("the request expired at {expires}")]
+    RequestExpired {
+        /// When it expired (RFC 3339).
+        expires: String,
+    },
+    /// The presentation does not carry one credential per requested credential.
+    #[error("the request asks for {expected} credential(s), the presentation has {actual}")]
+    CredentialCountMismatch {
+        /// Asked for.
+        expected: usize,
+        /// Presented.
+        actual: usize,
+    },
+    /// The issuer is not in the verifier's trust list.
+    #[error("issuer `{issuer}` is not in the trust list")]
+    UntrustedIssuer {
+        /// The issuer.
+        issuer: String,
+    },
+    /// The issuer is trusted but not among those the request accepts.
+    #[error(
+        "issuer `{issuer}` is not among the issuers the request accepts for {credential_type}"
+    )]
+    IssuerNotAccepted {
+        /// The issuer.
+        issuer: String,
+        /// The credential type.
+        credential_type: CredentialType,
+    },
+    /// The presented schema is not the requested one, or one this build does not know.
+    #[error("schema mismatch: asked for {expected}, got {found} version {version}")]
+    SchemaMismatch {
+        /// Asked for.
+        expected: CredentialType,
+        /// Presented.
+        found: CredentialType,
+        /// Presented schema version.
+        version: u8,
+    },
+    /// The issuer's trust-list entry does not allow it to issue this type.
+    #[error("issuer `{issuer}` is not trusted to issue {credential_type} credentials")]
+    IssuerMayNotIssue {
+        /// The issuer.
+        issuer: String,
+        /// The credential type.
+        credential_type: CredentialType,
+    },
+    /// The disclosed attributes are not exactly the requested ones.
+    #[error("{credential_type}: the disclosed attributes are not the requested ones (missing: [{}], not requested: [{}])", missing.join(", "), unexpected.join(", "))]
+    DisclosureMismatch {
+        /// The credential type.
+        credential_type: CredentialType,
+        /// Requested but not disclosed.
+        missing: Vec<String>,
+        /// Disclosed but not requested.
+        unexpected: Vec<String>,
+    },
+    /// The predicate proofs are not one per requested predicate, or cannot be checked yet.
+    #[error("{credential_type}: the request asks for {expected} predicate proof(s), the presentation has {actual}")]
+    PredicateMismatch {
+        /// The credential type.
+        credential_type: CredentialType,
+        /// Asked for.
+        expected: usize,
+        /// Presented.
+        actual: usize,
+    },
+    /// The BBS proof does not verify (or does not decode).
+    #[error("{credential_type}: the proof does not verify")]
+    ProofInvalid {
+        /// The credential type.
+        credential_type: CredentialType,
+    },
+    /// The holder has no credential of a requested type.
+    #[error("no {credential_type} credential was given, but the request asks for one")]
+    NoCredential {
+        /// The type asked for.
+        credential_type: CredentialType,
+    },
+    /// The holder refuses a predicate its credential does not satisfy.
+    #[error("the credential does not satisfy `{predicate}`, so it cannot be proven")]
+    PredicateFalse {
+        /// The predicate, in words.
+        predicate: String,
+    },
+    /// The holder cannot prove a predicate that holds, because the difference from the
+    /// bound is larger than the span the request allows.
+    #[error("`{predicate}` holds, but the difference from its bound exceeds the span the request allows ({max} at most)")]
+    PredicateOutOfSpan {
+        /// The predicate, in words.
+        predicate: String,
+        /// The largest difference the request's digits cover.
+        max: u64,
+    },
+    /// The request's predicate parameters carry signatures that do not verify: the holder
+    /// refuses to prove against them (forged parameters could reveal the hidden value).
+    #[error(
+        "the request's parameters for `{predicate}` do not verify; refusing to prove against them"
+    )]
+    PredicateParamsRejected {
+        /// The predicate, in words.
+        predicate: String,
+    },
+    /// A predicate proof failed for another reason (malformed parameters or proof shape).
+    #[error("predicate proof: {0}")]
+    Predicate(crate::zk::Error),
+    /// A credential whose signature does not verify.
+    #[error("the credential's signature does not verify under its issuer's key")]
+    CredentialInvalid,
+}
+
+impl Error {
+    /// `true` for a presentation or credential that was read and refused (the command line's
+    /// exit code 1); `false` for unusable input (exit code 2).
+    pub fn is_rejection(&self) -> bool {
+        !matches!(
+            self,
+            Error::Format(_)
+                | Error::UnknownAttribute { .. }
+                | Error::HolderSecretNotDisclosable
+                | Error::PredicateOnHolderSecret
+                | Error::DuplicateAttribute { .. }
+                | Error::PredicateOnDisclosed { .. }
+                | Error::PredicateSyntax { .. }
+                | Error::PredicateNeedsOrder { .. }
+                | Error::InvalidValue { .. }
+                | Error::Compact { .. }
+                | Error::Qr { .. }
+                | Error::IssuerConflict { .. }
+                | Error::Credential(_)
+        )
+    }
+}
+
+impl From<credential::Error> for Error {
+    fn from(e: credential::Error) -> Self {
+        match e {
+            credential::Error::SignatureInvalid => Error::CredentialInvalid,
+            other => Error::Credential(other),
+        }
+    }
+}

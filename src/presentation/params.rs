@@ -1,0 +1,354 @@
+//! The public parameters of predicates: for each predicate in a request, a weak
+//! Boneh-Boyen parameter key and its signatures on the digits (ranges) or on the set's
+//! elements (membership), as `healthpass::zk` needs them. The verifier makes them when it
+//! makes the request; the holder checks them before proving; presentations never carry them.
+//!
+//! Default spans per attribute type (`docs/notes/predicates.md` says why):
+//!
+//! | type | base | digits | span |
+//! |---|---|---|---|
+//! | integer | 64 | 1 | 0 to 63 |
+//! | date (days) | 256 | 2 | 65,536 days, about 179 years |
+//! | instant (minutes) | 1024 | 2 | 1,048,576 minutes, about 728 days |
+
+use rand_core::CryptoRng;
+use serde_json::Value;
+
+use super::predicate::{Condition, Predicate};
+use super::Error;
+use crate::bbs::{Bls12381Sha256, Bls12381Shake256, Ciphersuite, Scalar};
+use crate::credential::bytes::ByteWriter;
+use crate::credential::json::{b64_decode, b64_encode, invalid};
+use crate::credential::{self, AttributeType, AttributeValue};
+use crate::zk::{PredicateStatement, SetKind, SignedSet};
+
+/// The base and digit count of a range predicate: the digits cover differences from
+/// `0` to `base^digits - 1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// The digit base `u`.
+    pub base: u32,
+    /// The digit count `k`.
+    pub digits: u8,
+}
+
+impl Span {
+    /// The default span of an ordered attribute type (`None` for strings, codes and the
+    /// holder secret, which take no range predicates).
+    pub fn default_for(ty: AttributeType) -> Option<Span> {
+        match ty {
+            AttributeType::Integer => Some(Span {
+                base: 64,
+                digits: 1,
+            }),
+            AttributeType::Date => Some(Span {
+                base: 256,
+                digits: 2,
+            }),
+            AttributeType::Instant => Some(Span {
+                base: 1024,
+                digits: 2,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The largest difference the span covers, `base^digits - 1`.
+    pub fn max_difference(self) -> u64 {
+        u64::from(self.base).pow(u32::from(self.digits)) - 1
+    }
+}
+
+/// The public parameters of one predicate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PredicateParams {
+    /// The digit count (1 for set membership).
+    pub digits: u8,
+    /// The parameter key and its signatures.
+    pub set: SignedSet,
+}
+
+/// The set elements of a membership predicate as signed scalars: each value encoded under
+/// both ciphersuites (codes and strings hash differently in each), without repeats, so that
+/// one parameter set serves credentials of either suite.
+fn set_elements(values: &[AttributeValue]) -> Result<Vec<Scalar>, Error> {
+    let mut out: Vec<Scalar> = Vec::with_capacity(2 * values.len());
+    for v in values {
+        for s in [
+            v.to_scalar::<Bls12381Sha256>(&credential::api_id::<Bls12381Sha256>()),
+            v.to_scalar::<Bls12381Shake256>(&credential::api_id::<Bls12381Shake256>()),
+        ] {
+            let s = s.map_err(credential::Error::from)?;
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What the parameters of `predicate` must sign.
+fn set_kind(predicate: &Predicate, span: Option<Span>) -> Result<(SetKind, u8), Error> {
+    match (&predicate.condition, span) {
+        (Condition::OneOf(values), _) => Ok((SetKind::Elements(set_elements(values)?), 1)),
+        (_, Some(span)) => Ok((SetKind::Digits { base: span.base }, span.digits)),
+        (_, None) => Err(Error::PredicateNeedsOrder {
+            name: predicate.attribute.clone(),
+            type_name: "this",
+        }),
+    }
+}
+
+fn params_error(problem: &'static str) -> Error {
+    Error::from(invalid("request", "predicates.params", problem))
+}
+
+impl PredicateParams {
+    /// Fresh parameters for `predicate` over an attribute of type `ty`: a new parameter key
+    /// signs the digits of the type's default span (or the set's elements) and is discarded.
+    pub fn generate(
+        predicate: &Predicate,
+        ty: AttributeType,
+        rng: &mut impl CryptoRng,
+    ) -> Result<Self, Error> {
+        let (kind, digits) = set_kind(predicate, Span::default_for(ty))?;
+        Ok(Self {
+            digits,
+            set: SignedSet::generate(rng, kind).map_err(Error::Predicate)?,
+        })
+    }
+
+    /// The digit base of a range predicate (`None` for membership).
+    pub fn span(&self) -> Option<Span> {
+        match self.set.kind() {
+            SetKind::Digits { base } => Some(Span {
+                base: *base,
+                digits: self.digits,
+            }),
+            SetKind::Elements(_) => None,
+        }
+    }
+
+    /// The JSON form: `{"base": u, "digits": k, "key": X, "signatures": A_0 || A_1 || ...}`
+    /// (`base` is absent for sets, whose elements follow from the predicate's values).
+    pub fn to_json(&self) -> Value {
+        let mut o = serde_json::Map::new();
+        if let SetKind::Digits { base } = self.set.kind() {
+            o.insert("base".into(), Value::from(*base));
+        }
+        o.insert("digits".into(), Value::from(self.digits));
+        o.insert(
+            "key".into(),
+            Value::from(b64_encode(&self.set.public_key().to_compressed())),
+        );
+        o.insert(
+            "signatures".into(),
+            Value::from(b64_encode(&self.set.signatures_to_octets())),
+        );
+        Value::Object(o)
+    }
+
+    /// Reads the JSON form for `predicate` and checks its shape (not its signatures: the
+    /// holder runs [`SignedSet::check`] before proving).
+    pub fn from_json(predicate: &Predicate, v: &Value) -> Result<Self, Error> {
+        let o = v.as_object().ok_or(params_error("must be an object"))?;
+        let digits = o
+            .get("digits")
+            .and_then(Value::as_u64)
+            .and_then(|d| u8::try_from(d).ok())
+            .filter(|d| (1..=crate::zk::MAX_DIGITS as u8).contains(d))
+            .ok_or(params_error("need digits between 1 and 8"))?;
+        let base = o.get("base").map(|b| {
+            b.as_u64()
+                .and_then(|b| u32::try_from(b).ok())
+                .ok_or(params_error("base must be a small integer"))
+        });
+        let expected_fields = 3 + usize::from(base.is_some());
+        if o.len() != expected_fields {
+            return Err(params_error(
+                "have only the fields base, digits, key, signatures",
+            ));
+        }
+        let span = match base {
+            Some(b) => Some(Span { base: b?, digits }),
+            None => None,
+        };
+        let (kind, expected_digits) = match (&predicate.condition, span) {
+            (Condition::OneOf(_), Some(_)) => return Err(params_error("a set takes no base")),
+            (Condition::OneOf(_), None) => set_kind(predicate, None)?,
+            (_, None) => return Err(params_error("a range needs a base")),
+            (_, Some(span)) => set_kind(predicate, Some(span))?,
+        };
+        if expected_digits != digits {
+            return Err(params_error("a set has one digit"));
+        }
+        let field = |name: &'static str| -> Result<Vec<u8>, Error> {
+            let text = o
+                .get(name)
+                .and_then(Value::as_str)
+                .ok_or(params_error("need key and signatures"))?;
+            b64_decode(text).map_err(|_| params_error("key and signatures are base64url"))
+        };
+        let set = SignedSet::from_octets(kind, &field("key")?, &field("signatures")?)
+            .map_err(Error::Predicate)?;
+        let params = Self { digits, set };
+        if let Some(span) = params.span() {
+            if (f64::from(span.base)).log2() * f64::from(span.digits) > 62.0 {
+                return Err(params_error("base^digits must stay below 2^62"));
+            }
+        }
+        Ok(params)
+    }
+
+    /// Appends what the request digest covers: the digit count, the base, the key and the
+    /// signatures.
+    pub(crate) fn write_canonical(&self, w: &mut ByteWriter) {
+        w.u8(self.digits);
+        w.varint(self.span().map_or(0, |s| u64::from(s.base)));
+        w.raw(&self.set.public_key().to_compressed());
+        w.bytes(&self.set.signatures_to_octets());
+    }
+}
+
+/// The `zk` statements that prove `predicate` over the message at `message_index`, with the
+/// bounds encoded as the credential layer signs them: one statement for a comparison or a
+/// set, two (a lower and an upper bound on one message, sharing its blinding) for a range.
+pub(crate) fn statements<C: Ciphersuite>(
+    predicate: &Predicate,
+    params: &PredicateParams,
+    message_index: usize,
+) -> Result<Vec<PredicateStatement>, Error> {
+    let api_id = credential::api_id::<C>();
+    let scalar = |v: &AttributeValue| {
+        v.to_scalar::<C>(&api_id)
+            .map_err(|e| Error::from(credential::Error::from(e)))
+    };
+    let one = Scalar::from(1u64);
+    let statement = |negate: bool, offset: Scalar| PredicateStatement {
+        message_index,
+        negate,
+        offset,
+        digit_count: usize::from(params.digits),
+        set: params.set.clone(),
+    };
+    Ok(match &predicate.condition {
+        Condition::AtLeast(b) => vec![statement(false, scalar(b)?)],
+        Condition::Greater(b) => vec![statement(false, scalar(b)? + one)],
+        Condition::AtMost(b) => vec![statement(true, scalar(b)?)],
+        Condition::Less(b) => vec![statement(true, scalar(b)? - one)],
+        Condition::Between(lo, hi) => {
+            vec![statement(false, scalar(lo)?), statement(true, scalar(hi)?)]
+        }
+        Condition::OneOf(_) => vec![PredicateStatement {
+            offset: Scalar::zero(),
+            ..statement(false, Scalar::zero())
+        }],
+    })
+}
+
+/// The `format` tag of a parameter-set file.
+pub const PARAMETER_SET_FORMAT: &str = "healthpass-params/1";
+
+/// A long-lived parameter set (`healthpass params new`): one signed digit set per ordered
+/// attribute type, at its default span, whose key was discarded after signing. Requests
+/// made with `request --params FILE` reuse it for their range predicates instead of making
+/// fresh ones; set predicates always get fresh parameters (their elements vary).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParameterSet {
+    /// The digit sets, one per ordered type.
+    pub sets: Vec<(AttributeType, PredicateParams)>,
+}
+
+const ORDERED: [AttributeType; 3] = [
+    AttributeType::Integer,
+    AttributeType::Date,
+    AttributeType::Instant,
+];
+
+impl ParameterSet {
+    /// Makes fresh digit sets for every ordered type (the keys are discarded).
+    pub fn generate(rng: &mut impl CryptoRng) -> Result<Self, Error> {
+        let sets = ORDERED
+            .iter()
+            .map(|&ty| {
+                let span = Span::default_for(ty).ok_or(params_error("unordered type"))?;
+                let set = SignedSet::generate(&mut *rng, SetKind::Digits { base: span.base })
+                    .map_err(Error::Predicate)?;
+                Ok((
+                    ty,
+                    PredicateParams {
+                        digits: span.digits,
+                        set,
+                    },
+                ))
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(Self { sets })
+    }
+
+    /// The digit set for attributes of type `ty`.
+    pub fn for_type(&self, ty: AttributeType) -> Option<&PredicateParams> {
+        self.sets.iter().find(|(t, _)| *t == ty).map(|(_, p)| p)
+    }
+
+    /// The JSON file: `{"format": "healthpass-params/1", "integer": {...}, "date": {...},
+    /// "instant": {...}}`, each entry as [`PredicateParams::to_json`].
+    pub fn to_json(&self) -> String {
+        let mut o = serde_json::Map::new();
+        o.insert("format".into(), Value::from(PARAMETER_SET_FORMAT));
+        for (ty, p) in &self.sets {
+            o.insert(ty.name().into(), p.to_json());
+        }
+        crate::credential::json::pretty(&Value::Object(o))
+    }
+
+    /// Reads the JSON file and checks every set's shape and signatures (`rng` draws the
+    /// batching weights of the check).
+    pub fn from_json(text: &str, rng: &mut impl CryptoRng) -> Result<Self, Error> {
+        const WHAT: &str = "parameter set";
+        let v: Value = crate::credential::json::parse(WHAT, text)?;
+        let o = v
+            .as_object()
+            .ok_or(invalid(WHAT, "format", "the file must hold a JSON object"))?;
+        crate::credential::json::check_format(
+            WHAT,
+            PARAMETER_SET_FORMAT,
+            o.get("format").and_then(Value::as_str).unwrap_or(""),
+        )?;
+        if o.len() != 1 + ORDERED.len() {
+            return Err(invalid(
+                WHAT,
+                "format",
+                "has exactly the fields format, integer, date, instant",
+            )
+            .into());
+        }
+        let mut sets = Vec::with_capacity(ORDERED.len());
+        for ty in ORDERED {
+            let entry = o.get(ty.name()).ok_or(invalid(
+                WHAT,
+                "format",
+                "needs integer, date and instant",
+            ))?;
+            let probe = Predicate {
+                attribute: ty.name().to_owned(),
+                condition: Condition::AtLeast(AttributeValue::Integer(0)),
+                params: None,
+            };
+            let params = PredicateParams::from_json(&probe, entry)?;
+            if params.span() != Span::default_for(ty) {
+                return Err(
+                    invalid(WHAT, "format", "holds a span other than the type's default").into(),
+                );
+            }
+            params
+                .set
+                .check(&mut *rng)
+                .map_err(|_| Error::PredicateParamsRejected {
+                    predicate: format!("{} ranges", ty.name()),
+                })?;
+            sets.push((ty, params));
+        }
+        Ok(Self { sets })
+    }
+}

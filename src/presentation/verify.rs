@@ -1,0 +1,210 @@
+//! Verification of a presentation against the verifier's request and trust list.
+
+use super::bundle::{predicate_statements, proof_context, Presentation, PresentedCredential};
+use super::predicate::Predicate;
+use super::request::{check_attribute, CredentialRequest, PresentationRequest};
+use super::trust::TrustList;
+use super::Error;
+use crate::bbs::{Generators, Proof};
+use crate::credential::{self, calendar, with_suite, AttributeValue, CredentialType, IssuerInfo};
+use crate::zk::{self, LinkedProof, PredicateProof};
+
+/// What a verifier learns from an accepted presentation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedPresentation {
+    /// One entry per requested credential, in the request's order.
+    pub credentials: Vec<VerifiedCredential>,
+}
+
+/// One accepted credential.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedCredential {
+    /// The issuer, as the trust list describes it.
+    pub issuer: IssuerInfo,
+    /// The credential type.
+    pub credential_type: CredentialType,
+    /// The schema version.
+    pub schema_version: u8,
+    /// The disclosed attributes and their signed values, in the request's order.
+    pub disclosed: Vec<(String, AttributeValue)>,
+    /// The predicates proven over hidden attributes, with the request's absolute bounds.
+    pub predicates: Vec<Predicate>,
+}
+
+/// Verifies `presentation` against `request` and `trust` at `now` (seconds since the Unix
+/// epoch). The checks run in this order, each with its own error:
+///
+/// 1. it answers this request: the nonce ([`Error::AnswersAnotherRequest`]), the request
+///    digest ([`Error::RequestDigestMismatch`]), not expired ([`Error::RequestExpired`]),
+///    one credential per requested one ([`Error::CredentialCountMismatch`]);
+/// 2. the issuer is in the trust list ([`Error::UntrustedIssuer`]) and accepted by the
+///    request ([`Error::IssuerNotAccepted`]);
+/// 3. the schema matches ([`Error::SchemaMismatch`]) and the issuer may issue it
+///    ([`Error::IssuerMayNotIssue`]);
+/// 4. exactly the requested attributes are disclosed ([`Error::DisclosureMismatch`]) and
+///    one predicate proof comes per requested predicate ([`Error::PredicateMismatch`]);
+/// 5. the BBS proof and every predicate proof verify, under one challenge
+///    ([`Error::ProofInvalid`]).
+///
+/// Steps 2 to 5 run for each credential in turn.
+pub fn verify(
+    request: &PresentationRequest,
+    presentation: &Presentation,
+    trust: &TrustList,
+    now: i64,
+) -> Result<VerifiedPresentation, Error> {
+    request.check()?;
+    if presentation.nonce != request.nonce {
+        return Err(Error::AnswersAnotherRequest);
+    }
+    let digest = request.digest();
+    if presentation.request_digest != digest {
+        return Err(Error::RequestDigestMismatch);
+    }
+    if request.is_expired(now) {
+        return Err(Error::RequestExpired {
+            expires: calendar::format_rfc3339_seconds(request.expires).unwrap_or_default(),
+        });
+    }
+    if presentation.credentials.len() != request.credentials.len() {
+        return Err(Error::CredentialCountMismatch {
+            expected: request.credentials.len(),
+            actual: presentation.credentials.len(),
+        });
+    }
+    let credentials = request
+        .credentials
+        .iter()
+        .zip(&presentation.credentials)
+        .enumerate()
+        .map(|(index, (asked, got))| verify_one(asked, got, trust, &digest, index as u8))
+        .collect::<Result<_, _>>()?;
+    Ok(VerifiedPresentation { credentials })
+}
+
+fn verify_one(
+    asked: &CredentialRequest,
+    got: &PresentedCredential,
+    trust: &TrustList,
+    digest: &[u8; 32],
+    index: u8,
+) -> Result<VerifiedCredential, Error> {
+    // 2. The issuer.
+    let issuer = trust
+        .find(&got.issuer)
+        .ok_or_else(|| Error::UntrustedIssuer {
+            issuer: got.issuer.clone(),
+        })?;
+    if !asked.issuers.is_empty() && !asked.issuers.contains(&got.issuer) {
+        return Err(Error::IssuerNotAccepted {
+            issuer: got.issuer.clone(),
+            credential_type: asked.credential_type,
+        });
+    }
+    // 3. The schema.
+    let schema = got
+        .credential_type
+        .schema_version(got.schema_version)
+        .filter(|_| got.credential_type == asked.credential_type)
+        .ok_or(Error::SchemaMismatch {
+            expected: asked.credential_type,
+            found: got.credential_type,
+            version: got.schema_version,
+        })?;
+    if !issuer.may_issue(got.credential_type) {
+        return Err(Error::IssuerMayNotIssue {
+            issuer: got.issuer.clone(),
+            credential_type: got.credential_type,
+        });
+    }
+    // 4. Exactly the requested disclosures, values of the right types, and predicates.
+    let names: Vec<&String> = got.disclosed.iter().map(|(n, _)| n).collect();
+    let missing: Vec<String> = asked
+        .disclose
+        .iter()
+        .filter(|n| !names.contains(n))
+        .cloned()
+        .collect();
+    let mut unexpected: Vec<String> = names
+        .iter()
+        .filter(|n| !asked.disclose.contains(n))
+        .map(|n| (*n).clone())
+        .collect();
+    if names.len() != asked.disclose.len() && missing.is_empty() && unexpected.is_empty() {
+        // Same set, but a name is repeated.
+        unexpected = names.iter().map(|n| (*n).clone()).collect();
+    }
+    if !missing.is_empty() || !unexpected.is_empty() {
+        return Err(Error::DisclosureMismatch {
+            credential_type: got.credential_type,
+            missing,
+            unexpected,
+        });
+    }
+    let mut indexes = Vec::with_capacity(got.disclosed.len());
+    for (name, value) in &got.disclosed {
+        let i = check_attribute(schema, name)?;
+        value
+            .check(schema.attributes[i].ty)
+            .map_err(|source| Error::InvalidValue {
+                name: name.clone(),
+                source,
+            })?;
+        indexes.push(i);
+    }
+    if got.predicate_proofs.len() != asked.predicates.len() {
+        return Err(Error::PredicateMismatch {
+            credential_type: got.credential_type,
+            expected: asked.predicates.len(),
+            actual: got.predicate_proofs.len(),
+        });
+    }
+    // 5. The proofs: BBS and predicates, under one challenge.
+    let context = proof_context(digest, index);
+    let header = credential::header(schema, &issuer.id);
+    let values: Vec<&AttributeValue> = got.disclosed.iter().map(|(_, v)| v).collect();
+    let invalid = || Error::ProofInvalid {
+        credential_type: got.credential_type,
+    };
+    let proof = Proof::from_bytes(&got.proof).map_err(|_| invalid())?;
+    if proof.undisclosed_count() + indexes.len() != schema.len() {
+        return Err(invalid());
+    }
+    let checked: Result<(), Error> = with_suite!(issuer.suite, C => {
+        let api_id = credential::api_id::<C>();
+        let (statements, counts) = predicate_statements::<C>(asked)?;
+        let mut predicates = Vec::with_capacity(statements.len());
+        let mut next = 0;
+        for (bytes, &n) in got.predicate_proofs.iter().zip(&counts) {
+            let k = statements[next].digit_count;
+            let each = PredicateProof::encoded_len(k);
+            if bytes.len() != n * each {
+                return Err(invalid());
+            }
+            for chunk in bytes.chunks(each) {
+                predicates.push(PredicateProof::from_bytes(chunk, k).map_err(|_| invalid())?);
+            }
+            next += n;
+        }
+        let linked = LinkedProof { bbs: proof, predicates };
+        values
+            .iter()
+            .map(|v| v.to_scalar::<C>(&api_id))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(zk::Error::from)
+            .and_then(|scalars| {
+                let generators = Generators::new::<C>(schema.len(), &api_id)?;
+                zk::verify::<C>(&issuer.public_key, &linked, &generators, &header, &scalars,
+                    &indexes, &statements, &context, &api_id, &mut rand::rng())
+            })
+            .map_err(|_| invalid())
+    });
+    checked?;
+    Ok(VerifiedCredential {
+        issuer: issuer.clone(),
+        credential_type: got.credential_type,
+        schema_version: got.schema_version,
+        disclosed: got.disclosed.clone(),
+        predicates: asked.predicates.clone(),
+    })
+}

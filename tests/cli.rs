@@ -1,0 +1,740 @@
+//! End-to-end tests of the `healthpass` binary: issue, request, present, verify, inspect,
+//! with their exit codes (0 accepted, 1 rejected, 2 unusable input).
+
+use std::collections::HashSet;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use healthpass::bbs::{octets::scalar_to_octets, Bls12381Sha256};
+use healthpass::credential::json::{b64_decode, b64_encode};
+use healthpass::credential::{self, AttributeType, AttributeValue, Credential};
+use serde_json::{json, Value};
+
+const NAME: &str = "Lovelace";
+const GIVEN: &str = "Augusta Ada";
+const BIRTH: &str = "1815-12-10";
+
+fn attributes() -> Value {
+    json!({
+        "family_name": NAME, "given_name": GIVEN, "birth_date": BIRTH,
+        "country": "GB", "issuer_name": "NHS England", "certificate_id": "URN:UVCI:01:GB:TEST1",
+        "valid_from": "2024-01-01T00:00:00Z", "valid_until": "2099-01-01T00:00:00Z",
+        "disease": "840539006", "vaccine_type": "1119349007", "vaccine_product": "EU/1/20/1528",
+        "manufacturer": "ORG-100030215", "dose_number": 3, "total_doses": 3,
+        "vaccination_date": "2024-01-01"
+    })
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    /// An issuer `gb-nhs` in a trust list, a vaccination credential, and a request that
+    /// discloses the vaccine product and the dose number.
+    fn new() -> Self {
+        let env = Env {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        env.ok_words("issuer init --id gb-nhs --out-dir keys --country GB");
+        env.ok_words("trust add keys/gb-nhs.public.json --trust-list trust.json");
+        std::fs::write(env.path("attrs.json"), attributes().to_string()).unwrap();
+        env.ok_words("issue --issuer keys/gb-nhs.secret.json --type vaccination --attributes attrs.json --out cred.json");
+        env.request("req.json", "vaccine_product,dose_number");
+        env
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_healthpass"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    fn code(&self, args: &[&str]) -> (i32, String, String) {
+        let o = self.run(args);
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (
+            o.status.code().unwrap_or(-1),
+            text(&o.stdout),
+            text(&o.stderr),
+        )
+    }
+
+    /// Runs a command line given as whitespace-separated words.
+    fn words(&self, line: &str) -> (i32, String, String) {
+        self.code(&line.split_whitespace().collect::<Vec<_>>())
+    }
+
+    fn ok_words(&self, line: &str) -> String {
+        self.ok(&line.split_whitespace().collect::<Vec<_>>())
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let (code, out, err) = self.code(args);
+        assert_eq!(code, 0, "{args:?}\nstdout: {out}\nstderr: {err}");
+        out
+    }
+
+    fn request(&self, out: &str, disclose: &str) {
+        self.ok(&[
+            "request",
+            "--type",
+            "vaccination",
+            "--disclose",
+            disclose,
+            "--out",
+            out,
+        ]);
+    }
+
+    fn present(&self, request: &str, stem: &str) {
+        let (json, bin, png) = (
+            format!("{stem}.json"),
+            format!("{stem}.bin"),
+            format!("{stem}.png"),
+        );
+        self.ok(&[
+            "present",
+            "--credential",
+            "cred.json",
+            "--request",
+            request,
+            "--out",
+            &json,
+            "--compact",
+            &bin,
+            "--qr",
+            &png,
+        ]);
+    }
+
+    fn verify(&self, request: &str, flag: &str, file: &str) -> (i32, String, String) {
+        self.code(&[
+            "verify",
+            "--trust-list",
+            "trust.json",
+            "--request",
+            request,
+            flag,
+            file,
+        ])
+    }
+
+    fn read(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.path(name)).unwrap()
+    }
+
+    fn json(&self, name: &str) -> Value {
+        serde_json::from_slice(&self.read(name)).unwrap()
+    }
+
+    fn write_json(&self, name: &str, v: &Value) {
+        std::fs::write(self.path(name), serde_json::to_string_pretty(v).unwrap()).unwrap();
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn accepted_in_all_three_forms() {
+    let env = Env::new();
+    env.present("req.json", "p");
+    for (flag, file) in [
+        ("--presentation", "p.json"),
+        ("--compact", "p.bin"),
+        ("--qr", "p.png"),
+    ] {
+        let (code, out, err) = env.verify("req.json", flag, file);
+        assert_eq!(code, 0, "{flag}: {err}");
+        assert!(out.contains("ACCEPTED"), "{out}");
+        assert!(
+            out.contains("vaccine_product = EU/1/20/1528 (Comirnaty)"),
+            "{out}"
+        );
+        assert!(out.contains("dose_number = 3"), "{out}");
+    }
+    let (code, out, _) =
+        env.words("verify --trust-list trust.json --request req.json --compact p.bin --json");
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["accepted"], true);
+    assert_eq!(
+        v["credentials"][0]["disclosed"]["vaccine_product"]["display"],
+        "Comirnaty"
+    );
+    assert_eq!(v["credentials"][0]["disclosed"]["dose_number"]["value"], 3);
+}
+
+#[test]
+fn secret_files_are_private_and_not_overwritten() {
+    let env = Env::new();
+    assert_eq!(mode(&env.path("keys/gb-nhs.secret.json")), 0o600);
+    assert_eq!(mode(&env.path("cred.json")), 0o600);
+    assert_eq!(mode(&env.path("keys/gb-nhs.public.json")), 0o644);
+    let before = env.read("keys/gb-nhs.secret.json");
+    let (code, _, err) = env.words("issuer init --id gb-nhs --out-dir keys");
+    assert_eq!(code, 2);
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(env.read("keys/gb-nhs.secret.json"), before);
+    env.ok_words("issuer init --id gb-nhs --out-dir keys --force");
+    assert_ne!(env.read("keys/gb-nhs.secret.json"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(env.path("keys"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn one_changed_proof_byte_is_rejected() {
+    let env = Env::new();
+    env.present("req.json", "p");
+    let mut v = env.json("p.json");
+    let mut proof = b64_decode(v["credentials"][0]["proof"].as_str().unwrap()).unwrap();
+    proof[300] ^= 0x01;
+    v["credentials"][0]["proof"] = Value::from(b64_encode(&proof));
+    env.write_json("bad.json", &v);
+    let (code, _, err) = env.verify("req.json", "--presentation", "bad.json");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("proof does not verify"), "{err}");
+
+    // The same in the compact form: the proof is the last part.
+    let mut bin = env.read("p.bin");
+    let n = bin.len();
+    bin[n - 40] ^= 0x80;
+    std::fs::write(env.path("bad.bin"), &bin).unwrap();
+    let (code, _, err) = env.verify("req.json", "--compact", "bad.bin");
+    assert_eq!(code, 1, "{err}");
+    // A point that does not decode and a proof of the wrong length are rejections too.
+    let mut v = env.json("p.json");
+    proof = b64_decode(v["credentials"][0]["proof"].as_str().unwrap()).unwrap();
+    proof[0] = 0x00;
+    v["credentials"][0]["proof"] = Value::from(b64_encode(&proof));
+    env.write_json("bad.json", &v);
+    assert_eq!(env.verify("req.json", "--presentation", "bad.json").0, 1);
+    proof.truncate(proof.len() - 32);
+    v["credentials"][0]["proof"] = Value::from(b64_encode(&proof));
+    env.write_json("bad.json", &v);
+    assert_eq!(env.verify("req.json", "--presentation", "bad.json").0, 1);
+}
+
+#[test]
+fn a_presentation_for_another_request_is_rejected() {
+    let env = Env::new();
+    env.request("other.json", "vaccine_product,dose_number");
+    env.present("other.json", "p");
+    for (flag, file) in [("--presentation", "p.json"), ("--qr", "p.png")] {
+        let (code, _, err) = env.verify("req.json", flag, file);
+        assert_eq!(code, 1, "{flag}: {err}");
+        assert!(err.contains("another request"), "{err}");
+    }
+}
+
+#[test]
+fn an_issuer_outside_the_trust_list_is_rejected() {
+    let env = Env::new();
+    env.ok_words("issuer init --id xx-rogue --out-dir keys");
+    env.ok_words("issue --issuer keys/xx-rogue.secret.json --type vaccination --attributes attrs.json --out cred.json --force");
+    env.present("req.json", "p");
+    let (code, _, err) = env.verify("req.json", "--presentation", "p.json");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("`xx-rogue` is not in the trust list"), "{err}");
+}
+
+#[test]
+fn a_requested_attribute_that_is_not_disclosed_is_rejected() {
+    let env = Env::new();
+    env.present("req.json", "p");
+    let mut v = env.json("p.json");
+    v["credentials"][0]["disclosed"]
+        .as_object_mut()
+        .unwrap()
+        .remove("dose_number");
+    env.write_json("fewer.json", &v);
+    let (code, _, err) = env.verify("req.json", "--presentation", "fewer.json");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("missing: [dose_number]"), "{err}");
+}
+
+/// Every encoding of a value the verifier must not learn: its text, and its 32-byte scalar.
+fn secret_encodings(credential: &Credential, name: &str) -> Vec<Vec<u8>> {
+    let v = credential.value(name).unwrap();
+    let api_id = credential::api_id::<Bls12381Sha256>();
+    let scalar = v.to_scalar::<Bls12381Sha256>(&api_id).unwrap();
+    let mut out = vec![
+        v.to_string().into_bytes(),
+        scalar_to_octets(&scalar).to_vec(),
+    ];
+    if let AttributeValue::Date(d) = v {
+        out.push(d.to_be_bytes().to_vec());
+    }
+    out
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn hidden_name_and_birth_date_appear_nowhere() {
+    let env = Env::new();
+    env.present("req.json", "p");
+    let credential =
+        Credential::from_json(&String::from_utf8(env.read("cred.json")).unwrap()).unwrap();
+    let proof = b64_decode(
+        env.json("p.json")["credentials"][0]["proof"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let files = [
+        env.read("p.json"),
+        env.read("p.bin"),
+        env.read("p.png"),
+        proof,
+    ];
+    for name in ["family_name", "given_name", "birth_date"] {
+        for needle in secret_encodings(&credential, name) {
+            for (i, f) in files.iter().enumerate() {
+                assert!(!contains(f, &needle), "{name} found in file {i}");
+            }
+        }
+    }
+    // The check can fail: a request that discloses them finds them.
+    env.request("all.json", "family_name,birth_date");
+    env.present("all.json", "q");
+    assert!(contains(&env.read("q.json"), NAME.as_bytes()));
+    assert!(contains(&env.read("q.bin"), NAME.as_bytes()));
+    assert!(contains(&env.read("q.json"), BIRTH.as_bytes()));
+}
+
+#[test]
+fn two_presentations_share_no_16_byte_substring() {
+    let env = Env::new();
+    env.present("req.json", "a");
+    env.present("req.json", "b");
+    let proof =
+        |f: &str| b64_decode(env.json(f)["credentials"][0]["proof"].as_str().unwrap()).unwrap();
+    let (a, b) = (proof("a.json"), proof("b.json"));
+    assert_eq!(a.len(), b.len());
+    let windows: HashSet<&[u8]> = a.windows(16).collect();
+    assert!(b.windows(16).all(|w| !windows.contains(w)));
+    // And the same proof against itself shares all of them: the check works.
+    assert!(a.windows(16).all(|w| windows.contains(w)));
+}
+
+#[test]
+fn the_qr_image_holds_the_compact_bytes() {
+    let env = Env::new();
+    env.present("req.json", "p");
+    let png = env.read("p.png");
+    assert!(png.starts_with(b"\x89PNG"));
+    let data = healthpass::presentation::qr::read_png(&png).unwrap();
+    assert_eq!(data, env.read("p.bin"));
+    let (code, out, _) =
+        env.words("present --credential cred.json --request req.json --qr t.png --show-qr");
+    assert_eq!(code, 0);
+    assert!(out.contains('▀') && out.contains("QR version"), "{out}");
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_reason() {
+    let env = Env::new();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "request",
+                "--type",
+                "vaccination",
+                "--disclose",
+                "shoe_size",
+                "--out",
+                "r.json",
+            ],
+            "`shoe_size` is not part of a vaccination credential",
+        ),
+        (
+            vec![
+                "request",
+                "--type",
+                "vaccination",
+                "--disclose",
+                "holder_secret",
+                "--out",
+                "r.json",
+            ],
+            "holder_secret",
+        ),
+        (
+            vec![
+                "request",
+                "--type",
+                "vaccination",
+                "--prove",
+                "holder_secret >= 1",
+                "--out",
+                "r.json",
+            ],
+            "holder_secret",
+        ),
+        (
+            vec!["request", "--type", "passport", "--out", "r.json"],
+            "unknown credential type `passport`",
+        ),
+        (
+            vec![
+                "present",
+                "--credential",
+                "missing.json",
+                "--request",
+                "req.json",
+                "--out",
+                "p.json",
+            ],
+            "missing.json: no such file",
+        ),
+        (
+            vec![
+                "verify",
+                "--trust-list",
+                "trust.json",
+                "--request",
+                "req.json",
+                "--presentation",
+                "nope.json",
+            ],
+            "nope.json",
+        ),
+        (
+            vec![
+                "present",
+                "--credential",
+                "cred.json",
+                "--request",
+                "req.json",
+            ],
+            "required",
+        ),
+        (
+            vec![
+                "verify",
+                "--trust-list",
+                "trust.json",
+                "--request",
+                "attrs.json",
+                "--compact",
+                "x",
+            ],
+            "attrs.json",
+        ),
+        (vec!["inspect", "attrs.json"], "attrs.json"),
+        (vec!["frobnicate"], "unrecognized subcommand"),
+    ];
+    for (args, needle) in cases {
+        let (code, _, err) = env.code(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    assert!(!env.path("r.json").exists());
+}
+
+#[test]
+fn issuance_errors_name_the_attribute() {
+    let env = Env::new();
+    let cases = [
+        (
+            "birth_date",
+            json!("1815-13-10"),
+            "attribute `birth_date`: expected a date",
+        ),
+        (
+            "dose_number",
+            json!("two"),
+            "attribute `dose_number`: expected an integer",
+        ),
+        (
+            "vaccine_product",
+            json!("EU/1/99/0000"),
+            "attribute `vaccine_product`: `EU/1/99/0000` is not in the value set",
+        ),
+        (
+            "shoe_size",
+            json!(44),
+            "attribute `shoe_size` is not part of a vaccination credential",
+        ),
+        (
+            "holder_secret",
+            json!("AAAA"),
+            "`holder_secret` must not be given",
+        ),
+    ];
+    for (name, value, needle) in cases {
+        let mut attrs = attributes();
+        attrs[name] = value;
+        std::fs::write(env.path("bad-attrs.json"), attrs.to_string()).unwrap();
+        let (code, _, err) = env.words("issue --issuer keys/gb-nhs.secret.json --type vaccination --attributes bad-attrs.json --out bad-cred.json");
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(
+            err.contains(needle) && err.contains("bad-attrs.json"),
+            "{name}: {err}"
+        );
+        assert!(!env.path("bad-cred.json").exists());
+    }
+    let mut attrs = attributes();
+    attrs.as_object_mut().unwrap().remove("total_doses");
+    std::fs::write(env.path("bad-attrs.json"), attrs.to_string()).unwrap();
+    let (code, _, err) = env.words("issue --issuer keys/gb-nhs.secret.json --type vaccination --attributes bad-attrs.json --out bad-cred.json");
+    assert_eq!(code, 2);
+    assert!(err.contains("attribute `total_doses` is missing"), "{err}");
+}
+
+#[test]
+fn refusals_exit_1() {
+    let env = Env::new();
+    // A predicate the credential does not satisfy.
+    env.ok(&[
+        "request",
+        "--type",
+        "vaccination",
+        "--prove",
+        "dose_number >= 5",
+        "--out",
+        "r.json",
+    ]);
+    let (code, _, err) = env.words("present --credential cred.json --request r.json --out p.json");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("does not satisfy `dose_number >= 5`"), "{err}");
+    // A request that only accepts another issuer.
+    env.ok_words("request --type vaccination --issuer de-rki --out r.json");
+    let (code, _, err) = env.words("present --credential cred.json --request r.json --out p.json");
+    assert_eq!(code, 1, "{err}");
+    // An expired request (its times edited into the past).
+    let mut r = env.json("req.json");
+    r["created"] = json!("2020-01-01T00:00:00Z");
+    r["expires"] = json!("2020-01-01T00:10:00Z");
+    env.write_json("old.json", &r);
+    let (code, _, err) =
+        env.words("present --credential cred.json --request old.json --out p.json");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("expired"), "{err}");
+    // A request whose disclosure list was edited after the presentation was made.
+    env.present("req.json", "p");
+    let mut r = env.json("req.json");
+    r["credentials"][0]["disclose"] = json!(["vaccine_product"]);
+    env.write_json("edited.json", &r);
+    let (code, _, err) = env.verify("edited.json", "--presentation", "p.json");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("request digest mismatch"), "{err}");
+}
+
+#[test]
+fn inspect_describes_every_file() {
+    let env = Env::new();
+    env.present("req.json", "p");
+    let cases = [
+        ("keys/gb-nhs.secret.json", "secret key present (not shown)"),
+        ("keys/gb-nhs.public.json", "issuer public file"),
+        ("trust.json", "trust list with 1 issuer"),
+        ("cred.json", "signature  valid"),
+        ("req.json", "disclose   vaccine_product, dose_number"),
+        (
+            "p.json",
+            "disclosed  vaccine_product = EU/1/20/1528 (Comirnaty)",
+        ),
+        ("p.bin", "compact presentation, version 1"),
+        ("p.png", "QR code image"),
+    ];
+    for (file, needle) in cases {
+        let out = env.ok(&["inspect", file]);
+        assert!(out.contains(needle), "{file}: {out}");
+    }
+    let secret = String::from_utf8(env.read("keys/gb-nhs.secret.json")).unwrap();
+    let key: Value = serde_json::from_str(&secret).unwrap();
+    let out = env.ok_words("inspect keys/gb-nhs.secret.json");
+    assert!(!out.contains(key["secret_key"].as_str().unwrap()));
+    let out = env.ok_words("inspect cred.json");
+    let cred = env.json("cred.json");
+    assert!(!out.contains(cred["attributes"]["holder_secret"].as_str().unwrap()));
+    assert_eq!(AttributeType::Secret.name(), "secret");
+}
+
+#[test]
+fn demo_runs_end_to_end() {
+    let env = Env {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let out = env.ok_words("demo --keep demo-files");
+    for needle in [
+        "What the verifier learned",
+        "vaccine_product    EU/1/20/1528 (Comirnaty)",
+        "appears in no presentation byte",
+        "compact encoding",
+        "QR code              version",
+    ] {
+        assert!(out.contains(needle), "{needle}\n{out}");
+    }
+    assert!(!out.contains("APPEARS"), "{out}");
+    assert!(env.path("demo-files/presentation.png").exists());
+}
+
+#[test]
+fn predicates_from_the_command_line() {
+    let env = Env::new();
+    // A credential valid for 200 more days (the instant span covers about two years).
+    let now_minutes = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        / 60;
+    let mut a = attributes();
+    a["valid_until"] =
+        json!(healthpass::credential::calendar::format_instant(now_minutes + 200 * 1440).unwrap());
+    std::fs::write(env.path("attrs.json"), a.to_string()).unwrap();
+    env.ok_words("issue --issuer keys/gb-nhs.secret.json --type vaccination --attributes attrs.json --out cred.json --force");
+    // Fresh parameters per request: prove without disclosing, over all three forms.
+    env.ok(&[
+        "request",
+        "--type",
+        "vaccination",
+        "--disclose",
+        "vaccine_product",
+        "--prove",
+        "dose_number >= 2",
+        "--prove",
+        "vaccination_date <= today-14d",
+        "--prove",
+        "valid_until >= now",
+        "--out",
+        "rp.json",
+    ]);
+    env.present("rp.json", "pp");
+    for (flag, file) in [
+        ("--presentation", "pp.json"),
+        ("--compact", "pp.bin"),
+        ("--qr", "pp.png"),
+    ] {
+        let (code, out, err) = env.verify("rp.json", flag, file);
+        assert_eq!(code, 0, "{flag}: {err}");
+        assert!(
+            out.contains("proven     dose_number is at least 2 (value not disclosed)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("proven     vaccination_date is on or before"),
+            "{out}"
+        );
+        assert!(
+            out.contains("proven     valid_until is on or after"),
+            "{out}"
+        );
+        assert!(!out.contains("disclosed  dose_number"), "{out}");
+    }
+    let compact = env.read("pp.bin").len();
+    assert!(
+        compact <= 1600,
+        "typical vaccination presentation: {compact} bytes"
+    );
+    // --json lists the predicates too.
+    let (code, out, _) = env.code(&[
+        "verify",
+        "--trust-list",
+        "trust.json",
+        "--request",
+        "rp.json",
+        "--presentation",
+        "pp.json",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["credentials"][0]["predicates"][0]["predicate"],
+        "dose_number >= 2"
+    );
+    // One changed byte in the predicate part of the compact encoding: rejected (exit 1).
+    let mut bin = env.read("pp.bin");
+    let at = bin.len() - 800; // inside the predicate proofs, which precede the BBS proof's end
+    bin[at] ^= 0x40;
+    std::fs::write(env.path("bad.bin"), &bin).unwrap();
+    let (code, _, err) = env.verify("rp.json", "--compact", "bad.bin");
+    assert_eq!(code, 1, "{err}");
+
+    // A long-lived parameter set, reused by two requests.
+    env.ok_words("params new --out params.json");
+    for out in ["r1.json", "r2.json"] {
+        env.ok(&[
+            "request",
+            "--type",
+            "vaccination",
+            "--prove",
+            "vaccination_date <= today-14d",
+            "--prove",
+            "vaccine_product in {EU/1/20/1528,BBIBP-CorV}",
+            "--params",
+            "params.json",
+            "--out",
+            out,
+        ]);
+    }
+    let key =
+        |name: &str| env.json(name)["credentials"][0]["predicates"][0]["params"]["key"].clone();
+    assert_eq!(key("r1.json"), key("r2.json"));
+    assert_eq!(key("r1.json"), env.json("params.json")["date"]["key"]);
+    env.present("r1.json", "p1");
+    let (code, out, err) = env.verify("r1.json", "--presentation", "p1.json");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("vaccine_product is one of EU/1/20/1528, BBIBP-CorV"),
+        "{out}"
+    );
+    // The presentation for r1 does not answer r2.
+    let (code, _, _) = env.verify("r2.json", "--presentation", "p1.json");
+    assert_eq!(code, 1);
+
+    // Forged parameters (a signature replaced): the holder refuses (exit 1).
+    let mut r = env.json("r1.json");
+    let sigs = r["credentials"][0]["predicates"][0]["params"]["signatures"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = env.json("params.json")["instant"]["signatures"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    r["credentials"][0]["predicates"][0]["params"]["signatures"] =
+        json!(format!("{}{}", &other[..64], &sigs[64..]));
+    env.write_json("forged.json", &r);
+    let (code, _, err) =
+        env.words("present --credential cred.json --request forged.json --out f.json");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("do not verify"), "{err}");
+
+    // Usage errors: a range over a code, a predicate on the holder secret, bad syntax.
+    for bad in [
+        "vaccine_product >= 2",
+        "holder_secret >= 1",
+        "dose_number == 2",
+        "birth_date <= now",
+    ] {
+        let (code, _, err) = env.code(&[
+            "request",
+            "--type",
+            "vaccination",
+            "--prove",
+            bad,
+            "--out",
+            "x.json",
+        ]);
+        assert_eq!(code, 2, "{bad}: {err}");
+    }
+}

@@ -1,0 +1,495 @@
+//! Predicates through requests and presentations: every predicate kind proven and
+//! verified, false ones refused by the holder, proofs that do not transfer to other bounds,
+//! sets or requests, tampering, the size budgets of the typical presentations, and
+//! boundaries (at the bound, one past it, leap days) as property tests.
+
+use std::sync::OnceLock;
+
+use healthpass::credential::{calendar, Credential, CredentialType, IssuerKey, Suite};
+use healthpass::presentation::{
+    self, CredentialRequest, Error, ParameterSet, Predicate, Presentation, PresentationRequest,
+    TrustList,
+};
+use proptest::prelude::*;
+use serde_json::json;
+
+/// 2026-11-29T12:00:00Z.
+const NOW: i64 = 1_795_953_600;
+
+fn params() -> &'static ParameterSet {
+    static SET: OnceLock<ParameterSet> = OnceLock::new();
+    SET.get_or_init(|| ParameterSet::generate(&mut rand::rng()).unwrap())
+}
+
+fn issuer(suite: Suite) -> &'static IssuerKey {
+    static KEYS: OnceLock<(IssuerKey, IssuerKey)> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        let mut rng = rand::rng();
+        let mut k = |suite| {
+            IssuerKey::generate("de-rki", "RKI", "DE", suite, &CredentialType::ALL, &mut rng)
+                .unwrap()
+        };
+        (k(Suite::Sha256), k(Suite::Shake256))
+    });
+    match suite {
+        Suite::Sha256 => &keys.0,
+        _ => &keys.1,
+    }
+}
+
+fn vaccination(dose: i64, vaccinated: &str, birth: &str, until: &str) -> serde_json::Value {
+    json!({
+        "family_name": "Mustermann", "given_name": "Erika", "birth_date": birth,
+        "country": "DE", "issuer_name": "RKI", "certificate_id": "URN:UVCI:01:DE:PRED",
+        "valid_from": "2026-01-01T00:00:00Z", "valid_until": until, "disease": "840539006",
+        "vaccine_type": "1119349007", "vaccine_product": "EU/1/20/1528",
+        "manufacturer": "ORG-100030215", "dose_number": dose, "total_doses": 2,
+        "vaccination_date": vaccinated,
+    })
+}
+
+fn test_result(sample: &str) -> serde_json::Value {
+    json!({
+        "family_name": "Mustermann", "given_name": "Erika", "birth_date": "1964-08-12",
+        "country": "DE", "issuer_name": "RKI", "certificate_id": "URN:UVCI:01:DE:TEST",
+        "valid_from": "2026-11-28T00:00:00Z", "valid_until": "2026-12-01T00:00:00Z",
+        "disease": "840539006", "test_type": "LP217198-3", "test_name": "Rapid",
+        "test_device": "1232", "sample_time": sample, "test_result": "260415000",
+        "test_centre": "Testzentrum Mitte",
+    })
+}
+
+fn credential(t: CredentialType, suite: Suite, attributes: &serde_json::Value) -> Credential {
+    issuer(suite)
+        .issue(t, attributes, &mut rand::rng())
+        .unwrap()
+}
+
+fn request(t: CredentialType, disclose: &[&str], prove: &[&str], now: i64) -> PresentationRequest {
+    let schema = t.schema();
+    let mut rng = rand::rng();
+    let predicates = prove
+        .iter()
+        .map(|p| {
+            Predicate::parse(schema, p, now)
+                .unwrap()
+                .with_params_from(schema, params(), &mut rng)
+                .unwrap()
+        })
+        .collect();
+    let asked = CredentialRequest::new(t, disclose, &[], predicates).unwrap();
+    PresentationRequest::new("border", vec![asked], now, 600, &mut rng).unwrap()
+}
+
+fn trust() -> TrustList {
+    let mut t = TrustList::default();
+    t.add(issuer(Suite::Sha256).info().clone(), false).unwrap();
+    t
+}
+
+fn trust_shake() -> TrustList {
+    let mut t = TrustList::default();
+    t.add(issuer(Suite::Shake256).info().clone(), false)
+        .unwrap();
+    t
+}
+
+fn present(r: &PresentationRequest, c: &Credential, now: i64) -> Result<Presentation, Error> {
+    presentation::present(r, std::slice::from_ref(c), now, &mut rand::rng())
+}
+
+fn standard() -> Credential {
+    credential(
+        CredentialType::Vaccination,
+        Suite::Sha256,
+        &vaccination(2, "2026-06-01", "1980-02-29", "2027-06-01T00:00:00Z"),
+    )
+}
+
+#[test]
+fn every_kind_is_proven_and_verified() {
+    let c = standard();
+    for prove in [
+        "dose_number >= 2",
+        "dose_number > 1",
+        "dose_number <= 2",
+        "dose_number < 3",
+        "dose_number in 2..10",
+        "dose_number in {1,2,3}",
+        "vaccination_date <= today-14d",
+        "vaccination_date in 2026-01-01..2026-12-31",
+        "birth_date <= today-18y",
+        "valid_until >= now",
+        "valid_until > now+30d",
+        "vaccine_product in {EU/1/20/1528,EU/1/20/1507,BBIBP-CorV}",
+        "manufacturer in {ORG-100030215}",
+    ] {
+        let r = request(CredentialType::Vaccination, &["country"], &[prove], NOW);
+        let p = present(&r, &c, NOW).unwrap_or_else(|e| panic!("{prove}: {e}"));
+        let v = presentation::verify(&r, &p, &trust(), NOW + 60)
+            .unwrap_or_else(|e| panic!("{prove}: {e}"));
+        assert_eq!(v.credentials[0].predicates.len(), 1, "{prove}");
+        assert_eq!(p.credentials[0].predicate_proofs.len(), 1, "{prove}");
+        // The presentation round-trips through both wire formats.
+        let compact = p.to_compact().unwrap();
+        assert_eq!(
+            Presentation::from_compact(&compact, &r).unwrap(),
+            p,
+            "{prove}"
+        );
+        assert_eq!(Presentation::from_json(&p.to_json()).unwrap(), p, "{prove}");
+    }
+}
+
+#[test]
+fn false_statements_are_refused_by_the_holder() {
+    let c = standard();
+    for prove in [
+        "dose_number >= 3",
+        "dose_number > 2",
+        "dose_number <= 1",
+        "dose_number < 2",
+        "dose_number in 3..10",
+        "dose_number in {1,3}",
+        "vaccination_date <= 2026-05-31",
+        "birth_date >= today-18y",
+        "valid_until >= 2027-06-01T00:01:00Z",
+        "vaccine_product in {EU/1/20/1507,BBIBP-CorV}",
+    ] {
+        let r = request(CredentialType::Vaccination, &[], &[prove], NOW);
+        match present(&r, &c, NOW) {
+            Err(Error::PredicateFalse { predicate }) => {
+                assert!(
+                    predicate.starts_with(prove.split(' ').next().unwrap()),
+                    "{prove}"
+                )
+            }
+            other => panic!("{prove}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn true_but_out_of_span_is_explained() {
+    // valid_until more than two years ahead: true, but beyond the instant span.
+    let c = credential(
+        CredentialType::Vaccination,
+        Suite::Sha256,
+        &vaccination(2, "2026-06-01", "1980-02-29", "2030-01-01T00:00:00Z"),
+    );
+    let r = request(
+        CredentialType::Vaccination,
+        &[],
+        &["valid_until >= now"],
+        NOW,
+    );
+    let e = present(&r, &c, NOW).unwrap_err();
+    assert!(
+        matches!(e, Error::PredicateOutOfSpan { max: 1_048_575, .. }),
+        "{e:?}"
+    );
+    assert!(e.is_rejection());
+}
+
+#[test]
+fn proofs_do_not_transfer() {
+    let c = standard();
+    let r = request(
+        CredentialType::Vaccination,
+        &["vaccine_product"],
+        &["dose_number >= 2"],
+        NOW,
+    );
+    let p = present(&r, &c, NOW).unwrap();
+    presentation::verify(&r, &p, &trust(), NOW + 60).unwrap();
+    // The same request with another bound (nonce, times and parameters kept): the digest
+    // differs, and if a forger also swaps the digest the proof itself fails.
+    let mut other = r.clone();
+    other.credentials[0].predicates[0] = Predicate::parse(
+        CredentialType::Vaccination.schema(),
+        "dose_number >= 1",
+        NOW,
+    )
+    .unwrap()
+    .with_params_from(
+        CredentialType::Vaccination.schema(),
+        params(),
+        &mut rand::rng(),
+    )
+    .unwrap();
+    assert!(matches!(
+        presentation::verify(&other, &p, &trust(), NOW + 60),
+        Err(Error::RequestDigestMismatch)
+    ));
+    let mut forged = p.clone();
+    forged.request_digest = other.digest();
+    assert!(matches!(
+        presentation::verify(&other, &forged, &trust(), NOW + 60),
+        Err(Error::ProofInvalid { .. })
+    ));
+    // Other parameters (another key for the same span).
+    let mut rekeyed = r.clone();
+    rekeyed.credentials[0].predicates[0] = rekeyed.credentials[0].predicates[0]
+        .clone()
+        .with_fresh_params(CredentialType::Vaccination.schema(), &mut rand::rng())
+        .unwrap();
+    let mut forged = p.clone();
+    forged.request_digest = rekeyed.digest();
+    assert!(matches!(
+        presentation::verify(&rekeyed, &forged, &trust(), NOW + 60),
+        Err(Error::ProofInvalid { .. })
+    ));
+    // A set predicate against another set.
+    let rs = request(
+        CredentialType::Vaccination,
+        &[],
+        &["vaccine_product in {EU/1/20/1528,BBIBP-CorV}"],
+        NOW,
+    );
+    let ps = present(&rs, &c, NOW).unwrap();
+    presentation::verify(&rs, &ps, &trust(), NOW + 60).unwrap();
+    let mut other_set = rs.clone();
+    other_set.credentials[0].predicates[0] = Predicate::parse(
+        CredentialType::Vaccination.schema(),
+        "vaccine_product in {EU/1/20/1528,EU/1/20/1507}",
+        NOW,
+    )
+    .unwrap()
+    .with_fresh_params(CredentialType::Vaccination.schema(), &mut rand::rng())
+    .unwrap();
+    let mut forged = ps.clone();
+    forged.request_digest = other_set.digest();
+    assert!(presentation::verify(&other_set, &forged, &trust(), NOW + 60).is_err());
+    // Another request altogether.
+    let r2 = request(
+        CredentialType::Vaccination,
+        &["vaccine_product"],
+        &["dose_number >= 2"],
+        NOW,
+    );
+    assert!(presentation::verify(&r2, &p, &trust(), NOW + 60).is_err());
+    // A predicate proof moved from one presentation to another of the same request.
+    let p2 = present(&r, &c, NOW).unwrap();
+    let mut mixed = p2.clone();
+    mixed.credentials[0].predicate_proofs = p.credentials[0].predicate_proofs.clone();
+    assert!(matches!(
+        presentation::verify(&r, &mixed, &trust(), NOW + 60),
+        Err(Error::ProofInvalid { .. })
+    ));
+    // A missing predicate proof.
+    let mut dropped = p.clone();
+    dropped.credentials[0].predicate_proofs.clear();
+    assert!(matches!(
+        presentation::verify(&r, &dropped, &trust(), NOW + 60),
+        Err(Error::PredicateMismatch { .. })
+    ));
+}
+
+#[test]
+fn every_byte_of_the_predicate_part_matters() {
+    let c = standard();
+    let r = request(
+        CredentialType::Vaccination,
+        &[],
+        &[
+            "dose_number in 2..10",
+            "vaccine_product in {EU/1/20/1528,BBIBP-CorV}",
+        ],
+        NOW,
+    );
+    let p = present(&r, &c, NOW).unwrap();
+    presentation::verify(&r, &p, &trust(), NOW + 60).unwrap();
+    for k in 0..p.credentials[0].predicate_proofs.len() {
+        let len = p.credentials[0].predicate_proofs[k].len();
+        for i in 0..len {
+            let mut t = p.clone();
+            t.credentials[0].predicate_proofs[k][i] ^= 0x01;
+            assert!(
+                presentation::verify(&r, &t, &trust(), NOW + 60).is_err(),
+                "predicate {k} byte {i}"
+            );
+        }
+        let mut short = p.clone();
+        short.credentials[0].predicate_proofs[k].pop();
+        assert!(presentation::verify(&r, &short, &trust(), NOW + 60).is_err());
+    }
+}
+
+#[test]
+fn both_suites_and_sets_of_codes() {
+    // A SHAKE-256 issuer: codes hash differently, and one parameter set serves both suites.
+    let c = credential(
+        CredentialType::Vaccination,
+        Suite::Shake256,
+        &vaccination(3, "2025-12-24", "2001-03-01", "2027-01-01T00:00:00Z"),
+    );
+    let r = request(
+        CredentialType::Vaccination,
+        &["country"],
+        &[
+            "vaccine_product in {BBIBP-CorV,EU/1/20/1528}",
+            "dose_number >= 3",
+            "birth_date <= today-18y",
+        ],
+        NOW,
+    );
+    let p = present(&r, &c, NOW).unwrap();
+    presentation::verify(&r, &p, &trust_shake(), NOW + 60).unwrap();
+    assert!(presentation::verify(&r, &p, &trust(), NOW + 60).is_err());
+}
+
+#[test]
+fn typical_presentations_fit_the_size_budget() {
+    let c = standard();
+    let r = request(
+        CredentialType::Vaccination,
+        &["vaccine_product"],
+        &[
+            "dose_number >= 2",
+            "vaccination_date <= today-14d",
+            "valid_until >= now",
+        ],
+        NOW,
+    );
+    let p = present(&r, &c, NOW).unwrap();
+    presentation::verify(&r, &p, &trust(), NOW + 60).unwrap();
+    let vaccination = p.to_compact().unwrap().len();
+    assert!(
+        vaccination <= 1600,
+        "vaccination presentation: {vaccination} bytes"
+    );
+
+    let t = credential(
+        CredentialType::Test,
+        Suite::Sha256,
+        &test_result("2026-11-28T07:30:00Z"),
+    );
+    let r = request(
+        CredentialType::Test,
+        &["test_result"],
+        &["sample_time >= now-72h", "valid_until >= now"],
+        NOW,
+    );
+    let p = present(&r, &t, NOW).unwrap();
+    presentation::verify(&r, &p, &trust(), NOW + 60).unwrap();
+    let test = p.to_compact().unwrap().len();
+    assert!(test <= 1500, "test presentation: {test} bytes");
+    // Both fit one QR code at level Q.
+    for bytes in [vaccination, test] {
+        assert!(bytes <= 1663);
+    }
+    eprintln!("compact sizes: vaccination {vaccination} bytes, test {test} bytes");
+}
+
+#[test]
+fn leap_day_birthdays() {
+    // Born on 29 February 2008: on 28 February 2026 `today-18y` is 2008-02-28, so not yet 18;
+    // on 1 March 2026 it is 2008-03-01, so 18.
+    let c = credential(
+        CredentialType::Vaccination,
+        Suite::Sha256,
+        &vaccination(2, "2026-01-10", "2008-02-29", "2026-12-01T00:00:00Z"),
+    );
+    let day = |d: &str| calendar::parse_date(d).unwrap() * 86_400 + 43_200;
+    let feb28 = day("2026-02-28");
+    let r = request(
+        CredentialType::Vaccination,
+        &[],
+        &["birth_date <= today-18y"],
+        feb28,
+    );
+    assert!(matches!(
+        present(&r, &c, feb28),
+        Err(Error::PredicateFalse { .. })
+    ));
+    let mar1 = day("2026-03-01");
+    let r = request(
+        CredentialType::Vaccination,
+        &[],
+        &["birth_date <= today-18y"],
+        mar1,
+    );
+    let p = present(&r, &c, mar1).unwrap();
+    presentation::verify(&r, &p, &trust(), mar1 + 60).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(10))]
+
+    /// Dates around month ends and bounds: the holder proves exactly when the statement
+    /// holds, and the verifier accepts what it proves.
+    #[test]
+    fn date_bounds(day in 18_000i64..21_000, delta in -2i64..3) {
+        let date = calendar::format_date(day).unwrap();
+        let bound = calendar::format_date(day + delta).unwrap();
+        let c = credential(
+            CredentialType::Vaccination,
+            Suite::Sha256,
+            &vaccination(2, &date, "1970-01-01", "2026-12-01T00:00:00Z"),
+        );
+        let prove = format!("vaccination_date <= {bound}");
+        let r = request(CredentialType::Vaccination, &[], &[&prove], NOW);
+        match present(&r, &c, NOW) {
+            Ok(p) => {
+                prop_assert!(delta >= 0);
+                prop_assert!(presentation::verify(&r, &p, &trust(), NOW + 60).is_ok());
+            }
+            Err(Error::PredicateFalse { .. }) => prop_assert!(delta < 0),
+            Err(e) => prop_assert!(false, "{}", e),
+        }
+    }
+
+    /// Integers at zero, at the bound, one past it and at the top of the span.
+    #[test]
+    fn integer_bounds(dose in prop::sample::select(vec![0i64, 1, 2, 62, 63, 64, 65]), bound in prop::sample::select(vec![0i64, 1, 2, 63])) {
+        let c = credential(
+            CredentialType::Vaccination,
+            Suite::Sha256,
+            &vaccination(dose, "2026-01-01", "1970-01-01", "2026-12-01T00:00:00Z"),
+        );
+        let prove = format!("dose_number >= {bound}");
+        let r = request(CredentialType::Vaccination, &[], &[&prove], NOW);
+        let result = present(&r, &c, NOW);
+        if dose < bound {
+            let refused = matches!(result, Err(Error::PredicateFalse { .. }));
+            prop_assert!(refused);
+        } else if dose - bound > 63 {
+            let out_of_span = matches!(result, Err(Error::PredicateOutOfSpan { .. }));
+            prop_assert!(out_of_span);
+        } else {
+            let p = result.unwrap();
+            prop_assert!(presentation::verify(&r, &p, &trust(), NOW + 60).is_ok());
+        }
+    }
+}
+
+#[test]
+fn relative_bounds_resolve_in_utc_on_calendar_days() {
+    let schema = CredentialType::Vaccination.schema();
+    let at = |date: &str, seconds: i64| calendar::parse_date(date).unwrap() * 86_400 + seconds;
+    let bound = |text: &str, now: i64| Predicate::parse(schema, text, now).unwrap().to_string();
+    // 29 February minus 18 years is 28 February; any time of the UTC day gives the same day.
+    assert_eq!(
+        bound("birth_date <= today-18y", at("2028-02-29", 0)),
+        "birth_date <= 2010-02-28"
+    );
+    assert_eq!(
+        bound("birth_date <= today-18y", at("2028-02-29", 86_399)),
+        "birth_date <= 2010-02-28"
+    );
+    assert_eq!(
+        bound("birth_date <= today-4y", at("2028-02-29", 0)),
+        "birth_date <= 2024-02-29"
+    );
+    assert_eq!(
+        bound("vaccination_date <= today-14d", at("2026-03-01", 0)),
+        "vaccination_date <= 2026-02-15"
+    );
+    assert_eq!(
+        bound("vaccination_date <= today-1d", at("2024-03-01", 0)),
+        "vaccination_date <= 2024-02-29"
+    );
+    let test = CredentialType::Test.schema();
+    let p = Predicate::parse(test, "sample_time >= now-72h", at("2026-01-02", 3_600 + 59)).unwrap();
+    assert_eq!(p.to_string(), "sample_time >= 2025-12-30T01:00:00Z");
+}
