@@ -9,6 +9,12 @@
 //! [`proof_challenge_calculate`], [`ProofInit::finalize`]) and verification
 //! ([`proof_verify_init`]), which other interfaces and zero-knowledge extensions build on.
 //!
+//! For speed: a holder presenting one credential many times prepares it once
+//! ([`PreparedSignature`]); a verifier with many proofs checks them together
+//! ([`batch_proof_verify`]). Scalar multiplication is constant time wherever a scalar may be
+//! secret (signing, proof generation) and variable time only where every scalar is public
+//! (verification).
+//!
 //! ```
 //! use healthpass::bbs::{self, Bls12381Sha256};
 //! let sk = bbs::keygen::<Bls12381Sha256>(&[1u8; 32], b"", None)?;

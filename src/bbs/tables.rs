@@ -5,7 +5,8 @@
 //!
 //! Tables for the generators `P1`, `Q_1`, `H_1, H_2, ...` (draft §4.1.1) are cached per
 //! sequence next to the generators themselves (keyed by the sequence's first point and
-//! checked point by point), so hash-to-curve and table building each run once per process.
+//! checked point by point), so hash-to-curve and table building each run once per process
+//! (tables from a sequence's second use on, so that one-shot processes do not build them).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
