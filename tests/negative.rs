@@ -460,3 +460,36 @@ fn secrets_are_not_printed() {
     let other = bbs::keygen::<Bls12381Sha256>(&[6u8; 32], b"", None).unwrap();
     assert_ne!(sk, other);
 }
+
+#[test]
+fn low_level_steps_name_unsorted_and_repeated_indexes() {
+    type C = Bls12381Sha256;
+    let f = fixture::<C>();
+    let api_id = bbs::api_id::<C>();
+    let msgs = refs(&f.msgs);
+    let scalars = bbs::messages_to_scalars::<C>(&msgs, &api_id).unwrap();
+    let generators = bbs::Generators::new::<C>(msgs.len(), &api_id).unwrap();
+    let init = |undisclosed: &[usize]| {
+        let random = bbs::ProofRandomScalars::random(&mut rand::rng(), undisclosed.len());
+        bbs::proof_init::<C>(
+            &f.pk,
+            &f.sig,
+            &generators,
+            HEADER,
+            &scalars,
+            undisclosed,
+            random,
+            &api_id,
+        )
+        .map(|_| ())
+    };
+    assert_eq!(
+        init(&[3, 1]).unwrap_err(),
+        Error::UnsortedIndexes { index: 1 }
+    );
+    assert_eq!(
+        init(&[1, 1]).unwrap_err(),
+        Error::DuplicateIndex { index: 1 }
+    );
+    assert!(init(&[1, 3]).is_ok());
+}

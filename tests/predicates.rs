@@ -549,3 +549,13 @@ fn huge_sets_are_refused_before_any_work() {
     assert!(matches!(e, Error::Format(_)), "{e:?}");
     assert!(e.to_string().contains("64"), "{e}");
 }
+
+#[test]
+fn at_most_sixteen_predicates_per_credential() {
+    let schema = CredentialType::Vaccination.schema();
+    let p = Predicate::parse(schema, "dose_number >= 1", NOW).unwrap();
+    let many = vec![p; presentation::MAX_PREDICATES + 1];
+    let e = CredentialRequest::new(CredentialType::Vaccination, &[], &[], many).unwrap_err();
+    assert!(matches!(e, Error::Format(_)), "{e:?}");
+    assert!(!e.is_rejection());
+}

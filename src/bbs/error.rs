@@ -65,6 +65,11 @@ pub enum Error {
         /// The number of messages.
         count: usize,
     },
+    /// Indexes that must be strictly ascending (the low-level steps' contract) are not.
+    UnsortedIndexes {
+        /// The first index that is not above its predecessor.
+        index: usize,
+    },
     /// A disclosed index appears more than once.
     DuplicateIndex {
         /// The repeated index.
@@ -147,6 +152,9 @@ impl fmt::Display for Error {
                 write!(f, "index {index} is out of range for {count} messages")
             }
             Error::DuplicateIndex { index } => write!(f, "index {index} is given more than once"),
+            Error::UnsortedIndexes { index } => {
+                write!(f, "indexes must be strictly ascending, but {index} is not")
+            }
             Error::MessageCountMismatch { expected, actual } => {
                 write!(f, "expected {expected} messages, got {actual}")
             }

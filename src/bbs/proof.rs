@@ -290,12 +290,12 @@ pub fn proof_init<C: Ciphersuite>(
             actual: l,
         });
     }
-    if undisclosed_indexes.windows(2).any(|w| w[0] >= w[1]) {
-        let index = undisclosed_indexes
-            .windows(2)
-            .find(|w| w[0] >= w[1])
-            .map_or(0, |w| w[1]);
-        return Err(Error::DuplicateIndex { index });
+    if let Some(w) = undisclosed_indexes.windows(2).find(|w| w[0] >= w[1]) {
+        return Err(if w[0] == w[1] {
+            Error::DuplicateIndex { index: w[1] }
+        } else {
+            Error::UnsortedIndexes { index: w[1] }
+        });
     }
     if let Some(&max) = undisclosed_indexes.last() {
         if max >= l {
@@ -515,7 +515,11 @@ pub fn proof_verify_init<C: Ciphersuite>(
         });
     }
     if let Some(w) = disclosed_indexes.windows(2).find(|w| w[0] >= w[1]) {
-        return Err(Error::DuplicateIndex { index: w[1] });
+        return Err(if w[0] == w[1] {
+            Error::DuplicateIndex { index: w[1] }
+        } else {
+            Error::UnsortedIndexes { index: w[1] }
+        });
     }
     if let Some(&max) = disclosed_indexes.last() {
         if max >= l {

@@ -44,7 +44,8 @@ pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
 pub use params::{ParameterSet, PredicateParams, Span, PARAMETER_SET_FORMAT};
 pub use predicate::{Condition, Predicate, MAX_SET_SIZE};
 pub use request::{
-    CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, REQUEST_DIGEST_TAG,
+    CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_PREDICATES,
+    REQUEST_DIGEST_TAG,
 };
 pub use trust::{TrustList, TRUST_LIST_FORMAT};
 pub use verify::{verify, VerifiedCredential, VerifiedPresentation};

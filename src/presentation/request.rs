@@ -12,6 +12,10 @@ use crate::credential::{CredentialType, Schema, HOLDER_SECRET};
 /// How long a request stays valid by default: 10 minutes.
 pub const DEFAULT_VALIDITY_SECONDS: i64 = 600;
 
+/// The most predicates one credential request may carry (bounds the holder's work on a
+/// hostile request).
+pub const MAX_PREDICATES: usize = 16;
+
 /// Domain tag of the request digest's input.
 pub const REQUEST_DIGEST_TAG: &[u8] = b"healthpass-request/1";
 
@@ -73,6 +77,13 @@ impl CredentialRequest {
                     "holds an invalid or repeated issuer identifier",
                 )));
             }
+        }
+        if self.predicates.len() > MAX_PREDICATES {
+            return Err(Error::from(crate::credential::json::invalid(
+                "request",
+                "predicates",
+                "holds more than 16 predicates for one credential",
+            )));
         }
         for p in &self.predicates {
             p.check(schema)?;
