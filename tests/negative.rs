@@ -42,38 +42,32 @@ fn fixture<C: Ciphersuite>() -> Fixture {
     Fixture { sk, pk, sig, msgs }
 }
 
-/// A compressed G1 encoding of a point on the curve but outside the prime-order subgroup.
-fn g1_off_subgroup() -> [u8; 48] {
+/// A compressed encoding (`N` octets, small x) of a point on the curve but outside the
+/// prime-order subgroup; `torsion_free` decodes without the subgroup check.
+fn off_subgroup<const N: usize>(torsion_free: impl Fn(&[u8; N]) -> Option<bool>) -> [u8; N] {
     for x in 1u8..=255 {
-        let mut b = [0u8; 48];
+        let mut b = [0u8; N];
         b[0] = 0x80;
-        b[47] = x;
-        if let Some(p) =
-            Option::<bls12_381::G1Affine>::from(bls12_381::G1Affine::from_compressed_unchecked(&b))
-        {
-            if !bool::from(p.is_torsion_free()) {
-                return b;
-            }
+        b[N - 1] = x;
+        if torsion_free(&b) == Some(false) {
+            return b;
         }
     }
     unreachable!("some small x gives a point outside the subgroup");
 }
 
-/// A compressed G2 encoding of a point on the curve but outside the prime-order subgroup.
+fn g1_off_subgroup() -> [u8; 48] {
+    off_subgroup(|b| {
+        Option::<bls12_381::G1Affine>::from(bls12_381::G1Affine::from_compressed_unchecked(b))
+            .map(|p| bool::from(p.is_torsion_free()))
+    })
+}
+
 fn g2_off_subgroup() -> [u8; 96] {
-    for x in 1u8..=255 {
-        let mut b = [0u8; 96];
-        b[0] = 0x80;
-        b[95] = x;
-        if let Some(p) =
-            Option::<bls12_381::G2Affine>::from(bls12_381::G2Affine::from_compressed_unchecked(&b))
-        {
-            if !bool::from(p.is_torsion_free()) {
-                return b;
-            }
-        }
-    }
-    unreachable!("some small x gives a point outside the subgroup");
+    off_subgroup(|b| {
+        Option::<bls12_381::G2Affine>::from(bls12_381::G2Affine::from_compressed_unchecked(b))
+            .map(|p| bool::from(p.is_torsion_free()))
+    })
 }
 
 fn g1_identity() -> [u8; 48] {
