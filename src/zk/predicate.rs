@@ -21,7 +21,7 @@ use zeroize::Zeroize;
 
 use super::weak_bb::{SetKind, SignedSet};
 use super::Error;
-use crate::bbs::group_ops::pairing_product_is_identity;
+use crate::bbs::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
 use crate::bbs::msm::{msm_ct, msm_vartime};
 use crate::bbs::octets::{
     octets_to_g1, octets_to_nonzero_scalar, scalar_to_octets, Serializer, OCTET_POINT_LENGTH,
@@ -466,14 +466,14 @@ pub(crate) fn check_pairings(
     if bars.is_empty() {
         return Ok(());
     }
-    let lhs: Vec<(G1Affine, G2Prepared)> = by_key
+    let lhs: Vec<(G1Affine, std::sync::Arc<G2Prepared>)> = by_key
         .iter()
-        .map(|(k, pts, ws)| (msm_vartime(pts, ws).to_affine(), G2Prepared::from(*k)))
+        .map(|(k, pts, ws)| (msm_vartime(pts, ws).to_affine(), prepared_g2(k)))
         .collect();
     let rhs = msm_vartime(&bars, &bar_weights).to_affine();
-    let g2 = G2Prepared::from(G2Affine::generator());
-    let mut terms: Vec<(&G1Affine, &G2Prepared)> = lhs.iter().map(|(p, q)| (p, q)).collect();
-    terms.push((&rhs, &g2));
+    let mut terms: Vec<(&G1Affine, &G2Prepared)> =
+        lhs.iter().map(|(p, q)| (p, q.as_ref())).collect();
+    terms.push((&rhs, &BP2_PREPARED.0));
     if pairing_product_is_identity(&terms) {
         Ok(())
     } else {

@@ -5,7 +5,7 @@
 //! Whoever makes the parameters must not be the prover; by default the verifier makes a fresh
 //! key for each request and discards it once the set is signed ([`SignedSet::generate`]).
 
-use bls12_381::{G1Affine, G1Projective, G2Affine, G2Prepared, Scalar};
+use bls12_381::{G1Affine, G1Projective, G2Affine, Scalar};
 use ff::Field;
 use group::Curve;
 use rand_core::CryptoRng;
@@ -13,7 +13,7 @@ use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
 use super::Error;
-use crate::bbs::group_ops::pairing_product_is_identity;
+use crate::bbs::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
 use crate::bbs::msm::msm_vartime;
 use crate::bbs::octets::{octets_to_g1, octets_to_g2, Serializer};
 use crate::bbs::tables::FixedBaseTable;
@@ -205,9 +205,9 @@ impl SignedSet {
         let mut scalars = weighted_m;
         scalars.push(-sum_r);
         let rhs = msm_vartime(&points, &scalars).to_affine();
-        let x = G2Prepared::from(self.public_key);
-        let g2 = G2Prepared::from(G2Affine::generator());
-        if pairing_product_is_identity(&[(&lhs, &x), (&rhs, &g2)]) {
+        let x = prepared_g2(&self.public_key);
+        let g2 = &BP2_PREPARED.0;
+        if pairing_product_is_identity(&[(&lhs, x.as_ref()), (&rhs, g2)]) {
             Ok(())
         } else {
             Err(Error::ParametersRejected)
