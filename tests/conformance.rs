@@ -11,10 +11,6 @@ use healthpass::bbs::{
 };
 use serde_json::Value;
 
-fn msgs(list: &[Vec<u8>]) -> Vec<&[u8]> {
-    list.iter().map(Vec::as_slice).collect()
-}
-
 /// Counts the cases each test ran, so that an empty directory cannot pass silently.
 struct Count {
     valid: usize,
@@ -147,26 +143,26 @@ fn proofs<C: Ciphersuite>() -> Count {
     };
     let api_id = bbs::api_id::<C>();
     for (name, f) in json_files(&suite_dir::<C>().join("proof")) {
-        let messages = hex_list(&f["messages"]);
-        let header = hex_field(&f, "header");
-        let ph = hex_field(&f, "presentationHeader");
-        let indexes: Vec<usize> = f["disclosedIndexes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as usize)
-            .collect();
+        let case = ProofCase::parse(&f);
+        let mocked = case.mocked_scalars::<C>();
+        let ProofCase {
+            messages,
+            header,
+            ph,
+            indexes,
+            pk_bytes,
+            valid,
+        } = case;
         let disclosed: Vec<&[u8]> = indexes
             .iter()
             .map(|&i| messages.get(i).map_or(&[][..], Vec::as_slice))
             .collect();
-        let pk_bytes = hex_field(&f, "signerPublicKey");
         let proof_bytes = hex_field(&f, "proof");
         let result = PublicKey::from_bytes(&pk_bytes).and_then(|pk| {
             let proof = Proof::from_bytes(&proof_bytes)?;
             bbs::proof_verify::<C>(&pk, &proof, &header, &ph, &disclosed, &indexes)
         });
-        if !f["result"]["valid"].as_bool().unwrap() {
+        if !valid {
             assert!(
                 result.is_err(),
                 "{name} ({}) was accepted",
@@ -182,8 +178,6 @@ fn proofs<C: Ciphersuite>() -> Count {
 
         // Regenerate the proof with the draft's mocked random scalars (count 5 + U).
         let u = messages.len() - indexes.len();
-        let dst = [&api_id[..], b"MOCK_RANDOM_SCALARS_DST_"].concat();
-        let mocked = seeded_random_scalars::<C>(MOCK_SEED, &dst, 5 + u);
         let trace = &f["trace"];
         let rs = &trace["random_scalars"];
         for (k, key) in ["r1", "r2", "e_tilde", "r1_tilde", "r3_tilde"]

@@ -10,38 +10,25 @@ use healthpass::bbs::{
     Proof, ProofRandomScalars, PublicKey, Scalar, Signature,
 };
 
-fn msgs(list: &[Vec<u8>]) -> Vec<&[u8]> {
-    list.iter().map(Vec::as_slice).collect()
-}
-
 fn fixture_proofs<C: Ciphersuite>() -> usize {
-    let api_id = bbs::api_id::<C>();
     let mut reproduced = 0;
     for (name, f) in json_files(&suite_dir::<C>().join("proof")) {
         if !f["result"]["valid"].as_bool().unwrap() {
             continue;
         }
-        let messages = hex_list(&f["messages"]);
-        let header = hex_field(&f, "header");
-        let ph = hex_field(&f, "presentationHeader");
-        let indexes: Vec<usize> = f["disclosedIndexes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as usize)
-            .collect();
-        let pk = PublicKey::from_bytes(&hex_field(&f, "signerPublicKey")).unwrap();
+        let case = ProofCase::parse(&f);
+        let (indexes, ph) = (&case.indexes, &case.ph);
+        let pk = PublicKey::from_bytes(&case.pk_bytes).unwrap();
         let sig = Signature::from_bytes(&hex_field(&f, "signature")).unwrap();
-        let prepared = PreparedSignature::<C>::new(&pk, &sig, &header, &msgs(&messages)).unwrap();
-        let u = messages.len() - indexes.len();
-        let dst = [&api_id[..], b"MOCK_RANDOM_SCALARS_DST_"].concat();
-        let mocked = seeded_random_scalars::<C>(MOCK_SEED, &dst, 5 + u);
-        let random = ProofRandomScalars::from_scalars(&mocked, u).unwrap();
-        let init = prepared.proof_init(&indexes, random).unwrap();
+        let prepared =
+            PreparedSignature::<C>::new(&pk, &sig, &case.header, &msgs(&case.messages)).unwrap();
+        let mocked = case.mocked_scalars::<C>();
+        let random = ProofRandomScalars::from_scalars(&mocked, mocked.len() - 5).unwrap();
+        let init = prepared.proof_init(indexes, random).unwrap();
         let hexp = |p: &bbs::G1Affine| hex::encode(p.to_compressed());
         assert_eq!(hexp(&init.result().t1), f["trace"]["T1"], "{name}");
         assert_eq!(hexp(&init.result().t2), f["trace"]["T2"], "{name}");
-        let c = prepared.proof_challenge(&init, &indexes, &ph).unwrap();
+        let c = prepared.proof_challenge(&init, indexes, ph).unwrap();
         assert_eq!(scalar_hex(&c), f["trace"]["challenge"], "{name}");
         let proof = init.finalize(&c).unwrap();
         assert_eq!(hex::encode(proof.to_bytes()), f["proof"], "{name}");

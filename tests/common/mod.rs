@@ -72,3 +72,48 @@ pub fn seeded_random_scalars<C: Ciphersuite>(seed: &[u8], dst: &[u8], count: usi
 
 /// The draft's mocked-RNG seed.
 pub const MOCK_SEED: &[u8] = b"3.141592653589793238462643383279";
+
+/// The message list as slices.
+pub fn msgs(list: &[Vec<u8>]) -> Vec<&[u8]> {
+    list.iter().map(Vec::as_slice).collect()
+}
+
+/// One proof fixture, parsed.
+pub struct ProofCase {
+    pub messages: Vec<Vec<u8>>,
+    pub header: Vec<u8>,
+    pub ph: Vec<u8>,
+    pub indexes: Vec<usize>,
+    pub pk_bytes: Vec<u8>,
+    pub valid: bool,
+}
+
+impl ProofCase {
+    pub fn parse(f: &Value) -> Self {
+        ProofCase {
+            messages: hex_list(&f["messages"]),
+            header: hex_field(f, "header"),
+            ph: hex_field(f, "presentationHeader"),
+            indexes: f["disclosedIndexes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap() as usize)
+                .collect(),
+            pk_bytes: hex_field(f, "signerPublicKey"),
+            valid: f["result"]["valid"].as_bool().unwrap(),
+        }
+    }
+
+    /// The draft's mocked random scalars for this case: `seeded_random_scalars` with the
+    /// suite's mock DST and count `5 + U`.
+    pub fn mocked_scalars<C: Ciphersuite>(&self) -> Vec<Scalar> {
+        let u = self.messages.len() - self.indexes.len();
+        let dst = [
+            &healthpass::bbs::api_id::<C>()[..],
+            b"MOCK_RANDOM_SCALARS_DST_",
+        ]
+        .concat();
+        seeded_random_scalars::<C>(MOCK_SEED, &dst, 5 + u)
+    }
+}
