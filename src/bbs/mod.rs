@@ -31,6 +31,7 @@
 mod batch;
 mod ciphersuite;
 mod error;
+mod fp;
 mod generators;
 mod glv;
 pub(crate) mod group_ops;
@@ -43,6 +44,7 @@ mod proof;
 mod prover;
 mod signature;
 pub(crate) mod tables;
+mod wide;
 
 pub use batch::{
     batch_proof_verify, batch_proof_verify_with_rng, core_batch_proof_verify, BatchItem,

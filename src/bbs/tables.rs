@@ -15,6 +15,7 @@ use bls12_381::{G1Affine, G1Projective, Scalar};
 use zeroize::Zeroize;
 
 use super::glv::{decompose, psi, u128_bytes};
+use super::wide::{wide_msm_ct, WideTable, WIDE_MIN_TERMS};
 
 use super::msm::{
     ct_select, ct_select2, ct_windows, msm_ct, msm_vartime, odd_multiples, signed_digits,
@@ -28,6 +29,8 @@ const MAX_CT_TABLES: usize = 129;
 /// Generators past this many in a sequence get no NAF table (52 KB each, with the GLV
 /// images). The bound also caps what a hostile proof length can make a verifier build.
 const MAX_NAF_TABLES: usize = 257;
+/// Generators past this many in a sequence get no wide-window table (6 KB each).
+const MAX_WIDE_TABLES: usize = 257;
 /// Width of the verifier's precomputed NAF digits: 256 odd multiples per point.
 const FIXED_NAF_WIDTH: usize = 10;
 
@@ -220,63 +223,109 @@ fn naf_tables(points: &[G1Affine]) -> Vec<Arc<NafTable>> {
     cached(&CACHE, points, MAX_NAF_TABLES, NafTable::new, |t| &t.base)
 }
 
+/// Wide-window tables (see [`super::wide`]) for the first points of a generator sequence (at
+/// most 257).
+fn wide_tables(points: &[G1Affine]) -> Vec<Arc<WideTable>> {
+    static CACHE: OnceLock<Cache<WideTable>> = OnceLock::new();
+    cached(
+        &CACHE,
+        points,
+        MAX_WIDE_TABLES,
+        WideTable::new,
+        WideTable::base,
+    )
+}
+
 /// `sum_k sequence[i_k] * s_k` over `(i_k, s_k)` terms of a generator sequence, **constant
-/// time** in the scalars (the indexes are public), with the cached fixed-base tables and
-/// [`msm_ct`] for any points past the cached ones.
+/// time** in the scalars (the indexes are public). Long sums use the cached wide-window
+/// tables ([`super::wide`]), short ones the cached fixed-base tables, and points without a
+/// cached table [`msm_ct`].
 pub(crate) fn fixed_msm_ct(sequence: &[G1Affine], terms: &[(usize, Scalar)]) -> G1Projective {
-    let needed = terms.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
-    let tables = ct_tables(&sequence[..needed]);
-    let mut acc = G1Projective::identity();
-    let mut rest_points = Vec::new();
-    let mut rest_scalars = Vec::new();
-    for (i, s) in terms {
-        match tables.get(*i) {
-            Some(t) => t.add_mul_ct(&mut acc, s),
-            None => {
-                rest_points.push(sequence[*i]);
-                rest_scalars.push(*s);
-            }
-        }
-    }
-    if !rest_points.is_empty() {
-        acc += msm_ct(&rest_points, &rest_scalars);
-        rest_scalars.zeroize();
-    }
+    let (mut s, mut t): (Vec<(usize, Scalar)>, Vec<Scalar>) = (terms.to_vec(), Vec::new());
+    let (acc, _) = fixed_msm_ct_inner(sequence, &mut s, &mut t, false);
+    s.zeroize();
     acc
 }
 
-/// A generator sequence and `(index, scalar)` terms over it.
-pub(crate) type GeneratorTerms<'a> = (&'a [G1Affine], &'a [(usize, Scalar)]);
-
 /// Two sums over the same generators, `(sum_k sequence[i_k] * s_k, sum_k sequence[i_k] * t_k)`
-/// over `(i_k, s_k, t_k)` terms, **constant time** in the scalars: each fixed-base table is
-/// read once for both (half the memory traffic of two [`fixed_msm_ct`] calls).
+/// over `(i_k, s_k, t_k)` terms, **constant time** in the scalars: each table is read once
+/// for both sums.
 pub(crate) fn fixed_msm2_ct(
     sequence: &[G1Affine],
     terms: &[(usize, Scalar, Scalar)],
 ) -> (G1Projective, G1Projective) {
-    let needed = terms.iter().map(|(i, _, _)| i + 1).max().unwrap_or(0);
-    let tables = ct_tables(&sequence[..needed]);
+    let mut s: Vec<(usize, Scalar)> = terms.iter().map(|(i, s, _)| (*i, *s)).collect();
+    let mut t: Vec<Scalar> = terms.iter().map(|(_, _, t)| *t).collect();
+    let out = fixed_msm_ct_inner(sequence, &mut s, &mut t, true);
+    s.zeroize();
+    t.zeroize();
+    out
+}
+
+/// The sums of [`fixed_msm_ct_inner`] through the wide-window tables, if every term's
+/// generator has one cached and the result passes its check.
+fn wide_sum(
+    sequence: &[G1Affine],
+    terms: &[(usize, Scalar)],
+    second: &[Scalar],
+    two: bool,
+) -> Option<(G1Projective, G1Projective)> {
+    let tables = wide_tables(sequence);
+    let chosen: Vec<&WideTable> = terms
+        .iter()
+        .map(|(i, _)| tables.get(*i).map(Arc::as_ref))
+        .collect::<Option<_>>()?;
+    let mut first: Vec<Scalar> = terms.iter().map(|(_, s)| *s).collect();
+    let out = if two {
+        wide_msm_ct(&chosen, [&first, second]).map(|[a, b]| (a.into(), b.into()))
+    } else {
+        wide_msm_ct(&chosen, [&first]).map(|[a]| (a.into(), G1Projective::identity()))
+    };
+    first.zeroize();
+    out
+}
+
+/// The shared body of [`fixed_msm_ct`] (`two` unset, `second` empty) and [`fixed_msm2_ct`].
+fn fixed_msm_ct_inner(
+    sequence: &[G1Affine],
+    terms: &mut [(usize, Scalar)],
+    second: &mut [Scalar],
+    two: bool,
+) -> (G1Projective, G1Projective) {
+    let needed = terms.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+    if terms.len() >= WIDE_MIN_TERMS {
+        if let Some(out) = wide_sum(&sequence[..needed], terms, second, two) {
+            return out;
+        }
+    }
     let (mut acc1, mut acc2) = (G1Projective::identity(), G1Projective::identity());
+    // Terms left for msm_ct: points without a cached table.
     let mut rest = (Vec::new(), Vec::new(), Vec::new());
-    for (i, s, t) in terms {
-        match tables.get(*i) {
-            Some(table) => table.add_mul2_ct(&mut acc1, s, &mut acc2, t),
-            None => {
+    let tables = ct_tables(&sequence[..needed]);
+    for (k, (i, s)) in terms.iter().enumerate() {
+        match (tables.get(*i), two) {
+            (Some(table), true) => table.add_mul2_ct(&mut acc1, s, &mut acc2, &second[k]),
+            (Some(table), false) => table.add_mul_ct(&mut acc1, s),
+            (None, _) => {
                 rest.0.push(sequence[*i]);
                 rest.1.push(*s);
-                rest.2.push(*t);
+                rest.2.extend(second.get(k).copied());
             }
         }
     }
     if !rest.0.is_empty() {
         acc1 += msm_ct(&rest.0, &rest.1);
-        acc2 += msm_ct(&rest.0, &rest.2);
+        if two {
+            acc2 += msm_ct(&rest.0, &rest.2);
+        }
         rest.1.zeroize();
         rest.2.zeroize();
     }
     (acc1, acc2)
 }
+
+/// A generator sequence and `(index, scalar)` terms over it.
+pub(crate) type GeneratorTerms<'a> = (&'a [G1Affine], &'a [(usize, Scalar)]);
 
 /// `sum` over groups of `(generator sequence, (index, scalar) terms)` plus
 /// `sum_k var[k] * var_scalars[k]`, **variable time**; see [`msm_vartime_multi`].
@@ -449,17 +498,19 @@ impl Drop for SplitBases {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use rand::SeedableRng;
 
-    fn scalar(rng: &mut impl rand::Rng) -> Scalar {
+    /// A uniformly random scalar.
+    pub(crate) fn scalar(rng: &mut impl rand::Rng) -> Scalar {
         let mut wide = [0u8; 64];
         rng.fill_bytes(&mut wide);
         Scalar::from_bytes_wide(&wide)
     }
 
-    fn point(rng: &mut impl rand::Rng) -> G1Affine {
+    /// A uniformly random point of G1.
+    pub(crate) fn point(rng: &mut impl rand::Rng) -> G1Affine {
         G1Affine::from(G1Projective::generator() * scalar(rng))
     }
 
