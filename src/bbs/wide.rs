@@ -258,10 +258,11 @@ impl WideTable {
         let mut out = [[0u64; 12]; N];
         for (entry, masks) in self.entries.iter().zip(&masks) {
             for (o, &mask) in out.iter_mut().zip(masks) {
-                for (limb, e) in o.iter_mut().zip(entry) {
-                    *limb |= e & mask;
-                }
+                *o = core::array::from_fn(|l| o[l] | (entry[l] & mask));
             }
+            // An empty barrier per entry: it keeps the loop vectorizer off the entries, so
+            // the limbs of each entry are combined two at a time instead (measured faster).
+            core::hint::black_box(());
         }
         out
     }
