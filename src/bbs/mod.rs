@@ -44,7 +44,7 @@ mod proof;
 mod prover;
 mod signature;
 pub(crate) mod tables;
-mod wide;
+pub(crate) mod wide;
 
 pub use batch::{
     batch_proof_verify, batch_proof_verify_with_rng, core_batch_proof_verify, BatchItem,

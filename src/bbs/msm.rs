@@ -97,7 +97,7 @@ pub(crate) fn ct_windows<const N: usize>(points: &[G1Projective]) -> Vec<[G1Affi
 /// `d * P` for a signed digit `d` in `[-N, N]`, read from the window table of `P` (the
 /// multiples `1..=N`) in **constant time**: every entry is touched and the sign is applied
 /// by selection.
-pub(crate) fn ct_select<const N: usize>(window: &[G1Affine; N], d: i16) -> G1Affine {
+fn ct_select<const N: usize>(window: &[G1Affine; N], d: i16) -> G1Affine {
     let mask = d >> 15; // 0 or -1
     let abs = ((d ^ mask) - mask) as u16;
     let negative = Choice::from((mask & 1) as u8);
@@ -106,28 +106,6 @@ pub(crate) fn ct_select<const N: usize>(window: &[G1Affine; N], d: i16) -> G1Aff
         r.conditional_assign(entry, (j as u16 + 1).ct_eq(&abs));
     }
     G1Affine::conditional_select(&r, &-r, negative)
-}
-
-/// [`ct_select`] for two digits over the same window in one pass: each entry is read once
-/// and assigned under either digit's mask. **Constant time** in both digits.
-pub(crate) fn ct_select2<const N: usize>(
-    window: &[G1Affine; N],
-    d1: i16,
-    d2: i16,
-) -> (G1Affine, G1Affine) {
-    let (m1, m2) = (d1 >> 15, d2 >> 15);
-    let (a1, a2) = (((d1 ^ m1) - m1) as u16, ((d2 ^ m2) - m2) as u16);
-    let mut r1 = G1Affine::identity();
-    let mut r2 = G1Affine::identity();
-    for (j, entry) in window.iter().enumerate() {
-        let k = j as u16 + 1;
-        r1.conditional_assign(entry, k.ct_eq(&a1));
-        r2.conditional_assign(entry, k.ct_eq(&a2));
-    }
-    (
-        G1Affine::conditional_select(&r1, &-r1, Choice::from((m1 & 1) as u8)),
-        G1Affine::conditional_select(&r2, &-r2, Choice::from((m2 & 1) as u8)),
-    )
 }
 
 /// `sum_i points[i] * scalars[i]`, **constant time** in the scalars. Straus with shared

@@ -5,7 +5,7 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use bls12_381::{G1Affine, G1Projective, Scalar};
+use bls12_381::{G1Affine, Scalar};
 use rand_core::CryptoRng;
 use zeroize::Zeroize;
 
@@ -14,7 +14,7 @@ use super::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
 use super::proof::check_indexes;
 use super::prover::{init_points, Bases};
 use super::signature::{calculate_domain, compute_b};
-use super::tables::FixedBaseTable;
+use super::wide::{normalize, CombTable, Point};
 use super::{
     api_id, messages_to_scalars, proof_challenge_calculate, Ciphersuite, Error, Proof, ProofInit,
     ProofRandomScalars, PublicKey, Signature,
@@ -53,9 +53,11 @@ pub struct PreparedSignature<C: Ciphersuite> {
     domain: Scalar,
     messages: Vec<Scalar>,
     e: Scalar,
-    a: FixedBaseTable,
-    b: FixedBaseTable,
-    b_minus_ae: FixedBaseTable,
+    /// The signature's `A` and the credential's `B`.
+    points: [G1Affine; 2],
+    a: CombTable,
+    b: CombTable,
+    b_minus_ae: CombTable,
     suite: PhantomData<C>,
 }
 
@@ -89,19 +91,26 @@ impl<C: Ciphersuite> PreparedSignature<C> {
     ) -> Result<Self, Error> {
         let generators = Generators::new::<C>(scalars.len(), api_id)?;
         let domain = calculate_domain::<C>(pk, &generators, header, api_id)?;
-        let b = compute_b(&generators, &domain, scalars);
-        let a = FixedBaseTable::new(&signature.a);
+        let b = G1Affine::from(compute_b(&generators, &domain, scalars));
+        let a = CombTable::new(&signature.a);
         // B - A * e, constant time; e(A, W) * e(B - A * e, -BP2) = 1 is CoreVerify's check.
-        let mut b_and_b_minus_ae = [b, b - a.mul_ct(&signature.e)];
-        let mut affine = [G1Affine::identity(); 2];
-        G1Projective::batch_normalize(&b_and_b_minus_ae, &mut affine);
-        b_and_b_minus_ae.zeroize();
+        let mut minus_ae = a.mul(&-signature.e);
+        let mut sum = Point::from_affine(&b).add(&minus_ae);
+        // bls12_381's (constant-time) multiplication only if the limbs fail their check.
+        let b_minus_ae = match normalize(&[sum]) {
+            Some([p]) => p,
+            None => G1Affine::from(b - signature.a * signature.e),
+        };
+        minus_ae.zeroize();
+        sum.zeroize();
+        let mut affine = [b, b_minus_ae];
         let w = prepared_g2(&pk.0);
         let valid =
             pairing_product_is_identity(&[(&signature.a, &w), (&affine[1], &BP2_PREPARED.1)]);
         let prepared = Self {
-            b: FixedBaseTable::new(&affine[0]),
-            b_minus_ae: FixedBaseTable::new(&affine[1]),
+            b: CombTable::new(&affine[0]),
+            b_minus_ae: CombTable::new(&affine[1]),
+            points: [signature.a, b],
             generators,
             api_id: api_id.to_vec(),
             domain,
@@ -246,10 +255,12 @@ impl<C: Ciphersuite> PreparedSignature<C> {
     }
 
     fn init(&self, undisclosed: &[usize], random: ProofRandomScalars) -> ProofInit {
-        let bases = Bases::Fixed {
+        let bases = Bases::Comb {
             a: &self.a,
             b: &self.b,
             b_minus_ae: &self.b_minus_ae,
+            points: &self.points,
+            e: &self.e,
         };
         let points = init_points(&bases, &self.generators, undisclosed, &random, None);
         let hidden = undisclosed.iter().map(|&j| self.messages[j]).collect();
@@ -267,6 +278,7 @@ impl<C: Ciphersuite> Drop for PreparedSignature<C> {
     fn drop(&mut self) {
         self.messages.zeroize();
         self.e.zeroize();
+        self.points.zeroize();
     }
 }
 

@@ -20,7 +20,8 @@ use zeroize::Zeroize;
 
 use super::generators::Generators;
 use super::proof::ProofRandomScalars;
-use super::tables::{fixed_msm2_ct, fixed_msm_ct, FixedBaseTable, SplitBases};
+use super::tables::{fixed_msm2_ct, fixed_msm_ct, fixed_msm_ct_point, SplitBases};
+use super::wide::{normalize, CombTable, Point};
 
 /// How the prover multiplies `A`, `B` and `B - A * e`.
 pub(crate) enum Bases<'a> {
@@ -31,54 +32,40 @@ pub(crate) enum Bases<'a> {
         /// The signature's `e`, for `B - A * e`.
         e: Scalar,
     },
-    /// A prepared credential's fixed-base tables.
-    Fixed {
+    /// A prepared credential's comb tables (the sums are made in [`super::wide`]'s limbs),
+    /// with `A`, `B` and `e` for the fallback.
+    Comb {
         /// Table of `A`.
-        a: &'a FixedBaseTable,
+        a: &'a CombTable,
         /// Table of `B`.
-        b: &'a FixedBaseTable,
+        b: &'a CombTable,
         /// Table of `B - A * e`.
-        b_minus_ae: &'a FixedBaseTable,
+        b_minus_ae: &'a CombTable,
+        /// `[A, B]`.
+        points: &'a [G1Affine; 2],
+        /// The signature's `e`.
+        e: &'a Scalar,
     },
 }
 
-impl Bases<'_> {
-    /// `A * x + B * y` for the given non-zero terms; constant time in `x` and `y`.
-    fn ab(&self, a: Option<&Scalar>, b: Option<&Scalar>) -> G1Projective {
-        match self {
-            Bases::Split { tables, .. } => {
-                let mut terms = Vec::with_capacity(2);
-                terms.extend(a.map(|x| (0, *x)));
-                terms.extend(b.map(|y| (1, *y)));
-                let r = tables.msm_ct(&terms);
-                terms.zeroize();
-                r
-            }
-            Bases::Fixed { a: ta, b: tb, .. } => {
-                let mut acc = G1Projective::identity();
-                if let Some(x) = a {
-                    ta.add_mul_ct(&mut acc, x);
-                }
-                if let Some(y) = b {
-                    tb.add_mul_ct(&mut acc, y);
-                }
-                acc
-            }
-        }
-    }
+impl Bases<'_> {}
 
-    /// `(B - A * e) * x`; constant time in `x` and `e`.
-    fn b_minus_ae(&self, x: &Scalar) -> G1Projective {
-        match self {
-            Bases::Split { tables, e } => {
-                let mut minus_ex = -(e * x);
-                let r = tables.msm_ct(&[(1, *x), (0, minus_ex)]);
-                minus_ex.zeroize();
-                r
-            }
-            Bases::Fixed { b_minus_ae, .. } => b_minus_ae.mul_ct(x),
-        }
-    }
+/// `A * x + B * y` for the given terms; constant time in `x` and `y`.
+fn split_ab(tables: &SplitBases, a: Option<&Scalar>, b: Option<&Scalar>) -> G1Projective {
+    let mut terms = Vec::with_capacity(2);
+    terms.extend(a.map(|x| (0, *x)));
+    terms.extend(b.map(|y| (1, *y)));
+    let r = tables.msm_ct(&terms);
+    terms.zeroize();
+    r
+}
+
+/// `(B - A * e) * x`; constant time in `x` and `e`.
+fn split_b_minus_ae(tables: &SplitBases, e: &Scalar, x: &Scalar) -> G1Projective {
+    let mut minus_ex = -(e * x);
+    let r = tables.msm_ct(&[(1, *x), (0, minus_ex)]);
+    minus_ex.zeroize();
+    r
 }
 
 /// The points ProofInit computes, in the draft's order `(Abar, Bbar, D, T1, T2)`.
@@ -100,27 +87,46 @@ pub(crate) fn init_points(
     random: &ProofRandomScalars,
     blindings: Option<G1Projective>,
 ) -> InitPoints {
+    let (tables, e) = match bases {
+        Bases::Split { tables, e } => (tables, e),
+        Bases::Comb {
+            a,
+            b,
+            b_minus_ae,
+            points,
+            e,
+        } => {
+            if let Some(points) =
+                comb_init_points([a, b, b_minus_ae], generators, undisclosed, random)
+            {
+                return points;
+            }
+            // Only if the limbs failed their on-curve check (a bug): the same points again
+            // with `bls12_381`'s arithmetic.
+            let fallback = Bases::Split {
+                tables: SplitBases::new(*points),
+                e: **e,
+            };
+            return init_points(&fallback, generators, undisclosed, random, blindings);
+        }
+    };
     let mut r1r2 = random.r1 * random.r2;
     let mut scalars = [
         r1r2 * random.e_tilde,
         random.r2 * random.r1_tilde,
         random.r2 * random.r3_tilde,
     ];
-    let d = bases.ab(None, Some(&random.r2));
-    let a_bar = bases.ab(Some(&r1r2), None);
-    let b_bar = bases.b_minus_ae(&r1r2);
-    let t1 = bases.ab(Some(&scalars[0]), Some(&scalars[1]));
+    let d = split_ab(tables, None, Some(&random.r2));
+    let a_bar = split_ab(tables, Some(&r1r2), None);
+    let b_bar = split_b_minus_ae(tables, e, &r1r2);
+    let t1 = split_ab(tables, Some(&scalars[0]), Some(&scalars[1]));
     let blindings = blindings.unwrap_or_else(|| {
-        let mut terms: Vec<(usize, Scalar)> = undisclosed
-            .iter()
-            .zip(&random.m_tilde)
-            .map(|(&j, m)| (j + 1, *m))
-            .collect();
+        let mut terms = blinding_terms(undisclosed, random);
         let sum = fixed_msm_ct(generators.points(), &terms);
         terms.zeroize();
         sum
     });
-    let t2 = bases.ab(None, Some(&scalars[2])) + blindings;
+    let t2 = split_ab(tables, None, Some(&scalars[2])) + blindings;
     scalars.zeroize();
     r1r2.zeroize();
     let mut affine = [G1Affine::identity(); 5];
@@ -132,6 +138,54 @@ pub(crate) fn init_points(
         t1: affine[3],
         t2: affine[4],
     }
+}
+
+/// T2's `(index of H_j, m~_j)` terms.
+fn blinding_terms(undisclosed: &[usize], random: &ProofRandomScalars) -> Vec<(usize, Scalar)> {
+    undisclosed
+        .iter()
+        .zip(&random.m_tilde)
+        .map(|(&j, m)| (j + 1, *m))
+        .collect()
+}
+
+/// ProofInit's points from a prepared credential's comb tables of `[A, B, B - A * e]`, all
+/// sums in [`super::wide`]'s limbs and one inversion at the end; `None` if the result fails
+/// its on-curve check. Constant time in every secret.
+fn comb_init_points(
+    [a, b, b_minus_ae]: [&CombTable; 3],
+    generators: &Generators,
+    undisclosed: &[usize],
+    random: &ProofRandomScalars,
+) -> Option<InitPoints> {
+    let mut r1r2 = random.r1 * random.r2;
+    let mut scalars = [
+        r1r2 * random.e_tilde,
+        random.r2 * random.r1_tilde,
+        random.r2 * random.r3_tilde,
+    ];
+    let mut terms = blinding_terms(undisclosed, random);
+    let blindings = fixed_msm_ct_point(generators.points(), &terms);
+    terms.zeroize();
+    let mut points = [
+        a.mul(&r1r2),
+        b_minus_ae.mul(&r1r2),
+        b.mul(&random.r2),
+        b.add_mul(&a.mul(&scalars[0]), &scalars[1]),
+        b.add_mul(&blindings, &scalars[2]),
+    ];
+    scalars.zeroize();
+    r1r2.zeroize();
+    let affine = normalize(&points);
+    points.iter_mut().for_each(Point::zeroize);
+    let [a_bar, b_bar, d, t1, t2] = affine?;
+    Some(InitPoints {
+        a_bar,
+        b_bar,
+        d,
+        t1,
+        t2,
+    })
 }
 
 /// `B = P1 + Q_1 * domain + sum H_i * msg_i`, and with it `sum H_j * m~_j` over the hidden

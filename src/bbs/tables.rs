@@ -15,17 +15,16 @@ use bls12_381::{G1Affine, G1Projective, Scalar};
 use zeroize::Zeroize;
 
 use super::glv::{decompose, psi, u128_bytes};
-use super::wide::{wide_msm_ct, WideTable, WIDE_MIN_TERMS};
+use super::wide::{normalize, wide_msm_ct, CombTable, Point, WideTable, WIDE_MIN_TERMS};
 
 use super::msm::{
-    ct_select, ct_select2, ct_windows, msm_ct, msm_vartime, odd_multiples, signed_digits,
-    straus_ct, straus_vartime, wnaf_bytes, CtWindow, NafTerm, CT_WINDOW, NAF_WIDTH,
-    PIPPENGER_THRESHOLD,
+    ct_windows, msm_ct, msm_vartime, odd_multiples, signed_digits, straus_ct, straus_vartime,
+    wnaf_bytes, CtWindow, NafTerm, CT_WINDOW, NAF_WIDTH, PIPPENGER_THRESHOLD,
 };
 
-/// Generators past this many in a sequence get no constant-time table (each costs 86 KB);
-/// their products fall back to [`msm_ct`].
-const MAX_CT_TABLES: usize = 129;
+/// Generators past this many in a sequence get no comb table (each costs 66 KB); their
+/// products fall back to [`msm_ct`].
+const MAX_COMB_TABLES: usize = 129;
 /// Generators past this many in a sequence get no NAF table (52 KB each, with the GLV
 /// images). The bound also caps what a hostile proof length can make a verifier build.
 const MAX_NAF_TABLES: usize = 257;
@@ -33,96 +32,6 @@ const MAX_NAF_TABLES: usize = 257;
 const MAX_WIDE_TABLES: usize = 257;
 /// Width of the verifier's precomputed NAF digits: 256 odd multiples per point.
 const FIXED_NAF_WIDTH: usize = 10;
-
-/// Digit width of the constant-time fixed-base tables (signed digits in `[-2^(w-1), 2^(w-1)]`).
-/// Measured against 6: the wider tables (143 KB a point instead of 86 KB) lose to cache misses.
-const FB_WINDOW: usize = 5;
-/// Entries per position: the multiples `1..=2^(w-1)`.
-const FB_ENTRIES: usize = 1 << (FB_WINDOW - 1);
-/// Digit positions of a full scalar, with room for the final carry.
-const FB_DIGITS: usize = 255 / FB_WINDOW + 1;
-
-/// Constant-time fixed-base table of a point `P`: for each of the 52 signed radix-2^5 digit
-/// positions `k`, the multiples `1..=16` of `2^(5k) P`, affine. A product then costs 52 mixed
-/// additions (each after a 16-entry constant-time read) and no doubling. Zeroized on drop,
-/// since it also serves secret points.
-pub(crate) struct FixedBaseTable {
-    base: G1Affine,
-    windows: Vec<[G1Affine; FB_ENTRIES]>,
-}
-
-impl FixedBaseTable {
-    /// Builds the table (about 830 additions and one inversion).
-    pub(crate) fn new(base: &G1Affine) -> Self {
-        let mut position_bases = Vec::with_capacity(FB_DIGITS);
-        let mut p = G1Projective::from(base);
-        for _ in 0..FB_DIGITS {
-            position_bases.push(p);
-            for _ in 0..FB_WINDOW {
-                p = p.double();
-            }
-        }
-        Self {
-            base: *base,
-            windows: ct_windows(&position_bases),
-        }
-    }
-
-    /// The point the table multiplies.
-    pub(crate) fn base(&self) -> &G1Affine {
-        &self.base
-    }
-
-    /// `acc += base * s`, **constant time** in `s`: one mixed addition per digit position,
-    /// every table entry of the position touched.
-    pub(crate) fn add_mul_ct(&self, acc: &mut G1Projective, s: &Scalar) {
-        let mut bytes = s.to_bytes();
-        let mut digits = [0i16; FB_DIGITS];
-        signed_digits(&bytes, 0, 255, FB_WINDOW, &mut digits);
-        for (window, &d) in self.windows.iter().zip(digits.iter()) {
-            *acc = acc.add_mixed(&ct_select(window, d));
-        }
-        bytes.zeroize();
-        digits.zeroize();
-    }
-
-    /// `acc1 += base * s1` and `acc2 += base * s2` in one pass over the table (each window
-    /// read once for both), **constant time** in both scalars.
-    pub(crate) fn add_mul2_ct(
-        &self,
-        acc1: &mut G1Projective,
-        s1: &Scalar,
-        acc2: &mut G1Projective,
-        s2: &Scalar,
-    ) {
-        let mut bytes = [s1.to_bytes(), s2.to_bytes()];
-        let mut digits = [[0i16; FB_DIGITS]; 2];
-        for (b, d) in bytes.iter().zip(digits.iter_mut()) {
-            signed_digits(b, 0, 255, FB_WINDOW, d);
-        }
-        for (k, window) in self.windows.iter().enumerate() {
-            let (p1, p2) = ct_select2(window, digits[0][k], digits[1][k]);
-            *acc1 = acc1.add_mixed(&p1);
-            *acc2 = acc2.add_mixed(&p2);
-        }
-        bytes.zeroize();
-        digits.zeroize();
-    }
-
-    /// `base * s`, **constant time** in `s`.
-    pub(crate) fn mul_ct(&self, s: &Scalar) -> G1Projective {
-        let mut acc = G1Projective::identity();
-        self.add_mul_ct(&mut acc, s);
-        acc
-    }
-}
-
-impl Drop for FixedBaseTable {
-    fn drop(&mut self) {
-        self.base.zeroize();
-        self.windows.zeroize();
-    }
-}
 
 /// The odd multiples `P, 3P, ..., 511P` of a public point and their images under the GLV
 /// endomorphism `psi`, for variable-time products with half-length scalars.
@@ -205,15 +114,16 @@ fn cached<T>(
     tables[..n].to_vec()
 }
 
-/// Constant-time tables for the first points of a generator sequence (at most 129).
-pub(crate) fn ct_tables(points: &[G1Affine]) -> Vec<Arc<FixedBaseTable>> {
-    static CACHE: OnceLock<Cache<FixedBaseTable>> = OnceLock::new();
+/// Constant-time comb tables ([`CombTable`]) for the first points of a generator sequence
+/// (at most 129).
+fn comb_tables(points: &[G1Affine]) -> Vec<Arc<CombTable>> {
+    static CACHE: OnceLock<Cache<CombTable>> = OnceLock::new();
     cached(
         &CACHE,
         points,
-        MAX_CT_TABLES,
-        FixedBaseTable::new,
-        FixedBaseTable::base,
+        MAX_COMB_TABLES,
+        CombTable::new,
+        CombTable::base,
     )
 }
 
@@ -237,91 +147,117 @@ fn wide_tables(points: &[G1Affine]) -> Vec<Arc<WideTable>> {
 }
 
 /// `sum_k sequence[i_k] * s_k` over `(i_k, s_k)` terms of a generator sequence, **constant
-/// time** in the scalars (the indexes are public). Long sums use the cached wide-window
-/// tables ([`super::wide`]), short ones the cached fixed-base tables, and points without a
-/// cached table [`msm_ct`].
+/// time** in the scalars (the indexes are public). Sums of [`WIDE_MIN_TERMS`] terms or more
+/// use the cached wide-window tables ([`super::wide`]), shorter ones the cached comb tables,
+/// and points without a cached table [`msm_ct`].
 pub(crate) fn fixed_msm_ct(sequence: &[G1Affine], terms: &[(usize, Scalar)]) -> G1Projective {
-    let (mut s, mut t): (Vec<(usize, Scalar)>, Vec<Scalar>) = (terms.to_vec(), Vec::new());
-    let (acc, _) = fixed_msm_ct_inner(sequence, &mut s, &mut t, false);
-    s.zeroize();
-    acc
+    fixed_sums(sequence, terms, None).0
 }
 
 /// Two sums over the same generators, `(sum_k sequence[i_k] * s_k, sum_k sequence[i_k] * t_k)`
-/// over `(i_k, s_k, t_k)` terms, **constant time** in the scalars: each table is read once
-/// for both sums.
+/// over `(i_k, s_k, t_k)` terms, **constant time** in the scalars: each wide-window table is
+/// read once for both sums.
 pub(crate) fn fixed_msm2_ct(
     sequence: &[G1Affine],
     terms: &[(usize, Scalar, Scalar)],
 ) -> (G1Projective, G1Projective) {
     let mut s: Vec<(usize, Scalar)> = terms.iter().map(|(i, s, _)| (*i, *s)).collect();
     let mut t: Vec<Scalar> = terms.iter().map(|(_, _, t)| *t).collect();
-    let out = fixed_msm_ct_inner(sequence, &mut s, &mut t, true);
+    let out = fixed_sums(sequence, &s, Some(&t));
     s.zeroize();
     t.zeroize();
     out
 }
 
-/// The sums of [`fixed_msm_ct_inner`] through the wide-window tables, if every term's
-/// generator has one cached and the result passes its check.
-fn wide_sum(
+/// [`fixed_msm_ct`] for callers that finish their sum in [`super::wide`]'s limbs.
+pub(crate) fn fixed_msm_ct_point(sequence: &[G1Affine], terms: &[(usize, Scalar)]) -> Point {
+    limb_sums(sequence, terms, None)[0]
+}
+
+/// The sums of [`fixed_msm_ct`] (`second` absent) and [`fixed_msm2_ct`].
+fn fixed_sums(
     sequence: &[G1Affine],
     terms: &[(usize, Scalar)],
-    second: &[Scalar],
-    two: bool,
-) -> Option<(G1Projective, G1Projective)> {
-    let tables = wide_tables(sequence);
-    let chosen: Vec<&WideTable> = terms
-        .iter()
-        .map(|(i, _)| tables.get(*i).map(Arc::as_ref))
-        .collect::<Option<_>>()?;
+    second: Option<&[Scalar]>,
+) -> (G1Projective, G1Projective) {
+    let mut sums = limb_sums(sequence, terms, second);
+    let affine = normalize(&sums);
+    sums.iter_mut().for_each(Point::zeroize);
+    if let Some([a, b]) = affine {
+        return (a.into(), b.into());
+    }
+    // Only if the limbs failed their on-curve check (a bug): bls12_381's arithmetic.
+    let points: Vec<G1Affine> = terms.iter().map(|(i, _)| sequence[*i]).collect();
     let mut first: Vec<Scalar> = terms.iter().map(|(_, s)| *s).collect();
-    let out = if two {
-        wide_msm_ct(&chosen, [&first, second]).map(|[a, b]| (a.into(), b.into()))
-    } else {
-        wide_msm_ct(&chosen, [&first]).map(|[a]| (a.into(), G1Projective::identity()))
-    };
+    let out = (
+        msm_ct(&points, &first),
+        second.map_or_else(G1Projective::identity, |t| msm_ct(&points, t)),
+    );
     first.zeroize();
     out
 }
 
-/// The shared body of [`fixed_msm_ct`] (`two` unset, `second` empty) and [`fixed_msm2_ct`].
-fn fixed_msm_ct_inner(
+/// The sums in limbs: through the wide-window tables when there are enough terms and every
+/// term's generator has one cached, else through the comb tables (and [`msm_ct`] for points
+/// without one). The second sum is the identity when `second` is absent.
+fn limb_sums(
     sequence: &[G1Affine],
-    terms: &mut [(usize, Scalar)],
-    second: &mut [Scalar],
-    two: bool,
-) -> (G1Projective, G1Projective) {
+    terms: &[(usize, Scalar)],
+    second: Option<&[Scalar]>,
+) -> [Point; 2] {
     let needed = terms.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
-    if terms.len() >= WIDE_MIN_TERMS {
-        if let Some(out) = wide_sum(&sequence[..needed], terms, second, two) {
-            return out;
-        }
+    let mut first: Vec<Scalar> = terms.iter().map(|(_, s)| *s).collect();
+    let wide = if terms.len() >= WIDE_MIN_TERMS {
+        let tables = wide_tables(&sequence[..needed]);
+        terms
+            .iter()
+            .map(|(i, _)| tables.get(*i).cloned())
+            .collect::<Option<Vec<_>>>()
+    } else {
+        None
+    };
+    if let Some(tables) = wide {
+        let chosen: Vec<&WideTable> = tables.iter().map(Arc::as_ref).collect();
+        let out = match second {
+            Some(second) => wide_msm_ct(&chosen, [&first, second]),
+            None => [wide_msm_ct(&chosen, [&first])[0], Point::IDENTITY],
+        };
+        first.zeroize();
+        return out;
     }
-    let (mut acc1, mut acc2) = (G1Projective::identity(), G1Projective::identity());
+    let tables = comb_tables(&sequence[..needed]);
+    let mut acc = [Point::IDENTITY; 2];
     // Terms left for msm_ct: points without a cached table.
-    let mut rest = (Vec::new(), Vec::new(), Vec::new());
-    let tables = ct_tables(&sequence[..needed]);
+    let (mut rest_points, mut rest) = (Vec::new(), [Vec::new(), Vec::new()]);
     for (k, (i, s)) in terms.iter().enumerate() {
-        match (tables.get(*i), two) {
-            (Some(table), true) => table.add_mul2_ct(&mut acc1, s, &mut acc2, &second[k]),
-            (Some(table), false) => table.add_mul_ct(&mut acc1, s),
-            (None, _) => {
-                rest.0.push(sequence[*i]);
-                rest.1.push(*s);
-                rest.2.extend(second.get(k).copied());
+        let t = second.map(|t| t[k]);
+        match tables.get(*i) {
+            Some(table) => {
+                acc[0] = table.add_mul(&acc[0], s);
+                if let Some(t) = t {
+                    acc[1] = table.add_mul(&acc[1], &t);
+                }
+            }
+            None => {
+                rest_points.push(sequence[*i]);
+                rest[0].push(*s);
+                rest[1].extend(t);
             }
         }
     }
-    if !rest.0.is_empty() {
-        acc1 += msm_ct(&rest.0, &rest.1);
-        if two {
-            acc2 += msm_ct(&rest.0, &rest.2);
+    if !rest_points.is_empty() {
+        for (a, scalars) in acc.iter_mut().zip(&mut rest) {
+            if !scalars.is_empty() {
+                *a = a.add(&Point::from_affine(&G1Affine::from(msm_ct(
+                    &rest_points,
+                    scalars,
+                ))));
+                scalars.zeroize();
+            }
         }
-        rest.1.zeroize();
-        rest.2.zeroize();
     }
-    (acc1, acc2)
+    first.zeroize();
+    acc
 }
 
 /// A generator sequence and `(index, scalar)` terms over it.
@@ -515,22 +451,40 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn fixed_base_and_split_tables_match_plain_multiplication() {
+    fn split_tables_match_plain_multiplication() {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         let p = point(&mut rng);
         let q = point(&mut rng);
-        let table = FixedBaseTable::new(&p);
         let split = SplitBases::new(&[p, q]);
         let mut cases = vec![Scalar::zero(), Scalar::one(), -Scalar::one()];
         cases.extend((0..5).map(|_| scalar(&mut rng)));
         for s in &cases {
-            assert_eq!(table.mul_ct(s), p * s);
             let t = scalar(&mut rng);
             assert_eq!(split.msm_ct(&[(0, *s), (1, t)]), p * s + q * t);
             assert_eq!(split.msm_ct(&[(1, *s)]), q * s);
         }
-        let identity = FixedBaseTable::new(&G1Affine::identity());
-        assert_eq!(identity.mul_ct(&cases[4]), G1Projective::identity());
+    }
+
+    #[test]
+    fn long_generator_sums_match_naive_sums() {
+        // Enough terms for the wide-window tables; three rounds: no table, building, reading.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+        let gens: Vec<G1Affine> = (0..12).map(|_| point(&mut rng)).collect();
+        let terms: Vec<(usize, Scalar, Scalar)> = (0..12)
+            .filter(|i| i % 4 != 1)
+            .map(|i| (i, scalar(&mut rng), scalar(&mut rng)))
+            .collect();
+        let single: Vec<(usize, Scalar)> = terms.iter().map(|(i, s, _)| (*i, *s)).collect();
+        let expected = terms.iter().fold(
+            (G1Projective::identity(), G1Projective::identity()),
+            |(a, b), (i, s, t)| (a + gens[*i] * s, b + gens[*i] * t),
+        );
+        for _ in 0..3 {
+            assert_eq!(fixed_msm2_ct(&gens, &terms), expected);
+            assert_eq!(fixed_msm_ct(&gens, &single), expected.0);
+            let [p] = normalize(&[fixed_msm_ct_point(&gens, &single)]).unwrap();
+            assert_eq!(p, G1Affine::from(expected.0));
+        }
     }
 
     #[test]

@@ -18,9 +18,10 @@
 //! - the sum is Straus's: one accumulator per output, 19 signed digit positions of 7 bits,
 //!   126 shared doublings, and per term and position two mixed additions.
 //!
-//! Against the 5-bit fixed-base tables of [`super::tables::FixedBaseTable`] (52 additions per
-//! term, no doublings) this is 38 cheaper additions per term and 126 doublings per sum, so it
-//! serves sums of [`WIDE_MIN_TERMS`] terms or more. Each result is decoded back through
+//! Against the fixed-base combs ([`CombTable`]: 44 additions per term, no doublings, but
+//! 66 KB a point) this is 38 additions per term and 126 doublings per sum, so it serves sums
+//! of [`WIDE_MIN_TERMS`] terms or more; the combs serve shorter sums and the points a prepared
+//! credential multiplies every time (`A`, `B`, `B - A * e`). Each result is decoded back through
 //! `bls12_381` and checked to be on the curve; a failed check (an arithmetic bug) makes the
 //! caller fall back to the narrow tables rather than return a wrong point.
 //!
@@ -50,7 +51,7 @@ const MAX_OUTPUTS: usize = 2;
 
 /// Sums with at least this many terms use the wide tables (below it the 126 doublings cost
 /// more than the additions saved); measured with `cargo bench --bench bbs`.
-pub(crate) const WIDE_MIN_TERMS: usize = 12;
+pub(crate) const WIDE_MIN_TERMS: usize = 6;
 
 /// An affine point as plain limbs: `x` then `y`, each in Montgomery form.
 type RawPoint = [u64; 12];
@@ -114,18 +115,20 @@ impl Projective {
     fn add_affine(&self, x2: &Limbs, y2: &Limbs) -> Self {
         let t0 = fp::mul(&self.x, x2);
         let t1 = fp::mul(&self.y, y2);
-        let t3 = fp::add(x2, y2);
-        let t4 = fp::add(&self.x, &self.y);
-        let t3 = fp::mul(&t3, &t4);
-        let t4 = fp::add(&t0, &t1);
-        let t3 = fp::sub(&t3, &t4);
-        let t4 = fp::mul(y2, &self.z);
-        let t4 = fp::add(&t4, &self.y);
-        let y3 = fp::mul(x2, &self.z);
-        let y3 = fp::add(&y3, &self.x);
+        let t3 = fp::mul(&fp::add(x2, y2), &fp::add(&self.x, &self.y));
+        let t3 = fp::sub(&t3, &fp::add(&t0, &t1));
+        let t4 = fp::add(&fp::mul(y2, &self.z), &self.y);
+        let y3 = fp::add(&fp::mul(x2, &self.z), &self.x);
+        Self::add_tail(t0, t1, &self.z, t3, t4, y3)
+    }
+
+    /// The steps algorithms 7 and 8 share once they have `t0 = X1 X2`, `t1 = Y1 Y2`,
+    /// `t2 = Z1 Z2`, `t3 = X1 Y2 + X2 Y1`, `t4 = Y1 Z2 + Y2 Z1` and `y3 = X1 Z2 + X2 Z1`.
+    #[inline(always)]
+    fn add_tail(t0: Limbs, t1: Limbs, t2: &Limbs, t3: Limbs, t4: Limbs, y3: Limbs) -> Self {
         let x3 = fp::add(&t0, &t0);
         let t0 = fp::add(&x3, &t0);
-        let t2 = mul_by_3b(&self.z);
+        let t2 = mul_by_3b(t2);
         let z3 = fp::add(&t1, &t2);
         let t1 = fp::sub(&t1, &t2);
         let y3 = mul_by_3b(&y3);
@@ -145,6 +148,43 @@ impl Projective {
         }
     }
 
+    /// `self + other`: Renes-Costello-Batina algorithm 7 (`a = 0`), complete.
+    #[inline(always)]
+    fn add(&self, other: &Self) -> Self {
+        let (x1, y1, z1) = (&self.x, &self.y, &self.z);
+        let (x2, y2, z2) = (&other.x, &other.y, &other.z);
+        let t0 = fp::mul(x1, x2);
+        let t1 = fp::mul(y1, y2);
+        let t2 = fp::mul(z1, z2);
+        let t3 = fp::mul(&fp::add(x1, y1), &fp::add(x2, y2));
+        let t3 = fp::sub(&t3, &fp::add(&t0, &t1));
+        let t4 = fp::mul(&fp::add(y1, z1), &fp::add(y2, z2));
+        let t4 = fp::sub(&t4, &fp::add(&t1, &t2));
+        let y3 = fp::mul(&fp::add(x1, z1), &fp::add(x2, z2));
+        let y3 = fp::sub(&y3, &fp::add(&t0, &t2));
+        Self::add_tail(t0, t1, &t2, t3, t4, y3)
+    }
+
+    /// `self + d * P` for the digit whose table read is `raw` (`abs` its magnitude, zero
+    /// meaning "add nothing"; `negative` all ones for a negative digit; `psi` for the second
+    /// GLV half; `not_identity` zero for the identity's table). Constant time.
+    #[inline(always)]
+    fn add_digit(
+        &self,
+        raw: &RawPoint,
+        abs: u16,
+        negative: u64,
+        psi: bool,
+        not_identity: u64,
+    ) -> Self {
+        let nonzero = (u64::from(abs).wrapping_neg() >> 63).wrapping_neg() & not_identity;
+        let (mut x, mut y) = finish(raw, negative, psi);
+        let sum = self.add_affine(&x, &y);
+        x.zeroize();
+        y.zeroize();
+        self.select(&sum, nonzero)
+    }
+
     /// `other` where `mask` is all ones, `self` where it is zero.
     #[inline(always)]
     fn select(&self, other: &Self, mask: u64) -> Self {
@@ -162,26 +202,67 @@ impl Projective {
     }
 }
 
-/// The affine points of `points` (one shared inversion), decoded into `bls12_381` and checked
-/// to be on the curve; `None` if any check fails. Constant time but for that final check.
-fn to_affine<const K: usize>(points: &[Projective; K]) -> Option<[G1Affine; K]> {
+/// A G1 point in this module's own representation (projective limbs), for sums that are
+/// finished elsewhere: add them with [`Point::add`], convert once with [`normalize`].
+#[derive(Clone, Copy)]
+pub(crate) struct Point(Projective);
+
+impl Point {
+    /// The identity.
+    pub(crate) const IDENTITY: Self = Self(Projective::IDENTITY);
+
+    /// `self + other`, constant time.
+    pub(crate) fn add(&self, other: &Self) -> Self {
+        Self(self.0.add(&other.0))
+    }
+
+    /// A `bls12_381` point in this representation (one inversion for a projective input).
+    pub(crate) fn from_affine(p: &G1Affine) -> Self {
+        let raw = to_raw(p);
+        let not_identity = (u64::from(p.is_identity().unwrap_u8()) ^ 1).wrapping_neg();
+        let affine = Projective {
+            x: raw[..6].try_into().unwrap_or_default(),
+            y: raw[6..].try_into().unwrap_or_default(),
+            z: fp::ONE,
+        };
+        Self(Projective::IDENTITY.select(&affine, not_identity))
+    }
+
+    /// Wipes the limbs.
+    pub(crate) fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+/// The affine forms of `points` (one shared inversion), decoded into `bls12_381` and checked
+/// to be on the curve; `None` if a check fails (an arithmetic bug: callers fall back).
+pub(crate) fn normalize<const K: usize>(points: &[Point; K]) -> Option<[G1Affine; K]> {
+    normalize_all(points)?.try_into().ok()
+}
+
+/// [`normalize`] for any number of points. Constant time but for the final check.
+pub(crate) fn normalize_all(points: &[Point]) -> Option<Vec<G1Affine>> {
     // Montgomery's trick over the non-zero Z (the identity's Z = 0 is replaced by one).
-    let zero: [u64; K] = core::array::from_fn(|k| fp::is_zero(&points[k].z));
-    let zs: [Limbs; K] = core::array::from_fn(|k| fp::select(&points[k].z, &fp::ONE, zero[k]));
-    let mut prefix = [fp::ONE; K];
+    let zero: Vec<u64> = points.iter().map(|p| fp::is_zero(&p.0.z)).collect();
+    let zs: Vec<Limbs> = points
+        .iter()
+        .zip(&zero)
+        .map(|(p, &z)| fp::select(&p.0.z, &fp::ONE, z))
+        .collect();
+    let mut prefix = Vec::with_capacity(points.len());
     let mut acc = fp::ONE;
-    for k in 0..K {
-        prefix[k] = acc;
-        acc = fp::mul(&acc, &zs[k]);
+    for z in &zs {
+        prefix.push(acc);
+        acc = fp::mul(&acc, z);
     }
     let mut inv = fp::invert(&acc);
-    let mut out = [G1Affine::identity(); K];
+    let mut out = vec![G1Affine::identity(); points.len()];
     let mut ok = subtle::Choice::from(1u8);
-    for k in (0..K).rev() {
+    for k in (0..points.len()).rev() {
         let z_inv = fp::mul(&inv, &prefix[k]);
         inv = fp::mul(&inv, &zs[k]);
-        let x = fp::from_montgomery(&fp::mul(&points[k].x, &z_inv));
-        let y = fp::from_montgomery(&fp::mul(&points[k].y, &z_inv));
+        let x = fp::from_montgomery(&fp::mul(&points[k].0.x, &z_inv));
+        let y = fp::from_montgomery(&fp::mul(&points[k].0.y, &z_inv));
         let mut bytes = [0u8; 96];
         for i in 0..6 {
             let start = 40 - 8 * i;
@@ -242,30 +323,40 @@ impl WideTable {
     }
 
     /// The entries `abs[k]` (in `1..=64`; 0 gives all-zero limbs) for `N` digits in one
-    /// pass over the table. **Constant time** in the digits: every entry is read and masked.
+    /// pass over the table; see [`select`].
     #[inline(always)]
     fn select<const N: usize>(&self, abs: &[u16; N]) -> [RawPoint; N] {
-        // All ones exactly when index == a: (x - 1) >> 63 is 1 only for x = 0. The masks go
-        // through one `black_box`, so the compiler cannot know that a single one is set and
-        // turn the masked OR below into an indexed load or a branch.
-        let masks: [[u64; N]; WIDE_ENTRIES] = core::array::from_fn(|j| {
-            core::array::from_fn(|k| {
-                let diff = (j as u64 + 1) ^ u64::from(abs[k]);
-                (diff.wrapping_sub(1) >> 63).wrapping_neg()
-            })
-        });
-        let masks = core::hint::black_box(masks);
-        let mut out = [[0u64; 12]; N];
-        for (entry, masks) in self.entries.iter().zip(&masks) {
-            for (o, &mask) in out.iter_mut().zip(masks) {
-                *o = core::array::from_fn(|l| o[l] | (entry[l] & mask));
-            }
-            // An empty barrier per entry: it keeps the loop vectorizer off the entries, so
-            // the limbs of each entry are combined two at a time instead (measured faster).
-            core::hint::black_box(());
-        }
-        out
+        select(&self.entries, abs)
     }
+}
+
+/// The entries `abs[k]` of `entries` (1-based: `abs[k] = 0` gives all-zero limbs) for `N`
+/// digits in one pass. **Constant time** in the digits: every entry is read and masked.
+#[inline(always)]
+fn select<const E: usize, const N: usize>(
+    entries: &[RawPoint; E],
+    abs: &[u16; N],
+) -> [RawPoint; N] {
+    // All ones exactly when index == a: (x - 1) >> 63 is 1 only for x = 0. The masks go
+    // through one `black_box`, so the compiler cannot know that a single one is set and turn
+    // the masked OR below into an indexed load or a branch.
+    let masks: [[u64; N]; E] = core::array::from_fn(|j| {
+        core::array::from_fn(|k| {
+            let diff = (j as u64 + 1) ^ u64::from(abs[k]);
+            (diff.wrapping_sub(1) >> 63).wrapping_neg()
+        })
+    });
+    let masks = core::hint::black_box(masks);
+    let mut out = [[0u64; 12]; N];
+    for (entry, masks) in entries.iter().zip(&masks) {
+        for (o, &mask) in out.iter_mut().zip(masks) {
+            *o = core::array::from_fn(|l| o[l] | (entry[l] & mask));
+        }
+        // An empty barrier per entry: it keeps the loop vectorizer off the entries, so the
+        // limbs of each entry are combined two at a time instead (measured faster).
+        core::hint::black_box(());
+    }
+    out
 }
 
 impl Drop for WideTable {
@@ -273,6 +364,120 @@ impl Drop for WideTable {
         // Tables serve public generators, but wiping costs nothing worth saving.
         self.base.zeroize();
         self.entries.iter_mut().for_each(|e| e.zeroize());
+    }
+}
+
+/// A signed digit's magnitude and sign mask (all ones when negative), branch-free.
+#[inline(always)]
+fn split_digit(d: i16) -> (u16, u64) {
+    let mask = d >> 15; // 0 or -1
+    (((d ^ mask) - mask) as u16, mask as i64 as u64)
+}
+
+/// The signed radix-`2^w` digits of both GLV halves of `s` (see [`decompose`]).
+fn glv_digits<const D: usize>(s: &Scalar, w: usize) -> [[i16; D]; 2] {
+    let (mut k1, mut k2) = decompose(s);
+    let mut digits = [[0i16; D]; 2];
+    for (k, out) in [k1, k2].iter().zip(digits.iter_mut()) {
+        let mut bytes = u128_bytes(*k);
+        signed_digits(&bytes, 0, 128, w, out);
+        bytes.zeroize();
+    }
+    k1.zeroize();
+    k2.zeroize();
+    digits
+}
+
+/// Digit width of [`CombTable`]: signed digits in `[-32, 32]`.
+const COMB_WINDOW: usize = 6;
+/// Entries per position of a [`CombTable`]: the multiples `1..=32`.
+const COMB_ENTRIES: usize = 1 << (COMB_WINDOW - 1);
+/// Digit positions of a 128-bit half in radix `2^6`, with room for the final carry.
+const COMB_DIGITS: usize = 128 / COMB_WINDOW + 1;
+
+/// Constant-time fixed-base comb of one point `P`, in limbs: for each of the 22 positions `k`
+/// of a 128-bit GLV half in signed radix `2^6`, the multiples `1..=32` of `2^(6k) P` (66 KB).
+/// A product `s * P = k1 * P + k2 * psi(P)` then costs 44 mixed additions and 22 table
+/// reads (both halves' digits in one read), and no doubling. Used for a prepared
+/// credential's `A`, `B` and `B - A * e`, which every presentation multiplies; zeroized on
+/// drop, since those points are secret to the holder.
+pub(crate) struct CombTable {
+    base: G1Affine,
+    not_identity: u64,
+    positions: Vec<[RawPoint; COMB_ENTRIES]>,
+}
+
+impl CombTable {
+    /// Builds the table (about 700 additions, 130 doublings and one inversion).
+    pub(crate) fn new(base: &G1Affine) -> Self {
+        let not_identity = (u64::from(base.is_identity().unwrap_u8()) ^ 1).wrapping_neg();
+        let mut multiples = Vec::with_capacity(COMB_DIGITS * COMB_ENTRIES);
+        let mut position = G1Projective::from(base);
+        for _ in 0..COMB_DIGITS {
+            let mut m = position;
+            for _ in 0..COMB_ENTRIES {
+                multiples.push(m);
+                m += position;
+            }
+            for _ in 0..COMB_WINDOW {
+                position = position.double();
+            }
+        }
+        let mut affine = vec![G1Affine::identity(); multiples.len()];
+        G1Projective::batch_normalize(&multiples, &mut affine);
+        let positions = affine
+            .chunks_exact(COMB_ENTRIES)
+            .map(|chunk| {
+                core::array::from_fn(|j| {
+                    let mut raw = to_raw(&chunk[j]);
+                    raw.iter_mut().for_each(|l| *l &= not_identity);
+                    raw
+                })
+            })
+            .collect();
+        multiples.zeroize();
+        affine.zeroize();
+        position.zeroize();
+        Self {
+            base: *base,
+            not_identity,
+            positions,
+        }
+    }
+
+    /// The point the table multiplies.
+    pub(crate) fn base(&self) -> &G1Affine {
+        &self.base
+    }
+
+    /// `acc + P * s`, **constant time** in `s` and in `P`'s limbs.
+    pub(crate) fn add_mul(&self, acc: &Point, s: &Scalar) -> Point {
+        let mut digits = glv_digits::<COMB_DIGITS>(s, COMB_WINDOW);
+        let mut a = acc.0;
+        for (pos, entries) in self.positions.iter().enumerate() {
+            let (abs1, neg1) = split_digit(digits[0][pos]);
+            let (abs2, neg2) = split_digit(digits[1][pos]);
+            let mut raws = select(entries, &[abs1, abs2]);
+            a = a.add_digit(&raws[0], abs1, neg1, false, self.not_identity);
+            a = a.add_digit(&raws[1], abs2, neg2, true, self.not_identity);
+            raws.iter_mut().for_each(|r| r.zeroize());
+        }
+        digits.zeroize();
+        Point(a)
+    }
+
+    /// `P * s`, **constant time** in `s`.
+    pub(crate) fn mul(&self, s: &Scalar) -> Point {
+        self.add_mul(&Point::IDENTITY, s)
+    }
+}
+
+impl Drop for CombTable {
+    fn drop(&mut self) {
+        self.base.zeroize();
+        self.positions
+            .iter_mut()
+            .for_each(|p| p.iter_mut().for_each(|e| e.zeroize()));
     }
 }
 
@@ -317,28 +522,18 @@ fn finish(raw: &RawPoint, negate: u64, psi: bool) -> (Limbs, Limbs) {
 
 /// `K` sums over the same tables, `out[o] = sum_i tables[i].base() * scalars[o][i]`,
 /// **constant time** in the scalars (see the module documentation). The scalar slices are as
-/// long as `tables`. `None` only if a result fails its on-curve check (an arithmetic bug),
-/// for the caller to fall back to another method.
+/// long as `tables`; `K` is 1 or 2.
 pub(crate) fn wide_msm_ct<const K: usize>(
     tables: &[&WideTable],
     scalars: [&[Scalar]; K],
-) -> Option<[G1Affine; K]> {
+) -> [Point; K] {
     debug_assert!(scalars.iter().all(|s| s.len() == tables.len()));
-    if K > MAX_OUTPUTS {
-        return None;
-    }
+    const { assert!(K <= MAX_OUTPUTS, "at most two sums share a pass") };
     // digits[(i * K + o) * 2 + h]: term i, output o, half h.
-    let mut digits = vec![[0i16; WIDE_DIGITS]; tables.len() * K * 2];
-    for (i, chunk) in digits.chunks_exact_mut(2 * K).enumerate() {
-        for (o, pair) in chunk.chunks_exact_mut(2).enumerate() {
-            let (mut k1, mut k2) = decompose(&scalars[o][i]);
-            for (k, out) in [k1, k2].iter().zip(pair.iter_mut()) {
-                let mut bytes = u128_bytes(*k);
-                signed_digits(&bytes, 0, 128, WIDE_WINDOW, out);
-                bytes.zeroize();
-            }
-            k1.zeroize();
-            k2.zeroize();
+    let mut digits = Vec::with_capacity(tables.len() * K * 2);
+    for i in 0..tables.len() {
+        for s in &scalars {
+            digits.extend(glv_digits::<WIDE_DIGITS>(&s[i], WIDE_WINDOW));
         }
     }
     let mut acc = [Projective::IDENTITY; K];
@@ -357,25 +552,15 @@ pub(crate) fn wide_msm_ct<const K: usize>(
         for (table, chunk) in tables.iter().zip(digits.chunks_exact(n)) {
             // Both halves of every output read the table once: 2K digits per pass.
             for (k, half) in chunk.iter().enumerate() {
-                let d = half[pos];
-                let mask = d >> 15; // 0 or -1
-                abs[k] = ((d ^ mask) - mask) as u16;
-                negative[k] = mask as i64 as u64;
+                (abs[k], negative[k]) = split_digit(half[pos]);
             }
             match n {
                 2 => raws[..2].copy_from_slice(&table.select(&[abs[0], abs[1]])),
                 _ => raws.copy_from_slice(&table.select(&abs)),
             }
             for (k, raw) in raws[..n].iter().enumerate() {
-                // A zero digit (or the identity's table) adds nothing: the sum is computed
-                // from the all-zero entry and discarded by the mask.
-                let nonzero =
-                    (u64::from(abs[k]).wrapping_neg() >> 63).wrapping_neg() & table.not_identity;
-                let (mut x, mut y) = finish(raw, negative[k], k % 2 == 1);
-                let sum = acc[k / 2].add_affine(&x, &y);
-                acc[k / 2] = acc[k / 2].select(&sum, nonzero);
-                x.zeroize();
-                y.zeroize();
+                let a = &mut acc[k / 2];
+                *a = a.add_digit(raw, abs[k], negative[k], k % 2 == 1, table.not_identity);
             }
         }
     }
@@ -383,9 +568,7 @@ pub(crate) fn wide_msm_ct<const K: usize>(
     negative.zeroize();
     raws.iter_mut().for_each(|r| r.zeroize());
     digits.zeroize();
-    let out = to_affine(&acc);
-    acc.iter_mut().for_each(Projective::zeroize);
-    out
+    acc.map(Point)
 }
 
 #[cfg(test)]
@@ -394,24 +577,79 @@ mod tests {
     use crate::bbs::tables::tests::{point, scalar};
     use rand::SeedableRng;
 
-    #[test]
-    fn wide_sums_match_plain_multiplication() {
-        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
-        let points: Vec<G1Affine> = (0..5).map(|_| point(&mut rng)).collect();
-        let tables: Vec<WideTable> = points.iter().map(WideTable::new).collect();
-        let refs: Vec<&WideTable> = tables.iter().collect();
+    /// Scalars at the edges of the digit recoding and the GLV split.
+    fn edge_scalars() -> Vec<Scalar> {
         let z2 = Scalar::from(0xd201_0000_0001_0000u64).square();
-        let edge = [
+        vec![
             Scalar::zero(),
             Scalar::one(),
             -Scalar::one(),
+            Scalar::from(32u64),
             Scalar::from(64u64),
             -Scalar::from(64u64),
             z2,
             z2 - Scalar::one(),
             -z2,
             Scalar::from(u64::MAX),
-        ];
+            z2.square() - Scalar::one(),
+        ]
+    }
+
+    #[test]
+    fn comb_products_match_plain_multiplication() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(13);
+        let p = point(&mut rng);
+        let table = CombTable::new(&p);
+        let start = Point::from_affine(&point(&mut rng));
+        let start_affine = normalize(&[start]).unwrap()[0];
+        let mut scalars = edge_scalars();
+        scalars.extend((0..20).map(|_| scalar(&mut rng)));
+        for s in scalars {
+            assert_eq!(
+                normalize(&[table.mul(&s)]).unwrap()[0],
+                G1Affine::from(p * s)
+            );
+            assert_eq!(
+                normalize(&[table.add_mul(&start, &s)]).unwrap()[0],
+                G1Affine::from(start_affine + p * s)
+            );
+        }
+        let identity = CombTable::new(&G1Affine::identity());
+        let [zero] = normalize(&[identity.add_mul(&start, &scalar(&mut rng))]).unwrap();
+        assert_eq!(zero, start_affine);
+    }
+
+    #[test]
+    fn full_addition_matches_bls12_381() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(14);
+        let (p, q) = (point(&mut rng), point(&mut rng));
+        let (pp, qq) = (Point::from_affine(&p), Point::from_affine(&q));
+        let id = Point::from_affine(&G1Affine::identity());
+        let n = |x: Point| normalize(&[x]).unwrap()[0];
+        assert_eq!(n(pp.add(&qq)), G1Affine::from(p + G1Projective::from(q)));
+        assert_eq!(
+            n(pp.add(&pp)),
+            G1Affine::from(G1Projective::from(p).double())
+        );
+        assert_eq!(n(pp.add(&Point::from_affine(&-p))), G1Affine::identity());
+        assert_eq!(n(pp.add(&id)), p);
+        assert_eq!(n(id.add(&qq)), q);
+        assert_eq!(n(id.add(&Point::IDENTITY)), G1Affine::identity());
+        // Non-normalised inputs: doubled points have Z != 1.
+        let (p2, q2) = (pp.add(&pp), qq.add(&qq));
+        assert_eq!(
+            n(p2.add(&q2)),
+            G1Affine::from((p + G1Projective::from(q)).double())
+        );
+    }
+
+    #[test]
+    fn wide_sums_match_plain_multiplication() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        let points: Vec<G1Affine> = (0..5).map(|_| point(&mut rng)).collect();
+        let tables: Vec<WideTable> = points.iter().map(WideTable::new).collect();
+        let refs: Vec<&WideTable> = tables.iter().collect();
+        let edge = edge_scalars();
         let mut cases: Vec<Vec<Scalar>> = edge
             .chunks(5)
             .map(|c| {
@@ -428,11 +666,11 @@ mod tests {
         }
         for s in &cases {
             let naive: G1Projective = points.iter().zip(s).map(|(p, k)| p * k).sum();
-            let [one] = wide_msm_ct(&refs, [s.as_slice()]).unwrap();
+            let [one] = normalize(&wide_msm_ct(&refs, [s.as_slice()])).unwrap();
             assert_eq!(G1Projective::from(one), naive);
             let other: Vec<Scalar> = s.iter().map(|k| k + Scalar::one()).collect();
             let naive2: G1Projective = points.iter().zip(&other).map(|(p, k)| p * k).sum();
-            let [a, b] = wide_msm_ct(&refs, [s.as_slice(), other.as_slice()]).unwrap();
+            let [a, b] = normalize(&wide_msm_ct(&refs, [s.as_slice(), other.as_slice()])).unwrap();
             assert_eq!((a, b), (G1Affine::from(naive), G1Affine::from(naive2)));
         }
     }
@@ -443,9 +681,13 @@ mod tests {
         let tables = [WideTable::new(&G1Affine::identity()), WideTable::new(&g)];
         let refs: Vec<&WideTable> = tables.iter().collect();
         let s = [Scalar::from(77u64), Scalar::from(5u64)];
-        let [sum] = wide_msm_ct(&refs, [&s[..]]).unwrap();
+        let [sum] = normalize(&wide_msm_ct(&refs, [&s[..]])).unwrap();
         assert_eq!(sum, G1Affine::from(g * Scalar::from(5u64)));
-        let [none] = wide_msm_ct(&refs, [&[Scalar::from(3u64), Scalar::zero()][..]]).unwrap();
+        let [none] = normalize(&wide_msm_ct(
+            &refs,
+            [&[Scalar::from(3u64), Scalar::zero()][..]],
+        ))
+        .unwrap();
         assert_eq!(none, G1Affine::identity());
     }
 
@@ -460,7 +702,7 @@ mod tests {
             z: fp::ONE,
         };
         let check = |r: &Projective, expected: G1Projective| {
-            let [a] = to_affine(&[*r]).unwrap();
+            let [a] = normalize(&[Point(*r)]).unwrap();
             assert_eq!(a, G1Affine::from(expected));
         };
         let (qx, qy) = finish(&rq, 0, false);

@@ -5,7 +5,7 @@
 //! Whoever makes the parameters must not be the prover; by default the verifier makes a fresh
 //! key for each request and discards it once the set is signed ([`SignedSet::generate`]).
 
-use bls12_381::{G1Affine, G1Projective, G2Affine, Scalar};
+use bls12_381::{G1Affine, G2Affine, Scalar};
 use ff::Field;
 use group::Curve;
 use rand_core::CryptoRng;
@@ -16,7 +16,7 @@ use super::Error;
 use crate::bbs::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
 use crate::bbs::msm::msm_vartime;
 use crate::bbs::octets::{octets_to_g1, octets_to_g2, Serializer};
-use crate::bbs::tables::FixedBaseTable;
+use crate::bbs::wide::{normalize_all, CombTable, Point};
 
 /// The largest set (or digit base) a parameter set may have: 1365 signatures of 48 octets
 /// keep the parameters within 64 KiB.
@@ -109,11 +109,15 @@ impl SignedSet {
             inverses.push(inv.ok_or(Error::InvalidParameters("x + m = 0 for an element"))?);
         }
         // The inverses depend on the secret key: constant-time fixed-base multiplication.
-        let table = FixedBaseTable::new(&G1Affine::generator());
-        let projective: Vec<G1Projective> = inverses.iter().map(|i| table.mul_ct(i)).collect();
+        let table = CombTable::new(&G1Affine::generator());
+        let mut points: Vec<Point> = inverses.iter().map(|i| table.mul(i)).collect();
+        // bls12_381's (constant-time) multiplication only if the limbs fail their check.
+        let signatures = normalize_all(&points).unwrap_or_else(|| {
+            let g = G1Affine::generator();
+            inverses.iter().map(|i| G1Affine::from(g * i)).collect()
+        });
+        points.iter_mut().for_each(Point::zeroize);
         inverses.zeroize();
-        let mut signatures = vec![G1Affine::identity(); projective.len()];
-        G1Projective::batch_normalize(&projective, &mut signatures);
         Ok(Self {
             kind,
             public_key,
