@@ -352,3 +352,16 @@ proptest! {
         prop_assert_eq!(Presentation::from_json(&json).unwrap().to_json(), json);
     }
 }
+
+#[test]
+fn credential_debug_shows_no_personal_data() {
+    let w = world(CredentialType::Vaccination, Suite::Sha256, 5);
+    let shown = format!("{:?} {:#?}", w.credential, w.credential);
+    for personal in ["Lovelace", "Augusta", "1815", "EU/1/20/1528", "GOLDEN"] {
+        assert!(!shown.contains(personal), "{personal} in {shown}");
+    }
+    assert!(shown.contains("redacted"), "{shown}");
+    assert!(shown.contains("gb-nhs"), "the issuer stays visible: {shown}");
+    // The values are still there for whoever asks for them.
+    assert!(w.credential.value("family_name").is_some());
+}

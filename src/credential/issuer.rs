@@ -205,13 +205,29 @@ pub(crate) fn to_scalars<C: Ciphersuite>(
 /// A signed credential as its holder keeps it: the issuer's public description, the type,
 /// every attribute value (the holder secret included) and the BBS signature.
 ///
-/// `Debug` never shows the holder secret.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Debug` shows the issuer, the type and the signature, and no attribute value: the values
+/// are the personal data the holder discloses selectively, so they stay out of logs (read them
+/// with [`Credential::value`] or [`Credential::values`]).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Credential {
     pub(crate) issuer: IssuerInfo,
     pub(crate) credential_type: CredentialType,
     pub(crate) values: Vec<AttributeValue>,
     pub(crate) signature: Signature,
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential")
+            .field("issuer", &self.issuer)
+            .field("credential_type", &self.credential_type)
+            .field(
+                "values",
+                &format_args!("<{} attributes, redacted>", self.values.len()),
+            )
+            .field("signature", &self.signature)
+            .finish()
+    }
 }
 
 impl Credential {
