@@ -92,10 +92,23 @@ fn the_failing_proofs_are_named() {
     // 2. Another issuer's key (proof 9 is issuer 1's, proof 10 issuer 0's): the domain
     //    changes, so the challenge does.
     ps[9].pk = ps[10].pk;
+    // 3. Malformed inputs among valid proofs: a disclosed index out of range, a wrong
+    //    disclosed value, and a message count that does not match (one disclosed index too
+    //    few). Each is named; the valid proofs around them still pass.
+    ps[2].indexes = vec![3, 7];
+    ps[12].shown[0] = b"not the signed value".to_vec();
+    ps[14].indexes.pop();
+    ps[14].shown.pop();
     assert_eq!(
         check::<Bls12381Sha256>(&ps),
-        Err(Error::BatchVerificationFailed { failed: vec![5, 9] })
+        Err(Error::BatchVerificationFailed {
+            failed: vec![2, 5, 9, 12, 14]
+        })
     );
+    // A batch of ten from one issuer (their sums computed together) passes whole.
+    let mut long = presentations::<Bls12381Shake256>(12, 1);
+    long.truncate(10);
+    check::<Bls12381Shake256>(&long).unwrap();
 }
 
 /// A proof whose challenge is right but whose pairing equation is false: built with the

@@ -361,7 +361,10 @@ fn credential_debug_shows_no_personal_data() {
         assert!(!shown.contains(personal), "{personal} in {shown}");
     }
     assert!(shown.contains("redacted"), "{shown}");
-    assert!(shown.contains("gb-nhs"), "the issuer stays visible: {shown}");
+    assert!(
+        shown.contains("gb-nhs"),
+        "the issuer stays visible: {shown}"
+    );
     // The values are still there for whoever asks for them.
     assert!(w.credential.value("family_name").is_some());
 }

@@ -39,11 +39,13 @@ mod hash;
 mod keys;
 pub(crate) mod msm;
 pub mod octets;
+mod point;
 mod prepared;
 mod proof;
 mod prover;
 mod signature;
 pub(crate) mod tables;
+mod vartime;
 pub(crate) mod wide;
 
 pub use batch::{

@@ -13,7 +13,9 @@ use bls12_381::{G1Affine, G1Projective, Scalar};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
-use super::glv::{decompose, psi, u128_bytes};
+use super::glv::{decompose, u128_bytes};
+use super::point::{normalize_all, RawPoint};
+use super::vartime;
 
 /// Width of the constant-time signed windows: digits in `[-16, 16]`.
 pub(crate) const CT_WINDOW: usize = 5;
@@ -198,56 +200,6 @@ pub(crate) fn wnaf_bytes(bytes: &[u8; 32], w: usize) -> [i16; 257] {
     out
 }
 
-/// The odd multiples `P, 3P, ..., (2^(w-1) - 1) P` of each point, normalised together.
-pub(crate) fn odd_multiples(points: &[G1Projective], entries: usize) -> Vec<G1Affine> {
-    let mut proj = Vec::with_capacity(points.len() * entries);
-    for p in points {
-        let twice = p.double();
-        let mut acc = *p;
-        proj.push(acc);
-        for _ in 1..entries {
-            acc += twice;
-            proj.push(acc);
-        }
-    }
-    let mut affine = vec![G1Affine::identity(); proj.len()];
-    G1Projective::batch_normalize(&proj, &mut affine);
-    affine
-}
-
-/// One term of a variable-time Straus sum: a table of odd multiples and the NAF digits.
-pub(crate) struct NafTerm<'a> {
-    /// `P, 3P, 5P, ...` (at least `2^(w-2)` entries for width-`w` digits).
-    pub table: &'a [G1Affine],
-    /// NAF digits of the scalar, least significant first.
-    pub digits: [i16; 257],
-}
-
-/// Straus over NAF terms (each with its own width, up to its table's size). **Variable
-/// time.**
-pub(crate) fn straus_vartime(terms: &[NafTerm<'_>]) -> G1Projective {
-    let top = terms
-        .iter()
-        .filter_map(|t| t.digits.iter().rposition(|&d| d != 0))
-        .max();
-    let Some(top) = top else {
-        return G1Projective::identity();
-    };
-    let mut acc = G1Projective::identity();
-    for k in (0..=top).rev() {
-        acc = acc.double();
-        for t in terms {
-            let d = t.digits[k];
-            if d > 0 {
-                acc = acc.add_mixed(&t.table[(d / 2) as usize]);
-            } else if d < 0 {
-                acc = acc.add_mixed(&-t.table[(-d / 2) as usize]);
-            }
-        }
-    }
-    acc
-}
-
 /// `sum_i points[i] * scalars[i]`, **variable time**: its running time depends on the
 /// scalars (zero digits are skipped, tables are indexed by digit value, and the algorithm is
 /// chosen by size), so use it only where every scalar and point is public, as on the
@@ -261,23 +213,36 @@ pub(crate) fn msm_vartime(points: &[G1Affine], scalars: &[Scalar]) -> G1Projecti
     }
     // GLV: each point P also as psi(P), each scalar as two halves below 2^128.
     let entries = 1 << (NAF_WIDTH - 2);
-    let mut proj = Vec::with_capacity(2 * points.len());
     let mut digits = Vec::with_capacity(2 * points.len());
-    for (p, s) in points.iter().zip(scalars) {
+    for s in scalars {
         let (k1, k2) = decompose(s);
-        proj.extend([G1Projective::from(p), G1Projective::from(psi(p))]);
-        digits.extend([
-            wnaf_bytes(&u128_bytes(k1), NAF_WIDTH),
-            wnaf_bytes(&u128_bytes(k2), NAF_WIDTH),
-        ]);
+        digits.push(wnaf_bytes(&u128_bytes(k1), NAF_WIDTH));
+        digits.push(wnaf_bytes(&u128_bytes(k2), NAF_WIDTH));
     }
-    let tables = odd_multiples(&proj, entries);
-    let terms: Vec<NafTerm<'_>> = tables
+    let odd = vartime::odd_multiples(points, entries);
+    let psi_odd: Vec<RawPoint> = odd.iter().map(vartime::psi_raw).collect();
+    let terms: Vec<vartime::Term<'_>> = odd
         .chunks_exact(entries)
-        .zip(digits)
-        .map(|(table, digits)| NafTerm { table, digits })
+        .zip(psi_odd.chunks_exact(entries))
+        .zip(digits.chunks_exact(2))
+        .flat_map(|((table, psi_table), d)| {
+            [
+                vartime::Term {
+                    table,
+                    digits: &d[0],
+                },
+                vartime::Term {
+                    table: psi_table,
+                    digits: &d[1],
+                },
+            ]
+        })
         .collect();
-    straus_vartime(&terms)
+    match normalize_all(&[vartime::straus(&terms)]) {
+        Some(sum) => G1Projective::from(sum[0]),
+        // Only if the limbs failed their check (a bug): bls12_381's arithmetic.
+        None => pippenger_vartime(points, scalars),
+    }
 }
 
 /// Pippenger's bucket method with signed digits of `c` bits. **Variable time.**

@@ -9,7 +9,7 @@
 
 use core::fmt;
 
-use bls12_381::{G1Affine, G1Projective, Scalar};
+use bls12_381::{G1Affine, Scalar};
 use group::Curve;
 use rand_core::CryptoRng;
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -23,7 +23,7 @@ use super::octets::{
 };
 use super::prover::{compute_b_split, init_points, Bases, InitPoints};
 use super::signature::calculate_domain;
-use super::tables::{msm_vartime_multi, GeneratorTerms, Output, SplitBases};
+use super::tables::{GeneratorTerms, Output, SplitBases, VartimePlan};
 use super::{hash_to_scalar, Ciphersuite, Error, PublicKey, Signature};
 
 /// Octets in a proof that hides no message: three points and four scalars.
@@ -506,6 +506,42 @@ pub fn proof_verify_init<C: Ciphersuite>(
     disclosed_indexes: &[usize],
     api_id: &[u8],
 ) -> Result<ProofInitResult, Error> {
+    let (domain, plan) = verify_init_plan::<C>(
+        pk,
+        proof,
+        generators,
+        header,
+        disclosed_messages,
+        disclosed_indexes,
+        api_id,
+    )?;
+    Ok(init_result(proof, domain, &plan.run()))
+}
+
+/// ProofVerifyInit's result from the computed `[T1, T2]`.
+fn init_result(proof: &Proof, domain: Scalar, sums: &[G1Affine]) -> ProofInitResult {
+    let t = |k: usize| sums.get(k).copied().unwrap_or_else(G1Affine::identity);
+    ProofInitResult {
+        a_bar: proof.a_bar,
+        b_bar: proof.b_bar,
+        d: proof.d,
+        t1: t(0),
+        t2: t(1),
+        domain,
+    }
+}
+
+/// ProofVerifyInit's checks (draft §3.7.3), `domain`, and the plan of its two sums `T1`
+/// and `T2` (variable time: every scalar is public).
+fn verify_init_plan<C: Ciphersuite>(
+    pk: &PublicKey,
+    proof: &Proof,
+    generators: &Generators,
+    header: &[u8],
+    disclosed_messages: &[Scalar],
+    disclosed_indexes: &[usize],
+    api_id: &[u8],
+) -> Result<(Scalar, VartimePlan), Error> {
     let l = generators.message_count();
     let (r, u) = (disclosed_indexes.len(), proof.m_hat.len());
     if r + u != l || disclosed_messages.len() != r {
@@ -548,7 +584,7 @@ pub fn proof_verify_init<C: Ciphersuite>(
         [(&[generators.p1], &[(0, c)]), (generators.points(), &terms)];
     let t1_terms = [(0, c), (1, proof.e_hat), (2, proof.r1_hat)];
     let t2_terms = [(2, proof.r3_hat)];
-    let sums = msm_vartime_multi(
+    let plan = VartimePlan::new(
         &[proof.b_bar, proof.a_bar, proof.d],
         &[
             Output {
@@ -561,16 +597,7 @@ pub fn proof_verify_init<C: Ciphersuite>(
             },
         ],
     );
-    let mut affine = [G1Affine::identity(); 2];
-    G1Projective::batch_normalize(&sums, &mut affine);
-    Ok(ProofInitResult {
-        a_bar: proof.a_bar,
-        b_bar: proof.b_bar,
-        d: proof.d,
-        t1: affine[0],
-        t2: affine[1],
-        domain,
-    })
+    Ok((domain, plan))
 }
 
 /// CoreProofVerify (draft §3.6.4): ProofVerifyInit, recompute the challenge, compare, then
@@ -620,20 +647,90 @@ pub(crate) fn check_challenge<C: Ciphersuite>(
     disclosed_indexes: &[usize],
     api_id: &[u8],
 ) -> Result<(), Error> {
-    let (indexes, messages) = sort_disclosed(disclosed_indexes, disclosed_messages)?;
-    let init_res =
-        proof_verify_init::<C>(pk, proof, generators, header, &messages, &indexes, api_id)?;
-    let challenge = proof_challenge_calculate::<C>(
-        &init_res,
-        &indexes,
-        &messages,
+    let item = ChallengeCheck {
+        pk,
+        proof,
+        generators,
+        header,
         presentation_header,
+        disclosed_messages,
+        disclosed_indexes,
         api_id,
-    )?;
-    if challenge != proof.challenge {
-        return Err(Error::VerificationFailed);
+    };
+    let mut results = check_challenges::<C>(&[item]);
+    results.pop().unwrap_or(Err(Error::VerificationFailed))
+}
+
+/// One proof's challenge check (what [`check_challenge`] takes).
+#[derive(Clone, Copy)]
+pub(crate) struct ChallengeCheck<'a> {
+    pub(crate) pk: &'a PublicKey,
+    pub(crate) proof: &'a Proof,
+    pub(crate) generators: &'a Generators,
+    pub(crate) header: &'a [u8],
+    pub(crate) presentation_header: &'a [u8],
+    pub(crate) disclosed_messages: &'a [Scalar],
+    pub(crate) disclosed_indexes: &'a [usize],
+    pub(crate) api_id: &'a [u8],
+}
+
+/// From this many proofs on, [`check_challenges`] computes their sums together
+/// ([`VartimePlan::run_many`]: affine additions sharing inversions).
+const JOINT_SUMS_FROM: usize = 8;
+
+/// [`check_challenge`] for many proofs, one result each; with enough proofs their `T1` and
+/// `T2` are computed together (the same points, fewer field operations).
+pub(crate) fn check_challenges<C: Ciphersuite>(
+    items: &[ChallengeCheck<'_>],
+) -> Vec<Result<(), Error>> {
+    let planned: Vec<Result<_, Error>> = items
+        .iter()
+        .map(|item| {
+            let (indexes, messages) =
+                sort_disclosed(item.disclosed_indexes, item.disclosed_messages)?;
+            let (domain, plan) = verify_init_plan::<C>(
+                item.pk,
+                item.proof,
+                item.generators,
+                item.header,
+                &messages,
+                &indexes,
+                item.api_id,
+            )?;
+            Ok((indexes, messages, domain, plan))
+        })
+        .collect();
+    let plans: Vec<&VartimePlan> = planned
+        .iter()
+        .filter_map(|p| p.as_ref().ok().map(|(_, _, _, plan)| plan))
+        .collect();
+    let mut sums = if plans.len() >= JOINT_SUMS_FROM {
+        VartimePlan::run_many(&plans)
+    } else {
+        plans.iter().map(|plan| plan.run()).collect()
     }
-    Ok(())
+    .into_iter();
+    items
+        .iter()
+        .zip(planned)
+        .map(|(item, planned)| {
+            let (indexes, messages, domain, _) = planned?;
+            let sums = sums.next().ok_or(Error::VerificationFailed)?;
+            let init_res = init_result(item.proof, domain, &sums);
+            let challenge = proof_challenge_calculate::<C>(
+                &init_res,
+                &indexes,
+                &messages,
+                item.presentation_header,
+                item.api_id,
+            )?;
+            if challenge == item.proof.challenge {
+                Ok(())
+            } else {
+                Err(Error::VerificationFailed)
+            }
+        })
+        .collect()
 }
 
 /// Pairs disclosed indexes with their messages and sorts them by index, rejecting repeats.

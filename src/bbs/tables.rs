@@ -15,11 +15,15 @@ use bls12_381::{G1Affine, G1Projective, Scalar};
 use zeroize::Zeroize;
 
 use super::glv::{decompose, psi, u128_bytes};
-use super::wide::{normalize, wide_msm_ct, CombTable, Point, WideTable, WIDE_MIN_TERMS};
+use super::point::RawPoint;
+use super::vartime;
+use super::wide::{
+    normalize, normalize_all, wide_msm_ct, CombTable, Point, WideTable, WIDE_MIN_TERMS,
+};
 
 use super::msm::{
-    ct_windows, msm_ct, msm_vartime, odd_multiples, signed_digits, straus_ct, straus_vartime,
-    wnaf_bytes, CtWindow, NafTerm, CT_WINDOW, NAF_WIDTH, PIPPENGER_THRESHOLD,
+    ct_windows, msm_ct, msm_vartime, signed_digits, straus_ct, wnaf_bytes, CtWindow, CT_WINDOW,
+    NAF_WIDTH, PIPPENGER_THRESHOLD,
 };
 
 /// Generators past this many in a sequence get no comb table (each costs 66 KB); their
@@ -37,16 +41,16 @@ const FIXED_NAF_WIDTH: usize = 10;
 /// endomorphism `psi`, for variable-time products with half-length scalars.
 pub(crate) struct NafTable {
     base: G1Affine,
-    odd: Vec<G1Affine>,
-    psi_odd: Vec<G1Affine>,
+    odd: Vec<RawPoint>,
+    psi_odd: Vec<RawPoint>,
 }
 
 impl NafTable {
     fn new(base: &G1Affine) -> Self {
-        let odd = odd_multiples(&[G1Projective::from(base)], 1 << (FIXED_NAF_WIDTH - 2));
+        let odd = vartime::odd_multiples(&[*base], 1 << (FIXED_NAF_WIDTH - 2));
         Self {
             base: *base,
-            psi_odd: odd.iter().map(psi).collect(),
+            psi_odd: odd.iter().map(vartime::psi_raw).collect(),
             odd,
         }
     }
@@ -264,24 +268,26 @@ fn limb_sums(
 pub(crate) type GeneratorTerms<'a> = (&'a [G1Affine], &'a [(usize, Scalar)]);
 
 /// `sum` over groups of `(generator sequence, (index, scalar) terms)` plus
-/// `sum_k var[k] * var_scalars[k]`, **variable time**; see [`msm_vartime_multi`].
+/// `sum_k var[k] * var_scalars[k]`, **variable time**; see [`VartimePlan`].
 pub(crate) fn msm_vartime_with_generators(
     groups: &[GeneratorTerms<'_>],
     var: &[G1Affine],
     var_scalars: &[Scalar],
 ) -> G1Projective {
     let terms: Vec<(usize, Scalar)> = var_scalars.iter().copied().enumerate().collect();
-    let mut out = msm_vartime_multi(
+    let plan = VartimePlan::new(
         var,
         &[Output {
             groups,
             var: &terms,
         }],
     );
-    out.pop().unwrap_or_else(G1Projective::identity)
+    plan.run()
+        .first()
+        .map_or_else(G1Projective::identity, G1Projective::from)
 }
 
-/// One sum computed by [`msm_vartime_multi`]: terms over generator sequences, and
+/// One sum of a [`VartimePlan`]: terms over generator sequences, and
 /// `(position in the shared points, scalar)` terms over the other points.
 pub(crate) struct Output<'a> {
     /// Terms over generator sequences.
@@ -290,93 +296,192 @@ pub(crate) struct Output<'a> {
     pub var: &'a [(usize, Scalar)],
 }
 
-/// Several multi-scalar multiplications over the same non-generator points, **variable
-/// time** (public scalars only: verification). The generators use their cached width-10
-/// NAF tables and the GLV endomorphism; the shared points get their (and their `psi`
-/// images') width-5 NAF tables once, normalised with one inversion, for all the sums.
-pub(crate) fn msm_vartime_multi(shared: &[G1Affine], outputs: &[Output<'_>]) -> Vec<G1Projective> {
-    // Generator terms without a cached table join the shared points.
-    let mut points = shared.to_vec();
-    let mut plans = Vec::with_capacity(outputs.len());
-    let mut total = 0;
-    for out in outputs {
-        let mut fixed = Vec::new();
-        let mut var: Vec<(usize, Scalar)> = out.var.to_vec();
-        for (sequence, terms) in out.groups {
-            let needed = terms.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
-            let t = naf_tables(&sequence[..needed]);
-            for (i, s) in terms.iter() {
-                match t.get(*i) {
-                    Some(table) => fixed.push((Arc::clone(table), *s)),
-                    None => {
-                        points.push(sequence[*i]);
-                        var.push((points.len() - 1, *s));
+/// Where a term's table lives.
+enum Source {
+    /// A cached generator table (`psi` for the second GLV half).
+    Fixed(Arc<NafTable>, bool),
+    /// Offset of the table in the plan's own tables.
+    Own(usize),
+}
+
+/// Several multi-scalar multiplications over the same non-generator points, planned:
+/// **variable time** (public scalars only: verification). The generators use their cached
+/// width-10 NAF tables and the GLV endomorphism; the shared points get their (and their
+/// `psi` images') width-5 NAF tables once, for all the sums. [`VartimePlan::run`] computes
+/// the sums with [`vartime::straus`]; [`VartimePlan::run_many`] computes the sums of many
+/// plans together with [`vartime::straus_many`] (a batch of proofs).
+pub(crate) struct VartimePlan {
+    own: Vec<RawPoint>,
+    outputs: Vec<Vec<(Source, [i16; 257])>>,
+    /// Sums too large for Straus, computed at once with Pippenger's buckets.
+    done: Option<Vec<G1Projective>>,
+}
+
+/// Terms per chain in [`VartimePlan::run_many`]: a long sum is split into independent
+/// chains (each with its own doublings) so that a batch has enough of them to share each
+/// inversion widely.
+const CHAIN_TERMS: usize = 48;
+
+impl VartimePlan {
+    /// Plans the `outputs` over the `shared` points.
+    pub(crate) fn new(shared: &[G1Affine], outputs: &[Output<'_>]) -> Self {
+        // Generator terms without a cached table join the shared points.
+        let mut points = shared.to_vec();
+        let mut plans = Vec::with_capacity(outputs.len());
+        let mut total = 0;
+        for out in outputs {
+            let mut fixed = Vec::new();
+            let mut var: Vec<(usize, Scalar)> = out.var.to_vec();
+            for (sequence, terms) in out.groups {
+                let needed = terms.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+                let t = naf_tables(&sequence[..needed]);
+                for (i, s) in terms.iter() {
+                    match t.get(*i) {
+                        Some(table) => fixed.push((Arc::clone(table), *s)),
+                        None => {
+                            points.push(sequence[*i]);
+                            var.push((points.len() - 1, *s));
+                        }
                     }
                 }
             }
+            total += fixed.len() + var.len();
+            plans.push((fixed, var));
         }
-        total += fixed.len() + var.len();
-        plans.push((fixed, var));
-    }
-    if total >= PIPPENGER_THRESHOLD {
-        return plans
-            .into_iter()
-            .map(|(fixed, var)| {
-                let (mut p, mut s): (Vec<G1Affine>, Vec<Scalar>) =
-                    var.iter().map(|(k, s)| (points[*k], *s)).unzip();
-                for (t, scalar) in &fixed {
-                    p.push(t.base);
-                    s.push(*scalar);
-                }
-                msm_vartime(&p, &s)
+        if total >= PIPPENGER_THRESHOLD {
+            let done = plans
+                .into_iter()
+                .map(|(fixed, var)| {
+                    let (mut p, mut s): (Vec<G1Affine>, Vec<Scalar>) =
+                        var.iter().map(|(k, s)| (points[*k], *s)).unzip();
+                    for (t, scalar) in &fixed {
+                        p.push(t.base);
+                        s.push(*scalar);
+                    }
+                    msm_vartime(&p, &s)
+                })
+                .collect();
+            return Self {
+                own: Vec::new(),
+                outputs: Vec::new(),
+                done: Some(done),
+            };
+        }
+        // GLV throughout: every scalar as two halves below 2^128, every point also as psi(P).
+        let halves = |s: &Scalar, w: usize| {
+            let (k1, k2) = decompose(s);
+            (
+                wnaf_bytes(&u128_bytes(k1), w),
+                wnaf_bytes(&u128_bytes(k2), w),
+            )
+        };
+        let entries = 1 << (NAF_WIDTH - 2);
+        let odd = vartime::odd_multiples(&points, entries);
+        let own: Vec<RawPoint> = odd
+            .chunks_exact(entries)
+            .flat_map(|table| {
+                let psi_table: Vec<RawPoint> = table.iter().map(vartime::psi_raw).collect();
+                table.iter().copied().chain(psi_table)
             })
             .collect();
+        let outputs = plans
+            .iter()
+            .map(|(fixed, var)| {
+                let mut terms = Vec::with_capacity(2 * (fixed.len() + var.len()));
+                for (table, s) in fixed {
+                    let (d1, d2) = halves(s, FIXED_NAF_WIDTH);
+                    terms.push((Source::Fixed(Arc::clone(table), false), d1));
+                    terms.push((Source::Fixed(Arc::clone(table), true), d2));
+                }
+                for (k, s) in var {
+                    let (d1, d2) = halves(s, NAF_WIDTH);
+                    terms.push((Source::Own(2 * k * entries), d1));
+                    terms.push((Source::Own((2 * k + 1) * entries), d2));
+                }
+                terms
+            })
+            .collect();
+        Self {
+            own,
+            outputs,
+            done: None,
+        }
     }
-    // GLV throughout: every scalar as two halves below 2^128, every point also as psi(P).
-    let halves = |s: &Scalar, w: usize| {
-        let (k1, k2) = decompose(s);
-        (
-            wnaf_bytes(&u128_bytes(k1), w),
-            wnaf_bytes(&u128_bytes(k2), w),
-        )
-    };
-    let entries = 1 << (NAF_WIDTH - 2);
-    let proj: Vec<G1Projective> = points
-        .iter()
-        .flat_map(|p| [G1Projective::from(p), G1Projective::from(psi(p))])
-        .collect();
-    let var_tables = odd_multiples(&proj, entries);
-    plans
-        .iter()
-        .map(|(fixed, var)| {
-            let mut terms = Vec::with_capacity(2 * (fixed.len() + var.len()));
-            for (table, s) in fixed {
-                let (d1, d2) = halves(s, FIXED_NAF_WIDTH);
-                terms.push(NafTerm {
-                    table: &table.odd,
-                    digits: d1,
-                });
-                terms.push(NafTerm {
-                    table: &table.psi_odd,
-                    digits: d2,
-                });
+
+    /// The terms of output `o`, in chains of at most `chain` terms.
+    fn chains(&self, o: usize, chain: usize) -> Vec<Vec<vartime::Term<'_>>> {
+        let entries = 1 << (NAF_WIDTH - 2);
+        let terms: Vec<vartime::Term<'_>> = self.outputs[o]
+            .iter()
+            .map(|(source, digits)| vartime::Term {
+                table: match source {
+                    Source::Fixed(t, false) => &t.odd,
+                    Source::Fixed(t, true) => &t.psi_odd,
+                    Source::Own(offset) => &self.own[*offset..offset + entries],
+                },
+                digits,
+            })
+            .collect();
+        terms.chunks(chain.max(1)).map(<[_]>::to_vec).collect()
+    }
+
+    /// The planned sums, affine.
+    pub(crate) fn run(&self) -> Vec<G1Affine> {
+        if let Some(done) = &self.done {
+            return normalize_projective(done);
+        }
+        let sums: Vec<Point> = (0..self.outputs.len())
+            .map(|o| {
+                let terms = self.chains(o, usize::MAX).concat();
+                vartime::straus(&terms)
+            })
+            .collect();
+        finish_sums(&sums)
+    }
+
+    /// The planned sums of many plans, computed together; `out[i]` are plan `i`'s sums.
+    pub(crate) fn run_many(plans: &[&VartimePlan]) -> Vec<Vec<G1Affine>> {
+        // Every output of every plan as chains; Pippenger-sized plans are already done.
+        let mut chains = Vec::new();
+        let mut owner = Vec::new();
+        for (i, plan) in plans.iter().enumerate() {
+            for o in 0..plan.outputs.len() {
+                for chain in plan.chains(o, CHAIN_TERMS) {
+                    chains.push(chain);
+                    owner.push((i, o));
+                }
             }
-            for (k, s) in var {
-                let (d1, d2) = halves(s, NAF_WIDTH);
-                let pair = &var_tables[2 * k * entries..2 * (k + 1) * entries];
-                let (table1, table2) = pair.split_at(entries);
-                terms.push(NafTerm {
-                    table: table1,
-                    digits: d1,
-                });
-                terms.push(NafTerm {
-                    table: table2,
-                    digits: d2,
-                });
-            }
-            straus_vartime(&terms)
-        })
-        .collect()
+        }
+        let results = vartime::straus_many(&chains);
+        let mut sums: Vec<Vec<Point>> = plans
+            .iter()
+            .map(|p| vec![Point::IDENTITY; p.outputs.len()])
+            .collect();
+        for ((i, o), r) in owner.into_iter().zip(results) {
+            sums[i][o] = sums[i][o].add(&r);
+        }
+        plans
+            .iter()
+            .zip(sums)
+            .map(|(plan, sums)| match &plan.done {
+                Some(done) => normalize_projective(done),
+                None => finish_sums(&sums),
+            })
+            .collect()
+    }
+}
+
+/// Sums in limbs, affine (falling back to the identity only if the limbs failed their
+/// check, which a wrong challenge then rejects).
+fn finish_sums(sums: &[Point]) -> Vec<G1Affine> {
+    normalize_all(sums).unwrap_or_else(|| vec![G1Affine::identity(); sums.len()])
+}
+
+/// `bls12_381` points, affine.
+fn normalize_projective(points: &[G1Projective]) -> Vec<G1Affine> {
+    let mut affine = vec![G1Affine::identity(); points.len()];
+    G1Projective::batch_normalize(points, &mut affine);
+    affine
 }
 
 /// Constant-time products of a few variable points that are each used several times (the
@@ -539,39 +644,51 @@ pub(crate) mod tests {
         let groups: [GeneratorTerms<'_>; 1] = [(&gens, &group_terms)];
         let first = [(0, s[2]), (2, s[3])];
         let second = [(2, s[4])];
+        let outputs = [
+            Output {
+                groups: &[],
+                var: &first,
+            },
+            Output {
+                groups: &groups,
+                var: &second,
+            },
+        ];
+        let expected = [
+            G1Affine::from(shared[0] * s[2] + shared[2] * s[3]),
+            G1Affine::from(gens[1] * s[0] + gens[4] * s[1] + shared[2] * s[4]),
+        ];
+        // Three times: without generator tables, building them, reading them.
         for _ in 0..3 {
-            let sums = msm_vartime_multi(
-                &shared,
-                &[
-                    Output {
-                        groups: &[],
-                        var: &first,
-                    },
-                    Output {
-                        groups: &groups,
-                        var: &second,
-                    },
-                ],
-            );
-            assert_eq!(sums[0], shared[0] * s[2] + shared[2] * s[3]);
-            assert_eq!(sums[1], gens[1] * s[0] + gens[4] * s[1] + shared[2] * s[4]);
+            assert_eq!(VartimePlan::new(&shared, &outputs).run(), expected);
+        }
+        // Many plans at once give the same sums.
+        let plans: Vec<VartimePlan> = (0..9)
+            .map(|_| VartimePlan::new(&shared, &outputs))
+            .collect();
+        let refs: Vec<&VartimePlan> = plans.iter().collect();
+        for sums in VartimePlan::run_many(&refs) {
+            assert_eq!(sums, expected);
         }
         // Past the Pippenger threshold, each sum is handed to the general routine.
         let many: Vec<G1Affine> = (0..PIPPENGER_THRESHOLD).map(|_| point(&mut rng)).collect();
         let terms: Vec<(usize, Scalar)> = (0..many.len()).map(|k| (k, s[k % 8])).collect();
-        let sums = msm_vartime_multi(
-            &many,
-            &[Output {
-                groups: &groups,
-                var: &terms,
-            }],
-        );
+        let big = [Output {
+            groups: &groups,
+            var: &terms,
+        }];
         let naive = many
             .iter()
             .zip(&terms)
             .fold(gens[1] * s[0] + gens[4] * s[1], |acc, (p, (_, s))| {
                 acc + p * s
             });
-        assert_eq!(sums[0], naive);
+        let plan = VartimePlan::new(&many, &big);
+        assert_eq!(plan.run(), [G1Affine::from(naive)]);
+        let small = VartimePlan::new(&shared, &outputs);
+        assert_eq!(
+            VartimePlan::run_many(&[&plan, &small]),
+            [vec![G1Affine::from(naive)], expected.to_vec()]
+        );
     }
 }
