@@ -2,9 +2,9 @@
 //!
 //! Each proof's challenge is recomputed (ProofVerifyInit, §3.7.3, and the challenge,
 //! §3.7.4): the proof carries the challenge, not `T1` and `T2`, so every proof's sums must
-//! be computed. From eight proofs on they are computed together, in affine coordinates
-//! with shared inversions (`vartime::straus_many`): the same points for fewer field
-//! operations. The pairing equations
+//! be computed. From eight long proofs on (about 45 messages or more) they are computed
+//! together, in affine coordinates with shared inversions (`vartime::straus_many`): the
+//! same points for fewer field operations. The pairing equations
 //! `h(Abar_i, W_i) * h(Bbar_i, -BP2) = 1` are combined with random 128-bit coefficients `r_i`
 //! (the small-exponent test) into
 //!

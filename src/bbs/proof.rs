@@ -674,12 +674,9 @@ pub(crate) struct ChallengeCheck<'a> {
     pub(crate) api_id: &'a [u8],
 }
 
-/// From this many proofs on, [`check_challenges`] computes their sums together
-/// ([`VartimePlan::run_many`]: affine additions sharing inversions).
-const JOINT_SUMS_FROM: usize = 8;
-
-/// [`check_challenge`] for many proofs, one result each; with enough proofs their `T1` and
-/// `T2` are computed together (the same points, fewer field operations).
+/// [`check_challenge`] for many proofs, one result each; with enough long proofs their `T1`
+/// and `T2` are computed together ([`VartimePlan::run_many`]: the same points, fewer field
+/// operations).
 pub(crate) fn check_challenges<C: Ciphersuite>(
     items: &[ChallengeCheck<'_>],
 ) -> Vec<Result<(), Error>> {
@@ -704,12 +701,7 @@ pub(crate) fn check_challenges<C: Ciphersuite>(
         .iter()
         .filter_map(|p| p.as_ref().ok().map(|(_, _, _, plan)| plan))
         .collect();
-    let mut sums = if plans.len() >= JOINT_SUMS_FROM {
-        VartimePlan::run_many(&plans)
-    } else {
-        plans.iter().map(|plan| plan.run()).collect()
-    }
-    .into_iter();
+    let mut sums = VartimePlan::run_many(&plans).into_iter();
     items
         .iter()
         .zip(planned)
