@@ -156,6 +156,46 @@ enum Op {
     Add(Limbs, Limbs),
 }
 
+/// Where a sum of [`straus_many`] stands: the digit position being worked on (one past the
+/// top before the start, `None` when done) and the next term to look at.
+struct Cursor {
+    position: Option<usize>,
+    term: usize,
+    first: bool,
+}
+
+impl Cursor {
+    /// The sum's next operation.
+    fn next(&mut self, terms: &[Term<'_>]) -> Option<Op> {
+        loop {
+            let k = self.position?;
+            if self.term < terms.len() {
+                let t = &terms[self.term];
+                self.term += 1;
+                let d = t.digits.get(k).copied().unwrap_or(0);
+                if d != 0 {
+                    if let Some((x, y)) = t.entry(d) {
+                        return Some(Op::Add(x, y));
+                    }
+                }
+                continue;
+            }
+            // The position is done: move down, doubling first (but not before the top).
+            if k == 0 {
+                self.position = None;
+                return None;
+            }
+            self.position = Some(k - 1);
+            self.term = 0;
+            if self.first {
+                self.first = false;
+            } else {
+                return Some(Op::Double);
+            }
+        }
+    }
+}
+
 /// A pending affine operation of one round: `acc = acc + (x2, y2)` (or a doubling, with
 /// `x2 = x1`) through the slope `num / den`.
 struct Pending {
@@ -169,48 +209,32 @@ struct Pending {
 /// together in affine coordinates with one shared inversion per round (see the module
 /// documentation). **Variable time.**
 pub(crate) fn straus_many(sums: &[Vec<Term<'_>>]) -> Vec<Point> {
-    // Each sum's operations: from its top digit down, a doubling per position (none before
-    // the first) and an addition per non-zero digit.
-    let ops: Vec<Vec<Op>> = sums
+    // Each sum's operations, produced as needed: from its top digit down, a doubling per
+    // position (none before the first) and an addition per non-zero digit.
+    let mut cursors: Vec<Cursor> = sums
         .iter()
-        .map(|terms| {
-            let mut ops = Vec::new();
-            if let Some(top) = top(terms) {
-                for k in (0..=top).rev() {
-                    if k != top {
-                        ops.push(Op::Double);
-                    }
-                    for t in terms {
-                        let d = t.digits.get(k).copied().unwrap_or(0);
-                        if d != 0 {
-                            if let Some((x, y)) = t.entry(d) {
-                                ops.push(Op::Add(x, y));
-                            }
-                        }
-                    }
-                }
-            }
-            ops
+        .map(|terms| Cursor {
+            position: top(terms).map(|t| t + 1),
+            term: terms.len(),
+            first: true,
         })
         .collect();
     let mut acc: Vec<Option<(Limbs, Limbs)>> = vec![None; sums.len()];
-    let mut cursor = vec![0usize; sums.len()];
     let mut pending = Vec::with_capacity(sums.len());
     loop {
         pending.clear();
-        for (c, ops) in ops.iter().enumerate() {
+        for (c, terms) in sums.iter().enumerate() {
             // Operations that need no inversion are done on the spot.
-            while let Some(op) = ops.get(cursor[c]) {
-                cursor[c] += 1;
+            while let Some(op) = cursors[c].next(terms) {
                 let Some((x1, y1)) = acc[c] else {
                     if let Op::Add(x, y) = op {
-                        acc[c] = Some((*x, *y));
+                        acc[c] = Some((x, y));
                     }
                     continue;
                 };
                 let (x2, y2) = match op {
                     Op::Double => (x1, y1),
-                    Op::Add(x, y) => (*x, *y),
+                    Op::Add(x, y) => (x, y),
                 };
                 if x1 == x2 && y1 != y2 {
                     // P + (-P): the identity.
