@@ -173,6 +173,95 @@ pub(crate) fn invert(a: &Limbs) -> Limbs {
     r
 }
 
+/// `2^1152 mod p`: a Montgomery multiplication by it turns the plain inverse of a
+/// Montgomery-form value into the Montgomery-form inverse.
+const R3: Limbs = [
+    0xed48_ac6b_d94c_a1e0,
+    0x315f_831e_03a7_adf8,
+    0x9a53_352a_615e_29dd,
+    0x34c0_4e5e_921e_1761,
+    0x2512_d435_6572_4728,
+    0x0aa6_3460_9175_5d4d,
+];
+
+/// `a^-1` in Montgomery form for `a` in Montgomery form (zero maps to zero), by the binary
+/// extended Euclidean algorithm: about ten times faster than [`invert`], and **variable
+/// time** (its steps depend on `a`), so for public values only (the verifier).
+pub(crate) fn invert_vartime(a: &Limbs) -> Limbs {
+    if *a == [0; 6] {
+        return [0; 6];
+    }
+    // Invariants: u = x1 * a and v = x2 * a (mod p); gcd(u, v) = 1.
+    let (mut u, mut v) = (*a, P);
+    let (mut x1, mut x2): (Limbs, Limbs) = ([1, 0, 0, 0, 0, 0], [0; 6]);
+    let one: Limbs = [1, 0, 0, 0, 0, 0];
+    while u != one && v != one {
+        while u[0] & 1 == 0 {
+            shift_right(&mut u);
+            halve_mod_p(&mut x1);
+        }
+        while v[0] & 1 == 0 {
+            shift_right(&mut v);
+            halve_mod_p(&mut x2);
+        }
+        if greater_or_equal(&u, &v) {
+            u = sub_plain(&u, &v);
+            x1 = sub(&x1, &x2);
+        } else {
+            v = sub_plain(&v, &u);
+            x2 = sub(&x2, &x1);
+        }
+    }
+    let plain = if u == one { x1 } else { x2 };
+    // plain = (a R)^-1 = a^-1 R^-1; times R^3 / R gives a^-1 R.
+    mul(&plain, &R3)
+}
+
+/// `a >>= 1`.
+fn shift_right(a: &mut Limbs) {
+    for i in 0..5 {
+        a[i] = (a[i] >> 1) | (a[i + 1] << 63);
+    }
+    a[5] >>= 1;
+}
+
+/// `a / 2 mod p` for `a < p`: `a / 2` when even, `(a + p) / 2` when odd (below `2^382`, so
+/// no overflow).
+fn halve_mod_p(a: &mut Limbs) {
+    if a[0] & 1 == 1 {
+        let mut carry = 0u64;
+        for (x, &p) in a.iter_mut().zip(&P) {
+            let s = u128::from(*x) + u128::from(p) + u128::from(carry);
+            *x = s as u64;
+            carry = (s >> 64) as u64;
+        }
+    }
+    shift_right(a);
+}
+
+/// `a >= b` as integers.
+fn greater_or_equal(a: &Limbs, b: &Limbs) -> bool {
+    for i in (0..6).rev() {
+        if a[i] != b[i] {
+            return a[i] > b[i];
+        }
+    }
+    true
+}
+
+/// `a - b` as integers, for `a >= b`.
+fn sub_plain(a: &Limbs, b: &Limbs) -> Limbs {
+    let mut d = [0u64; 6];
+    let mut borrow = 0u64;
+    for ((d, &a), &b) in d.iter_mut().zip(a).zip(b) {
+        let (x, b1) = a.overflowing_sub(b);
+        let (x, b2) = x.overflowing_sub(borrow);
+        *d = x;
+        borrow = u64::from(b1 | b2);
+    }
+    d
+}
+
 /// A canonical value into Montgomery form.
 pub(crate) fn to_montgomery(a: &Limbs) -> Limbs {
     mul(a, &R2)
@@ -216,6 +305,7 @@ mod tests {
             assert_eq!(mul(&am, &bm), mul(&bm, &am));
             assert_eq!(mul(&am, &ONE), am);
             assert_eq!(mul(&am, &invert(&am)), ONE);
+            assert_eq!(invert_vartime(&am), invert(&am));
             // (a + b) * b = a * b + b * b
             assert_eq!(
                 mul(&add(&am, &bm), &bm),
@@ -223,6 +313,16 @@ mod tests {
             );
         }
         assert_eq!(invert(&[0; 6]), [0; 6]);
+        assert_eq!(invert_vartime(&[0; 6]), [0; 6]);
+        for v in [
+            ONE,
+            neg(&ONE),
+            [1, 0, 0, 0, 0, 0],
+            [2, 0, 0, 0, 0, 0],
+            sub(&[0; 6], &[1, 0, 0, 0, 0, 0]),
+        ] {
+            assert_eq!(invert_vartime(&v), invert(&v));
+        }
         assert_eq!(neg(&[0; 6]), [0; 6]);
         assert_eq!(is_zero(&[0; 6]), u64::MAX);
         assert_eq!(is_zero(&ONE), 0);

@@ -14,7 +14,7 @@ use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
 use super::glv::{decompose, u128_bytes};
-use super::point::{normalize_all, RawPoint};
+use super::point::{normalize_all_vartime, RawPoint};
 use super::vartime;
 
 /// Width of the constant-time signed windows: digits in `[-16, 16]`.
@@ -238,7 +238,7 @@ pub(crate) fn msm_vartime(points: &[G1Affine], scalars: &[Scalar]) -> G1Projecti
             ]
         })
         .collect();
-    match normalize_all(&[vartime::straus(&terms)]) {
+    match normalize_all_vartime(&[vartime::straus(&terms)]) {
         Some(sum) => G1Projective::from(sum[0]),
         // Only if the limbs failed their check (a bug): bls12_381's arithmetic.
         None => pippenger_vartime(points, scalars),

@@ -203,6 +203,16 @@ pub(crate) fn normalize<const K: usize>(points: &[Point; K]) -> Option<[G1Affine
 
 /// [`normalize`] for any number of points. Constant time but for the final check.
 pub(crate) fn normalize_all(points: &[Point]) -> Option<Vec<G1Affine>> {
+    normalize_with(points, fp::invert)
+}
+
+/// [`normalize_all`] with the variable-time inversion, for public points (the verifier).
+pub(crate) fn normalize_all_vartime(points: &[Point]) -> Option<Vec<G1Affine>> {
+    normalize_with(points, fp::invert_vartime)
+}
+
+/// The shared body of [`normalize_all`] and [`normalize_all_vartime`].
+fn normalize_with(points: &[Point], invert: fn(&Limbs) -> Limbs) -> Option<Vec<G1Affine>> {
     // Montgomery's trick over the non-zero Z (the identity's Z = 0 is replaced by one).
     let zero: Vec<u64> = points.iter().map(|p| fp::is_zero(&p.0.z)).collect();
     let zs: Vec<Limbs> = points
@@ -216,7 +226,7 @@ pub(crate) fn normalize_all(points: &[Point]) -> Option<Vec<G1Affine>> {
         prefix.push(acc);
         acc = fp::mul(&acc, z);
     }
-    let mut inv = fp::invert(&acc);
+    let mut inv = invert(&acc);
     let mut out = vec![G1Affine::identity(); points.len()];
     let mut ok = subtle::Choice::from(1u8);
     for k in (0..points.len()).rev() {

@@ -15,11 +15,9 @@ use bls12_381::{G1Affine, G1Projective, Scalar};
 use zeroize::Zeroize;
 
 use super::glv::{decompose, psi, u128_bytes};
-use super::point::RawPoint;
+use super::point::{normalize_all_vartime, RawPoint};
 use super::vartime;
-use super::wide::{
-    normalize, normalize_all, wide_msm_ct, CombTable, Point, WideTable, WIDE_MIN_TERMS,
-};
+use super::wide::{normalize, wide_msm_ct, CombTable, Point, WideTable, WIDE_MIN_TERMS};
 
 use super::msm::{
     ct_windows, msm_ct, msm_vartime, signed_digits, straus_ct, wnaf_bytes, CtWindow, CT_WINDOW,
@@ -491,7 +489,7 @@ impl VartimePlan {
 /// Sums in limbs, affine (falling back to the identity only if the limbs failed their
 /// check, which a wrong challenge then rejects).
 fn finish_sums(sums: &[Point]) -> Vec<G1Affine> {
-    normalize_all(sums).unwrap_or_else(|| vec![G1Affine::identity(); sums.len()])
+    normalize_all_vartime(sums).unwrap_or_else(|| vec![G1Affine::identity(); sums.len()])
 }
 
 /// `bls12_381` points, affine.

@@ -90,7 +90,7 @@ fn batch_invert(values: &[Limbs]) -> Vec<Limbs> {
         prefix.push(acc);
         acc = fp::mul(&acc, v);
     }
-    let mut inv = fp::invert(&acc);
+    let mut inv = fp::invert_vartime(&acc);
     let mut out = vec![[0u64; 6]; values.len()];
     for (k, v) in values.iter().enumerate().rev() {
         out[k] = fp::mul(&inv, &prefix[k]);
