@@ -74,8 +74,9 @@ fn reduce_once(t: &Limbs) -> Limbs {
         *r = d;
         borrow = u64::from(b1 | b2);
     }
-    // A final borrow means t < p: keep t.
-    select(&r, t, expand(borrow))
+    // A final borrow means t < p: keep t. The mask goes through `black_box`: a mask LLVM can
+    // see is 0 or all ones (it comes from a borrow bit) is turned into a branch here.
+    select(&r, t, core::hint::black_box(expand(borrow)))
 }
 
 /// `b` where `mask` is all ones, `a` where it is zero.
@@ -141,8 +142,8 @@ pub(crate) fn sub(a: &Limbs, b: &Limbs) -> Limbs {
         *d = x;
         borrow = u64::from(b1 | b2);
     }
-    // On a borrow, add p back.
-    let mask = expand(borrow);
+    // On a borrow, add p back (mask opaque to the optimiser, as in `reduce_once`).
+    let mask = core::hint::black_box(expand(borrow));
     let mut carry = 0u64;
     for (d, &p) in d.iter_mut().zip(&P) {
         let s = u128::from(*d) + u128::from(p & mask) + u128::from(carry);
