@@ -9,6 +9,9 @@ use healthpass::bbs::{
 
 type C = Bls12381Sha256;
 
+/// A rewrite of a proof's first 144 octets (its three points).
+type Rewrite = Box<dyn Fn(&[u8]) -> Vec<u8>>;
+
 const L: usize = 48;
 const DISCLOSED: [usize; 2] = [0, 5];
 
@@ -127,7 +130,7 @@ fn hostile_equal_and_opposite_points_fail_cleanly() {
         Proof::from_bytes(&out).unwrap()
     };
     let d_of = |b: &[u8]| b[96..144].to_vec();
-    let variants: Vec<Box<dyn Fn(&[u8]) -> Vec<u8>>> = vec![
+    let variants: Vec<Rewrite> = vec![
         // Abar = Bbar = D.
         Box::new(move |b: &[u8]| [d_of(b), d_of(b), d_of(b)].concat()),
         // Abar = -D, Bbar = D.
