@@ -466,3 +466,59 @@ fn run_many_matches_run_and_plain_sums() {
         }
     }
 }
+
+/// The joint path (nine plans of 124 GLV halves: above the 96 per plan on average even
+/// counting the tenth) with a Pippenger-sized plan (already computed) among them.
+#[test]
+fn run_many_with_a_pippenger_plan_among_joint_ones() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x9199);
+    let gens: Vec<G1Affine> = (0..60).map(|_| random_point(&mut rng)).collect();
+    let shared = [random_point(&mut rng), G1Affine::identity()];
+    let terms: Vec<Vec<(usize, Scalar)>> = (0..9)
+        .map(|_| (0..60).map(|j| (j, random_scalar(&mut rng))).collect())
+        .collect();
+    let var = [(0, random_scalar(&mut rng)), (1, Scalar::one())];
+    let groups: Vec<[GeneratorTerms<'_>; 1]> = terms
+        .iter()
+        .map(|t| [(gens.as_slice(), t.as_slice())])
+        .collect();
+    let mut plans: Vec<VartimePlan> = groups
+        .iter()
+        .map(|g| {
+            VartimePlan::new(
+                &shared,
+                &[Output {
+                    groups: g,
+                    var: &var,
+                }],
+            )
+        })
+        .collect();
+    let many: Vec<G1Affine> = (0..super::msm::PIPPENGER_THRESHOLD)
+        .map(|_| random_point(&mut rng))
+        .collect();
+    let big_terms: Vec<(usize, Scalar)> = (0..many.len())
+        .map(|k| (k, random_scalar(&mut rng)))
+        .collect();
+    plans.insert(
+        4,
+        VartimePlan::new(
+            &many,
+            &[Output {
+                groups: &[],
+                var: &big_terms,
+            }],
+        ),
+    );
+    let refs: Vec<&VartimePlan> = plans.iter().collect();
+    let joint = VartimePlan::run_many(&refs);
+    for (plan, sums) in plans.iter().zip(&joint) {
+        assert_eq!(*sums, plan.run());
+    }
+    let naive: G1Projective = many.iter().zip(&big_terms).map(|(p, (_, s))| p * s).sum();
+    assert_eq!(joint[4], vec![G1Affine::from(naive)]);
+    let naive0 = terms[0]
+        .iter()
+        .fold(shared[0] * var[0].1, |acc, (j, s)| acc + gens[*j] * s);
+    assert_eq!(joint[0], vec![G1Affine::from(naive0)]);
+}
