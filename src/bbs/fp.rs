@@ -74,8 +74,9 @@ fn reduce_once(t: &Limbs) -> Limbs {
         *r = d;
         borrow = u64::from(b1 | b2);
     }
-    // A final borrow means t < p: keep t.
-    select(&r, t, expand(borrow))
+    // A final borrow means t < p: keep t. The mask goes through `black_box`: a mask LLVM can
+    // see is 0 or all ones (it comes from a borrow bit) is turned into a branch here.
+    select(&r, t, core::hint::black_box(expand(borrow)))
 }
 
 /// `b` where `mask` is all ones, `a` where it is zero.
@@ -141,8 +142,8 @@ pub(crate) fn sub(a: &Limbs, b: &Limbs) -> Limbs {
         *d = x;
         borrow = u64::from(b1 | b2);
     }
-    // On a borrow, add p back.
-    let mask = expand(borrow);
+    // On a borrow, add p back (mask opaque to the optimiser, as in `reduce_once`).
+    let mask = core::hint::black_box(expand(borrow));
     let mut carry = 0u64;
     for (d, &p) in d.iter_mut().zip(&P) {
         let s = u128::from(*d) + u128::from(p & mask) + u128::from(carry);
@@ -339,5 +340,178 @@ mod tests {
         // (p - 1)^2 = 1 (in Montgomery form: (-R)(-R)/R = R).
         let minus_one = neg(&ONE);
         assert_eq!(mul(&minus_one, &minus_one), ONE);
+    }
+}
+
+/// Property tests against an independent reference (schoolbook products and bit-by-bit
+/// reduction modulo `p`), with the edge values of the no-carry CIOS precondition and of
+/// `reduce_once` mixed in.
+#[cfg(test)]
+mod reference_tests {
+    #![allow(clippy::needless_range_loop)]
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `a >= b` over six limbs.
+    fn geq(a: &Limbs, b: &Limbs) -> bool {
+        for i in (0..6).rev() {
+            if a[i] != b[i] {
+                return a[i] > b[i];
+            }
+        }
+        true
+    }
+
+    /// `a - b` over six limbs (`a >= b`).
+    fn raw_sub(a: &Limbs, b: &Limbs) -> Limbs {
+        let mut out = [0u64; 6];
+        let mut borrow = false;
+        for i in 0..6 {
+            let (d, b1) = a[i].overflowing_sub(b[i]);
+            let (d, b2) = d.overflowing_sub(u64::from(borrow));
+            out[i] = d;
+            borrow = b1 || b2;
+        }
+        assert!(!borrow);
+        out
+    }
+
+    /// A little-endian number of any length, reduced modulo `p` one bit at a time.
+    fn reduce(n: &[u64]) -> Limbs {
+        let mut r = [0u64; 6];
+        for i in (0..64 * n.len()).rev() {
+            // r = 2r + bit; r < p < 2^381 so nothing leaves the top limb.
+            let mut carry = (n[i / 64] >> (i % 64)) & 1;
+            for l in r.iter_mut() {
+                let next = *l >> 63;
+                *l = (*l << 1) | carry;
+                carry = next;
+            }
+            if geq(&r, &P) {
+                r = raw_sub(&r, &P);
+            }
+        }
+        r
+    }
+
+    /// `a * b mod p` (plain integers, no Montgomery form).
+    fn ref_mul(a: &Limbs, b: &Limbs) -> Limbs {
+        let mut wide = [0u64; 12];
+        for i in 0..6 {
+            let mut carry = 0u128;
+            for j in 0..6 {
+                let t = u128::from(wide[i + j]) + u128::from(a[i]) * u128::from(b[j]) + carry;
+                wide[i + j] = t as u64;
+                carry = t >> 64;
+            }
+            wide[i + 6] = carry as u64;
+        }
+        reduce(&wide)
+    }
+
+    fn ref_add(a: &Limbs, b: &Limbs) -> Limbs {
+        let mut wide = [0u64; 7];
+        let mut carry = 0u128;
+        for i in 0..6 {
+            let t = u128::from(a[i]) + u128::from(b[i]) + carry;
+            wide[i] = t as u64;
+            carry = t >> 64;
+        }
+        wide[6] = carry as u64;
+        reduce(&wide)
+    }
+
+    fn ref_neg(a: &Limbs) -> Limbs {
+        if *a == [0; 6] {
+            [0; 6]
+        } else {
+            raw_sub(&P, a)
+        }
+    }
+
+    fn minus(k: u64) -> Limbs {
+        raw_sub(&P, &[k, 0, 0, 0, 0, 0])
+    }
+
+    /// Values at the edges: 0, 1, 2, p - 1, p - 2, (p - 1) / 2, (p + 1) / 2, the largest
+    /// values with a given top limb, one Montgomery, 2^380.
+    fn edges() -> Vec<Limbs> {
+        let mut half = P;
+        for i in 0..6 {
+            half[i] = (P[i] >> 1) | if i < 5 { P[i + 1] << 63 } else { 0 };
+        }
+        let half_plus = ref_add(&half, &[1, 0, 0, 0, 0, 0]);
+        vec![
+            [0; 6],
+            [1, 0, 0, 0, 0, 0],
+            [2, 0, 0, 0, 0, 0],
+            minus(1),
+            minus(2),
+            half,
+            half_plus,
+            ONE,
+            R2,
+            BETA_MONT,
+            [0, 0, 0, 0, 0, 1 << 60],
+            [u64::MAX, u64::MAX, u64::MAX, u64::MAX, u64::MAX, P[5] - 1],
+            raw_sub(&P, &[0, 1, 0, 0, 0, 0]),
+        ]
+    }
+
+    /// Any value below `p`: an edge value or a uniformly random one.
+    fn element() -> impl Strategy<Value = Limbs> {
+        prop_oneof![
+            1 => proptest::sample::select(edges()),
+            3 => any::<[u64; 6]>().prop_map(|a| reduce(&a)),
+            1 => (1u64..=256).prop_map(minus),
+        ]
+    }
+
+    #[test]
+    fn constants_are_what_they_claim() {
+        // ONE = 2^384 mod p, R2 = 2^768 mod p, INV = -p^-1 mod 2^64.
+        let mut two_384 = [0u64; 7];
+        two_384[6] = 1;
+        assert_eq!(ONE, reduce(&two_384));
+        let mut two_768 = [0u64; 13];
+        two_768[12] = 1;
+        assert_eq!(R2, reduce(&two_768));
+        assert_eq!(P[0].wrapping_mul(INV), u64::MAX);
+        // p's top limb leaves the no-carry CIOS its spare bits.
+        assert!(P[5] < (u64::MAX >> 1) - 1);
+        // beta is a primitive cube root of one.
+        let b = BETA_MONT;
+        assert_ne!(b, ONE);
+        assert_eq!(mul(&mul(&b, &b), &b), ONE);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn field_operations_match_the_reference(a in element(), b in element()) {
+            // mul(a, b) = a b / 2^384: times 2^384 mod p (ONE as a plain integer) it is a b.
+            let m = mul(&a, &b);
+            prop_assert!(!geq(&m, &P));
+            prop_assert_eq!(ref_mul(&m, &ONE), ref_mul(&a, &b));
+            prop_assert_eq!(to_montgomery(&a), ref_mul(&a, &ONE));
+            prop_assert_eq!(from_montgomery(&to_montgomery(&a)), a);
+            prop_assert_eq!(add(&a, &b), ref_add(&a, &b));
+            prop_assert_eq!(sub(&a, &b), ref_add(&a, &ref_neg(&b)));
+            prop_assert_eq!(neg(&a), ref_neg(&a));
+            prop_assert_eq!(is_zero(&a), if a == [0; 6] { u64::MAX } else { 0 });
+            prop_assert_eq!(select(&a, &b, 0), a);
+            prop_assert_eq!(select(&a, &b, u64::MAX), b);
+        }
+
+        #[test]
+        fn inversion_matches_the_reference(a in element()) {
+            let inv = invert(&a);
+            if a == [0; 6] {
+                prop_assert_eq!(inv, [0; 6]);
+            } else {
+                prop_assert_eq!(mul(&a, &inv), ONE);
+            }
+        }
     }
 }

@@ -98,7 +98,8 @@ pub(crate) fn decompose(k: &Scalar) -> (u128, u128) {
     for _ in 0..2 {
         // r >= z^2: take one more z^2 out, masked.
         let (reduced, borrow) = sub4(&r, &[z[0], z[1], 0, 0]);
-        let take = u64::from(!borrow).wrapping_neg();
+        // Opaque to the optimiser, which otherwise branches on the borrow.
+        let take = core::hint::black_box(u64::from(!borrow).wrapping_neg());
         for (x, y) in r.iter_mut().zip(reduced) {
             *x = (y & take) | (*x & !take);
         }

@@ -37,6 +37,8 @@ mod glv;
 pub(crate) mod group_ops;
 mod hash;
 mod keys;
+#[cfg(test)]
+mod limb_tests;
 pub(crate) mod msm;
 pub mod octets;
 mod point;

@@ -138,7 +138,9 @@ impl Projective {
         psi: bool,
         not_identity: u64,
     ) -> Self {
-        let nonzero = (u64::from(abs).wrapping_neg() >> 63).wrapping_neg() & not_identity;
+        // Opaque to the optimiser, which otherwise branches on `abs == 0`.
+        let nonzero = core::hint::black_box((u64::from(abs).wrapping_neg() >> 63).wrapping_neg())
+            & not_identity;
         let (mut x, mut y) = finish(raw, negative, psi);
         let sum = self.add_affine(&x, &y);
         x.zeroize();
@@ -285,6 +287,6 @@ pub(crate) fn finish(raw: &RawPoint, negate: u64, psi: bool) -> (Limbs, Limbs) {
         x = fp::mul(&x, &fp::BETA_MONT);
         negate = !negate;
     }
-    let y = fp::select(&y, &fp::neg(&y), negate);
+    let y = fp::select(&y, &fp::neg(&y), core::hint::black_box(negate));
     (x, y)
 }
