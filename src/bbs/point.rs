@@ -179,7 +179,7 @@ impl Point {
         Self(self.0.add(&other.0))
     }
 
-    /// A `bls12_381` point in this representation (one inversion for a projective input).
+    /// A `bls12_381` affine point in this representation (`Z = 1`; the identity as `(0 : 1 : 0)`).
     pub(crate) fn from_affine(p: &G1Affine) -> Self {
         let raw = to_raw(p);
         let not_identity = (u64::from(p.is_identity().unwrap_u8()) ^ 1).wrapping_neg();
