@@ -352,30 +352,6 @@ mod reference_tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// `a >= b` over six limbs.
-    fn geq(a: &Limbs, b: &Limbs) -> bool {
-        for i in (0..6).rev() {
-            if a[i] != b[i] {
-                return a[i] > b[i];
-            }
-        }
-        true
-    }
-
-    /// `a - b` over six limbs (`a >= b`).
-    fn raw_sub(a: &Limbs, b: &Limbs) -> Limbs {
-        let mut out = [0u64; 6];
-        let mut borrow = false;
-        for i in 0..6 {
-            let (d, b1) = a[i].overflowing_sub(b[i]);
-            let (d, b2) = d.overflowing_sub(u64::from(borrow));
-            out[i] = d;
-            borrow = b1 || b2;
-        }
-        assert!(!borrow);
-        out
-    }
-
     /// A little-endian number of any length, reduced modulo `p` one bit at a time.
     fn reduce(n: &[u64]) -> Limbs {
         let mut r = [0u64; 6];
@@ -387,8 +363,8 @@ mod reference_tests {
                 *l = (*l << 1) | carry;
                 carry = next;
             }
-            if geq(&r, &P) {
-                r = raw_sub(&r, &P);
+            if greater_or_equal(&r, &P) {
+                r = sub_plain(&r, &P);
             }
         }
         r
@@ -425,12 +401,12 @@ mod reference_tests {
         if *a == [0; 6] {
             [0; 6]
         } else {
-            raw_sub(&P, a)
+            sub_plain(&P, a)
         }
     }
 
     fn minus(k: u64) -> Limbs {
-        raw_sub(&P, &[k, 0, 0, 0, 0, 0])
+        sub_plain(&P, &[k, 0, 0, 0, 0, 0])
     }
 
     /// Values at the edges: 0, 1, 2, p - 1, p - 2, (p - 1) / 2, (p + 1) / 2, the largest
@@ -454,7 +430,7 @@ mod reference_tests {
             BETA_MONT,
             [0, 0, 0, 0, 0, 1 << 60],
             [u64::MAX, u64::MAX, u64::MAX, u64::MAX, u64::MAX, P[5] - 1],
-            raw_sub(&P, &[0, 1, 0, 0, 0, 0]),
+            sub_plain(&P, &[0, 1, 0, 0, 0, 0]),
         ]
     }
 
@@ -492,7 +468,7 @@ mod reference_tests {
         fn field_operations_match_the_reference(a in element(), b in element()) {
             // mul(a, b) = a b / 2^384: times 2^384 mod p (ONE as a plain integer) it is a b.
             let m = mul(&a, &b);
-            prop_assert!(!geq(&m, &P));
+            prop_assert!(!greater_or_equal(&m, &P));
             prop_assert_eq!(ref_mul(&m, &ONE), ref_mul(&a, &b));
             prop_assert_eq!(to_montgomery(&a), ref_mul(&a, &ONE));
             prop_assert_eq!(from_montgomery(&to_montgomery(&a)), a);
