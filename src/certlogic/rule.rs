@@ -176,10 +176,10 @@ impl Rule {
     pub fn from_json(json: &Json) -> Result<Rule, RuleError> {
         let raw = RawRule::deserialize(json).map_err(|e| RuleError::Shape(e.to_string()))?;
         let field = |field, reason| RuleError::Field { field, reason };
-        check_identifier(&raw).map_err(|reason| field("Identifier", reason))?;
         if !is_upper_code(&raw.country) {
             return Err(field("Country", "must be two capital letters"));
         }
+        check_identifier(&raw).map_err(|reason| field("Identifier", reason))?;
         for (name, value) in [
             ("Version", &raw.version),
             ("SchemaVersion", &raw.schema_version),

@@ -55,7 +55,11 @@ pub struct CorpusRule {
 pub fn corpus_rules() -> Vec<CorpusRule> {
     let mut rules = Vec::new();
     for country_dir in sorted_entries(&certlogic_dir().join("rules")) {
-        let country = country_dir.file_name().unwrap().to_string_lossy().into_owned();
+        let country = country_dir
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         for rule_dir in sorted_entries(&country_dir) {
             let id = rule_dir.file_name().unwrap().to_string_lossy().into_owned();
             let rule_path = rule_dir.join("rule.json");
@@ -91,6 +95,11 @@ pub fn spec_test_suite() -> Vec<(String, Value)> {
     sorted_entries(&certlogic_dir().join("spec/testSuite"))
         .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), read_json(&p)))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                read_json(&p),
+            )
+        })
         .collect()
 }
