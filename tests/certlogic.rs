@@ -277,6 +277,9 @@ fn literal_operands_of_plustime_and_extractfromuvci_are_checked() {
 // ---------------------------------------------------------------------------------------
 // Evaluation errors (each with the value the same operation gives on the right input)
 
+/// A predicate on an error, for tables of negative cases.
+type Check<E> = Box<dyn Fn(&E) -> bool>;
+
 fn eval(expr: Json, data: Json) -> Result<Json, EvalError> {
     evaluate_json(&expr, &data)
 }
@@ -286,7 +289,7 @@ fn type_mismatches_are_typed_errors() {
     let date = json!({"plusTime": ["2021-06-01", 0, "day"]});
     let wrong = |op: &'static str, position| move |e: &EvalError| matches!(e, EvalError::WrongType { operator, position: p, .. } if *operator == op && *p == position);
     let neither = |op: &'static str| move |e: &EvalError| matches!(e, EvalError::NeitherTruthyNorFalsy { operator, .. } if *operator == op);
-    let cases: Vec<(Json, Json, Box<dyn Fn(&EvalError) -> bool>)> = vec![
+    let cases: Vec<(Json, Json, Check<EvalError>)> = vec![
         (
             json!({"if": [date.clone(), 1, 2]}),
             json!({}),
@@ -691,7 +694,7 @@ fn malformed_rules_are_refused() {
     };
     let field = |name: &'static str| move |e: &RuleError| matches!(e, RuleError::Field { field, .. } if *field == name);
     let shape = |e: &RuleError| matches!(e, RuleError::Shape(_));
-    let cases: Vec<(Json, Box<dyn Fn(&RuleError) -> bool>)> = vec![
+    let cases: Vec<(Json, Check<RuleError>)> = vec![
         (without("Logic"), Box::new(shape)),
         (without("ValidTo"), Box::new(shape)),
         (without("AffectedFields"), Box::new(shape)),

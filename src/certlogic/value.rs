@@ -173,8 +173,8 @@ impl<'a> Value<'a> {
             Value::Bool(b) => Some(*b),
             Value::Int(i) => Some(*i != 0),
             Value::Str(s) => Some(!s.is_empty()),
-            Value::Array(a) => Some(a.len() > 0),
-            Value::Object(o) => Some(o.len() > 0),
+            Value::Array(a) => Some(!a.is_empty()),
+            Value::Object(o) => Some(!o.is_empty()),
             Value::Number(_) | Value::DateTime(_) => None,
         }
     }
