@@ -4,10 +4,12 @@
 //! Layers, from the bottom: [`bbs`] (the IETF draft, byte for byte), [`zk`] (predicates
 //! over hidden attributes, linked to the BBS proof), [`credential`] (schemas, typed
 //! attributes, the travel-health profile, issuance) and [`presentation`] (requests,
-//! presentations, verification, wire formats).
+//! presentations, verification, wire formats). Beside them, [`certlogic`] is the plaintext
+//! reference evaluator of the EU DCC business rules (CertLogic).
 #![deny(missing_docs, unsafe_code)]
 
 pub mod bbs;
+pub mod certlogic;
 pub mod credential;
 pub mod presentation;
 pub mod zk;

@@ -117,3 +117,4 @@ impl ProofCase {
         seeded_random_scalars::<C>(MOCK_SEED, &dst, 5 + u)
     }
 }
+pub mod certlogic;
