@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use healthpass::credential::{CredentialType, IssuerKey, Suite};
+use healthpass::credential::{dcc, CredentialType, IssuerKey, Suite};
 use healthpass::presentation::{
     self, qr::Qr, CredentialRequest, ParameterSet, Predicate, Presentation, PresentationRequest,
     TrustList,
@@ -102,15 +102,42 @@ pub(super) fn trust_add(a: TrustAddArgs) -> CliResult<()> {
 }
 
 pub(super) fn issue(a: IssueArgs) -> CliResult<()> {
-    let credential_type = credential_type(&a.credential_type)?;
+    let at = files::clock(a.at.as_deref())?;
     let key = files::load_issuer_key(&a.issuer)?;
     check_overwrite(&a.out, Mode::Secret { force: a.force })?;
-    let text = files::read_text(&a.attributes, "attributes file")?;
-    let attributes: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| CliError::usage(format!("{}: not valid JSON: {e}", a.attributes.display())))?;
-    let credential = key
-        .issue(credential_type, &attributes, &mut rand::rng())
-        .map_err(|e| CliError::usage(format!("{}: {e}", a.attributes.display())))?;
+    let credential = match (&a.credential_type, &a.attributes, &a.dcc) {
+        (Some(t), Some(path), None) => {
+            let credential_type = credential_type(t)?;
+            let text = files::read_text(path, "attributes file")?;
+            let attributes: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| CliError::usage(format!("{}: not valid JSON: {e}", path.display())))?;
+            key.issue_at(credential_type, &attributes, at, &mut rand::rng())
+                .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?
+        }
+        (None, None, Some(path)) => {
+            let text = files::read_text(path, "DCC payload")?;
+            let validity = dcc::Validity {
+                from: a
+                    .valid_from
+                    .as_deref()
+                    .map(|t| files::calendar_seconds(t, "--valid-from"))
+                    .transpose()?,
+                until: a
+                    .valid_until
+                    .as_deref()
+                    .map(|t| files::calendar_seconds(t, "--valid-until"))
+                    .transpose()?,
+            };
+            key.issue_dcc(&text, validity, at, &mut rand::rng())
+                .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?
+        }
+        _ => {
+            return Err(CliError::usage(
+                "give --type TYPE --attributes ATTRS.json, or --dcc PAYLOAD.json",
+            ))
+        }
+    };
+    let credential_type = credential.credential_type();
     let mut json = credential.to_json();
     let written = write_atomic(&a.out, json.as_bytes(), Mode::Secret { force: a.force });
     json.zeroize();
@@ -135,7 +162,7 @@ pub(super) fn params_new(a: ParamsNewArgs) -> CliResult<()> {
 
 pub(super) fn request(a: RequestArgs) -> CliResult<()> {
     let credential_type = credential_type(&a.credential_type)?;
-    let now = files::now();
+    let now = files::clock(a.at.as_deref())?;
     let schema = credential_type.schema();
     let mut rng = rand::rng();
     let params = match &a.params {
@@ -191,7 +218,7 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
         .map(|p| files::load_credential(p))
         .collect::<CliResult<Vec<_>>>()?;
     let presentation =
-        presentation::present(&request, &credentials, files::now(), &mut rand::rng()).map_err(
+        presentation::present(&request, &credentials, files::clock(a.at.as_deref())?, &mut rand::rng()).map_err(
             |e| {
                 let what = if e.is_rejection() {
                     "refusing to present"
@@ -286,8 +313,9 @@ pub(super) fn verify(a: VerifyArgs) -> CliResult<()> {
             (_, _, Some(p)) => (PresentationSource::Qr(p), p),
             _ => return Err(CliError::usage("give --presentation, --compact or --qr")),
         };
+        let now = files::clock(a.at.as_deref())?;
         let presentation = files::load_presentation(source, &request)?;
-        let verified = presentation::verify(&request, &presentation, &trust, files::now())
+        let verified = presentation::verify(&request, &presentation, &trust, now)
             .map_err(|e| CliError::presentation(path, e))?;
         Ok((request, verified))
     })();

@@ -184,6 +184,23 @@ pub fn load_presentation(
     parsed.map_err(|e| CliError::presentation(path, e))
 }
 
+/// The time `--at` gives (RFC 3339), else now, in seconds since the Unix epoch.
+pub fn clock(at: Option<&str>) -> CliResult<i64> {
+    match at {
+        None => Ok(now()),
+        Some(text) => calendar_seconds(text, "--at"),
+    }
+}
+
+/// An RFC 3339 date and time given on the command line as `option`, in seconds.
+pub fn calendar_seconds(text: &str, option: &str) -> CliResult<i64> {
+    credential::calendar::parse_rfc3339_seconds(text).ok_or_else(|| {
+        CliError::usage(format!(
+            "{option} `{text}` is not an RFC 3339 date and time such as 2021-06-01T10:30:00Z"
+        ))
+    })
+}
+
 /// The current time in seconds since the Unix epoch.
 pub fn now() -> i64 {
     std::time::SystemTime::now()

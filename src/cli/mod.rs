@@ -27,7 +27,7 @@ enum Command {
     /// The verifier's trust list.
     #[command(subcommand)]
     Trust(TrustCommand),
-    /// Issue a credential from a JSON file of attributes.
+    /// Issue a credential from a JSON file of attributes or an EU DCC payload.
     Issue(IssueArgs),
     /// Predicate parameters (weak Boneh-Boyen digit sets) that requests can reuse.
     #[command(subcommand)]
@@ -114,17 +114,31 @@ struct TrustAddArgs {
     replace: bool,
 }
 
+/// `issue --issuer S (--type T --attributes A | --dcc P) --out O`.
 #[derive(Args)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["attributes", "dcc"]))]
 struct IssueArgs {
     /// The issuer's secret file.
     #[arg(long, value_name = "SECRET.json")]
     issuer: PathBuf,
-    /// vaccination, test or recovery.
-    #[arg(long = "type", value_name = "TYPE")]
-    credential_type: String,
-    /// A JSON object from attribute name to value.
-    #[arg(long, value_name = "ATTRS.json")]
-    attributes: PathBuf,
+    /// vaccination, test or recovery (with --attributes).
+    #[arg(long = "type", value_name = "TYPE", requires = "attributes")]
+    credential_type: Option<String>,
+    /// A JSON object from attribute name to value (with --type).
+    #[arg(long, value_name = "ATTRS.json", requires = "credential_type")]
+    attributes: Option<PathBuf>,
+    /// An EU DCC JSON payload (hcert schema 1.3); the type comes from it.
+    #[arg(long, value_name = "PAYLOAD.json", conflicts_with = "credential_type")]
+    dcc: Option<PathBuf>,
+    /// With --dcc: valid_from (RFC 3339) instead of the payload's or the default.
+    #[arg(long, value_name = "T", requires = "dcc")]
+    valid_from: Option<String>,
+    /// With --dcc: valid_until (RFC 3339) instead of the payload's or the default.
+    #[arg(long, value_name = "T", requires = "dcc")]
+    valid_until: Option<String>,
+    /// The issuance time (RFC 3339) the checks use [default: now].
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
     /// The credential file to write (mode 0600).
     #[arg(long, value_name = "CREDENTIAL.json")]
     out: PathBuf,
@@ -157,6 +171,9 @@ struct RequestArgs {
     /// Minutes until the request expires.
     #[arg(long, default_value_t = 10, value_name = "MINUTES")]
     valid_for: u32,
+    /// The time the request is made at (RFC 3339): `now` and `today` in predicates [default: now].
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
     /// The request file to write.
     #[arg(long, value_name = "REQUEST.json")]
     out: PathBuf,
@@ -183,6 +200,9 @@ struct PresentArgs {
     /// Also print the QR code to the terminal.
     #[arg(long)]
     show_qr: bool,
+    /// The holder's clock (RFC 3339) for expiry checks [default: now].
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
 }
 
 #[derive(Args)]
@@ -206,6 +226,9 @@ struct VerifyArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// The verifier's clock (RFC 3339) [default: now].
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
 }
 
 #[derive(Args)]

@@ -28,6 +28,12 @@ pub enum AttributeType {
     /// A calendar date, as days relative to 1970-01-01 (negative before), encoded as an
     /// integer.
     Date,
+    /// A calendar date that may be partial (`YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `""` when
+    /// unknown), standing for a range of days. It is signed as two messages: at its own
+    /// index the last day it can stand for (CertLogic's `dccDateOfBirth`), encoded like a
+    /// [`AttributeType::Date`], and at a companion index after the schema's attributes the
+    /// first day (see [`crate::credential::Schema::companion_index`]).
+    PartialDate,
     /// A moment in time, as minutes since the Unix epoch (UTC, floored), encoded as an
     /// integer.
     Instant,
@@ -45,6 +51,7 @@ impl AttributeType {
             AttributeType::Code(_) => "code",
             AttributeType::Integer => "integer",
             AttributeType::Date => "date",
+            AttributeType::PartialDate => "partial date",
             AttributeType::Instant => "instant",
             AttributeType::Boolean => "boolean",
             AttributeType::Secret => "secret",
@@ -58,6 +65,9 @@ impl AttributeType {
             AttributeType::Code(_) => "a code from its value set (or \"\" when not applicable)",
             AttributeType::Integer => "an integer (a JSON number without fraction)",
             AttributeType::Date => "a date \"YYYY-MM-DD\"",
+            AttributeType::PartialDate => {
+                "a date \"YYYY-MM-DD\", \"YYYY-MM\", \"YYYY\" or \"\" when unknown"
+            }
             AttributeType::Instant => "an RFC 3339 date and time such as \"2021-06-01T10:30:00Z\"",
             AttributeType::Boolean => "true or false",
             AttributeType::Secret => "32 bytes as unpadded base64url",
@@ -68,8 +78,26 @@ impl AttributeType {
     pub fn is_ordered(self) -> bool {
         matches!(
             self,
-            AttributeType::Integer | AttributeType::Date | AttributeType::Instant
+            AttributeType::Integer
+                | AttributeType::Date
+                | AttributeType::PartialDate
+                | AttributeType::Instant
         )
+    }
+
+    /// The type of the bounds and elements of predicates over this type: full dates for a
+    /// partial date, the type itself otherwise.
+    pub fn bound_type(self) -> AttributeType {
+        match self {
+            AttributeType::PartialDate => AttributeType::Date,
+            other => other,
+        }
+    }
+
+    /// The number of BBS messages a value of this type is signed as (two for a partial
+    /// date, one otherwise).
+    pub fn message_count(self) -> usize {
+        1 + usize::from(self == AttributeType::PartialDate)
     }
 }
 
@@ -124,6 +152,14 @@ pub enum AttributeValue {
     Integer(i64),
     /// Days relative to 1970-01-01.
     Date(i64),
+    /// A possibly partial date: the first and the last day it stands for (days relative to
+    /// 1970-01-01), a pair [`calendar::parse_partial_date`] makes.
+    PartialDate {
+        /// The first possible day.
+        first: i64,
+        /// The last possible day.
+        last: i64,
+    },
     /// Minutes since the Unix epoch.
     Instant(i64),
     /// A boolean.
@@ -184,6 +220,7 @@ impl AttributeValue {
                 | (AttributeValue::Code(_), AttributeType::Code(_))
                 | (AttributeValue::Integer(_), AttributeType::Integer)
                 | (AttributeValue::Date(_), AttributeType::Date)
+                | (AttributeValue::PartialDate { .. }, AttributeType::PartialDate)
                 | (AttributeValue::Instant(_), AttributeType::Instant)
                 | (AttributeValue::Boolean(_), AttributeType::Boolean)
                 | (AttributeValue::Secret(_), AttributeType::Secret)
@@ -213,6 +250,14 @@ impl AttributeValue {
                     found: format!("day {d}"),
                 })
             }
+            (AttributeValue::PartialDate { first, last }, _)
+                if calendar::format_partial_date(*first, *last).is_none() =>
+            {
+                Err(ValueError::Expected {
+                    expected: ty.expected(),
+                    found: format!("days {first} to {last}"),
+                })
+            }
             (AttributeValue::Instant(m), _) if calendar::format_instant(*m).is_none() => {
                 Err(ValueError::Expected {
                     expected: ty.expected(),
@@ -229,6 +274,7 @@ impl AttributeValue {
             AttributeValue::Code(_) => "code",
             AttributeValue::Integer(_) => "integer",
             AttributeValue::Date(_) => "date",
+            AttributeValue::PartialDate { .. } => "partial date",
             AttributeValue::Instant(_) => "instant",
             AttributeValue::Boolean(_) => "boolean",
             AttributeValue::Secret(_) => "secret",
@@ -256,6 +302,12 @@ impl AttributeValue {
             AttributeType::Date => {
                 AttributeValue::Date(text.and_then(calendar::parse_date).ok_or_else(wrong)?)
             }
+            AttributeType::PartialDate => {
+                let (first, last) = text
+                    .and_then(calendar::parse_partial_date)
+                    .ok_or_else(wrong)?;
+                AttributeValue::PartialDate { first, last }
+            }
             AttributeType::Instant => {
                 AttributeValue::Instant(text.and_then(calendar::parse_instant).ok_or_else(wrong)?)
             }
@@ -271,7 +323,7 @@ impl AttributeValue {
     }
 
     /// The JSON form: strings and codes as strings, integers as numbers, dates as
-    /// `"YYYY-MM-DD"`, instants as `"YYYY-MM-DDTHH:MM:00Z"`, booleans as booleans, the
+    /// `"YYYY-MM-DD"`, partial dates as they were written, instants as `"YYYY-MM-DDTHH:MM:00Z"`, booleans as booleans, the
     /// secret as unpadded base64url.
     pub fn to_json(&self) -> Value {
         match self {
@@ -291,9 +343,36 @@ impl AttributeValue {
             AttributeValue::Integer(i) | AttributeValue::Date(i) | AttributeValue::Instant(i) => {
                 integer_to_scalar(*i)
             }
+            AttributeValue::PartialDate { last, .. } => integer_to_scalar(*last),
             AttributeValue::Boolean(b) => Scalar::from(u64::from(*b)),
             AttributeValue::Secret(s) => s.0,
         })
+    }
+
+    /// The scalar of the companion message of a partial date, its first day; `None` for
+    /// every other value.
+    pub fn companion_scalar(&self) -> Option<Scalar> {
+        match self {
+            AttributeValue::PartialDate { first, .. } => Some(integer_to_scalar(*first)),
+            _ => None,
+        }
+    }
+
+    /// The first and the last day or number an ordered value stands for: both the value
+    /// itself for integers, dates and instants, the ends of a partial date. `None` for
+    /// unordered values and for the unknown date (which no comparison holds for).
+    pub fn ends(&self) -> Option<(i64, i64)> {
+        match self {
+            AttributeValue::Integer(i) | AttributeValue::Date(i) | AttributeValue::Instant(i) => {
+                Some((*i, *i))
+            }
+            AttributeValue::PartialDate { first, last }
+                if (*first, *last) != (calendar::MIN_DAY, calendar::MAX_DAY) =>
+            {
+                Some((*first, *last))
+            }
+            _ => None,
+        }
     }
 
     /// The integer behind an ordered value (integer, date, instant), for predicates.
@@ -306,7 +385,8 @@ impl AttributeValue {
         }
     }
 
-    /// Appends the compact form: strings and codes as a varint length and UTF-8 bytes;
+    /// Appends the compact form: strings, codes and partial dates (their text) as a varint
+    /// length and UTF-8 bytes;
     /// integers, dates and instants as zigzag varints; booleans as one byte 0 or 1. A secret
     /// is never written (it is never disclosed): `false`.
     pub(crate) fn write_compact(&self, w: &mut ByteWriter) -> bool {
@@ -316,6 +396,10 @@ impl AttributeValue {
             }
             AttributeValue::Integer(i) | AttributeValue::Date(i) | AttributeValue::Instant(i) => {
                 w.zigzag(*i);
+            }
+            AttributeValue::PartialDate { first, last } => {
+                let text = calendar::format_partial_date(*first, *last).unwrap_or_default();
+                w.bytes(text.as_bytes());
             }
             AttributeValue::Boolean(b) => {
                 w.u8(u8::from(*b));
@@ -337,6 +421,10 @@ impl AttributeValue {
             AttributeType::Code(_) => AttributeValue::Code(text(r)?),
             AttributeType::Integer => AttributeValue::Integer(r.zigzag()?),
             AttributeType::Date => AttributeValue::Date(r.zigzag()?),
+            AttributeType::PartialDate => {
+                let (first, last) = calendar::parse_partial_date(&text(r)?)?;
+                AttributeValue::PartialDate { first, last }
+            }
             AttributeType::Instant => AttributeValue::Instant(r.zigzag()?),
             AttributeType::Boolean => match r.u8()? {
                 0 => AttributeValue::Boolean(false),
@@ -349,7 +437,8 @@ impl AttributeValue {
     }
 }
 
-/// The value as it was signed: the string or code, the integer, `YYYY-MM-DD`,
+/// The value as it was signed: the string or code, the integer, `YYYY-MM-DD` (a partial date
+/// as written),
 /// `YYYY-MM-DDTHH:MM:00Z`, `true`/`false`; the holder secret as base64url.
 impl fmt::Display for AttributeValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -360,6 +449,12 @@ impl fmt::Display for AttributeValue {
                 Some(s) => f.write_str(&s),
                 None => write!(f, "day {d}"),
             },
+            AttributeValue::PartialDate { first, last } => {
+                match calendar::format_partial_date(*first, *last) {
+                    Some(s) => f.write_str(&s),
+                    None => write!(f, "days {first} to {last}"),
+                }
+            }
             AttributeValue::Instant(m) => match calendar::format_instant(*m) {
                 Some(s) => f.write_str(&s),
                 None => write!(f, "minute {m}"),

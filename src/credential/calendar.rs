@@ -88,6 +88,47 @@ pub fn parse_date(s: &str) -> Option<i64> {
     Some(days_from_civil(year, month, day))
 }
 
+/// Parses a possibly partial date, `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `""` (unknown), into
+/// the first and the last day it can stand for (days relative to 1970-01-01). The unknown
+/// date stands for every day that can be written: [`MIN_DAY`] to [`MAX_DAY`].
+pub fn parse_partial_date(s: &str) -> Option<(i64, i64)> {
+    let b = s.as_bytes();
+    match b.len() {
+        0 => Some((MIN_DAY, MAX_DAY)),
+        4 => {
+            let year = i64::from(digits(b, 4)?);
+            Some((days_from_civil(year, 1, 1), days_from_civil(year, 12, 31)))
+        }
+        7 if b[4] == b'-' => {
+            let year = i64::from(digits(&b[0..4], 4)?);
+            let month = digits(&b[5..7], 2)?;
+            if !(1..=12).contains(&month) {
+                return None;
+            }
+            let last = days_in_month(year, month);
+            Some((
+                days_from_civil(year, month, 1),
+                days_from_civil(year, month, last),
+            ))
+        }
+        _ => parse_date(s).map(|d| (d, d)),
+    }
+}
+
+/// The text of a possibly partial date from its first and last day: the inverse of
+/// [`parse_partial_date`], `None` for a pair it cannot make.
+pub fn format_partial_date(first: i64, last: i64) -> Option<String> {
+    if (first, last) == (MIN_DAY, MAX_DAY) {
+        return Some(String::new());
+    }
+    let text = format_date(first)?;
+    format_date(last)?;
+    let candidates = [text.clone(), text[..7].to_owned(), text[..4].to_owned()];
+    candidates
+        .into_iter()
+        .find(|c| parse_partial_date(c) == Some((first, last)))
+}
+
 /// Formats days relative to 1970-01-01 as `YYYY-MM-DD`; `None` outside years 0000..9999.
 pub fn format_date(days: i64) -> Option<String> {
     if !(MIN_DAY..=MAX_DAY).contains(&days) {
@@ -239,6 +280,27 @@ mod tests {
         ] {
             assert_eq!(parse_instant(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn partial_dates_stand_for_their_first_and_last_day() {
+        let d = |s| parse_date(s).unwrap();
+        assert_eq!(parse_partial_date("1978"), Some((d("1978-01-01"), d("1978-12-31"))));
+        assert_eq!(parse_partial_date("2000-02"), Some((d("2000-02-01"), d("2000-02-29"))));
+        assert_eq!(parse_partial_date("1900-02"), Some((d("1900-02-01"), d("1900-02-28"))));
+        assert_eq!(parse_partial_date("1978-05-12"), Some((d("1978-05-12"), d("1978-05-12"))));
+        assert_eq!(parse_partial_date(""), Some((MIN_DAY, MAX_DAY)));
+        for bad in ["197", "1978-5", "1978-13", "1978-00", "19780", "1978-05-32", " 1978", "1978-"] {
+            assert_eq!(parse_partial_date(bad), None, "{bad}");
+        }
+        for text in ["", "1978", "1978-05", "1978-05-12", "0000", "9999-12", "2000-02-29"] {
+            let (first, last) = parse_partial_date(text).unwrap();
+            assert_eq!(format_partial_date(first, last).as_deref(), Some(text));
+        }
+        // Pairs no text makes.
+        assert_eq!(format_partial_date(d("1978-01-02"), d("1978-12-31")), None);
+        assert_eq!(format_partial_date(d("1978-05-01"), d("1978-05-30")), None);
+        assert_eq!(format_partial_date(d("1978-05-02"), d("1978-05-01")), None);
     }
 
     #[test]

@@ -211,7 +211,7 @@ impl Credential {
             .collect();
         pretty(&CredentialFile {
             format: CREDENTIAL_FORMAT.to_owned(),
-            credential_type: self.credential_type.name().to_owned(),
+            credential_type: self.credential_type().name().to_owned(),
             schema: schema.id.to_owned(),
             schema_version: schema.version,
             issuer: IssuerJson::new(&self.issuer),
@@ -247,7 +247,7 @@ impl Credential {
             source,
         })?;
         let issuer = std::mem::replace(&mut file.issuer, IssuerJson::new_empty());
-        Credential::from_parts(issuer.into_info(WHAT)?, credential_type, values, signature)
+        Credential::from_parts_under(issuer.into_info(WHAT)?, schema, values, signature)
     }
 }
 

@@ -7,7 +7,7 @@ use rand_core::CryptoRng;
 use serde_json::Value;
 use zeroize::Zeroize;
 
-use super::attribute::{AttributeValue, HolderSecret};
+use super::attribute::{AttributeType, AttributeValue, HolderSecret};
 use super::schema::{CredentialType, Schema, HOLDER_SECRET};
 use super::valueset::ValueSet;
 use super::{api_id, header, is_valid_issuer_id, with_suite, Error, Suite};
@@ -121,15 +121,41 @@ impl IssuerKey {
         &self.secret
     }
 
-    /// Issues a credential of type `credential_type` from a JSON object of attribute values
-    /// (the `ATTRS.json` form: every attribute of the schema but `holder_secret`, which is
-    /// generated here). Every attribute is validated; errors name it.
+    /// Issues a credential of type `credential_type` under the current schema, now (the
+    /// system clock), from a JSON object of attribute values: [`IssuerKey::issue_under`].
     pub fn issue(
         &self,
         credential_type: CredentialType,
         attributes: &Value,
         rng: &mut impl CryptoRng,
     ) -> Result<Credential, Error> {
+        self.issue_under(credential_type.schema(), attributes, unix_now(), rng)
+    }
+
+    /// Issues a credential of type `credential_type` under the current schema at `at`
+    /// (seconds since the Unix epoch, the issuance time the checks use).
+    pub fn issue_at(
+        &self,
+        credential_type: CredentialType,
+        attributes: &Value,
+        at: i64,
+        rng: &mut impl CryptoRng,
+    ) -> Result<Credential, Error> {
+        self.issue_under(credential_type.schema(), attributes, at, rng)
+    }
+
+    /// Issues a credential under `schema` at `at` (seconds since the Unix epoch) from a
+    /// JSON object of attribute values (the `ATTRS.json` form: every attribute of the schema
+    /// but `holder_secret`, which is generated here). Every attribute is validated, then the
+    /// issuance checks run ([`check_issuance`]); errors name the attribute.
+    pub fn issue_under(
+        &self,
+        schema: &'static Schema,
+        attributes: &Value,
+        at: i64,
+        rng: &mut impl CryptoRng,
+    ) -> Result<Credential, Error> {
+        let credential_type = schema.credential_type;
         if !self.info.may_issue(credential_type) {
             return Err(Error::NotAllowedToIssue {
                 issuer: self.info.id.clone(),
@@ -145,8 +171,8 @@ impl IssuerKey {
             .clone();
         let secret = AttributeValue::Secret(HolderSecret::random(rng));
         with_secret.insert(HOLDER_SECRET.to_owned(), secret.to_json());
-        let values = values_from_json(credential_type.schema(), &Value::Object(with_secret))?;
-        let schema = credential_type.schema();
+        let values = values_from_json(schema, &Value::Object(with_secret))?;
+        check_issuance(schema, &values, at)?;
         let header = header(schema, &self.info.id);
         let signature = with_suite!(self.info.suite, C => {
             let api_id = api_id::<C>();
@@ -157,11 +183,70 @@ impl IssuerKey {
         });
         Ok(Credential {
             issuer: self.info.clone(),
-            credential_type,
+            schema,
             values,
             signature,
         })
     }
+}
+
+/// Seconds since the Unix epoch by the system clock (0 if it is before 1970).
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The attributes that record an event, which cannot lie after the issuance time.
+const EVENTS: [&str; 4] = [
+    "birth_date",
+    "vaccination_date",
+    "sample_time",
+    "first_positive_date",
+];
+
+/// The issuance checks, on values that already fit their types, at `at` (seconds since the
+/// Unix epoch):
+/// - an event (birth date, vaccination date, sample time, first positive test) must not lie
+///   after the issuance time: a date must not be after the UTC date of `at` (a partial birth
+///   date: its first possible day), an instant not after the minute of `at`;
+/// - `valid_until` must be later than `valid_from`;
+/// - `dose_number` and `total_doses` must not be negative (`dose_number > total_doses` is
+///   allowed: DCCs encode boosters that way).
+pub fn check_issuance(schema: &Schema, values: &[AttributeValue], at: i64) -> Result<(), Error> {
+    let value = |name: &str| schema.attribute(name).and_then(|(i, _)| values.get(i));
+    let refuse = |name: &'static str, problem: String| Err(Error::Refused { name, problem });
+    let (today, minute) = (at.div_euclid(86_400), at.div_euclid(60));
+    for name in EVENTS {
+        let late = match value(name) {
+            Some(AttributeValue::Date(d)) => *d > today,
+            Some(v @ AttributeValue::PartialDate { .. }) => v.ends().is_some_and(|(f, _)| f > today),
+            Some(AttributeValue::Instant(m)) => *m > minute,
+            _ => false,
+        };
+        if late {
+            let when = super::calendar::format_rfc3339_seconds(at).unwrap_or_default();
+            return refuse(name, format!("lies after the issuance time {when}"));
+        }
+    }
+    if let (Some(AttributeValue::Instant(from)), Some(AttributeValue::Instant(until))) =
+        (value("valid_from"), value("valid_until"))
+    {
+        if until <= from {
+            return refuse(
+                "valid_until",
+                "must be later than valid_from".to_owned(),
+            );
+        }
+    }
+    for name in ["dose_number", "total_doses"] {
+        if let Some(AttributeValue::Integer(n)) = value(name) {
+            if *n < 0 {
+                return refuse(name, format!("must not be negative (found {n})"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Reads and validates the values of every attribute of `schema` from a JSON object, in
@@ -185,6 +270,13 @@ pub(crate) fn values_from_json(
             let v = object.get(spec.name).ok_or(Error::MissingAttribute {
                 credential_type: schema.credential_type,
                 name: spec.name,
+                hint: match spec.ty {
+                    AttributeType::String | AttributeType::Code(_) => {
+                        "; give \"\" when it does not apply"
+                    }
+                    AttributeType::PartialDate => "; give \"\" when it is unknown",
+                    _ => "",
+                },
             })?;
             AttributeValue::from_json(spec.ty, v).map_err(|source| Error::InvalidValue {
                 name: spec.name.to_owned(),
@@ -194,12 +286,19 @@ pub(crate) fn values_from_json(
         .collect()
 }
 
-/// The message scalars of a list of values under `api_id`.
+/// The message scalars of a list of values under `api_id`: one per value in order, then the
+/// companion messages (the first days of partial dates), in order (see
+/// [`Schema::message_count`]).
 pub(crate) fn to_scalars<C: Ciphersuite>(
     values: &[AttributeValue],
     api_id: &[u8],
 ) -> Result<Vec<Scalar>, bbs::Error> {
-    values.iter().map(|v| v.to_scalar::<C>(api_id)).collect()
+    let mut scalars = values
+        .iter()
+        .map(|v| v.to_scalar::<C>(api_id))
+        .collect::<Result<Vec<_>, _>>()?;
+    scalars.extend(values.iter().filter_map(AttributeValue::companion_scalar));
+    Ok(scalars)
 }
 
 /// A signed credential as its holder keeps it: the issuer's public description, the type,
@@ -211,7 +310,7 @@ pub(crate) fn to_scalars<C: Ciphersuite>(
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credential {
     pub(crate) issuer: IssuerInfo,
-    pub(crate) credential_type: CredentialType,
+    pub(crate) schema: &'static Schema,
     pub(crate) values: Vec<AttributeValue>,
     pub(crate) signature: Signature,
 }
@@ -220,7 +319,8 @@ impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credential")
             .field("issuer", &self.issuer)
-            .field("credential_type", &self.credential_type)
+            .field("credential_type", &self.schema.credential_type)
+            .field("schema_version", &self.schema.version)
             .field(
                 "values",
                 &format_args!("<{} attributes, redacted>", self.values.len()),
@@ -238,12 +338,12 @@ impl Credential {
 
     /// The credential type.
     pub fn credential_type(&self) -> CredentialType {
-        self.credential_type
+        self.schema.credential_type
     }
 
     /// The schema the credential was signed under.
     pub fn schema(&self) -> &'static Schema {
-        self.credential_type.schema()
+        self.schema
     }
 
     /// Every value, in schema order.
@@ -285,16 +385,25 @@ impl Credential {
         })
     }
 
-    /// Builds a credential from its parts, checking every value against the schema (the
-    /// signature is not checked here: see [`Credential::verify`]).
+    /// Builds a credential of the current schema from its parts: [`Credential::from_parts_under`].
     pub fn from_parts(
         issuer: IssuerInfo,
         credential_type: CredentialType,
         values: Vec<AttributeValue>,
         signature: Signature,
     ) -> Result<Self, Error> {
+        Self::from_parts_under(issuer, credential_type.schema(), values, signature)
+    }
+
+    /// Builds a credential signed under `schema` from its parts, checking every value against
+    /// the schema (the signature is not checked here: see [`Credential::verify`]).
+    pub fn from_parts_under(
+        issuer: IssuerInfo,
+        schema: &'static Schema,
+        values: Vec<AttributeValue>,
+        signature: Signature,
+    ) -> Result<Self, Error> {
         issuer.check()?;
-        let schema = credential_type.schema();
         if values.len() != schema.len() {
             return Err(Error::from(super::json::invalid(
                 "credential",
@@ -310,7 +419,7 @@ impl Credential {
         }
         Ok(Self {
             issuer,
-            credential_type,
+            schema,
             values,
             signature,
         })

@@ -51,6 +51,7 @@
 mod attribute;
 pub(crate) mod bytes;
 pub mod calendar;
+pub mod dcc;
 pub(crate) mod file;
 mod issuer;
 pub mod json;
@@ -60,8 +61,10 @@ mod valueset;
 
 pub use attribute::{integer_to_scalar, AttributeType, AttributeValue, HolderSecret, ValueError};
 pub(crate) use issuer::to_scalars;
-pub use issuer::{Credential, IssuerInfo, IssuerKey};
-pub use schema::{AttributeSpec, CredentialType, Schema, UnknownType, HOLDER_SECRET};
+pub use issuer::{check_issuance, Credential, IssuerInfo, IssuerKey};
+pub use schema::{
+    AttributeSpec, CredentialType, Schema, UnknownType, CURRENT_SCHEMA_VERSION, HOLDER_SECRET,
+};
 pub(crate) use suite::with_suite;
 pub use suite::{Suite, UnknownSuite};
 pub use valueset::ValueSet;
@@ -111,12 +114,31 @@ pub fn is_valid_issuer_id(id: &str) -> bool {
 #[non_exhaustive]
 pub enum Error {
     /// A required attribute was not given.
-    #[error("attribute `{name}` is missing (a {credential_type} credential needs it; give \"\" when it does not apply)")]
+    #[error("attribute `{name}` is missing (a {credential_type} credential needs it{hint})")]
     MissingAttribute {
         /// The credential type.
         credential_type: CredentialType,
         /// The missing attribute.
         name: &'static str,
+        /// What to give when the attribute does not apply (empty for types that have no
+        /// such value, such as integers).
+        hint: &'static str,
+    },
+    /// An issuance check failed (see [`check_issuance`]).
+    #[error("attribute `{name}` {problem}")]
+    Refused {
+        /// The attribute.
+        name: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A DCC payload that cannot be issued from (see [`dcc`]).
+    #[error("DCC payload: `{path}` {problem}")]
+    Dcc {
+        /// The field, as a path such as `v[0].dn`.
+        path: String,
+        /// What is wrong.
+        problem: String,
     },
     /// An attribute the schema does not have.
     #[error("attribute `{name}` is not part of a {credential_type} credential (it has: {known})")]

@@ -44,9 +44,35 @@ impl Schema {
             .find(|(_, a)| a.name == name)
     }
 
-    /// The number of attributes (`L`, the BBS message count).
+    /// The number of attributes. The BBS message count `L` can be larger: see
+    /// [`Schema::message_count`].
     pub fn len(&self) -> usize {
         self.attributes.len()
+    }
+
+    /// The number of BBS messages (`L`): one per attribute, then one companion message per
+    /// partial-date attribute (its first day), in attribute order.
+    pub fn message_count(&self) -> usize {
+        self.attributes.iter().map(|a| a.ty.message_count()).sum()
+    }
+
+    /// The message index of the companion of attribute `index` (the first day of a partial
+    /// date), `None` when the attribute has no companion.
+    pub fn companion_index(&self, index: usize) -> Option<usize> {
+        let spec = self.attributes.get(index)?;
+        (spec.ty.message_count() == 2).then(|| {
+            self.len()
+                + self.attributes[..index]
+                    .iter()
+                    .filter(|a| a.ty.message_count() == 2)
+                    .count()
+        })
+    }
+
+    /// The message indexes that disclosing attribute `index` reveals: its own, and its
+    /// companion's when it has one.
+    pub fn message_indexes(&self, index: usize) -> impl Iterator<Item = usize> {
+        core::iter::once(index).chain(self.companion_index(index))
     }
 
     /// `true` when the schema has no attributes (never, for the profile's schemas).
@@ -103,15 +129,15 @@ impl CredentialType {
         Self::ALL.into_iter().find(|t| t.code() == code)
     }
 
-    /// The current schema of this type.
+    /// The current schema of this type (version [`CURRENT_SCHEMA_VERSION`]), under which new
+    /// credentials are issued and requests are read.
     pub fn schema(self) -> &'static Schema {
-        &SCHEMAS[self as usize]
+        &SCHEMAS[self as usize][usize::from(CURRENT_SCHEMA_VERSION - 1)]
     }
 
-    /// The schema of this type at `version`, if this build knows it.
+    /// The schema of this type at `version`, if this build knows it (versions 1 and 2).
     pub fn schema_version(self, version: u8) -> Option<&'static Schema> {
-        let s = self.schema();
-        (s.version == version).then_some(s)
+        SCHEMAS[self as usize].get(usize::from(version).checked_sub(1)?)
     }
 }
 
@@ -135,6 +161,14 @@ impl FromStr for CredentialType {
             .ok_or_else(|| UnknownType(s.to_owned()))
     }
 }
+
+/// The schema version new credentials are issued under.
+///
+/// Version 2 changed, from version 1: `birth_date` is a [`AttributeType::PartialDate`]
+/// (`YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `""`), signed as its last possible day at index 3 and
+/// its first possible day in a companion message after the last attribute. Every other
+/// attribute keeps its name, type and index.
+pub const CURRENT_SCHEMA_VERSION: u8 = 2;
 
 const fn spec(name: &'static str, ty: AttributeType) -> AttributeSpec {
     AttributeSpec { name, ty }
@@ -183,12 +217,25 @@ const RECOVERY: [AttributeSpec; 2] = [
     spec("first_positive_date", AttributeType::Date),
 ];
 
-static SCHEMAS: LazyLock<[Schema; 3]> = LazyLock::new(|| {
-    let make = |credential_type, id, own: &[AttributeSpec]| Schema {
-        credential_type,
-        id,
-        version: 1,
-        attributes: COMMON.iter().chain(own).copied().collect(),
+/// Every known schema: per type (in [`CredentialType`] order), versions 1 and 2.
+static SCHEMAS: LazyLock<[[Schema; 2]; 3]> = LazyLock::new(|| {
+    let make = |credential_type, id, own: &[AttributeSpec]| {
+        let v1 = Schema {
+            credential_type,
+            id,
+            version: 1,
+            attributes: COMMON.iter().chain(own).copied().collect(),
+        };
+        let mut v2 = Schema {
+            version: 2,
+            ..v1.clone()
+        };
+        for a in &mut v2.attributes {
+            if a.name == "birth_date" {
+                a.ty = AttributeType::PartialDate;
+            }
+        }
+        [v1, v2]
     };
     [
         make(
@@ -222,5 +269,30 @@ mod tests {
         assert_eq!(CredentialType::Test.schema().len(), 16);
         assert_eq!(CredentialType::Recovery.schema().len(), 11);
         assert!("passport".parse::<CredentialType>().is_err());
+    }
+
+    #[test]
+    fn version_2_differs_from_version_1_only_in_birth_date() {
+        for t in CredentialType::ALL {
+            let (v1, v2) = (t.schema_version(1).unwrap(), t.schema_version(2).unwrap());
+            assert_eq!(t.schema(), v2);
+            assert!(t.schema_version(0).is_none() && t.schema_version(3).is_none());
+            assert_eq!((v1.version, v2.version), (1, 2));
+            assert_eq!(v1.len(), v2.len());
+            assert_eq!(v1.message_count(), v1.len());
+            assert_eq!(v2.message_count(), v2.len() + 1);
+            for (i, (a, b)) in v1.attributes.iter().zip(&v2.attributes).enumerate() {
+                assert_eq!(a.name, b.name);
+                if a.name == "birth_date" {
+                    assert_eq!(i, 3);
+                    assert_eq!((a.ty, b.ty), (AttributeType::Date, AttributeType::PartialDate));
+                    assert_eq!(v2.companion_index(i), Some(v2.len()));
+                    assert_eq!(v1.companion_index(i), None);
+                } else {
+                    assert_eq!(a.ty, b.ty);
+                    assert_eq!(v2.companion_index(i), None);
+                }
+            }
+        }
     }
 }

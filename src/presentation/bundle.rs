@@ -7,7 +7,7 @@ use super::params::{self, Span};
 use super::request::{check_attribute, CredentialRequest, PresentationRequest};
 use super::Error;
 use crate::bbs::{self, Ciphersuite, PreparedSignature};
-use crate::credential::{self, with_suite, AttributeValue, Credential, CredentialType};
+use crate::credential::{self, with_suite, AttributeValue, Credential, CredentialType, Schema};
 use crate::zk::{self, PredicateStatement};
 
 /// One presented credential: what the verifier learns and the proof of it.
@@ -90,10 +90,12 @@ pub fn present(
         .map(|(index, asked)| {
             let credential = choose(asked, credentials)?;
             check_predicates(asked, credential)?;
-            let disclosed_indexes = asked.disclosed_indexes()?;
+            let schema = credential.schema();
+            let disclosed_indexes = asked.disclosed_indexes(schema)?;
+            let messages = asked.disclosed_messages(schema)?;
             let context = proof_context(&digest, index as u8);
             let (proof, predicate_proofs) =
-                generate_proof(credential, asked, &context, &disclosed_indexes, rng)?;
+                generate_proof(credential, asked, &context, &messages, rng)?;
             Ok(PresentedCredential {
                 credential_type: credential.credential_type(),
                 schema_version: credential.schema().version,
@@ -152,17 +154,17 @@ fn check_predicates(asked: &CredentialRequest, credential: &Credential) -> Resul
     Ok(())
 }
 
-/// The `zk` statements of every requested predicate, under suite `C`, and how many
+/// The `zk` statements of every requested predicate over a credential of `schema` (the
+/// presented one, which fixes the message indexes), under suite `C`, and how many
 /// statements each predicate has (two for a range, one otherwise).
 pub(crate) fn predicate_statements<C: Ciphersuite>(
     asked: &CredentialRequest,
+    schema: &Schema,
 ) -> Result<(Vec<PredicateStatement>, Vec<usize>), Error> {
-    let schema = asked.schema();
     let mut statements = Vec::new();
     let mut counts = Vec::with_capacity(asked.predicates.len());
     for p in &asked.predicates {
-        let index = check_attribute(schema, &p.attribute)?;
-        let st = params::statements::<C>(p, p.params()?, index)?;
+        let st = params::statements::<C>(p, p.params()?, p.message_indexes(schema)?)?;
         counts.push(st.len());
         statements.extend(st);
     }
@@ -244,7 +246,7 @@ fn generate_proof(
     credential: &Credential,
     asked: &CredentialRequest,
     context: &[u8],
-    disclosed_indexes: &[usize],
+    disclosed_messages: &[usize],
     rng: &mut impl CryptoRng,
 ) -> Result<(Vec<u8>, Vec<Vec<u8>>), Error> {
     // The holder checks the verifier's parameters before proving anything against them: a
@@ -272,7 +274,7 @@ fn generate_proof(
     let issuer = credential.issuer();
     let header = credential.header();
     with_suite!(issuer.suite, C => {
-        let (statements, counts) = predicate_statements::<C>(asked)?;
+        let (statements, counts) = predicate_statements::<C>(asked, credential.schema())?;
         let api_id = credential::api_id::<C>();
         let mut scalars = credential::to_scalars::<C>(credential.values(), &api_id)
             .map_err(credential::Error::from)?;
@@ -291,7 +293,7 @@ fn generate_proof(
             other => Error::from(credential::Error::from(other)),
         });
         let result = prepared.and_then(|prepared| {
-            zk::prove::<C>(&prepared, disclosed_indexes, &statements, context, rng)
+            zk::prove::<C>(&prepared, disclosed_messages, &statements, context, rng)
                 .map_err(|e| prove_error(asked, &counts, e))
         });
         scalars.zeroize();

@@ -89,7 +89,12 @@ impl Presentation {
                 .and_then(|b| std::str::from_utf8(b).ok())
                 .ok_or_else(|| at(&r, "truncated or non-UTF-8 issuer"))?
                 .to_owned();
-            let schema = asked.schema();
+            // Values are read with the types of the presented schema (an unknown version is
+            // read as the current one and refused by `verify`).
+            let schema = asked
+                .credential_type
+                .schema_version(schema_version)
+                .unwrap_or(asked.schema());
             let mut disclosed = Vec::with_capacity(asked.disclose.len());
             for name in &asked.disclose {
                 let ty = schema

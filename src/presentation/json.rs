@@ -185,7 +185,10 @@ impl Presentation {
             .into_iter()
             .map(|c| {
                 let credential_type = credential_type(WHAT, &c.credential_type)?;
-                let schema = credential_type.schema();
+                // An unknown version is read as the current one and refused by `verify`.
+                let schema = credential_type
+                    .schema_version(c.schema_version)
+                    .unwrap_or(credential_type.schema());
                 let disclosed = c
                     .disclosed
                     .into_iter()

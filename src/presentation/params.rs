@@ -41,7 +41,7 @@ impl Span {
                 base: 64,
                 digits: 1,
             }),
-            AttributeType::Date => Some(Span {
+            AttributeType::Date | AttributeType::PartialDate => Some(Span {
                 base: 256,
                 digits: 2,
             }),
@@ -223,7 +223,7 @@ impl PredicateParams {
 pub(crate) fn statements<C: Ciphersuite>(
     predicate: &Predicate,
     params: &PredicateParams,
-    message_index: usize,
+    (lower_index, upper_index): (usize, usize),
 ) -> Result<Vec<PredicateStatement>, Error> {
     let api_id = credential::api_id::<C>();
     let scalar = |v: &AttributeValue| {
@@ -231,8 +231,11 @@ pub(crate) fn statements<C: Ciphersuite>(
             .map_err(|e| Error::from(credential::Error::from(e)))
     };
     let one = Scalar::from(1u64);
+    // A lower bound (`m - a >= 0`) is proven over `lower_index`, an upper bound
+    // (`a - m >= 0`, negated) and a set over `upper_index`: for a partial date, its first
+    // and its last possible day.
     let statement = |negate: bool, offset: Scalar| PredicateStatement {
-        message_index,
+        message_index: if negate { upper_index } else { lower_index },
         negate,
         offset,
         digit_count: usize::from(params.digits),
@@ -247,7 +250,7 @@ pub(crate) fn statements<C: Ciphersuite>(
             vec![statement(false, scalar(lo)?), statement(true, scalar(hi)?)]
         }
         Condition::OneOf(_) => vec![PredicateStatement {
-            offset: Scalar::zero(),
+            message_index: upper_index,
             ..statement(false, Scalar::zero())
         }],
     })
@@ -295,6 +298,7 @@ impl ParameterSet {
 
     /// The digit set for attributes of type `ty`.
     pub fn for_type(&self, ty: AttributeType) -> Option<&PredicateParams> {
+        let ty = ty.bound_type();
         self.sets.iter().find(|(t, _)| *t == ty).map(|(_, p)| p)
     }
 

@@ -214,7 +214,7 @@ impl Predicate {
         if name == HOLDER_SECRET {
             return Err(Error::PredicateOnHolderSecret);
         }
-        let ty = schema.attributes[index].ty;
+        let ty = schema.attributes[index].ty.bound_type();
         let value = |s: &str| parse_value(ty, s.trim(), now, text);
         let condition = match op {
             "in" => {
@@ -293,8 +293,14 @@ impl Predicate {
             return Err(Error::PredicateOnHolderSecret);
         }
         let ty = schema.attributes[index].ty;
+        if ty == AttributeType::PartialDate && matches!(self.condition, Condition::OneOf(_)) {
+            return Err(syntax(
+                &self.to_string(),
+                "the attribute may hold a partial date (a range of days): use a comparison or a range, not a set",
+            ));
+        }
         for v in self.condition.values() {
-            v.check(ty).map_err(|source| Error::InvalidValue {
+            v.check(ty.bound_type()).map_err(|source| Error::InvalidValue {
                 name: self.attribute.clone(),
                 source,
             })?;
@@ -325,21 +331,36 @@ impl Predicate {
         }
     }
 
-    /// `true` when `value` satisfies the predicate.
+    /// `true` when `value` satisfies the predicate. A partial date satisfies a lower bound
+    /// (`>=`, `>`, a range's low end) by its first possible day and an upper bound (`<=`,
+    /// `<`, a range's high end) by its last, so that the predicate holds for every day it
+    /// can stand for; the unknown date (`""`) satisfies no comparison.
     pub fn holds(&self, value: &AttributeValue) -> bool {
-        let v = value.as_integer();
-        let cmp = |b: &AttributeValue, f: fn(i64, i64) -> bool| match (v, b.as_integer()) {
-            (Some(v), Some(b)) => f(v, b),
-            _ => false,
+        let ends = value.ends();
+        let cmp = |b: &AttributeValue, upper: bool, f: fn(i64, i64) -> bool| {
+            match (ends, b.as_integer()) {
+                (Some((first, last)), Some(b)) => f(if upper { last } else { first }, b),
+                _ => false,
+            }
         };
         match &self.condition {
-            Condition::AtLeast(b) => cmp(b, |v, b| v >= b),
-            Condition::Greater(b) => cmp(b, |v, b| v > b),
-            Condition::AtMost(b) => cmp(b, |v, b| v <= b),
-            Condition::Less(b) => cmp(b, |v, b| v < b),
-            Condition::Between(lo, hi) => cmp(lo, |v, b| v >= b) && cmp(hi, |v, b| v <= b),
+            Condition::AtLeast(b) => cmp(b, false, |v, b| v >= b),
+            Condition::Greater(b) => cmp(b, false, |v, b| v > b),
+            Condition::AtMost(b) => cmp(b, true, |v, b| v <= b),
+            Condition::Less(b) => cmp(b, true, |v, b| v < b),
+            Condition::Between(lo, hi) => {
+                cmp(lo, false, |v, b| v >= b) && cmp(hi, true, |v, b| v <= b)
+            }
             Condition::OneOf(set) => set.contains(value),
         }
+    }
+
+    /// The message indexes the predicate's lower and upper bounds are proven over in a
+    /// credential of `schema`: the attribute's own index for both, except for a partial
+    /// date, whose lower bounds are proven over its companion (the first possible day).
+    pub fn message_indexes(&self, schema: &Schema) -> Result<(usize, usize), Error> {
+        let index = check_attribute(schema, &self.attribute)?;
+        Ok((schema.companion_index(index).unwrap_or(index), index))
     }
 
     /// The JSON form: `{"attribute": ..., "op": ..., "values": [...], "params": {...}}`
@@ -382,7 +403,7 @@ impl Predicate {
             .and_then(Value::as_array)
             .ok_or(bad("need values"))?;
         let index = check_attribute(schema, name)?;
-        let ty = schema.attributes[index].ty;
+        let ty = schema.attributes[index].ty.bound_type();
         let values = raw
             .iter()
             .map(|x| {

@@ -96,13 +96,24 @@ impl CredentialRequest {
         Ok(())
     }
 
-    /// The BBS message indexes of the disclosed attributes, in disclosure order.
-    pub fn disclosed_indexes(&self) -> Result<Vec<usize>, Error> {
-        let schema = self.schema();
+    /// The indexes in `schema` (the presented credential's) of the disclosed attributes, in
+    /// disclosure order.
+    pub fn disclosed_indexes(&self, schema: &Schema) -> Result<Vec<usize>, Error> {
         self.disclose
             .iter()
             .map(|n| check_attribute(schema, n))
             .collect()
+    }
+
+    /// The BBS message indexes the disclosed attributes reveal in a credential of `schema`:
+    /// each attribute's own, followed by its companion's when it has one (the first day of
+    /// a partial date).
+    pub fn disclosed_messages(&self, schema: &Schema) -> Result<Vec<usize>, Error> {
+        let mut out = Vec::with_capacity(self.disclose.len() + 1);
+        for i in self.disclosed_indexes(schema)? {
+            out.extend(schema.message_indexes(i));
+        }
+        Ok(out)
     }
 }
 

@@ -141,7 +141,9 @@ fn verify_one(
             unexpected,
         });
     }
-    let mut indexes = Vec::with_capacity(got.disclosed.len());
+    // Each disclosed value reveals its message and, for a partial date, its companion.
+    let mut indexes = Vec::with_capacity(got.disclosed.len() + 1);
+    let mut values: Vec<(&AttributeValue, bool)> = Vec::with_capacity(got.disclosed.len() + 1);
     for (name, value) in &got.disclosed {
         let i = check_attribute(schema, name)?;
         value
@@ -150,7 +152,10 @@ fn verify_one(
                 name: name.clone(),
                 source,
             })?;
-        indexes.push(i);
+        for (k, m) in schema.message_indexes(i).enumerate() {
+            indexes.push(m);
+            values.push((value, k == 1));
+        }
     }
     if got.predicate_proofs.len() != asked.predicates.len() {
         return Err(Error::PredicateMismatch {
@@ -162,17 +167,16 @@ fn verify_one(
     // 5. The proofs: BBS and predicates, under one challenge.
     let context = proof_context(digest, index);
     let header = credential::header(schema, &issuer.id);
-    let values: Vec<&AttributeValue> = got.disclosed.iter().map(|(_, v)| v).collect();
     let invalid = || Error::ProofInvalid {
         credential_type: got.credential_type,
     };
     let proof = Proof::from_bytes(&got.proof).map_err(|_| invalid())?;
-    if proof.undisclosed_count() + indexes.len() != schema.len() {
+    if proof.undisclosed_count() + indexes.len() != schema.message_count() {
         return Err(invalid());
     }
     let checked: Result<(), Error> = with_suite!(issuer.suite, C => {
         let api_id = credential::api_id::<C>();
-        let (statements, counts) = predicate_statements::<C>(asked)?;
+        let (statements, counts) = predicate_statements::<C>(asked, schema)?;
         let mut predicates = Vec::with_capacity(statements.len());
         let mut next = 0;
         for (bytes, &n) in got.predicate_proofs.iter().zip(&counts) {
@@ -189,11 +193,14 @@ fn verify_one(
         let linked = LinkedProof { bbs: proof, predicates };
         values
             .iter()
-            .map(|v| v.to_scalar::<C>(&api_id))
+            .map(|&(v, companion)| match companion {
+                false => v.to_scalar::<C>(&api_id),
+                true => v.companion_scalar().ok_or(crate::bbs::Error::VerificationFailed),
+            })
             .collect::<Result<Vec<_>, _>>()
             .map_err(zk::Error::from)
             .and_then(|scalars| {
-                let generators = Generators::new::<C>(schema.len(), &api_id)?;
+                let generators = Generators::new::<C>(schema.message_count(), &api_id)?;
                 zk::verify::<C>(&issuer.public_key, &linked, &generators, &header, &scalars,
                     &indexes, &statements, &context, &api_id, &mut rand::rng())
             })
