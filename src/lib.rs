@@ -4,12 +4,13 @@
 //! Layers, from the bottom: [`bbs`] (the IETF draft, byte for byte), [`zk`] (predicates
 //! over hidden attributes, linked to the BBS proof), [`credential`] (schemas, typed
 //! attributes, the travel-health profile, issuance) and [`presentation`] (requests,
-//! presentations, verification, wire formats).
+//! presentations, verification, wire formats). [`untrusted`] shows text from files safely.
 #![deny(missing_docs, unsafe_code)]
 
 pub mod bbs;
 pub mod credential;
 pub mod presentation;
+pub mod untrusted;
 pub mod zk;
 
 #[doc = include_str!("../README.md")]
