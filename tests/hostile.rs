@@ -274,7 +274,7 @@ fn the_command_line_never_prints_raw_escapes() {
         CredentialRequest::new(CredentialType::Vaccination, &DISCLOSE, &[], vec![]).unwrap();
     let request =
         PresentationRequest::new("b\u{202e}order", vec![asked], now, 600, &mut rng).unwrap();
-    let p = presentation::present(&request, &[c.clone()], now, &mut rng).unwrap();
+    let p = presentation::present(&request, std::slice::from_ref(&c), now, &mut rng).unwrap();
     std::fs::write(d.join("trust2.json"), trust.to_json()).unwrap();
     std::fs::write(d.join("req2.json"), request.to_json()).unwrap();
     std::fs::write(d.join("p2.json"), p.to_json()).unwrap();
