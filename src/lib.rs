@@ -5,13 +5,15 @@
 //! over hidden attributes, linked to the BBS proof), [`credential`] (schemas, typed
 //! attributes, the travel-health profile, issuance) and [`presentation`] (requests,
 //! presentations, verification, wire formats). Beside them, [`certlogic`] is the plaintext
-//! reference evaluator of the EU DCC business rules (CertLogic).
+//! reference evaluator of the EU DCC business rules (CertLogic), and [`untrusted`] shows text
+//! from files safely.
 #![deny(missing_docs, unsafe_code)]
 
 pub mod bbs;
 pub mod certlogic;
 pub mod credential;
 pub mod presentation;
+pub mod untrusted;
 pub mod zk;
 
 #[doc = include_str!("../README.md")]

@@ -106,8 +106,9 @@ pub(super) fn issue(a: IssueArgs) -> CliResult<()> {
     let key = files::load_issuer_key(&a.issuer)?;
     check_overwrite(&a.out, Mode::Secret { force: a.force })?;
     let text = files::read_text(&a.attributes, "attributes file")?;
-    let attributes: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| CliError::usage(format!("{}: not valid JSON: {e}", a.attributes.display())))?;
+    let attributes: serde_json::Value =
+        healthpass::credential::json::parse("attributes file", &text)
+            .map_err(|e| CliError::usage(format!("{}: {e}", a.attributes.display())))?;
     let credential = key
         .issue(credential_type, &attributes, &mut rand::rng())
         .map_err(|e| CliError::usage(format!("{}: {e}", a.attributes.display())))?;
@@ -303,7 +304,7 @@ pub(super) fn verify(a: VerifyArgs) -> CliResult<()> {
         Err(e) => {
             if a.json {
                 let v = serde_json::json!({ "accepted": false, "exit_code": e.code, "error": e.message });
-                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                println!("{}", report::json_for_terminal(&v));
             }
             Err(e)
         }

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use healthpass::credential::{self, Credential, IssuerInfo, IssuerKey};
 use healthpass::presentation::{self, Presentation, PresentationRequest, TrustList};
+use zeroize::{Zeroize, Zeroizing};
 
 /// A failed command: the message for a person and the exit code (1 rejected, 2 unusable).
 #[derive(Debug)]
@@ -64,10 +65,13 @@ pub fn read_bytes(path: &Path, what: &str) -> CliResult<Vec<u8>> {
     })
 }
 
-/// Reads a UTF-8 text file.
+/// Reads a UTF-8 text file (bytes that are not UTF-8 are wiped before they are freed: the
+/// file may hold a secret).
 pub fn read_text(path: &Path, what: &str) -> CliResult<String> {
-    String::from_utf8(read_bytes(path, what)?)
-        .map_err(|_| CliError::usage(format!("{}: the {what} is not UTF-8 text", path.display())))
+    String::from_utf8(read_bytes(path, what)?).map_err(|e| {
+        e.into_bytes().zeroize();
+        CliError::usage(format!("{}: the {what} is not UTF-8 text", path.display()))
+    })
 }
 
 /// How a file is written.
@@ -130,7 +134,8 @@ pub fn write_atomic(path: &Path, data: &[u8], mode: Mode) -> CliResult<()> {
 }
 
 pub fn load_issuer_key(path: &Path) -> CliResult<IssuerKey> {
-    let text = read_text(path, "issuer secret file")?;
+    // The text holds the secret key: wiped when dropped.
+    let text = Zeroizing::new(read_text(path, "issuer secret file")?);
     IssuerKey::from_secret_json(&text).map_err(|e| CliError::credential(path, e))
 }
 
@@ -140,7 +145,8 @@ pub fn load_issuer_public(path: &Path) -> CliResult<IssuerInfo> {
 }
 
 pub fn load_credential(path: &Path) -> CliResult<Credential> {
-    let text = read_text(path, "credential")?;
+    // The text holds the holder secret and personal data: wiped when dropped.
+    let text = Zeroizing::new(read_text(path, "credential")?);
     Credential::from_json(&text).map_err(|e| CliError::credential(path, e))
 }
 

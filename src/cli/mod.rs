@@ -154,8 +154,9 @@ struct RequestArgs {
     /// The verifier's identifier.
     #[arg(long, default_value = "verifier")]
     verifier: String,
-    /// Minutes until the request expires.
-    #[arg(long, default_value_t = 10, value_name = "MINUTES")]
+    /// Minutes until the request expires: 1 to 1440 (24 hours).
+    #[arg(long, default_value_t = 10, value_name = "MINUTES",
+          value_parser = clap::value_parser!(u32).range(1..=1440))]
     valid_for: u32,
     /// The request file to write.
     #[arg(long, value_name = "REQUEST.json")]

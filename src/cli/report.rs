@@ -10,7 +10,9 @@ use healthpass::credential::{
 use healthpass::presentation::{
     self, Presentation, PresentationRequest, TrustList, VerifiedPresentation, COMPACT_VERSION,
 };
+use healthpass::untrusted::{escape_json_output, Untrusted};
 use serde_json::{json, Value};
+use zeroize::Zeroizing;
 
 use super::files::{read_bytes, CliError, CliResult};
 
@@ -22,11 +24,13 @@ pub fn display_name(t: CredentialType, name: &str, value: &AttributeValue) -> Op
     }
 }
 
+/// A value for a person to read: escaped (it comes from a file), with its display name.
 fn value_text(t: CredentialType, name: &str, v: &AttributeValue) -> String {
+    let text = v.to_string();
     match display_name(t, name, v) {
-        Some(d) => format!("{v} ({d})"),
-        None if v.to_string().is_empty() => "(empty: not applicable)".to_owned(),
-        None => v.to_string(),
+        Some(d) => format!("{} ({})", Untrusted(&text), Untrusted(d)),
+        None if text.is_empty() => "(empty: not applicable)".to_owned(),
+        None => Untrusted(&text).to_string(),
     }
 }
 
@@ -34,9 +38,20 @@ fn issuer_text(i: &IssuerInfo) -> String {
     let country = if i.country.is_empty() {
         String::new()
     } else {
-        format!(", {}", i.country)
+        format!(", {}", Untrusted(&i.country))
     };
-    format!("{} ({}{country}, {})", i.id, i.name, i.suite)
+    format!(
+        "{} ({}{country}, {})",
+        Untrusted(&i.id),
+        Untrusted(&i.name),
+        i.suite
+    )
+}
+
+/// Pretty JSON whose strings cannot carry terminal controls (escaped as `\uXXXX`, which
+/// reads back as the same value).
+pub fn json_for_terminal(v: &Value) -> String {
+    escape_json_output(&serde_json::to_string_pretty(v).unwrap_or_default())
 }
 
 fn time(s: i64) -> String {
@@ -47,7 +62,7 @@ fn time(s: i64) -> String {
 pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) {
     println!(
         "ACCEPTED: the presentation answers the request of `{}`",
-        request.verifier
+        Untrusted(&request.verifier)
     );
     for c in &v.credentials {
         let schema = c.credential_type.schema();
@@ -61,12 +76,16 @@ pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) {
         }
         for (name, value) in &c.disclosed {
             println!(
-                "    disclosed  {name} = {}",
+                "    disclosed  {} = {}",
+                Untrusted(name),
                 value_text(c.credential_type, name, value)
             );
         }
         for p in &c.predicates {
-            println!("    proven     {} (value not disclosed)", p.describe());
+            println!(
+                "    proven     {} (value not disclosed)",
+                Untrusted(&p.describe())
+            );
         }
         println!(
             "    hidden     {} other attribute(s), the holder secret among them",
@@ -107,12 +126,12 @@ pub fn verified_json(request: &PresentationRequest, v: &VerifiedPresentation) ->
         })
         .collect();
     let v = json!({ "accepted": true, "verifier": request.verifier, "credentials": credentials });
-    serde_json::to_string_pretty(&v).unwrap_or_default()
+    json_for_terminal(&v)
 }
 
 /// Prints what a request asks for.
 pub fn print_request(r: &PresentationRequest) {
-    println!("  verifier   {}", r.verifier);
+    println!("  verifier   {}", Untrusted(&r.verifier));
     println!("  created    {}", time(r.created));
     println!("  expires    {}", time(r.expires));
     println!("  digest     {}", b64_encode(&r.digest()));
@@ -125,15 +144,15 @@ pub fn print_request(r: &PresentationRequest) {
                 v.join(", ")
             }
         };
-        println!("    disclose   {}", list(&c.disclose));
+        println!("    disclose   {}", Untrusted(&list(&c.disclose)));
         let issuers = if c.issuers.is_empty() {
             "any in the trust list".to_owned()
         } else {
             c.issuers.join(", ")
         };
-        println!("    issuers    {issuers}");
+        println!("    issuers    {}", Untrusted(&issuers));
         for p in &c.predicates {
-            println!("    prove      {p}");
+            println!("    prove      {}", Untrusted(&p.to_string()));
         }
     }
 }
@@ -167,11 +186,14 @@ fn print_presentation(p: &Presentation) {
     for c in &p.credentials {
         println!(
             "  {} credential (schema version {}) from `{}`",
-            c.credential_type, c.schema_version, c.issuer
+            c.credential_type,
+            c.schema_version,
+            Untrusted(&c.issuer)
         );
         for (name, v) in &c.disclosed {
             println!(
-                "    disclosed  {name} = {}",
+                "    disclosed  {} = {}",
+                Untrusted(name),
                 value_text(c.credential_type, name, v)
             );
         }
@@ -198,6 +220,7 @@ fn print_compact(bytes: &[u8]) -> CliResult<()> {
     let issuer = bytes
         .get(37..37 + len)
         .and_then(|b| std::str::from_utf8(b).ok())
+        .filter(|id| healthpass::credential::is_valid_issuer_id(id))
         .ok_or_else(bad)?;
     println!(
         "compact presentation, version {}, {} bytes",
@@ -212,7 +235,8 @@ fn print_compact(bytes: &[u8]) -> CliResult<()> {
 
 /// `healthpass inspect FILE`: describes any healthpass file.
 pub fn inspect(path: &Path) -> CliResult<()> {
-    let bytes = read_bytes(path, "file")?;
+    // Any kind of file, secret ones included: wiped when dropped.
+    let bytes = Zeroizing::new(read_bytes(path, "file")?);
     let in_file = |e: presentation::Error| CliError::presentation(path, e);
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         let data =
@@ -226,14 +250,17 @@ pub fn inspect(path: &Path) -> CliResult<()> {
     }
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| CliError::usage(format!("{}: not a healthpass file", path.display())))?;
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let mut value: Value = healthpass::credential::json::parse("file", text).map_err(|e| {
         CliError::usage(format!(
             "{}: not a healthpass file (not JSON: {e})",
             path.display()
         ))
     })?;
+    let format = value["format"].as_str().unwrap_or("").to_owned();
+    // The parsed copy may hold a secret key or the holder secret.
+    healthpass::credential::json::wipe_strings(&mut value);
     let from_cred = |e| CliError::credential(path, e);
-    match value["format"].as_str().unwrap_or("") {
+    match format.as_str() {
         "healthpass-issuer-secret/1" => {
             let key = IssuerKey::from_secret_json(text).map_err(from_cred)?;
             println!("issuer secret file: {}", issuer_text(key.info()));
@@ -267,8 +294,9 @@ pub fn inspect(path: &Path) -> CliResult<()> {
         }
         other => {
             return Err(CliError::usage(format!(
-                "{}: unknown format `{other}` (not a healthpass file?)",
-                path.display()
+                "{}: unknown format `{}` (not a healthpass file?)",
+                path.display(),
+                Untrusted(other)
             )))
         }
     }

@@ -5,9 +5,10 @@ use core::fmt;
 use bls12_381::Scalar;
 use rand_core::CryptoRng;
 use serde_json::Value;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
-use super::attribute::{AttributeValue, HolderSecret};
+use super::attribute::{AttributeType, AttributeValue, HolderSecret, ValueError};
+use super::json::wipe_strings;
 use super::schema::{CredentialType, Schema, HOLDER_SECRET};
 use super::valueset::ValueSet;
 use super::{api_id, header, is_valid_issuer_id, with_suite, Error, Suite};
@@ -139,13 +140,22 @@ impl IssuerKey {
         if attributes.get(HOLDER_SECRET).is_some() {
             return Err(Error::HolderSecretGiven);
         }
-        let mut with_secret = attributes
-            .as_object()
-            .ok_or(Error::AttributesNotAnObject)?
-            .clone();
+        let mut with_secret = Value::Object(
+            attributes
+                .as_object()
+                .ok_or(Error::AttributesNotAnObject)?
+                .clone(),
+        );
         let secret = AttributeValue::Secret(HolderSecret::random(rng));
-        with_secret.insert(HOLDER_SECRET.to_owned(), secret.to_json());
-        let values = values_from_json(credential_type.schema(), &Value::Object(with_secret))?;
+        with_secret[HOLDER_SECRET] = secret.to_json();
+        let values = values_from_json(
+            credential_type.schema(),
+            &with_secret,
+            AttributeValue::from_json,
+        );
+        // The map now holds the holder secret's text.
+        wipe_strings(&mut with_secret);
+        let values = values?;
         let schema = credential_type.schema();
         let header = header(schema, &self.info.id);
         let signature = with_suite!(self.info.suite, C => {
@@ -165,10 +175,13 @@ impl IssuerKey {
 }
 
 /// Reads and validates the values of every attribute of `schema` from a JSON object, in
-/// schema order: unknown and missing attributes and values of the wrong type are errors.
+/// schema order, each with `read` (the lenient [`AttributeValue::from_json`] for an
+/// attributes file, [`AttributeValue::from_canonical_json`] for a credential file): unknown
+/// and missing attributes and values of the wrong type are errors.
 pub(crate) fn values_from_json(
     schema: &Schema,
     attributes: &Value,
+    read: fn(AttributeType, &Value) -> Result<AttributeValue, ValueError>,
 ) -> Result<Vec<AttributeValue>, Error> {
     let object = attributes.as_object().ok_or(Error::AttributesNotAnObject)?;
     if let Some(name) = object.keys().find(|k| schema.attribute(k).is_none()) {
@@ -186,7 +199,7 @@ pub(crate) fn values_from_json(
                 credential_type: schema.credential_type,
                 name: spec.name,
             })?;
-            AttributeValue::from_json(spec.ty, v).map_err(|source| Error::InvalidValue {
+            read(spec.ty, v).map_err(|source| Error::InvalidValue {
                 name: spec.name.to_owned(),
                 source,
             })
@@ -194,12 +207,17 @@ pub(crate) fn values_from_json(
         .collect()
 }
 
-/// The message scalars of a list of values under `api_id`.
+/// The message scalars of a list of values under `api_id`; wiped when dropped (they hold the
+/// holder secret).
 pub(crate) fn to_scalars<C: Ciphersuite>(
     values: &[AttributeValue],
     api_id: &[u8],
-) -> Result<Vec<Scalar>, bbs::Error> {
-    values.iter().map(|v| v.to_scalar::<C>(api_id)).collect()
+) -> Result<Zeroizing<Vec<Scalar>>, bbs::Error> {
+    let mut out = Zeroizing::new(Vec::with_capacity(values.len()));
+    for v in values {
+        out.push(v.to_scalar::<C>(api_id)?);
+    }
+    Ok(out)
 }
 
 /// A signed credential as its holder keeps it: the issuer's public description, the type,

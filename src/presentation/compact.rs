@@ -9,7 +9,7 @@
 //! per credential:
 //!   type           1 byte   1 vaccination, 2 test, 3 recovery
 //!   schema_version 1 byte
-//!   issuer         varint length, UTF-8 identifier
+//!   issuer         varint length, identifier (1 to 64 of a-z 0-9 . _ -)
 //!   disclosed      each value in the request's disclosure order, by type:
 //!                  string/code varint length + UTF-8; integer/date/instant zigzag varint;
 //!                  boolean 1 byte
@@ -89,6 +89,9 @@ impl Presentation {
                 .and_then(|b| std::str::from_utf8(b).ok())
                 .ok_or_else(|| at(&r, "truncated or non-UTF-8 issuer"))?
                 .to_owned();
+            if !crate::credential::is_valid_issuer_id(&issuer) {
+                return Err(at(&r, "invalid issuer identifier"));
+            }
             let schema = asked.schema();
             let mut disclosed = Vec::with_capacity(asked.disclose.len());
             for name in &asked.disclose {

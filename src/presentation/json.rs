@@ -81,12 +81,29 @@ fn credential_type(what: &'static str, name: &str) -> Result<CredentialType, For
         .map_err(|_| invalid(what, "type", "is not vaccination, test or recovery"))
 }
 
+/// A request time: exactly `YYYY-MM-DDTHH:MM:SSZ` (the one form `to_json` writes).
 fn time(what: &'static str, field: &'static str, text: &str) -> Result<i64, FormatError> {
-    calendar::parse_rfc3339_seconds(text).ok_or(invalid(
-        what,
-        field,
-        "is not an RFC 3339 date and time",
-    ))
+    calendar::parse_rfc3339_seconds(text)
+        .filter(|&s| calendar::format_rfc3339_seconds(s).as_deref() == Some(text))
+        .ok_or(invalid(
+            what,
+            field,
+            "is not a UTC time written YYYY-MM-DDTHH:MM:SSZ",
+        ))
+}
+
+/// A presented issuer identifier, checked against the one grammar
+/// ([`crate::credential::is_valid_issuer_id`]).
+fn issuer_id(what: &'static str, id: String) -> Result<String, FormatError> {
+    if crate::credential::is_valid_issuer_id(&id) {
+        Ok(id)
+    } else {
+        Err(invalid(
+            what,
+            "issuer",
+            "is not a valid issuer identifier (1 to 64 characters a-z, 0-9, '.', '_', '-', starting with a letter or digit)",
+        ))
+    }
 }
 
 impl PresentationRequest {
@@ -173,9 +190,10 @@ impl Presentation {
         })
     }
 
-    /// Reads a presentation file. Disclosed values are read with the types of their
-    /// credential type's schema; whether they are the requested ones, and everything else,
-    /// is for [`super::verify`] to decide.
+    /// Reads a presentation file. The issuer identifier must be a valid one, and disclosed
+    /// values are read in their canonical form with the types of their credential type's
+    /// schema; whether they are the requested ones, and everything else, is for
+    /// [`super::verify`] to decide.
     pub fn from_json(text: &str) -> Result<Self, Error> {
         const WHAT: &str = "presentation";
         let file: PresentationFile = parse(WHAT, text)?;
@@ -194,18 +212,19 @@ impl Presentation {
                         if name == HOLDER_SECRET {
                             return Err(Error::HolderSecretNotDisclosable);
                         }
-                        let v = AttributeValue::from_json(schema.attributes[i].ty, &value)
-                            .map_err(|source| Error::InvalidValue {
-                                name: name.clone(),
-                                source,
-                            })?;
+                        let v =
+                            AttributeValue::from_canonical_json(schema.attributes[i].ty, &value)
+                                .map_err(|source| Error::InvalidValue {
+                                    name: name.clone(),
+                                    source,
+                                })?;
                         Ok((name, v))
                     })
                     .collect::<Result<_, Error>>()?;
                 Ok(PresentedCredential {
                     credential_type,
                     schema_version: c.schema_version,
-                    issuer: c.issuer,
+                    issuer: issuer_id(WHAT, c.issuer)?,
                     disclosed,
                     predicate_proofs: c
                         .predicates

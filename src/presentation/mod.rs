@@ -45,13 +45,14 @@ pub use params::{ParameterSet, PredicateParams, Span, PARAMETER_SET_FORMAT};
 pub use predicate::{Condition, Predicate, MAX_SET_SIZE};
 pub use request::{
     CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_PREDICATES,
-    REQUEST_DIGEST_TAG,
+    MAX_VALIDITY_SECONDS, REQUEST_DIGEST_TAG,
 };
 pub use trust::{TrustList, TRUST_LIST_FORMAT};
 pub use verify::{verify, VerifiedCredential, VerifiedPresentation};
 
 use crate::credential::json::FormatError;
 use crate::credential::{self, CredentialType, ValueError};
+use crate::untrusted::Untrusted;
 
 /// Everything that can go wrong with requests, presentations and trust lists.
 ///
@@ -65,7 +66,7 @@ pub enum Error {
     #[error(transparent)]
     Format(#[from] FormatError),
     /// An attribute the type's schema does not have.
-    #[error("attribute `{name}` is not part of a {credential_type} credential (it has: {known})")]
+    #[error("attribute `{}` is not part of a {credential_type} credential (it has: {known})", Untrusted(.name))]
     UnknownAttribute {
         /// The credential type.
         credential_type: CredentialType,
@@ -81,21 +82,22 @@ pub enum Error {
     #[error("no predicate may be put on `holder_secret`")]
     PredicateOnHolderSecret,
     /// An attribute named twice in one list.
-    #[error("attribute `{name}` is listed twice")]
+    #[error("attribute `{}` is listed twice", Untrusted(.name))]
     DuplicateAttribute {
         /// The attribute.
         name: String,
     },
     /// A predicate over an attribute that is also disclosed.
     #[error(
-        "attribute `{name}` is both disclosed and under a predicate; ask for one or the other"
+        "attribute `{}` is both disclosed and under a predicate; ask for one or the other",
+        Untrusted(.name)
     )]
     PredicateOnDisclosed {
         /// The attribute.
         name: String,
     },
     /// A predicate that does not parse.
-    #[error("predicate `{text}`: {problem}")]
+    #[error("predicate `{}`: {problem}", Untrusted(.text))]
     PredicateSyntax {
         /// The predicate as written.
         text: String,
@@ -103,7 +105,7 @@ pub enum Error {
         problem: &'static str,
     },
     /// A comparison or range over an attribute without an order.
-    #[error("attribute `{name}` is a {type_name}: comparisons and ranges need an integer, date or instant (use `in {{...}}` for a set)")]
+    #[error("attribute `{}` is a {type_name}: comparisons and ranges need an integer, date or instant (use `in {{...}}` for a set)", Untrusted(.name))]
     PredicateNeedsOrder {
         /// The attribute.
         name: String,
@@ -111,7 +113,7 @@ pub enum Error {
         type_name: &'static str,
     },
     /// A value that does not fit its attribute's type.
-    #[error("`{name}`: {source}")]
+    #[error("`{}`: {source}", Untrusted(.name))]
     InvalidValue {
         /// The attribute or predicate.
         name: String,
@@ -134,7 +136,7 @@ pub enum Error {
         problem: &'static str,
     },
     /// A trust list that already has another key under this identifier.
-    #[error("issuer `{id}` is already in the trust list with another key or description")]
+    #[error("issuer `{}` is already in the trust list with another key or description", Untrusted(.id))]
     IssuerConflict {
         /// The issuer.
         id: String,
@@ -167,14 +169,15 @@ pub enum Error {
         actual: usize,
     },
     /// The issuer is not in the verifier's trust list.
-    #[error("issuer `{issuer}` is not in the trust list")]
+    #[error("issuer `{}` is not in the trust list", Untrusted(.issuer))]
     UntrustedIssuer {
         /// The issuer.
         issuer: String,
     },
     /// The issuer is trusted but not among those the request accepts.
     #[error(
-        "issuer `{issuer}` is not among the issuers the request accepts for {credential_type}"
+        "issuer `{}` is not among the issuers the request accepts for {credential_type}",
+        Untrusted(.issuer)
     )]
     IssuerNotAccepted {
         /// The issuer.
@@ -193,7 +196,7 @@ pub enum Error {
         version: u8,
     },
     /// The issuer's trust-list entry does not allow it to issue this type.
-    #[error("issuer `{issuer}` is not trusted to issue {credential_type} credentials")]
+    #[error("issuer `{}` is not trusted to issue {credential_type} credentials", Untrusted(.issuer))]
     IssuerMayNotIssue {
         /// The issuer.
         issuer: String,
@@ -201,7 +204,7 @@ pub enum Error {
         credential_type: CredentialType,
     },
     /// The disclosed attributes are not exactly the requested ones.
-    #[error("{credential_type}: the disclosed attributes are not the requested ones (missing: [{}], not requested: [{}])", missing.join(", "), unexpected.join(", "))]
+    #[error("{credential_type}: the disclosed attributes are not the requested ones (missing: [{}], not requested: [{}])", Untrusted(&.missing.join(", ")), Untrusted(&.unexpected.join(", ")))]
     DisclosureMismatch {
         /// The credential type.
         credential_type: CredentialType,
@@ -233,14 +236,14 @@ pub enum Error {
         credential_type: CredentialType,
     },
     /// The holder refuses a predicate its credential does not satisfy.
-    #[error("the credential does not satisfy `{predicate}`, so it cannot be proven")]
+    #[error("the credential does not satisfy `{}`, so it cannot be proven", Untrusted(.predicate))]
     PredicateFalse {
         /// The predicate, in words.
         predicate: String,
     },
     /// The holder cannot prove a predicate that holds, because the difference from the
     /// bound is larger than the span the request allows.
-    #[error("`{predicate}` holds, but the difference from its bound exceeds the span the request allows ({max} at most)")]
+    #[error("`{}` holds, but the difference from its bound exceeds the span the request allows ({max} at most)", Untrusted(.predicate))]
     PredicateOutOfSpan {
         /// The predicate, in words.
         predicate: String,
@@ -250,7 +253,8 @@ pub enum Error {
     /// The request's predicate parameters carry signatures that do not verify: the holder
     /// refuses to prove against them (forged parameters could reveal the hidden value).
     #[error(
-        "the request's parameters for `{predicate}` do not verify; refusing to prove against them"
+        "the request's parameters for `{}` do not verify; refusing to prove against them",
+        Untrusted(.predicate)
     )]
     PredicateParamsRejected {
         /// The predicate, in words.
@@ -260,7 +264,7 @@ pub enum Error {
     /// attribute type's default span: a successful proof would also show that the value is
     /// within that span of the bound (a second bound the holder did not agree to), so the
     /// holder refuses.
-    #[error("the request's parameters for `{predicate}` span only {max} (the default is {minimum}): a proof would reveal more than the predicate; refusing")]
+    #[error("the request's parameters for `{}` span only {max} (the default is {minimum}): a proof would reveal more than the predicate; refusing", Untrusted(.predicate))]
     PredicateSpanTooNarrow {
         /// The predicate, in words.
         predicate: String,

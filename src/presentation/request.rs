@@ -12,6 +12,11 @@ use crate::credential::{CredentialType, Schema, HOLDER_SECRET};
 /// How long a request stays valid by default: 10 minutes.
 pub const DEFAULT_VALIDITY_SECONDS: i64 = 600;
 
+/// The longest validity a request may have: 24 hours (`request --valid-for` at most 1440
+/// minutes). Its `now` and `today` bounds were resolved when it was made, so a longer-lived
+/// request would keep accepting what has since expired.
+pub const MAX_VALIDITY_SECONDS: i64 = 86_400;
+
 /// The most predicates one credential request may carry (bounds the holder's work on a
 /// hostile request).
 pub const MAX_PREDICATES: usize = 16;
@@ -161,7 +166,8 @@ impl PresentationRequest {
     }
 
     /// Checks every part: a verifier identifier, at least one credential, a validity that
-    /// ends after it starts, and each credential request (see [`CredentialRequest::check`]).
+    /// ends after it starts and lasts at most [`MAX_VALIDITY_SECONDS`], and each credential
+    /// request (see [`CredentialRequest::check`]).
     pub fn check(&self) -> Result<(), Error> {
         let invalid = |field, problem| {
             Error::from(crate::credential::json::invalid("request", field, problem))
@@ -174,6 +180,16 @@ impl PresentationRequest {
         }
         if self.expires <= self.created {
             return Err(invalid("expires", "must be later than `created`"));
+        }
+        if self
+            .expires
+            .checked_sub(self.created)
+            .is_none_or(|d| d > MAX_VALIDITY_SECONDS)
+        {
+            return Err(invalid(
+                "expires",
+                "must be at most 24 hours after `created`",
+            ));
         }
         self.credentials
             .iter()

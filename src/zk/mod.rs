@@ -99,9 +99,10 @@ pub fn prove<C: Ciphersuite>(
 pub(crate) enum Prover {
     /// Refuses false statements.
     Honest,
-    /// Test only: commits to whatever digits (or this set element) it likes.
+    /// Test only: commits to whatever digits (or this set element, or this lowest digit with
+    /// this signature) it likes.
     #[cfg(test)]
-    Cheating(Option<Scalar>),
+    Cheating(Option<Scalar>, Option<bls12_381::G1Affine>),
 }
 
 pub(crate) fn prove_inner<C: Ciphersuite>(
@@ -142,8 +143,8 @@ pub(crate) fn prove_inner<C: Ciphersuite>(
             witnesses.push(match prover {
                 Prover::Honest => predicate::commit(i, st, m, &m_tilde, rng)?,
                 #[cfg(test)]
-                Prover::Cheating(element) => {
-                    predicate::commit_unchecked(st, m, &m_tilde, element, rng)
+                Prover::Cheating(element, signature) => {
+                    predicate::commit_unchecked(st, m, &m_tilde, element, signature, rng)
                 }
             });
         }
