@@ -27,6 +27,23 @@ pub struct ProofInitResult {
     pub domain: Scalar,
 }
 
+/// Checks indexes the caller promises are strictly ascending and below `count` (`L`): the
+/// first repeat is [`Error::DuplicateIndex`], the first descent [`Error::UnsortedIndexes`],
+/// then an index too large [`Error::IndexOutOfRange`] (the largest).
+pub(crate) fn check_ascending(indexes: &[usize], count: usize) -> Result<(), Error> {
+    if let Some(w) = indexes.windows(2).find(|w| w[0] >= w[1]) {
+        return Err(if w[0] == w[1] {
+            Error::DuplicateIndex { index: w[1] }
+        } else {
+            Error::UnsortedIndexes { index: w[1] }
+        });
+    }
+    match indexes.last() {
+        Some(&max) if max >= count => Err(Error::IndexOutOfRange { index: max, count }),
+        _ => Ok(()),
+    }
+}
+
 /// Sorts disclosed indexes (with their messages, if given) and checks them against `L`:
 /// every index below `L`, none repeated.
 pub(crate) fn check_indexes(indexes: &[usize], count: usize) -> Result<Vec<usize>, Error> {

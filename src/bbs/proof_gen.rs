@@ -12,7 +12,9 @@ use bls12_381::Scalar;
 use group::Curve;
 use zeroize::Zeroize;
 
-use super::challenge::{check_indexes, proof_challenge_calculate, ProofInitResult};
+use super::challenge::{
+    check_ascending, check_indexes, proof_challenge_calculate, ProofInitResult,
+};
 use super::ciphersuite::Ciphersuite;
 use super::error::Error;
 use super::generators::Generators;
@@ -78,21 +80,7 @@ pub fn proof_init<C: Ciphersuite>(
             actual: l,
         });
     }
-    if let Some(w) = undisclosed_indexes.windows(2).find(|w| w[0] >= w[1]) {
-        return Err(if w[0] == w[1] {
-            Error::DuplicateIndex { index: w[1] }
-        } else {
-            Error::UnsortedIndexes { index: w[1] }
-        });
-    }
-    if let Some(&max) = undisclosed_indexes.last() {
-        if max >= l {
-            return Err(Error::IndexOutOfRange {
-                index: max,
-                count: l,
-            });
-        }
-    }
+    check_ascending(undisclosed_indexes, l)?;
     if random.m_tilde.len() != undisclosed_indexes.len() {
         return Err(Error::RandomScalarCount {
             expected: 5 + undisclosed_indexes.len(),

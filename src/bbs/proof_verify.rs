@@ -6,7 +6,9 @@
 
 use bls12_381::{G1Affine, Scalar};
 
-use super::challenge::{proof_challenge_calculate, sort_disclosed, ProofInitResult};
+use super::challenge::{
+    check_ascending, proof_challenge_calculate, sort_disclosed, ProofInitResult,
+};
 use super::ciphersuite::Ciphersuite;
 use super::error::Error;
 use super::generators::Generators;
@@ -82,21 +84,7 @@ fn verify_init_plan<C: Ciphersuite>(
             actual: u + disclosed_messages.len(),
         });
     }
-    if let Some(w) = disclosed_indexes.windows(2).find(|w| w[0] >= w[1]) {
-        return Err(if w[0] == w[1] {
-            Error::DuplicateIndex { index: w[1] }
-        } else {
-            Error::UnsortedIndexes { index: w[1] }
-        });
-    }
-    if let Some(&max) = disclosed_indexes.last() {
-        if max >= l {
-            return Err(Error::IndexOutOfRange {
-                index: max,
-                count: l,
-            });
-        }
-    }
+    check_ascending(disclosed_indexes, l)?;
     let domain = calculate_domain::<C>(pk, generators, header, api_id)?;
     let c = proof.challenge;
     // Every scalar here is public (the proof and the disclosed messages), so the
