@@ -8,8 +8,8 @@
 //! presentations, verification, wire formats). Each layer uses only the layers below it.
 #![deny(missing_docs, unsafe_code)]
 
-/// The group layer (internal). Only its `bench_internals` module is public, hidden, and not
-/// part of the stable API.
+// The group layer is internal: only its `bench_internals` module is public, hidden, and not
+// part of the stable API.
 #[doc(hidden)]
 pub mod group;
 

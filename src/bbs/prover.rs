@@ -13,7 +13,11 @@
 //!
 //! so every product has a base known before the random scalars are drawn, and a prepared
 //! credential can answer each of them from a fixed-base table. Everything here is constant
-//! time in the scalars.
+//! time in the scalars, except the public terms of `B` (the disclosed messages), which take
+//! the verifier's variable-time sum. The products come from the group layer: split tables
+//! ([`SplitBases`]) for a fresh `A` and `B`, comb tables ([`CombTable`]) for a prepared
+//! credential, the generators' cached tables ([`fixed_msm_ct`], [`fixed_msm2_ct`]) for the
+//! sums over `H_j`.
 
 use bls12_381::{G1Affine, G1Projective, Scalar};
 use zeroize::Zeroize;

@@ -60,6 +60,10 @@
 //! GLV boundaries, digit-carry windows, the identity, `P` with `-P`, `Z != 1`, every
 //! exceptional case of the affine engine).
 
+// The documentation above links to crate-internal items (`cargo doc --document-private-items`
+// renders them); the module itself is hidden from the public documentation.
+#![allow(rustdoc::private_intra_doc_links)]
+
 mod digits;
 mod fp;
 mod glv;
