@@ -18,6 +18,12 @@
 //! each below `p`; [`to_montgomery`] and [`from_montgomery`] convert canonical values.
 //! Nothing here checks that limbs are below `p`: a caller that passes other values gets
 //! meaningless results (no panic).
+//!
+//! ```
+//! use healthpass::group::bench_internals::{fp_mul, to_montgomery};
+//! let three = to_montgomery(&[3, 0, 0, 0, 0, 0]);
+//! assert_eq!(fp_mul(&three, &three), to_montgomery(&[9, 0, 0, 0, 0, 0]));
+//! ```
 
 use bls12_381::{G1Affine, Scalar};
 
