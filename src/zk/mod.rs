@@ -19,16 +19,13 @@ mod tests;
 pub mod weak_bb;
 
 pub use error::Error;
-pub use predicate::{DigitProof, PredicateProof, PredicateStatement, MAX_DIGITS};
+pub use predicate::{DigitProof, PredicateProof, PredicateStatement, MAX_DIGITS, TRANSCRIPT_LABEL};
 pub use weak_bb::{SetKind, SignedSet, MAX_SET_SIZE};
 
 use bls12_381::Scalar;
 use rand_core::CryptoRng;
 
 use crate::bbs::{self, Ciphersuite, Generators, PreparedSignature, Proof, PublicKey};
-
-/// The label that opens every predicate transcript (versioned domain separation).
-pub const TRANSCRIPT_LABEL: &[u8] = b"HEALTHPASS_PREDICATES_V1_";
 
 /// A BBS proof together with the predicate proofs that share its challenge.
 #[derive(Clone, Debug, PartialEq, Eq)]

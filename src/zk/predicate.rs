@@ -19,14 +19,16 @@ use group::Curve;
 use rand_core::CryptoRng;
 use zeroize::{Zeroize, Zeroizing};
 
+use super::error::Error;
 use super::weak_bb::{SetKind, SignedSet};
-use super::Error;
-use crate::bbs::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
-use crate::bbs::msm::{msm_ct, msm_vartime};
 use crate::bbs::octets::{
     octets_to_g1, octets_to_nonzero_scalar, scalar_to_octets, Serializer, OCTET_POINT_LENGTH,
     OCTET_SCALAR_LENGTH,
 };
+use crate::group::{msm_ct, msm_vartime, pairing_product_is_identity, prepared_g2, BP2_PREPARED};
+
+/// The label that opens every predicate transcript (versioned domain separation).
+pub const TRANSCRIPT_LABEL: &[u8] = b"HEALTHPASS_PREDICATES_V1_";
 
 /// The largest digit count of one predicate.
 pub const MAX_DIGITS: usize = 8;
@@ -366,7 +368,7 @@ pub(crate) fn transcript(
     commitments: &[Commitments],
 ) -> Vec<u8> {
     let mut s = Serializer::new();
-    s.raw(super::TRANSCRIPT_LABEL)
+    s.raw(TRANSCRIPT_LABEL)
         .length_prefixed(context)
         .integer(statements.len());
     for (st, com) in statements.iter().zip(commitments) {

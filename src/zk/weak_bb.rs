@@ -19,11 +19,12 @@ use rand_core::CryptoRng;
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
-use super::Error;
-use crate::bbs::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
-use crate::bbs::msm::msm_vartime;
+use super::error::Error;
 use crate::bbs::octets::{octets_to_g1, octets_to_g2, Serializer};
-use crate::bbs::wide::{normalize_all, CombTable, Point};
+use crate::group::{
+    msm_vartime, normalize_all, pairing_product_is_identity, prepared_g2, CombTable, Point,
+    BP2_PREPARED,
+};
 use crate::bbs::{hash_to_scalar, Bls12381Sha256};
 
 /// The largest set (or digit base) a parameter set may have: 1365 signatures of 48 octets

@@ -8,11 +8,23 @@
 //! |---|---|---|---|
 //! | [`msm_ct`] | fixed signed radix 2^5, every position used | every entry touched, `conditional_assign` | secrets: signing, proof generation |
 //! | [`msm_vartime`] | width-5 NAF, zero digits skipped; buckets (Pippenger) for many points | direct index | public values only: verification |
+//!
+//! The digits come from [`super::digits`]. [`msm_ct`] works on `bls12_381` points (affine
+//! window tables, projective accumulator); [`msm_vartime`] on limbs ([`super::vartime`],
+//! with the GLV split) below [`PIPPENGER_THRESHOLD`] points and on `bls12_381` points above.
+//! The window tables of [`ct_windows`] also serve the split tables of `A` and `B`
+//! ([`super::tables::SplitBases`]).
+//!
+//! **Tests**: `both_forms_match_the_naive_sum` (with zero, one, minus one, the identity, a
+//! repeated point and its negation) and `pippenger_path_of_msm_vartime_matches` (below,
+//! against `bls12_381`'s own multiplication), and `super::limb_tests`'s
+//! `comb_and_wide_products_match`.
 
 use bls12_381::{G1Affine, G1Projective, Scalar};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
+use super::digits::{signed_digits, wnaf_bytes};
 use super::glv::{decompose, u128_bytes};
 use super::point::{normalize_all_vartime, RawPoint};
 use super::vartime;
@@ -26,50 +38,6 @@ pub(crate) const CT_DIGITS: usize = 52;
 
 /// The multiples `1 * P, ..., 16 * P` of a point, affine.
 pub(crate) type CtWindow = [G1Affine; CT_ENTRIES];
-
-/// Bit `i` of a little-endian 32-octet scalar encoding (0 past the end).
-fn bit(bytes: &[u8; 32], i: usize) -> u32 {
-    if i < 256 {
-        u32::from((bytes[i / 8] >> (i % 8)) & 1)
-    } else {
-        0
-    }
-}
-
-/// Writes the signed radix-`2^w` digits of bits `[offset, offset + bits)` of `bytes` into
-/// `out`, least significant first. Every digit but the last lies in `[-2^(w-1), 2^(w-1))`; the
-/// last takes the final carry and lies in `[0, 2^(w-1)]` when `out.len() * w > bits`.
-///
-/// The arithmetic is branch-free in the scalar's bits (the loop bounds are public), so it
-/// serves the constant-time paths as well as the variable-time ones.
-pub(crate) fn signed_digits(
-    bytes: &[u8; 32],
-    offset: usize,
-    bits: usize,
-    w: usize,
-    out: &mut [i16],
-) {
-    debug_assert!(out.len() * w > bits && w < 15);
-    let half = 1i32 << (w - 1);
-    let mut carry = 0i32;
-    let last = out.len() - 1;
-    for (k, digit) in out.iter_mut().enumerate() {
-        let mut raw = 0i32;
-        for j in 0..w {
-            let pos = k * w + j;
-            if pos < bits {
-                raw |= (bit(bytes, offset + pos) as i32) << j;
-            }
-        }
-        let mut d = raw + carry;
-        if k != last {
-            // carry = 1 exactly when d >= 2^(w-1); no branch on d.
-            carry = (d + half) >> w;
-            d -= carry << w;
-        }
-        *digit = d as i16;
-    }
-}
 
 /// Window tables (multiples `1..=N`, `N = 16` for [`CtWindow`]) for each point, built in
 /// projective coordinates and normalised to affine with a single inversion, so that every
@@ -154,51 +122,6 @@ pub(crate) const NAF_WIDTH: usize = 5;
 /// At and above this many points, [`msm_vartime`] switches from Straus to Pippenger's bucket
 /// method. Below it the per-point NAF tables cost less than the buckets' reductions.
 pub(crate) const PIPPENGER_THRESHOLD: usize = 768;
-
-/// The width-`w` non-adjacent form of a scalar, least significant first: odd digits in
-/// `(-2^(w-1), 2^(w-1))`, at least `w - 1` zeros after each non-zero one. Variable time.
-#[cfg(test)]
-pub(crate) fn wnaf(s: &Scalar, w: usize) -> [i16; 257] {
-    wnaf_bytes(&s.to_bytes(), w)
-}
-
-/// [`wnaf`] of a value below `2^255` given as 32 little-endian octets. Variable time.
-pub(crate) fn wnaf_bytes(bytes: &[u8; 32], w: usize) -> [i16; 257] {
-    let mut limbs = [0u64; 5];
-    for (i, chunk) in bytes.chunks_exact(8).enumerate() {
-        limbs[i] = u64::from_le_bytes(chunk.try_into().expect("8 octets"));
-    }
-    let width = 1u64 << w;
-    let mask = width - 1;
-    let mut out = [0i16; 257];
-    let mut pos = 0;
-    let mut carry = 0u64;
-    while pos < 256 {
-        let (idx, off) = (pos / 64, pos % 64);
-        let mut window = limbs[idx] >> off;
-        if off + w > 64 {
-            window |= limbs[idx + 1] << (64 - off);
-        }
-        let window = carry + (window & mask);
-        if window & 1 == 0 {
-            // The low bit of what remains is zero; a carry, if any, moves up with it.
-            pos += 1;
-            continue;
-        }
-        if window < width / 2 {
-            carry = 0;
-            out[pos] = window as i16;
-        } else {
-            carry = 1;
-            out[pos] = (window as i64 - width as i64) as i16;
-        }
-        pos += w;
-    }
-    if carry != 0 {
-        out[256] = 1;
-    }
-    out
-}
 
 /// `sum_i points[i] * scalars[i]`, **variable time**: its running time depends on the
 /// scalars (zero digits are skipped, tables are indexed by digit value, and the algorithm is
@@ -352,38 +275,5 @@ mod tests {
         let n = PIPPENGER_THRESHOLD + 3;
         let (points, scalars) = inputs(n, 99);
         assert_eq!(msm_vartime(&points, &scalars), naive(&points, &scalars));
-    }
-
-    #[test]
-    fn digits_recombine() {
-        let mut rng = rand::rng();
-        for _ in 0..20 {
-            let mut wide = [0u8; 64];
-            rand::Rng::fill_bytes(&mut rng, &mut wide);
-            let s = Scalar::from_bytes_wide(&wide);
-            for w in [4usize, 5, 7, 13] {
-                let mut ds = vec![0i16; 255 / w + 1];
-                signed_digits(&s.to_bytes(), 0, 255, w, &mut ds);
-                let back = ds.iter().rev().fold(Scalar::ZERO, |acc, &d| {
-                    let d = if d < 0 {
-                        -Scalar::from((-d) as u64)
-                    } else {
-                        Scalar::from(d as u64)
-                    };
-                    acc * Scalar::from(1u64 << w) + d
-                });
-                assert_eq!(back, s, "w={w}");
-            }
-            let naf = wnaf(&s, 5);
-            let back = naf.iter().rev().fold(Scalar::ZERO, |acc, &d| {
-                let d = if d < 0 {
-                    -Scalar::from((-d) as u64)
-                } else {
-                    Scalar::from(d as u64)
-                };
-                acc.double() + d
-            });
-            assert_eq!(back, s);
-        }
     }
 }

@@ -1,11 +1,23 @@
-//! Arithmetic in the BLS12-381 base field `Fp` on plain 64-bit limbs, for the prover's
-//! wide-window sums ([`super::wide`]) and the GLV endomorphism ([`super::glv`]).
+//! Arithmetic in the BLS12-381 base field `Fp` on plain 64-bit limbs, the bottom of the
+//! group layer: the point formulas ([`super::point`]), the GLV endomorphism ([`super::glv`])
+//! and the sums above them are built on it.
 //!
 //! `bls12_381` keeps its field type private, so the few operations those need are here:
-//! Montgomery multiplication, addition, subtraction, inversion and masked selection. An
-//! element is six little-endian limbs below `p`; in "Montgomery form" the limbs hold
-//! `a * 2^384 mod p`. **Every function is constant time**: fixed loops, no branch or memory
-//! address that depends on a value, corrections applied through masks.
+//! Montgomery multiplication, addition, subtraction, inversion and masked selection.
+//!
+//! **Invariants**: an element is six little-endian limbs below `p`; in "Montgomery form" the
+//! limbs hold `a * 2^384 mod p` ([`to_montgomery`], [`from_montgomery`] convert). Every
+//! function takes and returns values below `p`.
+//!
+//! **Timing**: every function is constant time (fixed loops, no branch or memory address that
+//! depends on a value, corrections applied through masks kept opaque to the compiler),
+//! except [`invert_vartime`], the binary extended Euclid, whose steps depend on its input: it
+//! serves the verifier only, where every value is public.
+//!
+//! **Tests**: `tests` (identities, edge values, both inversions agreeing) and
+//! `reference_tests` (property tests against a schoolbook reference modulo `p`, with the edge
+//! values of the no-carry multiplication and of `reduce_once`); through the points,
+//! `super::limb_tests` against `bls12_381`.
 
 /// Six little-endian 64-bit limbs of a field element.
 pub(crate) type Limbs = [u64; 6];

@@ -14,9 +14,9 @@ use rand::SeedableRng;
 use super::fp::{self, Limbs};
 use super::glv::{decompose, psi};
 use super::msm::{msm_ct, msm_vartime};
+use super::plan::{GeneratorTerms, Output, VartimePlan};
 use super::point::{normalize_all, to_raw, Point, Projective, RawPoint};
-use super::tables::tests::{point as random_point, scalar as random_scalar};
-use super::tables::{GeneratorTerms, Output, VartimePlan};
+use super::testing::{point as random_point, scalar as random_scalar};
 use super::vartime::{odd_multiples, straus, straus_many, Term};
 use super::wide::{wide_msm_ct, CombTable, WideTable};
 

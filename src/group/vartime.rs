@@ -13,6 +13,18 @@
 //!   field inversions of a round are shared (Montgomery's trick: one inversion and three
 //!   multiplications per sum). An affine addition then costs about six multiplications
 //!   instead of the eleven of the projective one. Worth it from a few dozen sums up.
+//!
+//! **Invariants**: tables are affine limbs in Montgomery form below `p`, the identity all
+//! zeros ([`odd_multiples`]); [`straus`] accumulates in projective coordinates,
+//! [`straus_many`] in affine ones (`None` for the identity), and both return projective
+//! [`Point`]s for the caller to normalise.
+//!
+//! **Timing**: everything here is **variable time** (see above); [`psi_raw`] happens to be
+//! constant time but serves only these tables.
+//!
+//! **Tests**: `both_engines_match_plain_multiplication` and `odd_multiples_and_psi` (below,
+//! against `bls12_381`), and `super::limb_tests`'s `affine_engine_survives_collisions` and
+//! `affine_engine_named_cases` (every exceptional case of the affine engine).
 
 use bls12_381::G1Affine;
 
@@ -287,10 +299,10 @@ pub(crate) fn straus_many(sums: &[Vec<Term<'_>>]) -> Vec<Point> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bbs::glv::{decompose, u128_bytes};
-    use crate::bbs::msm::wnaf_bytes;
-    use crate::bbs::point::{normalize_all, to_raw};
-    use crate::bbs::tables::tests::{point, scalar};
+    use crate::group::digits::wnaf_bytes;
+    use crate::group::glv::{decompose, u128_bytes};
+    use crate::group::point::{normalize_all, to_raw};
+    use crate::group::testing::{point, scalar};
     use bls12_381::{G1Projective, Scalar};
     use rand::SeedableRng;
 
@@ -301,7 +313,7 @@ mod tests {
         for (p, s) in points.iter().zip(scalars) {
             let (k1, k2) = decompose(s);
             bases.push(*p);
-            bases.push(crate::bbs::glv::psi(p));
+            bases.push(crate::group::glv::psi(p));
             digits.push(wnaf_bytes(&u128_bytes(k1), 5));
             digits.push(wnaf_bytes(&u128_bytes(k2), 5));
         }
@@ -359,7 +371,7 @@ mod tests {
             );
         }
         assert!(table[4..].iter().all(is_identity));
-        assert_eq!(psi_raw(&to_raw(&p)), to_raw(&crate::bbs::glv::psi(&p)));
+        assert_eq!(psi_raw(&to_raw(&p)), to_raw(&crate::group::glv::psi(&p)));
         assert_eq!(psi_raw(&[0; 12]), [0; 12]);
     }
 }

@@ -7,6 +7,18 @@
 //! `bls12_381` keeps its field private, so `beta * x` is computed here on the point's
 //! uncompressed encoding with [`fp::mul`] (a Montgomery multiplication by `beta * 2^384`
 //! multiplies a canonical value by `beta`), and the result is decoded back.
+//!
+//! **Invariants**: [`decompose`] returns `k1 < z^2` and `k2 <= floor((r - 1) / z^2)`, both
+//! below `2^128`, with `k = k1 + k2 * z^2 mod r`; [`psi`] takes and returns affine
+//! `bls12_381` points (the identity maps to itself).
+//!
+//! **Timing**: both constant time (Barrett division with masked corrections; one field
+//! multiplication and a constant-time decoding).
+//!
+//! **Tests**: `psi_is_multiplication_by_z_squared` and
+//! `decomposition_recombines_with_short_halves` (below, against `bls12_381`'s scalar and
+//! point arithmetic), and `super::limb_tests`'s `decomposition_at_the_edges`,
+//! `decomposition_returns_the_halves` and `psi_is_z_squared`.
 
 use bls12_381::{G1Affine, Scalar};
 

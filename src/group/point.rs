@@ -1,12 +1,23 @@
 //! G1 arithmetic on plain limbs ([`super::fp`]), for the prover's constant-time sums
 //! ([`super::wide`]) and the verifier's variable-time ones ([`super::vartime`]).
 //!
-//! Points are affine limbs ([`RawPoint`], table entries) or homogeneous projective
-//! coordinates ([`Point`], accumulators), in Montgomery form. The formulas are the complete
-//! ones of Renes, Costello and Batina (EUROCRYPT 2016, algorithms 7-9 for `a = 0`, as
-//! `bls12_381` uses), so no input is exceptional and the code has no branch on a value.
-//! Results go back to `bls12_381` through [`normalize`], which checks each point is on the
-//! curve (a failure means a bug here; callers then fall back to `bls12_381`'s arithmetic).
+//! **Invariants**: points are affine limbs ([`RawPoint`], table entries; the identity's
+//! entries are all zero and masked) or homogeneous projective coordinates ([`Point`],
+//! accumulators; the identity is `(0 : 1 : 0)`), every coordinate below `p` in Montgomery
+//! form. The formulas are the complete ones of Renes, Costello and Batina (EUROCRYPT 2016,
+//! algorithms 7-9 for `a = 0`, as `bls12_381` uses), so no input is exceptional. Results go
+//! back to `bls12_381` through [`normalize`], which checks each point is on the curve (a
+//! failure means a bug here; callers then fall back to `bls12_381`'s arithmetic).
+//!
+//! **Timing**: constant time (no branch on a value; the identity and signs are handled with
+//! masks), except [`normalize_all_vartime`], which inverts with [`fp::invert_vartime`] for
+//! the verifier's public points. [`to_raw`] and [`normalize`] go through `bls12_381`'s
+//! constant-time encoding and decoding.
+//!
+//! **Tests**: `super::wide`'s `full_addition_matches_bls12_381` and
+//! `point_formulas_match_bls12_381`, and `super::limb_tests`'s
+//! `point_formulas_match_on_scaled_coordinates` (`Z != 1`, `P + P`, `P + (-P)`, the identity)
+//! and `normalize_all_handles_empty_and_identity_lists` (an off-curve point is refused).
 
 use bls12_381::G1Affine;
 use subtle::CtOption;

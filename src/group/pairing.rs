@@ -1,5 +1,12 @@
-//! Group arithmetic shared by every operation: pairing checks with a single multi-Miller loop
-//! and one final exponentiation, and (from `msm.rs`) multi-scalar multiplication.
+//! Pairing checks: a product of pairings compared with the identity of GT in one
+//! multi-Miller loop and one final exponentiation, with `BP2` and `-BP2` prepared once and
+//! the public keys' prepared points cached.
+//!
+//! All of `bls12_381`'s arithmetic (nothing in limbs here). Every input is public (points of
+//! signatures, proofs, keys): the cache of prepared keys may take variable time, and the
+//! final comparison is `bls12_381`'s constant-time equality. Pinned by the conformance
+//! vectors (`tests/conformance.rs`: every valid signature and proof passes, every invalid one
+//! fails) and the batch tests (`tests/batch.rs`).
 
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -51,8 +58,3 @@ pub(crate) fn pairing_product_is_identity(terms: &[(&G1Affine, &G2Prepared)]) ->
             .ct_eq(&Gt::identity()),
     )
 }
-
-// The multi-scalar multiplications live in `msm.rs`; re-exported here for the callers that
-// import them alongside the pairing helpers.
-#[allow(unused_imports)]
-pub(crate) use super::msm::{msm_ct, msm_vartime};
