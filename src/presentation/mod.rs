@@ -133,6 +133,16 @@ pub enum Error {
         /// What is wrong.
         problem: &'static str,
     },
+    /// A PNG image whose header declares a frame beyond the caps of [`qr`]: more than
+    /// [`qr::MAX_DECLARED_PIXELS`] pixels, a side above [`qr::MAX_SIDE`], or an interlaced
+    /// frame above [`qr::MAX_DECODED_PIXELS`]. Refused before any pixel is allocated.
+    #[error("QR code: the PNG image declares {width}x{height} pixels, more than this reader takes (at most {} megapixels, {} pixels a side; interlaced at most {} megapixels)", qr::MAX_DECLARED_PIXELS >> 20, qr::MAX_SIDE, qr::MAX_DECODED_PIXELS >> 20)]
+    ImageTooLarge {
+        /// The declared width.
+        width: u32,
+        /// The declared height.
+        height: u32,
+    },
     /// A trust list that already has another key under this identifier.
     #[error("issuer `{id}` is already in the trust list with another key or description")]
     IssuerConflict {
@@ -294,6 +304,7 @@ impl Error {
                 | Error::InvalidValue { .. }
                 | Error::Compact { .. }
                 | Error::Qr { .. }
+                | Error::ImageTooLarge { .. }
                 | Error::IssuerConflict { .. }
                 | Error::Credential(_)
         )

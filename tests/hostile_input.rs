@@ -1,0 +1,167 @@
+//! Hostile input at the library level (issue 9, findings 1 and 6): PNG images that declare
+//! huge frames or hide decompression bombs, a decoder that must stop at its deadline, large
+//! camera frames that must still decode after downscaling, and requests built to stall the
+//! holder. Nothing here may allocate more than a few tens of megabytes.
+
+use std::io::Write;
+use std::time::Duration;
+
+use healthpass::presentation::qr::{self, Qr};
+use healthpass::presentation::Error;
+
+/// The bytes of a PNG chunk: length, type, data, CRC.
+fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut out = (data.len() as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let mut crc = 0xffff_ffffu32;
+    for &b in kind.iter().chain(data) {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    out.extend_from_slice(&(!crc).to_be_bytes());
+    out
+}
+
+/// A PNG that declares a `width` x `height` 8-bit RGBA frame and carries a tiny IDAT (a zlib
+/// stream of five zero bytes): 68 bytes for any size. The review's 100000 x 100000 one made
+/// the old reader allocate 40 GB and abort.
+pub fn declared_png(width: u32, height: u32) -> Vec<u8> {
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // depth 8, RGBA, deflate, adaptive, no interlace
+    let idat = [0x78, 0xda, 0x63, 0x60, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00, 0x01];
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    png.extend(chunk(b"IDAT", &idat));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+/// A greyscale PNG of `width` x `height` whose rows come from `row` (written row by row, so
+/// the test never holds the whole frame).
+fn streamed_png(width: u32, height: u32, mut row: impl FnMut(u32, &mut [u8])) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fastest);
+    let mut writer = encoder.write_header().unwrap();
+    {
+        let mut stream = writer.stream_writer().unwrap();
+        let mut line = vec![0u8; width as usize];
+        for y in 0..height {
+            row(y, &mut line);
+            stream.write_all(&line).unwrap();
+        }
+        stream.finish().unwrap();
+    }
+    writer.finish().unwrap();
+    out
+}
+
+fn is_qr_error(r: &Result<Vec<u8>, Error>, words: &str) -> bool {
+    match r {
+        Err(e @ (Error::Qr { .. } | Error::ImageTooLarge { .. })) => e.to_string().contains(words),
+        _ => false,
+    }
+}
+
+#[test]
+fn a_68_byte_png_declaring_100000_by_100000_pixels_is_refused_before_allocating() {
+    let png = declared_png(100_000, 100_000);
+    assert_eq!(png.len(), 68);
+    let r = qr::read_png_within(&png, qr::DEFAULT_DECODE_LIMIT);
+    assert!(is_qr_error(&r, "100000x100000"), "{r:?}");
+    assert!(matches!(r, Err(Error::ImageTooLarge { width: 100_000, height: 100_000 })));
+    assert!(!r.unwrap_err().is_rejection(), "unusable input, not a rejection");
+    // A frame too wide for its row buffer, with few pixels in all, is refused as well.
+    let r = qr::read_png(&declared_png(qr::MAX_SIDE + 1, 1));
+    assert!(matches!(r, Err(Error::ImageTooLarge { .. })), "{r:?}");
+}
+
+#[test]
+fn a_declared_decompression_bomb_above_the_hard_cap_is_refused() {
+    // The 1.6 MB bomb of the review declares 40000x40000 zero pixels; its header alone is
+    // enough to refuse it.
+    let r = qr::read_png(&declared_png(40_000, 40_000));
+    assert!(matches!(r, Err(Error::ImageTooLarge { .. })), "{r:?}");
+    // Just under the hard cap the frame is accepted for (downscaled) decoding: this one is
+    // truncated, so it fails as damaged data, not as too large.
+    let side = (qr::MAX_DECLARED_PIXELS as f64).sqrt() as u32;
+    let r = qr::read_png(&declared_png(side, side));
+    assert!(is_qr_error(&r, "damaged"), "{r:?}");
+}
+
+/// The names of this process's threads.
+fn thread_names() -> Vec<String> {
+    std::fs::read_dir("/proc/self/task")
+        .map(|tasks| {
+            tasks
+                .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+                .map(|n| n.trim().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_decoder_stops_at_its_deadline() {
+    // A legitimate 64-megapixel frame of zeros, 8192 x 8192 (a few hundred KB compressed): far
+    // more work than 1 ms allows.
+    let bomb = streamed_png(8192, 8192, |_, line| line.fill(0));
+    assert!(bomb.len() < 1_000_000, "{}", bomb.len());
+    let r = qr::read_png_within(&bomb, Duration::from_millis(1));
+    assert!(is_qr_error(&r, "time limit"), "{r:?}");
+    // Nothing keeps decoding after the call returned: no worker thread was left behind.
+    assert!(
+        !thread_names().iter().any(|n| n.starts_with("qr-decode")),
+        "{:?}",
+        thread_names()
+    );
+    // A passed deadline stops even a small image, deterministically.
+    let small = Qr::new(b"healthpass").unwrap().to_png().unwrap();
+    let r = qr::read_png_within(&small, Duration::ZERO);
+    assert!(is_qr_error(&r, "time limit"), "{r:?}");
+    assert_eq!(qr::read_png_within(&small, qr::DEFAULT_DECODE_LIMIT).unwrap(), b"healthpass");
+}
+
+#[test]
+fn a_large_camera_frame_is_downscaled_and_still_decodes() {
+    // A real QR code (4 pixels per module) scaled 8 times into a grey 9600 x 6000 frame
+    // (57.6 megapixels: above the decode cap, below the hard cap).
+    let data = b"healthpass camera frame";
+    let code = Qr::new(data).unwrap().to_png().unwrap();
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(&code));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().unwrap();
+    let mut small = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut small).unwrap();
+    let side = info.width;
+    let (w, h, scale, x0, y0) = (9600u32, 6000u32, 8u32, 3100u32, 1500u32);
+    assert!(u64::from(w) * u64::from(h) > qr::MAX_DECODED_PIXELS);
+    assert!(u64::from(w) * u64::from(h) <= qr::MAX_DECLARED_PIXELS);
+    let frame = streamed_png(w, h, |y, line| {
+        for (x, p) in line.iter_mut().enumerate() {
+            let (x, y) = (x as u32, y);
+            let inside = (x0..x0 + side * scale).contains(&x) && (y0..y0 + side * scale).contains(&y);
+            *p = if inside {
+                small[(((y - y0) / scale) * side + (x - x0) / scale) as usize]
+            } else {
+                // A textured, mid-grey background.
+                (120 + (x / 7 + y / 5) % 40) as u8
+            };
+        }
+    });
+    assert_eq!(qr::read_png(&frame).unwrap(), data);
+    assert_eq!(
+        qr::read_png_within(&frame, Duration::from_secs(60)).unwrap(),
+        data
+    );
+}
