@@ -36,7 +36,9 @@ pub fn declared_png(width: u32, height: u32) -> Vec<u8> {
     let mut ihdr = width.to_be_bytes().to_vec();
     ihdr.extend_from_slice(&height.to_be_bytes());
     ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // depth 8, RGBA, deflate, adaptive, no interlace
-    let idat = [0x78, 0xda, 0x63, 0x60, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00, 0x01];
+    let idat = [
+        0x78, 0xda, 0x63, 0x60, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00, 0x01,
+    ];
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     png.extend(chunk(b"IHDR", &ihdr));
     png.extend(chunk(b"IDAT", &idat));
@@ -79,8 +81,17 @@ fn a_68_byte_png_declaring_100000_by_100000_pixels_is_refused_before_allocating(
     assert_eq!(png.len(), 68);
     let r = qr::read_png_within(&png, qr::DEFAULT_DECODE_LIMIT);
     assert!(is_qr_error(&r, "100000x100000"), "{r:?}");
-    assert!(matches!(r, Err(Error::ImageTooLarge { width: 100_000, height: 100_000 })));
-    assert!(!r.unwrap_err().is_rejection(), "unusable input, not a rejection");
+    assert!(matches!(
+        r,
+        Err(Error::ImageTooLarge {
+            width: 100_000,
+            height: 100_000
+        })
+    ));
+    assert!(
+        !r.unwrap_err().is_rejection(),
+        "unusable input, not a rejection"
+    );
     // A frame too wide for its row buffer, with few pixels in all, is refused as well.
     let r = qr::read_png(&declared_png(qr::MAX_SIDE + 1, 1));
     assert!(matches!(r, Err(Error::ImageTooLarge { .. })), "{r:?}");
@@ -129,7 +140,10 @@ fn the_decoder_stops_at_its_deadline() {
     let small = Qr::new(b"healthpass").unwrap().to_png().unwrap();
     let r = qr::read_png_within(&small, Duration::ZERO);
     assert!(is_qr_error(&r, "time limit"), "{r:?}");
-    assert_eq!(qr::read_png_within(&small, qr::DEFAULT_DECODE_LIMIT).unwrap(), b"healthpass");
+    assert_eq!(
+        qr::read_png_within(&small, qr::DEFAULT_DECODE_LIMIT).unwrap(),
+        b"healthpass"
+    );
 }
 
 #[test]
@@ -150,7 +164,8 @@ fn a_large_camera_frame_is_downscaled_and_still_decodes() {
     let frame = streamed_png(w, h, |y, line| {
         for (x, p) in line.iter_mut().enumerate() {
             let (x, y) = (x as u32, y);
-            let inside = (x0..x0 + side * scale).contains(&x) && (y0..y0 + side * scale).contains(&y);
+            let inside =
+                (x0..x0 + side * scale).contains(&x) && (y0..y0 + side * scale).contains(&y);
             *p = if inside {
                 small[(((y - y0) / scale) * side + (x - x0) / scale) as usize]
             } else {
@@ -164,4 +179,84 @@ fn a_large_camera_frame_is_downscaled_and_still_decodes() {
         qr::read_png_within(&frame, Duration::from_secs(60)).unwrap(),
         data
     );
+}
+
+// ---- finding 6: a hostile request must not stall the holder ----
+
+use healthpass::credential::CredentialType;
+use healthpass::presentation::{
+    CredentialRequest, Predicate, PresentationRequest, MAX_BASE, MAX_REQUEST_BYTES,
+};
+use serde_json::Value;
+
+const NOW: i64 = 1_717_243_200;
+
+/// A request file whose `credentials` x `predicates` all carry the same parameters (one
+/// digit set of `base`), as the review's 22 MB request did.
+fn repeated_request(credentials: usize, predicates: usize, base: u32) -> String {
+    let schema = CredentialType::Vaccination.schema();
+    let p = Predicate::parse(schema, "dose_number >= 1", NOW)
+        .unwrap()
+        .with_fresh_params(schema, &mut rand::rng())
+        .unwrap();
+    let asked = CredentialRequest::new(CredentialType::Vaccination, &[], &[], vec![p]).unwrap();
+    let r = PresentationRequest::new("border", vec![asked], NOW, 600, &mut rand::rng()).unwrap();
+    let mut v: Value = serde_json::from_str(&r.to_json()).unwrap();
+    let mut predicate = v["credentials"][0]["predicates"][0].clone();
+    if base != 64 {
+        // Same points, another base: one signature (the first) repeated `base` times.
+        let sigs = predicate["params"]["signatures"].as_str().unwrap();
+        let first = healthpass::credential::json::b64_decode(sigs).unwrap()[..48].to_vec();
+        predicate["params"]["base"] = base.into();
+        predicate["params"]["signatures"] =
+            healthpass::credential::json::b64_encode(&first.repeat(base as usize)).into();
+    }
+    let mut credential = v["credentials"][0].clone();
+    credential["predicates"] = Value::Array(vec![predicate; predicates]);
+    v["credentials"] = Value::Array(vec![credential; credentials]);
+    serde_json::to_string(&v).unwrap()
+}
+
+#[test]
+fn an_oversized_request_is_refused_before_it_is_parsed() {
+    // 16 credentials x 16 predicates x 1024 signatures: about 17 MB (the review's took 29 s
+    // to parse).
+    let text = repeated_request(16, 16, 1024);
+    assert!(text.len() > MAX_REQUEST_BYTES, "{}", text.len());
+    let e = PresentationRequest::from_json(&text).unwrap_err();
+    assert!(matches!(e, Error::RequestTooLarge { .. }), "{e}");
+    assert!(e.to_string().contains("more than the 2097152"), "{e}");
+    assert!(!e.is_rejection());
+}
+
+#[test]
+fn a_request_repeating_one_parameter_set_is_read_with_it_decoded_once() {
+    // 16 x 16 predicates with identical parameters, within the byte cap: read, and every
+    // predicate holds the same set.
+    let text = repeated_request(16, 16, 64);
+    assert!(text.len() <= MAX_REQUEST_BYTES, "{}", text.len());
+    let r = PresentationRequest::from_json(&text).unwrap();
+    let all: Vec<_> = r
+        .credentials
+        .iter()
+        .flat_map(|c| &c.predicates)
+        .map(|p| p.params.as_ref().unwrap())
+        .collect();
+    assert_eq!(all.len(), 256);
+    assert!(all.iter().all(|p| *p == all[0]));
+}
+
+#[test]
+fn request_counts_and_bases_are_capped_before_any_parameter_is_decoded() {
+    let too_many = |text: &str| {
+        PresentationRequest::from_json(text)
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(too_many(&repeated_request(17, 1, 64)).contains("1 to 16 credentials"));
+    assert!(too_many(&repeated_request(1, 17, 64)).contains("more than 16 predicates"));
+    let e = too_many(&repeated_request(1, 1, MAX_BASE + 1));
+    assert!(e.contains("at most 1024"), "{e}");
+    // The cap itself is a base the reader takes (the holder's span checks come later).
+    assert!(PresentationRequest::from_json(&repeated_request(1, 1, MAX_BASE)).is_ok());
 }

@@ -4,6 +4,7 @@
 mod commands;
 mod demo;
 mod files;
+mod output;
 mod report;
 
 use std::path::PathBuf;
@@ -221,6 +222,7 @@ struct DemoArgs {
 /// Parses the command line, runs the command and returns its exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    files::clean_up_on_signals();
     let result = match cli.command {
         Command::Issuer(IssuerCommand::Init(a)) => commands::issuer_init(a),
         Command::Trust(TrustCommand::Add(a)) => commands::trust_add(a),
@@ -235,7 +237,7 @@ pub fn run() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("healthpass: {}", e.message);
+            output::error_line(&e.message);
             ExitCode::from(e.code)
         }
     }

@@ -41,11 +41,11 @@ mod verify;
 pub use bundle::{present, proof_context, Presentation, PresentedCredential};
 pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
-pub use params::{ParameterSet, PredicateParams, Span, PARAMETER_SET_FORMAT};
+pub use params::{ParameterSet, PredicateParams, Span, MAX_BASE, PARAMETER_SET_FORMAT};
 pub use predicate::{Condition, Predicate, MAX_SET_SIZE};
 pub use request::{
-    CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_PREDICATES,
-    REQUEST_DIGEST_TAG,
+    CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_CREDENTIALS,
+    MAX_PREDICATES, MAX_REQUEST_BYTES, REQUEST_DIGEST_TAG,
 };
 pub use trust::{TrustList, TRUST_LIST_FORMAT};
 pub use verify::{verify, VerifiedCredential, VerifiedPresentation};
@@ -142,6 +142,14 @@ pub enum Error {
         width: u32,
         /// The declared height.
         height: u32,
+    },
+    /// A request file larger than [`MAX_REQUEST_BYTES`], refused before it is parsed.
+    #[error("the request has {bytes} bytes, more than the {max} a holder reads")]
+    RequestTooLarge {
+        /// Its size.
+        bytes: usize,
+        /// The cap.
+        max: usize,
     },
     /// A trust list that already has another key under this identifier.
     #[error("issuer `{id}` is already in the trust list with another key or description")]
@@ -305,6 +313,7 @@ impl Error {
                 | Error::Compact { .. }
                 | Error::Qr { .. }
                 | Error::ImageTooLarge { .. }
+                | Error::RequestTooLarge { .. }
                 | Error::IssuerConflict { .. }
                 | Error::Credential(_)
         )

@@ -13,7 +13,7 @@ use core::fmt;
 
 use serde_json::Value;
 
-use super::params::PredicateParams;
+use super::params::{ParamsCache, PredicateParams};
 use super::request::check_attribute;
 use super::Error;
 use crate::credential::bytes::ByteWriter;
@@ -358,6 +358,15 @@ impl Predicate {
 
     /// Reads the JSON form against `schema` and checks it.
     pub fn from_json(schema: &Schema, v: &Value) -> Result<Self, Error> {
+        Self::from_json_cached(schema, v, &mut ParamsCache::default())
+    }
+
+    /// [`Predicate::from_json`], decoding each distinct parameter set once per `cache`.
+    pub(crate) fn from_json_cached(
+        schema: &Schema,
+        v: &Value,
+        cache: &mut ParamsCache,
+    ) -> Result<Self, Error> {
         let bad = |problem| {
             Error::from(crate::credential::json::invalid(
                 "request",
@@ -400,7 +409,7 @@ impl Predicate {
             params: None,
         };
         if let Some(params) = o.get("params") {
-            p.params = Some(PredicateParams::from_json(&p, params)?);
+            p.params = Some(PredicateParams::from_json_cached(&p, params, cache)?);
         }
         p.check(schema)?;
         Ok(p)

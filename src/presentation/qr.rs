@@ -118,8 +118,8 @@ impl Qr {
 /// under 2 seconds.
 pub const DEFAULT_DECODE_LIMIT: Duration = Duration::from_millis(1500);
 
-/// The largest PNG file the command line reads (64 MiB).
-pub const MAX_PNG_BYTES: usize = 64 << 20;
+/// The largest PNG file the command line reads (128 MiB: a 64-megapixel camera frame).
+pub const MAX_PNG_BYTES: usize = 128 << 20;
 
 /// Frames of up to this many pixels (2^23, about 8.4 megapixels) are searched for a QR code
 /// at full resolution; larger ones are downscaled to at most this while they are decoded.
@@ -165,7 +165,9 @@ fn qr_error(problem: &'static str) -> Error {
 /// Fails once `deadline` has passed.
 fn check_deadline(deadline: Option<Instant>) -> Result<(), Error> {
     match deadline {
-        Some(d) if Instant::now() >= d => Err(qr_error("no QR code was found within the time limit")),
+        Some(d) if Instant::now() >= d => {
+            Err(qr_error("no QR code was found within the time limit"))
+        }
         _ => Ok(()),
     }
 }
@@ -181,9 +183,8 @@ fn try_buffer<T: Clone + Default>(len: usize) -> Result<Vec<T>, Error> {
 
 /// The luminance of one 8-bit pixel of `channels` samples, alpha laid over white.
 fn luma(p: &[u8]) -> u8 {
-    let rgb = |p: &[u8]| {
-        (299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2])) / 1000
-    };
+    let rgb =
+        |p: &[u8]| (299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2])) / 1000;
     let (grey, alpha) = match p.len() {
         1 => (u32::from(p[0]), 255),
         2 => (u32::from(p[0]), u32::from(p[1])),
@@ -289,7 +290,13 @@ fn decode(png_bytes: &[u8], deadline: Option<Instant>) -> Result<Vec<u8>, Error>
         let mut full = try_buffer::<u8>(stride * h)?;
         while let Some(row) = reader.next_interlaced_row().map_err(damaged)? {
             if let png::InterlaceInfo::Adam7(pass) = row.interlace() {
-                png::expand_interlaced_row(&mut full, stride, row.data(), pass, (channels * 8) as u8);
+                png::expand_interlaced_row(
+                    &mut full,
+                    stride,
+                    row.data(),
+                    pass,
+                    (channels * 8) as u8,
+                );
             }
             check_deadline(deadline)?;
         }
