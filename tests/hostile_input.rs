@@ -260,3 +260,39 @@ fn request_counts_and_bases_are_capped_before_any_parameter_is_decoded() {
     // The cap itself is a base the reader takes (the holder's span checks come later).
     assert!(PresentationRequest::from_json(&repeated_request(1, 1, MAX_BASE)).is_ok());
 }
+
+#[test]
+fn the_distinct_signatures_of_one_request_are_capped() {
+    use healthpass::presentation::MAX_REQUEST_SIGNATURES;
+    // 17 distinct sets of 1024 signatures (the 17th one different only in its key) exceed
+    // the cap; 16 (the most `healthpass request` makes) do not.
+    let text = repeated_request(1, 16, MAX_BASE);
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    let mut keys = std::collections::HashSet::new();
+    let g2 =
+        healthpass::credential::json::b64_encode(&bls12_381::G2Affine::generator().to_compressed());
+    let sets = v["credentials"][0]["predicates"].as_array_mut().unwrap();
+    for (i, p) in sets.iter_mut().enumerate() {
+        // Distinct sets: each key a different multiple of the generator.
+        let key = bls12_381::G2Affine::from(
+            bls12_381::G2Projective::generator() * bls12_381::Scalar::from(i as u64 + 2),
+        );
+        p["params"]["key"] = healthpass::credential::json::b64_encode(&key.to_compressed()).into();
+        keys.insert(p["params"]["key"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(keys.len(), 16);
+    assert!(16 * MAX_BASE as usize <= MAX_REQUEST_SIGNATURES);
+    assert!(PresentationRequest::from_json(&v.to_string()).is_ok());
+    let mut extra = v["credentials"][0].clone();
+    extra["predicates"] = Value::Array(vec![{
+        let mut p = v["credentials"][0]["predicates"][0].clone();
+        p["params"]["key"] = g2.into();
+        p
+    }]);
+    v["credentials"].as_array_mut().unwrap().push(extra);
+    let e = PresentationRequest::from_json(&v.to_string())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("16384 distinct signatures"), "{e}");
+}

@@ -268,8 +268,9 @@ pub fn inspect(path: &Path) -> CliResult<()> {
             }
         }
         "healthpass-request/1" => {
+            let request = PresentationRequest::from_json(text).map_err(in_file)?;
             outln!("request");
-            print_request(&PresentationRequest::from_json(text).map_err(in_file)?)?;
+            print_request(&request)?;
         }
         "healthpass-presentation/1" => {
             print_presentation(&Presentation::from_json(text).map_err(in_file)?)?

@@ -41,7 +41,9 @@ mod verify;
 pub use bundle::{present, proof_context, Presentation, PresentedCredential};
 pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
-pub use params::{ParameterSet, PredicateParams, Span, MAX_BASE, PARAMETER_SET_FORMAT};
+pub use params::{
+    ParameterSet, PredicateParams, Span, MAX_BASE, MAX_REQUEST_SIGNATURES, PARAMETER_SET_FORMAT,
+};
 pub use predicate::{Condition, Predicate, MAX_SET_SIZE};
 pub use request::{
     CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_CREDENTIALS,

@@ -29,6 +29,12 @@ use crate::zk::{PredicateStatement, SetKind, SignedSet};
 /// Larger bases only make the holder's work and the request grow.
 pub const MAX_BASE: u32 = 1024;
 
+/// The most signatures the distinct parameter sets of one request may hold together: 16
+/// sets of the largest default base (16 instant predicates, the most `healthpass request`
+/// makes). Decoding a signature (a subgroup-checked G1 point) is the main cost of reading a
+/// request.
+pub const MAX_REQUEST_SIGNATURES: usize = 16 * 1024;
+
 /// The parameter sets decoded while reading one request, by the digest of their encoding,
 /// so that a set repeated across predicates (a long-lived [`ParameterSet`], or a hostile
 /// request repeating one set hundreds of times) is decoded and subgroup-checked once.
@@ -37,6 +43,8 @@ pub(crate) struct ParamsCache {
     decoded: HashMap<[u8; 32], PredicateParams>,
     /// How many sets were decoded (cache misses).
     pub(crate) decodes: usize,
+    /// How many signatures those sets hold.
+    signatures: usize,
 }
 
 /// The base and digit count of a range predicate: the digits cover differences from
@@ -246,6 +254,12 @@ impl PredicateParams {
         let id: [u8; 32] = Sha256::digest(&w.buf).into();
         if let Some(known) = cache.decoded.get(&id) {
             return Ok(known.clone());
+        }
+        cache.signatures += kind.len();
+        if cache.signatures > MAX_REQUEST_SIGNATURES {
+            return Err(params_error(
+                "hold more than 16384 distinct signatures in one request",
+            ));
         }
         let decode =
             |t: &str| b64_decode(t).map_err(|_| params_error("key and signatures are base64url"));

@@ -1,6 +1,11 @@
 //! QR codes of compact presentations: PNG images to write and read, and a rendering for
 //! the terminal. Data goes in byte mode at error-correction level Q (the level the EU
 //! certificate recommends) when it fits, otherwise at the highest level that fits.
+//!
+//! The reader takes images from anyone: it checks a PNG's declared size before allocating,
+//! downscales large camera frames while decoding them, and stops at a deadline
+//! ([`read_png_within`]; the caps are [`MAX_DECLARED_PIXELS`], [`MAX_SIDE`] and
+//! [`MAX_DECODED_PIXELS`]).
 
 use std::io::Cursor;
 use std::time::{Duration, Instant};
@@ -319,15 +324,19 @@ fn decode(png_bytes: &[u8], deadline: Option<Instant>) -> Result<Vec<u8>, Error>
     }
     check_deadline(deadline)?;
     let height = frame.out.len() / frame.width.max(1);
-    // quirc's search keeps at most 32 finder patterns and 8 grids: bounded work.
-    let mut search = quircs::Quirc::new();
-    for code in search.identify(frame.width, height, &frame.out) {
-        check_deadline(deadline)?;
-        if let Some(data) = code.ok().and_then(|c| c.decode().ok()) {
-            return Ok(data.payload);
+    // quirc's search keeps at most 32 finder patterns and 8 grids: bounded work. A panic
+    // in it (a bug; none is known) is an unreadable image, not a crash of the verifier.
+    let search = std::panic::catch_unwind(|| {
+        let mut search = quircs::Quirc::new();
+        for code in search.identify(frame.width, height, &frame.out) {
+            check_deadline(deadline)?;
+            if let Some(data) = code.ok().and_then(|c| c.decode().ok()) {
+                return Ok(data.payload);
+            }
         }
-    }
-    Err(qr_error("no readable QR code was found in the image"))
+        Err(qr_error("no readable QR code was found in the image"))
+    });
+    search.unwrap_or(Err(qr_error("the QR decoder failed on this image")))
 }
 
 #[cfg(test)]
@@ -362,7 +371,7 @@ mod tests {
             read_png_within(b"not a png", DEFAULT_DECODE_LIMIT),
             Err(Error::Qr { .. })
         ));
-        // A limit of zero gives up unless the worker has already answered.
+        // A limit of zero gives up before decoding anything.
         match read_png_within(&png, std::time::Duration::ZERO) {
             Ok(d) => assert_eq!(d, b"healthpass"),
             Err(e) => assert!(e.to_string().contains("time limit"), "{e}"),
