@@ -32,10 +32,15 @@ fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
 /// A PNG that declares a `width` x `height` 8-bit RGBA frame and carries a tiny IDAT (a zlib
 /// stream of five zero bytes): 68 bytes for any size. The review's 100000 x 100000 one made
 /// the old reader allocate 40 GB and abort.
-pub fn declared_png(width: u32, height: u32) -> Vec<u8> {
+fn declared_png(width: u32, height: u32) -> Vec<u8> {
+    declared_png_with(width, height, 0)
+}
+
+/// [`declared_png`] with the given interlace method (0 none, 1 Adam7).
+fn declared_png_with(width: u32, height: u32, interlace: u8) -> Vec<u8> {
     let mut ihdr = width.to_be_bytes().to_vec();
     ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // depth 8, RGBA, deflate, adaptive, no interlace
+    ihdr.extend_from_slice(&[8, 6, 0, 0, interlace]); // depth 8, RGBA, deflate, adaptive
     let idat = [
         0x78, 0xda, 0x63, 0x60, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00, 0x01,
     ];
@@ -295,4 +300,74 @@ fn the_distinct_signatures_of_one_request_are_capped() {
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(e.contains("16384 distinct signatures"), "{e}");
+}
+
+/// A zlib stream of `data` in stored (uncompressed) deflate blocks.
+fn zlib_stored(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x78, 0x01];
+    let chunks: Vec<&[u8]> = data.chunks(65_535).collect();
+    for (i, c) in chunks.iter().enumerate() {
+        out.push(u8::from(i + 1 == chunks.len()));
+        let len = c.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(c);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &x in data {
+        a = (a + u32::from(x)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    out
+}
+
+/// An Adam7-interlaced 8-bit greyscale PNG of `pixels` (`width` x `height`).
+fn interlaced_png(width: usize, height: usize, pixels: &[u8]) -> Vec<u8> {
+    const PASSES: [(usize, usize, usize, usize); 7] = [
+        (0, 0, 8, 8),
+        (4, 0, 8, 8),
+        (0, 4, 4, 8),
+        (2, 0, 4, 4),
+        (0, 2, 2, 4),
+        (1, 0, 2, 2),
+        (0, 1, 1, 2),
+    ];
+    let mut raw = Vec::new();
+    for (x0, y0, dx, dy) in PASSES {
+        if x0 >= width || y0 >= height {
+            continue;
+        }
+        for y in (y0..height).step_by(dy) {
+            raw.push(0); // filter: none
+            raw.extend((x0..width).step_by(dx).map(|x| pixels[y * width + x]));
+        }
+    }
+    let mut ihdr = (width as u32).to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&(height as u32).to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 1]); // depth 8, greyscale, Adam7
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    png.extend(chunk(b"IDAT", &zlib_stored(&raw)));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+#[test]
+fn interlaced_images_decode_within_the_cap_and_are_refused_above_it() {
+    let data = b"healthpass interlaced";
+    let code = Qr::new(data).unwrap().to_png().unwrap();
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(&code));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let png = interlaced_png(w, h, &pixels);
+    assert_eq!(qr::read_png(&png).unwrap(), data);
+    // Interlaced frames are not downscaled: above the decode cap they are refused.
+    let big = declared_png_with(4096, 4096, 1);
+    assert!(4096 * 4096 > qr::MAX_DECODED_PIXELS);
+    let r = qr::read_png(&big);
+    assert!(matches!(r, Err(Error::ImageTooLarge { .. })), "{r:?}");
 }
