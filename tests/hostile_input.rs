@@ -286,7 +286,7 @@ fn the_distinct_signatures_of_one_request_are_capped() {
         keys.insert(p["params"]["key"].as_str().unwrap().to_owned());
     }
     assert_eq!(keys.len(), 16);
-    assert!(16 * MAX_BASE as usize <= MAX_REQUEST_SIGNATURES);
+    const { assert!(16 * MAX_BASE as usize <= MAX_REQUEST_SIGNATURES) };
     assert!(PresentationRequest::from_json(&v.to_string()).is_ok());
     let mut extra = v["credentials"][0].clone();
     extra["predicates"] = Value::Array(vec![{
@@ -367,7 +367,7 @@ fn interlaced_images_decode_within_the_cap_and_are_refused_above_it() {
     assert_eq!(qr::read_png(&png).unwrap(), data);
     // Interlaced frames are not downscaled: above the decode cap they are refused.
     let big = declared_png_with(4096, 4096, 1);
-    assert!(4096 * 4096 > qr::MAX_DECODED_PIXELS);
+    const { assert!(4096 * 4096 > qr::MAX_DECODED_PIXELS) };
     let r = qr::read_png(&big);
     assert!(matches!(r, Err(Error::ImageTooLarge { .. })), "{r:?}");
 }
