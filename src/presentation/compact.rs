@@ -55,7 +55,9 @@ impl Presentation {
     }
 
     /// Decodes the compact encoding of a presentation that answers `request` (which gives
-    /// the nonce and the disclosed attributes' names and types).
+    /// the nonce and the disclosed attributes' names and types). The request digest is
+    /// checked before anything else is read: a presentation for another request is
+    /// [`Error::RequestDigestMismatch`] (a rejection), not a malformed encoding.
     pub fn from_compact(bytes: &[u8], request: &PresentationRequest) -> Result<Self, Error> {
         let mut r = ByteReader::new(bytes);
         let at = |r: &ByteReader<'_>, problem| Error::Compact {
@@ -71,6 +73,11 @@ impl Presentation {
             .raw(32)
             .and_then(|d| d.try_into().ok())
             .ok_or_else(|| at(&r, "truncated request digest"))?;
+        // The binding first: the values that follow are read with this request's shape,
+        // which a presentation for another request does not have.
+        if digest != request.digest() {
+            return Err(Error::RequestDigestMismatch);
+        }
         let count = usize::from(r.u8().ok_or_else(|| at(&r, "truncated credential count"))?);
         if count != request.credentials.len() {
             return Err(Error::CredentialCountMismatch {

@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::bundle::{Presentation, PresentedCredential};
+use super::params::ParamsCache;
 use super::predicate::Predicate;
-use super::request::{check_attribute, CredentialRequest, PresentationRequest};
+use super::request::{
+    check_attribute, check_counts, CredentialRequest, PresentationRequest, MAX_REQUEST_BYTES,
+};
 use super::Error;
 use crate::credential::json::{
     b64_decode, b64_encode, check_format, invalid, parse, pretty, FormatError,
@@ -129,11 +132,30 @@ impl PresentationRequest {
         })
     }
 
-    /// Reads and checks a request file.
+    /// Reads and checks a request file. A hostile request cannot make this slow: a file of
+    /// more than [`MAX_REQUEST_BYTES`] is refused unread ([`Error::RequestTooLarge`]), the
+    /// credential and predicate counts are checked before any predicate is read, and each
+    /// distinct parameter set is decoded (its points subgroup-checked) once however often
+    /// it is repeated.
     pub fn from_json(text: &str) -> Result<Self, Error> {
+        Self::from_json_cached(text, &mut ParamsCache::default())
+    }
+
+    /// [`PresentationRequest::from_json`] with the cache of decoded parameter sets given.
+    pub(crate) fn from_json_cached(text: &str, cache: &mut ParamsCache) -> Result<Self, Error> {
         const WHAT: &str = "request";
+        if text.len() > MAX_REQUEST_BYTES {
+            return Err(Error::RequestTooLarge {
+                bytes: text.len(),
+                max: MAX_REQUEST_BYTES,
+            });
+        }
         let file: RequestFile = parse(WHAT, text)?;
         check_format(WHAT, REQUEST_FORMAT, &file.format)?;
+        check_counts(
+            file.credentials.len(),
+            file.credentials.iter().map(|c| c.predicates.len()),
+        )?;
         let credentials = file
             .credentials
             .into_iter()
@@ -147,7 +169,7 @@ impl PresentationRequest {
                     predicates: c
                         .predicates
                         .iter()
-                        .map(|p| Predicate::from_json(schema, p))
+                        .map(|p| Predicate::from_json_cached(schema, p, cache))
                         .collect::<Result<_, Error>>()?,
                 })
             })

@@ -41,11 +41,13 @@ mod verify;
 pub use bundle::{present, proof_context, Presentation, PresentedCredential};
 pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
-pub use params::{ParameterSet, PredicateParams, Span, PARAMETER_SET_FORMAT};
+pub use params::{
+    ParameterSet, PredicateParams, Span, MAX_BASE, MAX_REQUEST_SIGNATURES, PARAMETER_SET_FORMAT,
+};
 pub use predicate::{Condition, Predicate, MAX_SET_SIZE};
 pub use request::{
-    CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_PREDICATES,
-    MAX_VALIDITY_SECONDS, REQUEST_DIGEST_TAG,
+    CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_CREDENTIALS,
+    MAX_PREDICATES, MAX_REQUEST_BYTES, MAX_VALIDITY_SECONDS, REQUEST_DIGEST_TAG,
 };
 pub use trust::{TrustList, TRUST_LIST_FORMAT};
 pub use verify::{verify, VerifiedCredential, VerifiedPresentation};
@@ -134,6 +136,24 @@ pub enum Error {
     Qr {
         /// What is wrong.
         problem: &'static str,
+    },
+    /// A PNG image whose header declares a frame beyond the caps of [`qr`]: more than
+    /// [`qr::MAX_DECLARED_PIXELS`] pixels, a side above [`qr::MAX_SIDE`], or an interlaced
+    /// frame above [`qr::MAX_DECODED_PIXELS`]. Refused before any pixel is allocated.
+    #[error("QR code: the PNG image declares {width}x{height} pixels, more than this reader takes (at most {} megapixels, {} pixels a side; interlaced at most {} megapixels)", qr::MAX_DECLARED_PIXELS >> 20, qr::MAX_SIDE, qr::MAX_DECODED_PIXELS >> 20)]
+    ImageTooLarge {
+        /// The declared width.
+        width: u32,
+        /// The declared height.
+        height: u32,
+    },
+    /// A request file larger than [`MAX_REQUEST_BYTES`], refused before it is parsed.
+    #[error("the request has {bytes} bytes, more than the {max} a holder reads")]
+    RequestTooLarge {
+        /// Its size.
+        bytes: usize,
+        /// The cap.
+        max: usize,
     },
     /// A trust list that already has another key under this identifier.
     #[error("issuer `{}` is already in the trust list with another key or description", Untrusted(.id))]
@@ -298,6 +318,8 @@ impl Error {
                 | Error::InvalidValue { .. }
                 | Error::Compact { .. }
                 | Error::Qr { .. }
+                | Error::ImageTooLarge { .. }
+                | Error::RequestTooLarge { .. }
                 | Error::IssuerConflict { .. }
                 | Error::Credential(_)
         )

@@ -15,7 +15,7 @@ use core::fmt;
 
 use serde_json::Value;
 
-use super::params::PredicateParams;
+use super::params::{ParamsCache, PredicateParams};
 use super::request::check_attribute;
 use super::Error;
 use crate::credential::bytes::ByteWriter;
@@ -443,6 +443,15 @@ impl Predicate {
     /// Reads the JSON form against `schema` and checks it; values must be in their canonical
     /// form ([`AttributeValue::from_canonical_json`]).
     pub fn from_json(schema: &Schema, v: &Value) -> Result<Self, Error> {
+        Self::from_json_cached(schema, v, &mut ParamsCache::default())
+    }
+
+    /// [`Predicate::from_json`], decoding each distinct parameter set once per `cache`.
+    pub(crate) fn from_json_cached(
+        schema: &Schema,
+        v: &Value,
+        cache: &mut ParamsCache,
+    ) -> Result<Self, Error> {
         let bad = |problem| {
             Error::from(crate::credential::json::invalid(
                 "request",
@@ -485,7 +494,7 @@ impl Predicate {
             params: None,
         };
         if let Some(params) = o.get("params") {
-            p.params = Some(PredicateParams::from_json(&p, params)?);
+            p.params = Some(PredicateParams::from_json_cached(&p, params, cache)?);
         }
         p.check(schema)?;
         Ok(p)

@@ -21,11 +21,11 @@ use zeroize::Zeroize;
 
 use super::error::Error;
 use crate::bbs::octets::{octets_to_g1, octets_to_g2, Serializer};
+use crate::bbs::{hash_to_scalar, Bls12381Sha256};
 use crate::group::{
     msm_vartime, normalize_all, pairing_product_is_identity, prepared_g2, CombTable, Point,
     BP2_PREPARED,
 };
-use crate::bbs::{hash_to_scalar, Bls12381Sha256};
 
 /// The largest set (or digit base) a parameter set may have: 1365 signatures of 48 octets
 /// keep the parameters within 64 KiB.
