@@ -12,7 +12,11 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         if presentation::verify(request, &p, &w.trust, w.now(i)).is_ok() {
-            assert_eq!(p.to_compact().unwrap(), data, "accepted a non-canonical encoding");
+            assert_eq!(
+                p.to_compact().unwrap(),
+                data,
+                "accepted a non-canonical encoding"
+            );
         }
     }
 });

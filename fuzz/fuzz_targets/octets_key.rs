@@ -5,10 +5,18 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(pk) = PublicKey::from_bytes(data) {
-        assert_eq!(pk.to_bytes()[..], data[..], "public key re-encodes differently");
+        assert_eq!(
+            pk.to_bytes()[..],
+            data[..],
+            "public key re-encodes differently"
+        );
     }
     if let Ok(sk) = SecretKey::from_bytes(data) {
-        assert_eq!(sk.to_bytes()[..], data[..], "secret key re-encodes differently");
+        assert_eq!(
+            sk.to_bytes()[..],
+            data[..],
+            "secret key re-encodes differently"
+        );
         let _ = sk.public_key();
     }
 });

@@ -11,7 +11,11 @@ fuzz_target!(|data: &[u8]| {
     };
     for suite in 0..2 {
         if signature_verify(suite, &signature).is_ok() {
-            assert_eq!(data, &signature_cases()[suite].signature[..], "forged signature");
+            assert_eq!(
+                data,
+                &signature_cases()[suite].signature[..],
+                "forged signature"
+            );
         }
     }
 });

@@ -124,9 +124,15 @@ fn proof_case(files: &[&str]) -> ProofCase {
         .map(|i| i.as_u64().expect("index") as usize)
         .collect();
     let same = |c: &Value| {
-        ["signerPublicKey", "header", "presentationHeader", "messages", "disclosedIndexes"]
-            .iter()
-            .all(|k| c[k] == first[k])
+        [
+            "signerPublicKey",
+            "header",
+            "presentationHeader",
+            "messages",
+            "disclosedIndexes",
+        ]
+        .iter()
+        .all(|k| c[k] == first[k])
             && c["result"]["valid"] == Value::Bool(true)
     };
     ProofCase {
@@ -146,8 +152,10 @@ fn proof_case(files: &[&str]) -> ProofCase {
 fn signature_case(text: &str) -> SignatureCase {
     let v: Value = serde_json::from_str(text).expect("signature vector");
     SignatureCase {
-        pk: PublicKey::from_bytes(&hex::decode(v["signerKeyPair"]["publicKey"].as_str().unwrap()).unwrap())
-            .expect("key"),
+        pk: PublicKey::from_bytes(
+            &hex::decode(v["signerKeyPair"]["publicKey"].as_str().unwrap()).unwrap(),
+        )
+        .expect("key"),
         header: hex_field(&v, "header"),
         messages: v["messages"]
             .as_array()
@@ -210,7 +218,14 @@ pub fn proof_verify(suite: usize, proof: &bbs::Proof) -> Result<(), bbs::Error> 
     } else {
         bbs::proof_verify::<Bls12381Shake256>
     };
-    f(&c.pk, proof, &c.header, &c.presentation_header, &msgs, &c.indexes)
+    f(
+        &c.pk,
+        proof,
+        &c.header,
+        &c.presentation_header,
+        &msgs,
+        &c.indexes,
+    )
 }
 
 /// Verify of `signature` against signature case `suite` (0 SHA-256, 1 SHAKE-256).
