@@ -26,6 +26,14 @@ fn attributes() -> Value {
     })
 }
 
+/// The binary under test: this build's, or the one `HEALTHPASS_TEST_BIN` names (to check that
+/// a regression test fails against an older build).
+fn binary() -> PathBuf {
+    std::env::var_os("HEALTHPASS_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_healthpass")))
+}
+
 struct Env {
     dir: tempfile::TempDir,
 }
@@ -49,8 +57,14 @@ impl Env {
         self.dir.path().join(name)
     }
 
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(binary());
+        c.args(args).current_dir(self.dir.path());
+        c
+    }
+
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_healthpass"))
+        Command::new(binary())
             .args(args)
             .current_dir(self.dir.path())
             .output()
@@ -737,4 +751,327 @@ fn predicates_from_the_command_line() {
         ]);
         assert_eq!(code, 2, "{bad}: {err}");
     }
+}
+
+// ---- issue 9: hostile input and command-line faults ----
+
+#[test]
+fn a_png_declaring_a_huge_frame_exits_2_with_a_reason() {
+    let env = Env::new();
+    // 68 bytes declaring 100000 x 100000 RGBA pixels: the old reader allocated 40 GB and
+    // aborted (exit 134).
+    let png = hex::decode(concat!(
+        "89504e470d0a1a0a0000000d49484452000186a0000186a00806000000",
+        "a8520bc80000000b4944415478da636000020000050001",
+        "e9fadcd80000000049454e44ae426082"
+    ))
+    .unwrap();
+    assert_eq!(png.len(), 68);
+    std::fs::write(env.path("huge.png"), &png).unwrap();
+    let (code, out, err) = env.verify("req.json", "--qr", "huge.png");
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("huge.png") && err.contains("declares 100000x100000 pixels"),
+        "{err}"
+    );
+    let (code, _, err) = env.words("inspect huge.png");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("declares 100000x100000 pixels"), "{err}");
+    // A real code still reads.
+    env.present("req.json", "p");
+    assert_eq!(env.verify("req.json", "--qr", "p.png").0, 0);
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let env = Env::new();
+    env.present("req.json", "p");
+    for args in [
+        vec![
+            "verify",
+            "--trust-list",
+            "trust.json",
+            "--request",
+            "req.json",
+            "--compact",
+            "p.bin",
+        ],
+        vec!["inspect", "req.json"],
+        vec![
+            "verify",
+            "--trust-list",
+            "trust.json",
+            "--request",
+            "req.json",
+            "--compact",
+            "p.bin",
+            "--json",
+        ],
+    ] {
+        let mut child = env
+            .command(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before the command has printed anything.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_full_output_device_is_a_write_error_with_exit_2() {
+    let env = Env::new();
+    env.present("req.json", "p");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = env
+        .command(&[
+            "verify",
+            "--trust-list",
+            "trust.json",
+            "--request",
+            "req.json",
+            "--compact",
+            "p.bin",
+        ])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot write to standard output"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn outputs_never_replace_what_is_not_a_regular_file() {
+    use std::os::unix::fs::FileTypeExt;
+    let env = Env::new();
+    let present = |flag: &str, target: &str| {
+        env.code(&[
+            "present",
+            "--credential",
+            "cred.json",
+            "--request",
+            "req.json",
+            flag,
+            target,
+        ])
+    };
+    // A link to a regular file: the file is written, the link stays.
+    std::fs::write(env.path("real.json"), "old").unwrap();
+    std::os::unix::fs::symlink("real.json", env.path("link.json")).unwrap();
+    let (code, _, err) = present("--out", "link.json");
+    assert_eq!(code, 0, "{err}");
+    let link = std::fs::symlink_metadata(env.path("link.json")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link was replaced");
+    assert_eq!(env.json("real.json")["format"], "healthpass-presentation/1");
+    // A named pipe: written through, not replaced by a regular file.
+    let fifo = env.path("pipe");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let (code, _, err) = present("--compact", "pipe");
+    if code != 0 {
+        // Unblock the reader before failing.
+        let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+    }
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    let bytes = reader.join().unwrap();
+    assert_eq!(
+        bytes.first(),
+        Some(&healthpass::presentation::COMPACT_VERSION)
+    );
+    // `-`: the data on standard output, the messages on standard error.
+    let (code, out, err) = present("--out", "-");
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["format"], "healthpass-presentation/1");
+    assert!(err.contains("wrote standard output"), "{err}");
+    assert!(!env.path("-").exists());
+    // Two outputs cannot share standard output.
+    let (code, _, err) = env.code(&[
+        "present",
+        "--credential",
+        "cred.json",
+        "--request",
+        "req.json",
+        "--out",
+        "-",
+        "--compact",
+        "-",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    // Secret files are written only to regular files.
+    std::os::unix::fs::symlink("elsewhere.json", env.path("secret-link.json")).unwrap();
+    let (code, _, err) = env.words(
+        "issue --issuer keys/gb-nhs.secret.json --type vaccination --attributes attrs.json --out secret-link.json --force",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("regular files"), "{err}");
+    assert!(!env.path("elsewhere.json").exists());
+}
+
+/// Waits (up to 60 s) until a file whose name contains `needle` appears under `dir`,
+/// searching one level of subdirectories; returns its path.
+fn wait_for_file(dir: &Path, needle: &str) -> Option<PathBuf> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        let mut dirs = vec![dir.to_path_buf()];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() && d == dir {
+                    dirs.push(p.clone());
+                }
+                if p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().contains(needle))
+                {
+                    return Some(p);
+                }
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    None
+}
+
+/// Runs `args` with the test hook that pauses after each temporary file is written, sends
+/// `signal` once one exists, and returns the exit code and the temporary file's path.
+fn interrupt(env: &Env, args: &[&str], signal: &str, tmpdir: &Path) -> (Option<i32>, PathBuf) {
+    let mut child = env
+        .command(args)
+        .env("HEALTHPASS_TEST_PAUSE_AFTER_TEMP_MS", "30000")
+        .env("TMPDIR", tmpdir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let found = wait_for_file(tmpdir, ".tmp-");
+    let kill = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    (status.code(), found.expect("no temporary file appeared"))
+}
+
+#[test]
+fn an_interrupted_command_leaves_no_temporary_file() {
+    let env = Env::new();
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let (exit, tmp) = interrupt(
+            &env,
+            &["request", "--type", "vaccination", "--out", "r.json"],
+            signal,
+            env.dir.path(),
+        );
+        assert_eq!(exit, Some(code), "{signal}");
+        assert!(!tmp.exists(), "{signal}: {} was left behind", tmp.display());
+        assert!(!env.path("r.json").exists());
+    }
+}
+
+#[test]
+fn an_interrupted_demo_removes_its_directory_and_secret_key() {
+    let env = Env::new();
+    let tmpdir = env.path("tmp");
+    std::fs::create_dir(&tmpdir).unwrap();
+    let (exit, tmp) = interrupt(&env, &["demo", "--no-qr"], "-TERM", &tmpdir);
+    assert_eq!(exit, Some(143));
+    // The first temporary file is the issuer's secret key, inside the demo's directory.
+    assert!(
+        tmp.to_string_lossy().contains("healthpass-demo-"),
+        "{}",
+        tmp.display()
+    );
+    assert!(!tmp.exists());
+    let left: Vec<_> = std::fs::read_dir(&tmpdir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_presentation_too_large_for_a_qr_code_is_still_written_as_json() {
+    let env = Env::new();
+    let prove = [
+        "dose_number >= 1",
+        "total_doses >= 1",
+        "vaccination_date <= today",
+        "birth_date <= 1900-01-01",
+        "dose_number <= 9",
+        "total_doses <= 9",
+        "dose_number in 1..9",
+        "vaccination_date >= 2020-01-01",
+        "total_doses in 1..9",
+        "birth_date >= 1800-01-01",
+        "dose_number > 0",
+    ];
+    let mut args = vec!["request", "--type", "vaccination", "--out", "big.json"];
+    for p in &prove {
+        args.extend(["--prove", p]);
+    }
+    env.ok(&args);
+    let present = |flag: &str, out: &str| {
+        env.code(&[
+            "present",
+            "--credential",
+            "cred.json",
+            "--request",
+            "big.json",
+            flag,
+            out,
+        ])
+    };
+    let (code, _, err) = present("--out", "p.json");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(env.verify("big.json", "--presentation", "p.json").0, 0);
+    let (code, _, err) = present("--compact", "p.bin");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        env.read("p.bin").len() > 2953,
+        "fits a QR code: the test proves nothing"
+    );
+    // Asked for, the QR code is still refused, clearly.
+    let (code, _, err) = present("--qr", "p.png");
+    assert_eq!(code, 2);
+    assert!(err.contains("too large for one QR code"), "{err}");
+    assert!(!env.path("p.png").exists());
+}
+
+#[test]
+fn a_compact_presentation_for_a_request_of_another_shape_answers_another_request() {
+    let env = Env::new();
+    env.present("req.json", "p");
+    env.request(
+        "other.json",
+        "vaccine_product,family_name,given_name,birth_date",
+    );
+    for (flag, file) in [("--compact", "p.bin"), ("--qr", "p.png")] {
+        let (code, _, err) = env.verify("other.json", flag, file);
+        assert_eq!(code, 1, "{flag}: {err}");
+        assert!(err.contains("answers another request"), "{flag}: {err}");
+    }
+    assert_eq!(env.verify("req.json", "--compact", "p.bin").0, 0);
 }

@@ -148,12 +148,12 @@ fn malformed_payloads_name_the_field() {
     let e = key
         .issue_dcc(&dup, Validity::default(), NOW, &mut rand::rng())
         .unwrap_err();
-    assert!(e.to_string().contains("duplicate field `dn`"), "{e}");
+    assert!(e.to_string().contains("duplicate key `dn`"), "{e}");
     let dup_nam = base.to_string().replacen("\"gn\":", "\"fn\":\"X\",\"gn\":", 1);
     let e = key
         .issue_dcc(&dup_nam, Validity::default(), NOW, &mut rand::rng())
         .unwrap_err();
-    assert!(e.to_string().contains("duplicate field `fn`"), "{e}");
+    assert!(e.to_string().contains("duplicate key `fn`"), "{e}");
 
     let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
         ("unknown top", Box::new(|p| { p["xx"] = json!(1); }), "unknown field `xx`"),
@@ -643,7 +643,7 @@ fn cli_refuses_bad_payloads_and_usage() {
     std::fs::write(env.path("dup.json"), r#"{"ver":"1.3.0","ver":"1.3.0"}"#).unwrap();
     let (code, _, err) = env.issue("dup.json", "d.json", &[]);
     assert_eq!(code, 2);
-    assert!(err.contains("duplicate field `ver`"), "{err}");
+    assert!(err.contains("duplicate key `ver`"), "{err}");
     for (args, needle) in [
         (vec!["--at", "yesterday"], "--at `yesterday` is not an RFC 3339"),
         (vec!["--valid-until", "soon"], "--valid-until `soon` is not an RFC 3339"),

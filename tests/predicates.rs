@@ -493,7 +493,11 @@ fn relative_bounds_resolve_in_utc_on_calendar_days() {
         "vaccination_date <= 2024-02-29"
     );
     let test = CredentialType::Test.schema();
+    // 59 seconds past the minute: a lower bound rounds up to the next minute (issue 9,
+    // finding 5: flooring it accepted a sample taken up to 59 s too early).
     let p = Predicate::parse(test, "sample_time >= now-72h", at("2026-01-02", 3_600 + 59)).unwrap();
+    assert_eq!(p.to_string(), "sample_time >= 2025-12-30T01:01:00Z");
+    let p = Predicate::parse(test, "sample_time >= now-72h", at("2026-01-02", 3_600)).unwrap();
     assert_eq!(p.to_string(), "sample_time >= 2025-12-30T01:00:00Z");
 }
 

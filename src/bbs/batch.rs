@@ -3,7 +3,8 @@
 //! Each proof's challenge is recomputed (ProofVerifyInit, §3.7.3, and the challenge,
 //! §3.7.4): the proof carries the challenge, not `T1` and `T2`, so every proof's sums must
 //! be computed. From eight long proofs on (about 45 messages or more) they are computed
-//! together, in affine coordinates with shared inversions (`vartime::straus_many`): the
+//! together, in affine coordinates with shared inversions (the group layer's
+//! `VartimePlan::run_many`): the
 //! same points for fewer field operations. The pairing equations
 //! `h(Abar_i, W_i) * h(Bbar_i, -BP2) = 1` are combined with random 128-bit coefficients `r_i`
 //! (the small-exponent test) into
@@ -20,10 +21,14 @@ use bls12_381::{G1Affine, G2Affine, G2Prepared, Scalar};
 use rand_core::CryptoRng;
 use std::sync::Arc;
 
+use super::ciphersuite::{api_id, Ciphersuite};
+use super::error::Error;
 use super::generators::{Generators, MAX_MESSAGES};
-use super::group_ops::{msm_vartime, pairing_product_is_identity, prepared_g2, BP2_PREPARED};
-use super::proof::{check_challenges, ChallengeCheck};
-use super::{api_id, messages_to_scalars, Ciphersuite, Error, Proof, PublicKey};
+use super::hash::messages_to_scalars;
+use super::keys::PublicKey;
+use super::proof::Proof;
+use super::proof_verify::{check_challenges, ChallengeCheck};
+use crate::group::{msm_vartime, pairing_product_is_identity, prepared_g2, BP2_PREPARED};
 
 /// One proof to check in a batch, with what [`proof_verify`](super::proof_verify) takes
 /// (the draft's message interface, draft §3.5.4).

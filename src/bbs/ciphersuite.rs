@@ -1,11 +1,21 @@
 //! Ciphersuites (draft §7.2): the two BLS12-381 suites differ only in `expand_message` and in
-//! their identifier, so one trait carries exactly those two facts.
+//! their identifier, so one trait carries exactly those two facts. Also the `api_id` of the
+//! draft's message interface (§3.5), which every operation of that interface is keyed by.
 
 use bls12_381::hash_to_curve::{ExpandMessage, ExpandMsgXmd, ExpandMsgXof, HashToCurve};
 use bls12_381::G1Projective;
 use sha2::digest::typenum::U32;
 
-use super::Error;
+use super::error::Error;
+
+/// The suffix that makes the `api_id` of the draft's hash-to-scalar message interface
+/// (draft §3.5): `api_id = ciphersuite_id || "H2G_HM2S_"`.
+pub const H2G_HM2S: &[u8] = b"H2G_HM2S_";
+
+/// `api_id` of the draft's message interface for ciphersuite `C`.
+pub fn api_id<C: Ciphersuite>() -> Vec<u8> {
+    [C::ID, H2G_HM2S].concat()
+}
 
 mod sealed {
     pub trait Sealed {}

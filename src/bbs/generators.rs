@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use bls12_381::{G1Affine, G1Projective};
 
+use super::ciphersuite::{Ciphersuite, H2G_HM2S};
+use super::error::Error;
 use super::hash::EXPAND_LEN;
-use super::{Ciphersuite, Error};
 
 /// The largest number of messages one signature may carry in this implementation.
 ///
@@ -101,7 +102,7 @@ pub fn create_generators<C: Ciphersuite>(
 /// `ciphersuite_id || "H2G_HM2S_BP_MESSAGE_GENERATOR_SEED"` with the `H2G_HM2S_` interface's
 /// DSTs. It is the same for every interface.
 pub fn p1<C: Ciphersuite>() -> Result<G1Affine, Error> {
-    let api_id = [C::ID, super::H2G_HM2S].concat();
+    let api_id = [C::ID, H2G_HM2S].concat();
     let points = create_generators_from_seed::<C>(
         1,
         &[&api_id[..], b"BP_MESSAGE_GENERATOR_SEED"].concat(),

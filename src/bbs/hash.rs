@@ -4,8 +4,9 @@
 use bls12_381::Scalar;
 use rand_core::CryptoRng;
 
+use super::ciphersuite::Ciphersuite;
+use super::error::Error;
 use super::octets::os2ip_mod_r;
-use super::{Ciphersuite, Error};
 
 /// `expand_len` of the draft: `ceil((ceil(log2(r)) + k) / 8)` = 48 for both suites.
 pub const EXPAND_LEN: usize = 48;

@@ -7,8 +7,10 @@ use group::Curve;
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use super::ciphersuite::Ciphersuite;
+use super::error::Error;
+use super::hash::hash_to_scalar;
 use super::octets::{octets_to_g2, octets_to_scalar, scalar_to_octets, OCTET_G2_POINT_LENGTH};
-use super::{hash_to_scalar, Ciphersuite, Error};
 
 /// A BBS secret key: a non-zero scalar.
 ///

@@ -6,7 +6,7 @@ use bls12_381::{G1Affine, G2Affine, Scalar};
 use group::Curve;
 use subtle::Choice;
 
-use super::Error;
+use super::error::Error;
 
 /// Octets in an encoded scalar (`octet_scalar_length`).
 pub const OCTET_SCALAR_LENGTH: usize = 32;

@@ -9,15 +9,19 @@ use bls12_381::{G1Affine, Scalar};
 use rand_core::CryptoRng;
 use zeroize::Zeroize;
 
+use super::challenge::{check_indexes, proof_challenge_calculate};
+use super::ciphersuite::{api_id, Ciphersuite};
+use super::error::Error;
 use super::generators::Generators;
-use super::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
-use super::proof::check_indexes;
+use super::hash::messages_to_scalars;
+use super::keys::PublicKey;
+use super::proof::Proof;
+use super::proof_gen::ProofInit;
 use super::prover::{init_points, Bases};
-use super::signature::{calculate_domain, compute_b};
-use super::wide::{normalize, CombTable, Point};
-use super::{
-    api_id, messages_to_scalars, proof_challenge_calculate, Ciphersuite, Error, Proof, ProofInit,
-    ProofRandomScalars, PublicKey, Signature,
+use super::random_scalars::ProofRandomScalars;
+use super::signature::{calculate_domain, compute_b, Signature};
+use crate::group::{
+    normalize, pairing_product_is_identity, prepared_g2, CombTable, Point, BP2_PREPARED,
 };
 
 /// A signature prepared for repeated proof generation by its holder.

@@ -13,15 +13,21 @@
 //!
 //! so every product has a base known before the random scalars are drawn, and a prepared
 //! credential can answer each of them from a fixed-base table. Everything here is constant
-//! time in the scalars.
+//! time in the scalars, except the public terms of `B` (the disclosed messages), which take
+//! the verifier's variable-time sum. The products come from the group layer: split tables
+//! ([`SplitBases`]) for a fresh `A` and `B`, comb tables ([`CombTable`]) for a prepared
+//! credential, the generators' cached tables ([`fixed_msm_ct`], [`fixed_msm2_ct`]) for the
+//! sums over `H_j`.
 
 use bls12_381::{G1Affine, G1Projective, Scalar};
 use zeroize::Zeroize;
 
 use super::generators::Generators;
-use super::proof::ProofRandomScalars;
-use super::tables::{fixed_msm2_ct, fixed_msm_ct, fixed_msm_ct_point, SplitBases};
-use super::wide::{normalize, CombTable, Point};
+use super::random_scalars::ProofRandomScalars;
+use crate::group::{
+    fixed_msm2_ct, fixed_msm_ct, fixed_msm_ct_point, msm_vartime_with_generators, normalize,
+    CombTable, Point, SplitBases,
+};
 
 /// How the prover multiplies `A`, `B` and `B - A * e`.
 pub(crate) enum Bases<'a> {
@@ -32,7 +38,7 @@ pub(crate) enum Bases<'a> {
         /// The signature's `e`, for `B - A * e`.
         e: Scalar,
     },
-    /// A prepared credential's comb tables (the sums are made in [`super::wide`]'s limbs),
+    /// A prepared credential's comb tables (the sums are made in the group layer's limbs),
     /// with `A`, `B` and `e` for the fallback.
     Comb {
         /// Table of `A`.
@@ -47,8 +53,6 @@ pub(crate) enum Bases<'a> {
         e: &'a Scalar,
     },
 }
-
-impl Bases<'_> {}
 
 /// `A * x + B * y` for the given terms; constant time in `x` and `y`.
 fn split_ab(tables: &SplitBases, a: Option<&Scalar>, b: Option<&Scalar>) -> G1Projective {
@@ -150,7 +154,7 @@ fn blinding_terms(undisclosed: &[usize], random: &ProofRandomScalars) -> Vec<(us
 }
 
 /// ProofInit's points from a prepared credential's comb tables of `[A, B, B - A * e]`, all
-/// sums in [`super::wide`]'s limbs and one inversion at the end; `None` if the result fails
+/// sums in the group layer's limbs and one inversion at the end; `None` if the result fails
 /// its on-curve check. Constant time in every secret.
 fn comb_init_points(
     [a, b, b_minus_ae]: [&CombTable; 3],
@@ -212,7 +216,7 @@ pub(crate) fn compute_b_split(
     }
     let (b_secret, blindings) = fixed_msm2_ct(points, &secret);
     let b = G1Projective::from(generators.p1)
-        + super::tables::msm_vartime_with_generators(&[(points, &public)], &[], &[])
+        + msm_vartime_with_generators(&[(points, &public)], &[], &[])
         + b_secret;
     secret.zeroize();
     (b, blindings)

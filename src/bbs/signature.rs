@@ -7,15 +7,19 @@ use bls12_381::{G1Affine, G1Projective, Scalar};
 use group::Curve;
 use zeroize::Zeroize;
 
+use super::ciphersuite::Ciphersuite;
+use super::error::Error;
 use super::generators::Generators;
-use super::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
-use super::hash::h2s_dst;
+use super::hash::{h2s_dst, hash_to_scalar};
+use super::keys::{PublicKey, SecretKey};
 use super::octets::{
     octets_to_g1, octets_to_nonzero_scalar, scalar_to_octets, Serializer, OCTET_POINT_LENGTH,
     OCTET_SCALAR_LENGTH,
 };
-use super::tables::{fixed_msm_ct, msm_vartime_with_generators};
-use super::{hash_to_scalar, Ciphersuite, Error, PublicKey, SecretKey};
+use crate::group::{
+    fixed_msm_ct, msm_vartime_with_generators, pairing_product_is_identity, prepared_g2,
+    BP2_PREPARED,
+};
 
 /// Octets in an encoded signature: `A` (48) then `e` (32).
 pub const SIGNATURE_LENGTH: usize = OCTET_POINT_LENGTH + OCTET_SCALAR_LENGTH;

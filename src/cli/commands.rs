@@ -12,8 +12,9 @@ use healthpass::presentation::{
 use zeroize::Zeroize;
 
 use super::files::{
-    self, check_overwrite, write_atomic, CliError, CliResult, Mode, PresentationSource,
+    self, check_overwrite, write_output, CliError, CliResult, Mode, PresentationSource,
 };
+use super::output::{out, outln};
 use super::report;
 use super::{
     IssueArgs, IssuerInitArgs, ParamsNewArgs, PresentArgs, RequestArgs, TrustAddArgs, VerifyArgs,
@@ -45,12 +46,12 @@ pub(super) fn issuer_init(a: IssuerInitArgs) -> CliResult<()> {
         ))
     })?;
     save_issuer(&key, &secret_path, &public_path, mode)?;
-    println!("created issuer `{}` ({suite})", a.id);
-    println!(
+    outln!("created issuer `{}` ({suite})", a.id);
+    outln!(
         "  secret key  {} (mode 0600: keep it on the issuing system)",
         secret_path.display()
     );
-    println!(
+    outln!(
         "  public key  {} (give it to verifiers: healthpass trust add)",
         public_path.display()
     );
@@ -65,10 +66,10 @@ pub(super) fn save_issuer(
     mode: Mode,
 ) -> CliResult<()> {
     let mut text = key.to_secret_json();
-    let written = write_atomic(secret, text.as_bytes(), mode);
+    let written = write_output(secret, text.as_bytes(), mode);
     text.zeroize();
     written?;
-    write_atomic(public, key.info().to_public_json().as_bytes(), Mode::Public)
+    write_output(public, key.info().to_public_json().as_bytes(), Mode::Public)
 }
 
 pub(super) fn trust_add(a: TrustAddArgs) -> CliResult<()> {
@@ -86,14 +87,14 @@ pub(super) fn trust_add(a: TrustAddArgs) -> CliResult<()> {
         ))
     })?;
     if changed {
-        write_atomic(&a.trust_list, list.to_json().as_bytes(), Mode::Public)?;
-        println!(
+        write_output(&a.trust_list, list.to_json().as_bytes(), Mode::Public)?;
+        outln!(
             "trusted issuer `{id}` in {} ({} issuer(s))",
             a.trust_list.display(),
             list.issuers().len()
         );
     } else {
-        println!(
+        outln!(
             "issuer `{id}` is already in {} unchanged",
             a.trust_list.display()
         );
@@ -109,8 +110,9 @@ pub(super) fn issue(a: IssueArgs) -> CliResult<()> {
         (Some(t), Some(path), None) => {
             let credential_type = credential_type(t)?;
             let text = files::read_text(path, "attributes file")?;
-            let attributes: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| CliError::usage(format!("{}: not valid JSON: {e}", path.display())))?;
+            let attributes: serde_json::Value =
+                healthpass::credential::json::parse("attributes file", &text)
+                    .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
             key.issue_at(credential_type, &attributes, at, &mut rand::rng())
                 .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?
         }
@@ -139,23 +141,23 @@ pub(super) fn issue(a: IssueArgs) -> CliResult<()> {
     };
     let credential_type = credential.credential_type();
     let mut json = credential.to_json();
-    let written = write_atomic(&a.out, json.as_bytes(), Mode::Secret { force: a.force });
+    let written = write_output(&a.out, json.as_bytes(), Mode::Secret { force: a.force });
     json.zeroize();
     written?;
-    println!(
+    outln!(
         "issued a {credential_type} credential by `{}` to {} (mode 0600: it holds personal data and the holder secret)",
         key.info().id,
-        a.out.display()
+        files::shown(&a.out)
     );
     Ok(())
 }
 
 pub(super) fn params_new(a: ParamsNewArgs) -> CliResult<()> {
     let set = ParameterSet::generate(&mut rand::rng()).map_err(CliError::usage)?;
-    write_atomic(&a.out, set.to_json().as_bytes(), Mode::Public)?;
-    println!(
+    write_output(&a.out, set.to_json().as_bytes(), Mode::Public)?;
+    outln!(
         "wrote a parameter set (signed digits for integer, date and instant ranges; the signing key was discarded) to {}",
-        a.out.display()
+        files::shown(&a.out)
     );
     Ok(())
 }
@@ -201,12 +203,12 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
         &mut rand::rng(),
     )
     .map_err(CliError::usage)?;
-    write_atomic(&a.out, request.to_json().as_bytes(), Mode::Public)?;
-    println!(
+    write_output(&a.out, request.to_json().as_bytes(), Mode::Public)?;
+    outln!(
         "wrote a request for a {credential_type} credential to {}",
-        a.out.display()
+        files::shown(&a.out)
     );
-    report::print_request(&request);
+    report::print_request(&request)?;
     Ok(())
 }
 
@@ -233,17 +235,28 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
                 }
             },
         )?;
+    let outputs = [&a.out, &a.compact, &a.qr];
+    let to_stdout = outputs
+        .iter()
+        .filter(|p| p.as_deref().is_some_and(files::is_stdout))
+        .count();
+    if to_stdout > 1 || (to_stdout == 1 && a.show_qr) {
+        return Err(CliError::usage(
+            "only one output may go to standard output (`-`), and not with --show-qr",
+        ));
+    }
     let written = write_presentation(
         &presentation,
         a.out.as_deref(),
         a.compact.as_deref(),
         a.qr.as_deref(),
+        a.show_qr,
     )?;
     for line in written.lines {
-        println!("{line}");
+        outln!("{line}");
     }
-    if a.show_qr {
-        print!("{}", written.qr.to_terminal());
+    if let Some(code) = written.qr.filter(|_| a.show_qr) {
+        out!("{}", code.to_terminal());
     }
     Ok(())
 }
@@ -251,44 +264,52 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
 /// What [`write_presentation`] wrote, for the person to read.
 pub(super) struct Written {
     pub lines: Vec<String>,
-    pub qr: Qr,
+    /// The QR code, when one was asked for (a file or the terminal).
+    pub qr: Option<Qr>,
     pub json_len: usize,
     pub compact_len: usize,
 }
 
-/// Writes the presentation's JSON, compact and QR forms to whichever paths are given.
+/// Writes the presentation's JSON, compact and QR forms to whichever paths are given (`-`:
+/// standard output). The QR code is made only when `qr` is given or `show_qr` is set: a
+/// presentation too large for one QR code can still be written as JSON or compact.
 pub(super) fn write_presentation(
     p: &Presentation,
     json: Option<&Path>,
     compact: Option<&Path>,
     qr: Option<&Path>,
+    show_qr: bool,
 ) -> CliResult<Written> {
     let json_text = p.to_json();
     let bytes = p.to_compact().map_err(CliError::usage)?;
-    let code = Qr::new(&bytes).map_err(CliError::usage)?;
+    let code = if qr.is_some() || show_qr {
+        Some(Qr::new(&bytes).map_err(CliError::usage)?)
+    } else {
+        None
+    };
     let mut lines = Vec::new();
     if let Some(path) = json {
-        write_atomic(path, json_text.as_bytes(), Mode::Public)?;
+        write_output(path, json_text.as_bytes(), Mode::Public)?;
         lines.push(format!(
             "wrote {} ({} bytes, JSON)",
-            path.display(),
+            files::shown(path),
             json_text.len()
         ));
     }
     if let Some(path) = compact {
-        write_atomic(path, &bytes, Mode::Public)?;
+        write_output(path, &bytes, Mode::Public)?;
         lines.push(format!(
             "wrote {} ({} bytes, compact)",
-            path.display(),
+            files::shown(path),
             bytes.len()
         ));
     }
-    if let Some(path) = qr {
+    if let (Some(path), Some(code)) = (qr, &code) {
         let png = code.to_png().map_err(CliError::usage)?;
-        write_atomic(path, &png, Mode::Public)?;
+        write_output(path, &png, Mode::Public)?;
         lines.push(format!(
             "wrote {} (QR version {}, level {}, {}x{} modules)",
-            path.display(),
+            files::shown(path),
             code.version(),
             code.level(),
             code.width(),
@@ -322,16 +343,16 @@ pub(super) fn verify(a: VerifyArgs) -> CliResult<()> {
     match outcome {
         Ok((request, verified)) => {
             if a.json {
-                println!("{}", report::verified_json(&request, &verified));
+                outln!("{}", report::verified_json(&request, &verified));
             } else {
-                report::print_verified(&request, &verified);
+                report::print_verified(&request, &verified)?;
             }
             Ok(())
         }
         Err(e) => {
             if a.json {
                 let v = serde_json::json!({ "accepted": false, "exit_code": e.code, "error": e.message });
-                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                outln!("{}", report::json_for_terminal(&v));
             }
             Err(e)
         }

@@ -11,7 +11,8 @@ use healthpass::presentation::{
 use serde_json::json;
 
 use super::commands::{save_issuer, write_presentation};
-use super::files::{self, write_atomic, CliError, CliResult, Mode, PresentationSource};
+use super::files::{self, write_output, CliError, CliResult, Mode, PresentationSource};
+use super::output::{out, outln};
 use super::report::display_name;
 use super::DemoArgs;
 
@@ -39,11 +40,12 @@ impl Steps {
     }
 
     /// Ends a step, printing its name and time.
-    fn done(&mut self, what: &str) {
+    fn done(&mut self, what: &str) -> CliResult<()> {
         let ms = self.start.elapsed().as_secs_f64() * 1000.0;
-        println!("  [{ms:>8.1} ms] {what}");
+        outln!("  [{ms:>8.1} ms] {what}");
         self.rows.push((what.to_owned(), ms));
         self.start = Instant::now();
+        Ok(())
     }
 }
 
@@ -79,7 +81,10 @@ fn work_dir(keep: Option<&Path>) -> CliResult<(PathBuf, bool)> {
                 .map(|d| d.subsec_nanos())
                 .unwrap_or(0);
             let name = format!("healthpass-demo-{}-{nanos}", std::process::id());
-            (std::env::temp_dir().join(name), true)
+            let dir = std::env::temp_dir().join(name);
+            // Removed on SIGINT and SIGTERM too: it holds a secret key.
+            files::register_temporary(&dir);
+            (dir, true)
         }
     };
     std::fs::create_dir_all(&dir)
@@ -92,6 +97,7 @@ pub(super) fn run(a: DemoArgs) -> CliResult<()> {
     let result = run_in(&dir, a.no_qr);
     if temporary {
         let _ = std::fs::remove_dir_all(&dir);
+        files::forget_temporary(&dir);
     }
     result
 }
@@ -100,13 +106,13 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
     let mut rng = rand::rng();
     let now = files::now();
     let p = |name: &str| dir.join(name);
-    println!(
+    outln!(
         "healthpass demo: issuer -> traveller -> verifier, files in {}\n",
         dir.display()
     );
     let mut steps = Steps::new();
 
-    println!("1. The issuer creates its BBS key pair (BLS12-381, SHA-256 suite).");
+    outln!("1. The issuer creates its BBS key pair (BLS12-381, SHA-256 suite).");
     let key = IssuerKey::generate(
         "nl-vws",
         "Ministry of Health, Welfare and Sport",
@@ -122,17 +128,17 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
         &p("nl-vws.public.json"),
         Mode::Secret { force: true },
     )?;
-    steps.done("issuer init: nl-vws.secret.json (0600), nl-vws.public.json");
+    steps.done("issuer init: nl-vws.secret.json (0600), nl-vws.public.json")?;
 
-    println!("2. The verifier adds the issuer's public key to its trust list.");
+    outln!("2. The verifier adds the issuer's public key to its trust list.");
     let mut trust = TrustList::default();
     trust
         .add(files::load_issuer_public(&p("nl-vws.public.json"))?, false)
         .map_err(CliError::usage)?;
-    write_atomic(&p("trust.json"), trust.to_json().as_bytes(), Mode::Public)?;
-    steps.done("trust add: trust.json");
+    write_output(&p("trust.json"), trust.to_json().as_bytes(), Mode::Public)?;
+    steps.done("trust add: trust.json")?;
 
-    println!("3. The issuer signs a vaccination credential: 16 attributes, one BBS signature.");
+    outln!("3. The issuer signs a vaccination credential: 16 attributes, one BBS signature.");
     let credential = key
         .issue(
             CredentialType::Vaccination,
@@ -140,15 +146,15 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
             &mut rng,
         )
         .map_err(CliError::usage)?;
-    write_atomic(
+    write_output(
         &p("credential.json"),
         credential.to_json().as_bytes(),
         Mode::Secret { force: true },
     )?;
-    steps.done("issue: credential.json (0600) for the traveller");
+    steps.done("issue: credential.json (0600) for the traveller")?;
 
-    println!("4. At the border, the verifier makes a fresh request (valid 10 minutes): disclose");
-    println!(
+    outln!("4. At the border, the verifier makes a fresh request (valid 10 minutes): disclose");
+    outln!(
         "   the vaccine product; prove {} without disclosing them.",
         PROVE.join(", ")
     );
@@ -168,51 +174,52 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
         &mut rng,
     )
     .map_err(CliError::usage)?;
-    write_atomic(
+    write_output(
         &p("request.json"),
         request.to_json().as_bytes(),
         Mode::Public,
     )?;
     steps.done(
         "request: request.json (fresh parameter keys signed the digits, then were discarded)",
-    );
+    )?;
 
-    println!("5. The traveller answers with a zero-knowledge presentation (fresh randomness).");
+    outln!("5. The traveller answers with a zero-knowledge presentation (fresh randomness).");
     let credential = files::load_credential(&p("credential.json"))?;
     let answer = presentation::present(&request, std::slice::from_ref(&credential), now, &mut rng)
         .map_err(CliError::rejected)?;
-    steps.done("present: checked the parameters; one BBS proof disclosing 1 of 16 attributes and 3 predicate proofs, one challenge");
+    steps.done("present: checked the parameters; one BBS proof disclosing 1 of 16 attributes and 3 predicate proofs, one challenge")?;
     let written = write_presentation(
         &answer,
         Some(&p("presentation.json")),
         Some(&p("presentation.bin")),
         Some(&p("presentation.png")),
+        false,
     )?;
-    steps.done("encode and write: presentation.json, presentation.bin, presentation.png (QR)");
+    steps.done("encode and write: presentation.json, presentation.bin, presentation.png (QR)")?;
 
-    println!("6. The verifier scans the QR code and verifies it.");
+    outln!("6. The verifier scans the QR code and verifies it.");
     let scanned =
         files::load_presentation(PresentationSource::Qr(&p("presentation.png")), &request)?;
-    steps.done("scan: QR decoded from presentation.png");
+    steps.done("scan: QR decoded from presentation.png")?;
     let verified = presentation::verify(&request, &scanned, &trust, files::now())
         .map_err(CliError::rejected)?;
     steps.done(
         "verify: request, trust list, schema, disclosures, BBS and predicate proofs: accepted",
-    );
+    )?;
 
-    println!("\nWhat the verifier learned:");
+    outln!("\nWhat the verifier learned:");
     for (name, value) in &verified.credentials[0].disclosed {
         let shown = match display_name(CredentialType::Vaccination, name, value) {
             Some(d) => format!("{value} ({d})"),
             None => value.to_string(),
         };
-        println!("  {name:<18} {shown}");
+        outln!("  {name:<18} {shown}");
     }
-    println!("What was proven about hidden attributes (values not disclosed):");
+    outln!("What was proven about hidden attributes (values not disclosed):");
     for p in &verified.credentials[0].predicates {
-        println!("  {}", p.describe());
+        outln!("  {}", p.describe());
     }
-    println!("What stayed hidden:");
+    outln!("What stayed hidden:");
     let json_text = answer.to_json();
     let compact = answer.to_compact().map_err(CliError::usage)?;
     for (spec, value) in schema.attributes.iter().zip(credential.values()) {
@@ -235,13 +242,16 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
                 }
             }
         };
-        println!("  {:<18} {note}", spec.name);
+        outln!("  {:<18} {note}", spec.name);
     }
 
-    let q = &written.qr;
-    println!("\nSizes:");
-    println!("  presentation JSON    {:>5} bytes", written.json_len);
-    println!(
+    let q = written
+        .qr
+        .as_ref()
+        .ok_or_else(|| CliError::usage("the demo's QR code was not made"))?;
+    outln!("\nSizes:");
+    outln!("  presentation JSON    {:>5} bytes", written.json_len);
+    outln!(
         "  compact encoding     {:>5} bytes (BBS proof {} bytes for {} hidden attributes; predicate proofs {} bytes)",
         written.compact_len,
         answer.credentials[0].proof.len(),
@@ -252,7 +262,7 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
             .map(Vec::len)
             .sum::<usize>()
     );
-    println!(
+    outln!(
         "  QR code              version {}, level {}, {}x{} modules",
         q.version(),
         q.level(),
@@ -260,13 +270,13 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
         q.width()
     );
     let total: f64 = steps.rows.iter().map(|r| r.1).sum();
-    println!("  total time           {total:.1} ms");
+    outln!("  total time           {total:.1} ms");
     if !no_qr {
         let cols = q.width() + 2 * presentation::qr::QUIET_ZONE;
-        println!("\nThe presentation as a QR code (needs a terminal {cols} columns wide; presentation.png is the same code):\n");
-        print!("{}", q.to_terminal());
+        outln!("\nThe presentation as a QR code (needs a terminal {cols} columns wide; presentation.png is the same code):\n");
+        out!("{}", q.to_terminal());
     }
-    println!("\nRun it yourself: healthpass issuer init / trust add / issue / request / present / verify (see README).");
+    outln!("\nRun it yourself: healthpass issuer init / trust add / issue / request / present / verify (see README).");
     Ok(())
 }
 

@@ -1,9 +1,11 @@
 //! The `healthpass` command line: parse, call the library, print. Exit codes: 0 success,
-//! 1 a presentation or credential that was read but rejected, 2 unusable input or usage.
+//! 1 a presentation or credential that was read but rejected, 2 unusable input, usage or a
+//! write error, 130/143 interrupted by SIGINT/SIGTERM (temporary files removed).
 
 mod commands;
 mod demo;
 mod files;
+mod output;
 mod report;
 
 use std::path::PathBuf;
@@ -91,7 +93,7 @@ enum ParamsCommand {
 
 #[derive(Args)]
 struct ParamsNewArgs {
-    /// The parameter file to write.
+    /// The parameter file to write (`-`: standard output).
     #[arg(long, value_name = "PARAMS.json")]
     out: PathBuf,
 }
@@ -139,7 +141,7 @@ struct IssueArgs {
     /// The issuance time (RFC 3339) the checks use [default: now].
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
-    /// The credential file to write (mode 0600).
+    /// The credential file to write (mode 0600; `-`: standard output).
     #[arg(long, value_name = "CREDENTIAL.json")]
     out: PathBuf,
     /// Replace an existing credential file.
@@ -168,13 +170,14 @@ struct RequestArgs {
     /// The verifier's identifier.
     #[arg(long, default_value = "verifier")]
     verifier: String,
-    /// Minutes until the request expires.
-    #[arg(long, default_value_t = 10, value_name = "MINUTES")]
+    /// Minutes until the request expires: 1 to 1440 (24 hours).
+    #[arg(long, default_value_t = 10, value_name = "MINUTES",
+          value_parser = clap::value_parser!(u32).range(1..=1440))]
     valid_for: u32,
     /// The time the request is made at (RFC 3339): `now` and `today` in predicates [default: now].
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
-    /// The request file to write.
+    /// The request file to write (`-`: standard output).
     #[arg(long, value_name = "REQUEST.json")]
     out: PathBuf,
 }
@@ -188,13 +191,13 @@ struct PresentArgs {
     /// The verifier's request.
     #[arg(long, value_name = "REQUEST.json")]
     request: PathBuf,
-    /// Write the presentation as JSON.
+    /// Write the presentation as JSON (`-`: standard output).
     #[arg(long, value_name = "PRESENTATION.json")]
     out: Option<PathBuf>,
-    /// Write the compact binary encoding.
+    /// Write the compact binary encoding (`-`: standard output).
     #[arg(long, value_name = "PRESENTATION.bin")]
     compact: Option<PathBuf>,
-    /// Write a PNG QR code of the compact encoding.
+    /// Write a PNG QR code of the compact encoding (`-`: standard output).
     #[arg(long, value_name = "PRESENTATION.png")]
     qr: Option<PathBuf>,
     /// Also print the QR code to the terminal.
@@ -244,6 +247,7 @@ struct DemoArgs {
 /// Parses the command line, runs the command and returns its exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    files::clean_up_on_signals();
     let result = match cli.command {
         Command::Issuer(IssuerCommand::Init(a)) => commands::issuer_init(a),
         Command::Trust(TrustCommand::Add(a)) => commands::trust_add(a),
@@ -258,7 +262,7 @@ pub fn run() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("healthpass: {}", e.message);
+            output::error_line(&e.message);
             ExitCode::from(e.code)
         }
     }

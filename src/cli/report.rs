@@ -10,9 +10,12 @@ use healthpass::credential::{
 use healthpass::presentation::{
     self, Presentation, PresentationRequest, TrustList, VerifiedPresentation, COMPACT_VERSION,
 };
+use healthpass::untrusted::{escape_json_output, Untrusted};
 use serde_json::{json, Value};
+use zeroize::Zeroizing;
 
-use super::files::{read_bytes, CliError, CliResult};
+use super::files::{read_bytes_at_most, CliError, CliResult};
+use super::output::outln;
 
 /// The display name of a coded value (e.g. `Comirnaty` for `EU/1/20/1528`), if it has one.
 pub fn display_name(t: CredentialType, name: &str, value: &AttributeValue) -> Option<&'static str> {
@@ -22,11 +25,13 @@ pub fn display_name(t: CredentialType, name: &str, value: &AttributeValue) -> Op
     }
 }
 
+/// A value for a person to read: escaped (it comes from a file), with its display name.
 fn value_text(t: CredentialType, name: &str, v: &AttributeValue) -> String {
+    let text = v.to_string();
     match display_name(t, name, v) {
-        Some(d) => format!("{v} ({d})"),
-        None if v.to_string().is_empty() => "(empty: not applicable)".to_owned(),
-        None => v.to_string(),
+        Some(d) => format!("{} ({})", Untrusted(&text), Untrusted(d)),
+        None if text.is_empty() => "(empty: not applicable)".to_owned(),
+        None => Untrusted(&text).to_string(),
     }
 }
 
@@ -34,9 +39,20 @@ fn issuer_text(i: &IssuerInfo) -> String {
     let country = if i.country.is_empty() {
         String::new()
     } else {
-        format!(", {}", i.country)
+        format!(", {}", Untrusted(&i.country))
     };
-    format!("{} ({}{country}, {})", i.id, i.name, i.suite)
+    format!(
+        "{} ({}{country}, {})",
+        Untrusted(&i.id),
+        Untrusted(&i.name),
+        i.suite
+    )
+}
+
+/// Pretty JSON whose strings cannot carry terminal controls (escaped as `\uXXXX`, which
+/// reads back as the same value).
+pub fn json_for_terminal(v: &Value) -> String {
+    escape_json_output(&serde_json::to_string_pretty(v).unwrap_or_default())
 }
 
 fn time(s: i64) -> String {
@@ -44,35 +60,42 @@ fn time(s: i64) -> String {
 }
 
 /// Prints the summary of an accepted presentation.
-pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) {
-    println!(
+pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) -> CliResult<()> {
+    outln!(
         "ACCEPTED: the presentation answers the request of `{}`",
-        request.verifier
+        Untrusted(&request.verifier)
     );
     for c in &v.credentials {
         let schema = c.credential_type.schema();
-        println!(
+        outln!(
             "  {} credential (schema {} version {})",
-            c.credential_type, schema.id, c.schema_version
+            c.credential_type,
+            schema.id,
+            c.schema_version
         );
-        println!("    issuer     {}", issuer_text(&c.issuer));
+        outln!("    issuer     {}", issuer_text(&c.issuer));
         if c.disclosed.is_empty() {
-            println!("    disclosed  nothing");
+            outln!("    disclosed  nothing");
         }
         for (name, value) in &c.disclosed {
-            println!(
-                "    disclosed  {name} = {}",
+            outln!(
+                "    disclosed  {} = {}",
+                Untrusted(name),
                 value_text(c.credential_type, name, value)
             );
         }
         for p in &c.predicates {
-            println!("    proven     {} (value not disclosed)", p.describe());
+            outln!(
+                "    proven     {} (value not disclosed)",
+                Untrusted(&p.describe())
+            );
         }
-        println!(
+        outln!(
             "    hidden     {} other attribute(s), the holder secret among them",
             schema.len() - c.disclosed.len()
         );
     }
+    Ok(())
 }
 
 /// The JSON form of an accepted presentation's summary.
@@ -107,17 +130,17 @@ pub fn verified_json(request: &PresentationRequest, v: &VerifiedPresentation) ->
         })
         .collect();
     let v = json!({ "accepted": true, "verifier": request.verifier, "credentials": credentials });
-    serde_json::to_string_pretty(&v).unwrap_or_default()
+    json_for_terminal(&v)
 }
 
 /// Prints what a request asks for.
-pub fn print_request(r: &PresentationRequest) {
-    println!("  verifier   {}", r.verifier);
-    println!("  created    {}", time(r.created));
-    println!("  expires    {}", time(r.expires));
-    println!("  digest     {}", b64_encode(&r.digest()));
+pub fn print_request(r: &PresentationRequest) -> CliResult<()> {
+    outln!("  verifier   {}", Untrusted(&r.verifier));
+    outln!("  created    {}", time(r.created));
+    outln!("  expires    {}", time(r.expires));
+    outln!("  digest     {}", b64_encode(&r.digest()));
     for c in &r.credentials {
-        println!("  asks for a {} credential", c.credential_type);
+        outln!("  asks for a {} credential", c.credential_type);
         let list = |v: &[String]| {
             if v.is_empty() {
                 "(none)".to_owned()
@@ -125,62 +148,68 @@ pub fn print_request(r: &PresentationRequest) {
                 v.join(", ")
             }
         };
-        println!("    disclose   {}", list(&c.disclose));
+        outln!("    disclose   {}", Untrusted(&list(&c.disclose)));
         let issuers = if c.issuers.is_empty() {
             "any in the trust list".to_owned()
         } else {
             c.issuers.join(", ")
         };
-        println!("    issuers    {issuers}");
+        outln!("    issuers    {}", Untrusted(&issuers));
         for p in &c.predicates {
-            println!("    prove      {p}");
+            outln!("    prove      {}", Untrusted(&p.to_string()));
         }
     }
+    Ok(())
 }
 
-fn print_credential(c: &Credential) {
-    println!(
+fn print_credential(c: &Credential) -> CliResult<()> {
+    outln!(
         "credential: {} (schema {} version {})",
         c.credential_type(),
         c.schema().id,
         c.schema().version
     );
-    println!("  issuer     {}", issuer_text(c.issuer()));
+    outln!("  issuer     {}", issuer_text(c.issuer()));
     for (spec, v) in c.schema().attributes.iter().zip(c.values()) {
         let text = match v {
             AttributeValue::Secret(_) => "(secret, never disclosed)".to_owned(),
             v => value_text(c.credential_type(), spec.name, v),
         };
-        println!("  {:<20} {:<8} {text}", spec.name, spec.ty.name());
+        outln!("  {:<20} {:<8} {text}", spec.name, spec.ty.name());
     }
     match c.verify() {
-        Ok(()) => println!("  signature  valid under the embedded issuer key"),
-        Err(e) => println!("  signature  INVALID: {e}"),
+        Ok(()) => outln!("  signature  valid under the embedded issuer key"),
+        Err(e) => outln!("  signature  INVALID: {e}"),
     }
+    Ok(())
 }
 
-fn print_presentation(p: &Presentation) {
-    println!(
+fn print_presentation(p: &Presentation) -> CliResult<()> {
+    outln!(
         "presentation answering request digest {}",
         b64_encode(&p.request_digest)
     );
     for c in &p.credentials {
-        println!(
+        outln!(
             "  {} credential (schema version {}) from `{}`",
-            c.credential_type, c.schema_version, c.issuer
+            c.credential_type,
+            c.schema_version,
+            Untrusted(&c.issuer)
         );
         for (name, v) in &c.disclosed {
-            println!(
-                "    disclosed  {name} = {}",
+            outln!(
+                "    disclosed  {} = {}",
+                Untrusted(name),
                 value_text(c.credential_type, name, v)
             );
         }
-        println!(
+        outln!(
             "    proof      {} bytes; predicate proofs: {}",
             c.proof.len(),
             c.predicate_proofs.len()
         );
     }
+    Ok(())
 }
 
 /// Describes the first credential of a compact presentation as far as it can be read
@@ -198,27 +227,33 @@ fn print_compact(bytes: &[u8]) -> CliResult<()> {
     let issuer = bytes
         .get(37..37 + len)
         .and_then(|b| std::str::from_utf8(b).ok())
+        .filter(|id| healthpass::credential::is_valid_issuer_id(id))
         .ok_or_else(bad)?;
-    println!(
+    outln!(
         "compact presentation, version {}, {} bytes",
         bytes[0],
         bytes.len()
     );
-    println!("  answers request digest {}", b64_encode(digest));
-    println!("  {count} credential(s); the first: {t} (schema version {version}) from `{issuer}`");
-    println!("  the disclosed values' names come from the request: use `healthpass verify --request` to read them");
+    outln!("  answers request digest {}", b64_encode(digest));
+    outln!("  {count} credential(s); the first: {t} (schema version {version}) from `{issuer}`");
+    outln!("  the disclosed values' names come from the request: use `healthpass verify --request` to read them");
     Ok(())
 }
 
 /// `healthpass inspect FILE`: describes any healthpass file.
 pub fn inspect(path: &Path) -> CliResult<()> {
-    let bytes = read_bytes(path, "file")?;
+    // Any kind of file, secret ones included: wiped when dropped.
+    let bytes = Zeroizing::new(read_bytes_at_most(
+        path,
+        "file",
+        presentation::qr::MAX_PNG_BYTES,
+    )?);
     let in_file = |e: presentation::Error| CliError::presentation(path, e);
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         let data =
             presentation::qr::read_png_within(&bytes, presentation::qr::DEFAULT_DECODE_LIMIT)
                 .map_err(in_file)?;
-        println!("QR code image ({} bytes of data)", data.len());
+        outln!("QR code image ({} bytes of data)", data.len());
         return print_compact(&data);
     }
     if bytes.first() == Some(&COMPACT_VERSION) {
@@ -226,49 +261,54 @@ pub fn inspect(path: &Path) -> CliResult<()> {
     }
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| CliError::usage(format!("{}: not a healthpass file", path.display())))?;
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let mut value: Value = healthpass::credential::json::parse("file", text).map_err(|e| {
         CliError::usage(format!(
             "{}: not a healthpass file (not JSON: {e})",
             path.display()
         ))
     })?;
+    let format = value["format"].as_str().unwrap_or("").to_owned();
+    // The parsed copy may hold a secret key or the holder secret.
+    healthpass::credential::json::wipe_strings(&mut value);
     let from_cred = |e| CliError::credential(path, e);
-    match value["format"].as_str().unwrap_or("") {
+    match format.as_str() {
         "healthpass-issuer-secret/1" => {
             let key = IssuerKey::from_secret_json(text).map_err(from_cred)?;
-            println!("issuer secret file: {}", issuer_text(key.info()));
-            println!(
+            outln!("issuer secret file: {}", issuer_text(key.info()));
+            outln!(
                 "  secret key present (not shown); may issue: {}",
                 types(&key.info().schemas)
             );
         }
         "healthpass-issuer/1" => {
             let info = IssuerInfo::from_public_json(text).map_err(from_cred)?;
-            println!("issuer public file: {}", issuer_text(&info));
-            println!("  public key {}", b64_encode(&info.public_key.to_bytes()));
-            println!("  may issue: {}", types(&info.schemas));
+            outln!("issuer public file: {}", issuer_text(&info));
+            outln!("  public key {}", b64_encode(&info.public_key.to_bytes()));
+            outln!("  may issue: {}", types(&info.schemas));
         }
         "healthpass-credential/1" => {
-            print_credential(&Credential::from_json(text).map_err(from_cred)?)
+            print_credential(&Credential::from_json(text).map_err(from_cred)?)?
         }
         "healthpass-trust-list/1" => {
             let list = TrustList::from_json(text).map_err(in_file)?;
-            println!("trust list with {} issuer(s)", list.issuers().len());
+            outln!("trust list with {} issuer(s)", list.issuers().len());
             for i in list.issuers() {
-                println!("  {} may issue: {}", issuer_text(i), types(&i.schemas));
+                outln!("  {} may issue: {}", issuer_text(i), types(&i.schemas));
             }
         }
         "healthpass-request/1" => {
-            println!("request");
-            print_request(&PresentationRequest::from_json(text).map_err(in_file)?);
+            let request = PresentationRequest::from_json(text).map_err(in_file)?;
+            outln!("request");
+            print_request(&request)?;
         }
         "healthpass-presentation/1" => {
-            print_presentation(&Presentation::from_json(text).map_err(in_file)?)
+            print_presentation(&Presentation::from_json(text).map_err(in_file)?)?
         }
         other => {
             return Err(CliError::usage(format!(
-                "{}: unknown format `{other}` (not a healthpass file?)",
-                path.display()
+                "{}: unknown format `{}` (not a healthpass file?)",
+                path.display(),
+                Untrusted(other)
             )))
         }
     }

@@ -8,12 +8,13 @@ use bls12_381::Scalar;
 use ff::Field;
 use rand_core::CryptoRng;
 use serde_json::Value;
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::bytes::{ByteReader, ByteWriter};
 use super::calendar;
 use super::valueset::ValueSet;
 use crate::bbs::{self, octets, Ciphersuite};
+use crate::untrusted::Untrusted;
 
 /// The type of an attribute, which fixes how its value is encoded and signed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,12 +126,9 @@ impl HolderSecret {
             .map(HolderSecret)
     }
 
-    /// The 32 big-endian bytes of the secret.
-    ///
-    /// # Security
-    /// The array holds the secret; zeroize it when done.
-    pub fn to_bytes(&self) -> [u8; 32] {
-        octets::scalar_to_octets(&self.0)
+    /// The 32 big-endian bytes of the secret, wiped when dropped.
+    pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(octets::scalar_to_octets(&self.0))
     }
 }
 
@@ -173,15 +171,24 @@ pub enum AttributeValue {
 #[non_exhaustive]
 pub enum ValueError {
     /// The value has the wrong JSON type or is malformed.
-    #[error("expected {expected}, found {found}")]
+    #[error("expected {expected}, found {}", Untrusted(.found))]
     Expected {
         /// What the type wants.
         expected: &'static str,
         /// The value that was given, as JSON (cut short when long).
         found: String,
     },
+    /// A value written in another form than its one canonical encoding (for instance an
+    /// instant with seconds, an offset or lower-case letters in a presentation).
+    #[error("{} is not in canonical form (write it {})", Untrusted(.found), Untrusted(.canonical))]
+    NotCanonical {
+        /// The value as given, as JSON (cut short when long).
+        found: String,
+        /// Its canonical encoding.
+        canonical: String,
+    },
     /// A code that is not in its value set.
-    #[error("`{code}` is not in the value set {value_set}")]
+    #[error("`{}` is not in the value set {value_set}", Untrusted(.code))]
     NotInList {
         /// The code given.
         code: String,
@@ -314,12 +321,38 @@ impl AttributeValue {
             AttributeType::Boolean => AttributeValue::Boolean(v.as_bool().ok_or_else(wrong)?),
             AttributeType::Secret => AttributeValue::Secret(
                 text.and_then(|t| crate::credential::json::b64_decode(t).ok())
+                    .map(Zeroizing::new)
                     .and_then(|b| HolderSecret::from_bytes(&b))
                     .ok_or_else(wrong)?,
             ),
         };
         value.check(ty)?;
         Ok(value)
+    }
+
+    /// Reads a value of type `ty` in its one canonical JSON form, the form
+    /// [`AttributeValue::to_json`] writes, and nothing else: an instant exactly
+    /// `YYYY-MM-DDTHH:MM:00Z` (no other seconds, no fraction, no offset, upper-case `T` and
+    /// `Z`), a date `YYYY-MM-DD`, an integer as a JSON integer (no fraction or exponent, no
+    /// `-0`), a boolean as `true`/`false`, a code from its value set. Credential files,
+    /// requests and presentations are read this way, so each value has one encoding;
+    /// attributes files given to `issue` are read with the more lenient
+    /// [`AttributeValue::from_json`].
+    pub fn from_canonical_json(ty: AttributeType, v: &Value) -> Result<Self, ValueError> {
+        let value = Self::from_json(ty, v)?;
+        let canonical = value.to_json();
+        if canonical == *v {
+            return Ok(value);
+        }
+        // (A holder secret decodes from one text only, so it never gets here; never echo it.)
+        let found = match ty {
+            AttributeType::Secret => "a holder secret (not shown)".to_owned(),
+            _ => short_json(v),
+        };
+        Err(ValueError::NotCanonical {
+            found,
+            canonical: short_json(&canonical),
+        })
     }
 
     /// The JSON form: strings and codes as strings, integers as numbers, dates as
@@ -461,9 +494,7 @@ impl fmt::Display for AttributeValue {
             },
             AttributeValue::Boolean(b) => write!(f, "{b}"),
             AttributeValue::Secret(s) => {
-                let mut bytes = s.to_bytes();
-                let text = crate::credential::json::b64_encode(&bytes);
-                bytes.zeroize();
+                let text = Zeroizing::new(crate::credential::json::b64_encode(&*s.to_bytes()));
                 f.write_str(&text)
             }
         }
@@ -528,6 +559,34 @@ mod tests {
             .unwrap();
         assert_eq!(v, AttributeValue::Instant(2));
         assert_eq!(v.to_json(), json!("1970-01-01T00:02:00Z"));
+    }
+
+    #[test]
+    fn canonical_forms_only() {
+        let t = AttributeType::Instant;
+        let ok = AttributeValue::from_canonical_json(t, &json!("1970-01-01T00:02:00Z"));
+        assert_eq!(ok, Ok(AttributeValue::Instant(2)));
+        for bad in [
+            "1970-01-01T00:02:59Z",
+            "1970-01-01T00:02Z",
+            "1970-01-01t00:02:00z",
+            "1970-01-01T00:02:00.0Z",
+            "1970-01-01T01:02:00+01:00",
+        ] {
+            let e = AttributeValue::from_canonical_json(t, &json!(bad)).unwrap_err();
+            assert!(matches!(e, ValueError::NotCanonical { .. }), "{bad}");
+            assert!(e.to_string().contains("1970-01-01T00:02:00Z"), "{e}");
+            // The lenient reading (attributes files) still floors.
+            assert_eq!(
+                AttributeValue::from_json(t, &json!(bad)),
+                Ok(AttributeValue::Instant(2))
+            );
+        }
+        let secret = AttributeValue::Secret(HolderSecret::random(&mut rand::rng()));
+        assert_eq!(
+            AttributeValue::from_canonical_json(AttributeType::Secret, &secret.to_json()).as_ref(),
+            Ok(&secret)
+        );
     }
 
     #[test]

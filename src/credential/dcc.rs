@@ -189,7 +189,7 @@ pub fn attributes(
     validity: Validity,
     at: i64,
 ) -> Result<(CredentialType, Value), Error> {
-    let p: Payload = serde_json::from_str(payload).map_err(|e| dcc_error("payload", e.to_string()))?;
+    let p: Payload = super::json::parse("DCC payload", payload)?;
     let ver = p.ver.split('.').collect::<Vec<_>>();
     if ver.len() != 3
         || ver[0] != "1"

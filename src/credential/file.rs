@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use zeroize::Zeroize;
 
+use super::attribute::AttributeValue;
 use super::issuer::{values_from_json, Credential, IssuerInfo, IssuerKey};
-use super::json::{b64_decode, b64_encode, check_format, invalid, parse, pretty};
+use super::json::{b64_decode, b64_encode, check_format, invalid, parse, pretty, wipe_strings};
 use super::schema::CredentialType;
 use super::Error;
 use crate::bbs::{PublicKey, SecretKey, Signature};
@@ -186,13 +187,7 @@ struct CredentialFile {
 impl Drop for CredentialFile {
     fn drop(&mut self) {
         // The attributes hold the holder secret and personal data.
-        if let Some(o) = self.attributes.as_object_mut() {
-            for v in o.values_mut() {
-                if let Value::String(s) = v {
-                    s.zeroize();
-                }
-            }
-        }
+        wipe_strings(&mut self.attributes);
     }
 }
 
@@ -220,7 +215,8 @@ impl Credential {
         })
     }
 
-    /// Reads a credential file, validating every attribute against the schema. The
+    /// Reads a credential file, validating every attribute against the schema; each value
+    /// must be in its canonical form ([`AttributeValue::from_canonical_json`]). The
     /// signature is decoded but not verified: see [`Credential::verify`].
     pub fn from_json(text: &str) -> Result<Self, Error> {
         const WHAT: &str = "credential file";
@@ -238,7 +234,11 @@ impl Credential {
                 schema: file.schema.clone(),
                 version: file.schema_version,
             })?;
-        let values = values_from_json(schema, &file.attributes)?;
+        let values = values_from_json(
+            schema,
+            &file.attributes,
+            AttributeValue::from_canonical_json,
+        )?;
         let sig = b64_decode(&file.signature)
             .map_err(|_| invalid(WHAT, "signature", "is not unpadded base64url"))?;
         let signature = Signature::from_bytes(&sig).map_err(|source| Error::InvalidEncoding {

@@ -5,9 +5,10 @@ use core::fmt;
 use bls12_381::Scalar;
 use rand_core::CryptoRng;
 use serde_json::Value;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
-use super::attribute::{AttributeType, AttributeValue, HolderSecret};
+use super::attribute::{AttributeType, AttributeValue, HolderSecret, ValueError};
+use super::json::wipe_strings;
 use super::schema::{CredentialType, Schema, HOLDER_SECRET};
 use super::valueset::ValueSet;
 use super::{api_id, header, is_valid_issuer_id, with_suite, Error, Suite};
@@ -165,13 +166,18 @@ impl IssuerKey {
         if attributes.get(HOLDER_SECRET).is_some() {
             return Err(Error::HolderSecretGiven);
         }
-        let mut with_secret = attributes
-            .as_object()
-            .ok_or(Error::AttributesNotAnObject)?
-            .clone();
+        let mut with_secret = Value::Object(
+            attributes
+                .as_object()
+                .ok_or(Error::AttributesNotAnObject)?
+                .clone(),
+        );
         let secret = AttributeValue::Secret(HolderSecret::random(rng));
-        with_secret.insert(HOLDER_SECRET.to_owned(), secret.to_json());
-        let values = values_from_json(schema, &Value::Object(with_secret))?;
+        with_secret[HOLDER_SECRET] = secret.to_json();
+        let values = values_from_json(schema, &with_secret, AttributeValue::from_json);
+        // The map now holds the holder secret's text.
+        wipe_strings(&mut with_secret);
+        let values = values?;
         check_issuance(schema, &values, at)?;
         let header = header(schema, &self.info.id);
         let signature = with_suite!(self.info.suite, C => {
@@ -250,10 +256,13 @@ pub fn check_issuance(schema: &Schema, values: &[AttributeValue], at: i64) -> Re
 }
 
 /// Reads and validates the values of every attribute of `schema` from a JSON object, in
-/// schema order: unknown and missing attributes and values of the wrong type are errors.
+/// schema order, each with `read` (the lenient [`AttributeValue::from_json`] for an
+/// attributes file, [`AttributeValue::from_canonical_json`] for a credential file): unknown
+/// and missing attributes and values of the wrong type are errors.
 pub(crate) fn values_from_json(
     schema: &Schema,
     attributes: &Value,
+    read: fn(AttributeType, &Value) -> Result<AttributeValue, ValueError>,
 ) -> Result<Vec<AttributeValue>, Error> {
     let object = attributes.as_object().ok_or(Error::AttributesNotAnObject)?;
     if let Some(name) = object.keys().find(|k| schema.attribute(k).is_none()) {
@@ -278,7 +287,7 @@ pub(crate) fn values_from_json(
                     _ => "",
                 },
             })?;
-            AttributeValue::from_json(spec.ty, v).map_err(|source| Error::InvalidValue {
+            read(spec.ty, v).map_err(|source| Error::InvalidValue {
                 name: spec.name.to_owned(),
                 source,
             })
@@ -288,17 +297,17 @@ pub(crate) fn values_from_json(
 
 /// The message scalars of a list of values under `api_id`: one per value in order, then the
 /// companion messages (the first days of partial dates), in order (see
-/// [`Schema::message_count`]).
+/// [`Schema::message_count`]); wiped when dropped (they hold the holder secret).
 pub(crate) fn to_scalars<C: Ciphersuite>(
     values: &[AttributeValue],
     api_id: &[u8],
-) -> Result<Vec<Scalar>, bbs::Error> {
-    let mut scalars = values
-        .iter()
-        .map(|v| v.to_scalar::<C>(api_id))
-        .collect::<Result<Vec<_>, _>>()?;
-    scalars.extend(values.iter().filter_map(AttributeValue::companion_scalar));
-    Ok(scalars)
+) -> Result<Zeroizing<Vec<Scalar>>, bbs::Error> {
+    let mut out = Zeroizing::new(Vec::with_capacity(values.len() + 1));
+    for v in values {
+        out.push(v.to_scalar::<C>(api_id)?);
+    }
+    out.extend(values.iter().filter_map(AttributeValue::companion_scalar));
+    Ok(out)
 }
 
 /// A signed credential as its holder keeps it: the issuer's public description, the type,

@@ -70,6 +70,7 @@ pub use suite::{Suite, UnknownSuite};
 pub use valueset::ValueSet;
 
 use crate::bbs::{self, Ciphersuite};
+use crate::untrusted::Untrusted;
 
 /// The suffix of the credential interface's `api_id`.
 pub const API_ID_SUFFIX: &[u8] = b"HEALTHPASS_CRED_V1_";
@@ -99,6 +100,8 @@ pub fn header(schema: &Schema, issuer_id: &str) -> Vec<u8> {
 
 /// `true` for a valid issuer identifier: 1 to 64 characters from `a-z`, `0-9`, `.`, `_`
 /// and `-`, starting with a letter or digit (it names files and goes in the compact form).
+/// This is the one grammar: `issuer init --id`, issuer files, trust lists, requests and
+/// both presentation forms refuse any other identifier when they read it.
 pub fn is_valid_issuer_id(id: &str) -> bool {
     let b = id.as_bytes();
     (1..=64).contains(&b.len())
@@ -141,7 +144,7 @@ pub enum Error {
         problem: String,
     },
     /// An attribute the schema does not have.
-    #[error("attribute `{name}` is not part of a {credential_type} credential (it has: {known})")]
+    #[error("attribute `{}` is not part of a {credential_type} credential (it has: {known})", Untrusted(.name))]
     UnknownAttribute {
         /// The credential type.
         credential_type: CredentialType,
@@ -154,7 +157,7 @@ pub enum Error {
     #[error("attribute `holder_secret` must not be given: it is generated at issuance")]
     HolderSecretGiven,
     /// An attribute value does not fit its type.
-    #[error("attribute `{name}`: {source}")]
+    #[error("attribute `{}`: {source}", Untrusted(.name))]
     InvalidValue {
         /// The attribute.
         name: String,
@@ -166,19 +169,19 @@ pub enum Error {
     #[error("the attributes must be a JSON object from attribute name to value")]
     AttributesNotAnObject,
     /// An issuer identifier that is not allowed.
-    #[error("issuer identifier `{id}` is not valid: use 1 to 64 characters a-z, 0-9, '.', '_', '-', starting with a letter or digit")]
+    #[error("issuer identifier `{}` is not valid: use 1 to 64 characters a-z, 0-9, '.', '_', '-', starting with a letter or digit", Untrusted(.id))]
     InvalidIssuerId {
         /// The identifier.
         id: String,
     },
     /// An issuer country that is not an ISO 3166-1 alpha-2 code.
-    #[error("issuer country `{code}` is not an ISO 3166-1 alpha-2 code of the value set")]
+    #[error("issuer country `{}` is not an ISO 3166-1 alpha-2 code of the value set", Untrusted(.code))]
     UnknownCountry {
         /// The code given.
         code: String,
     },
     /// The issuer is not configured to issue this type.
-    #[error("issuer `{issuer}` may not issue {credential_type} credentials")]
+    #[error("issuer `{}` may not issue {credential_type} credentials", Untrusted(.issuer))]
     NotAllowedToIssue {
         /// The issuer.
         issuer: String,
@@ -200,7 +203,7 @@ pub enum Error {
         source: bbs::Error,
     },
     /// A credential's schema is not one this build knows.
-    #[error("unknown schema `{schema}` version {version} for {credential_type} credentials")]
+    #[error("unknown schema `{}` version {version} for {credential_type} credentials", Untrusted(.schema))]
     UnknownSchema {
         /// The credential type.
         credential_type: CredentialType,

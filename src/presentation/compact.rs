@@ -9,7 +9,7 @@
 //! per credential:
 //!   type           1 byte   1 vaccination, 2 test, 3 recovery
 //!   schema_version 1 byte
-//!   issuer         varint length, UTF-8 identifier
+//!   issuer         varint length, identifier (1 to 64 of a-z 0-9 . _ -)
 //!   disclosed      each value in the request's disclosure order, by type:
 //!                  string/code varint length + UTF-8; integer/date/instant zigzag varint;
 //!                  boolean 1 byte
@@ -55,7 +55,9 @@ impl Presentation {
     }
 
     /// Decodes the compact encoding of a presentation that answers `request` (which gives
-    /// the nonce and the disclosed attributes' names and types).
+    /// the nonce and the disclosed attributes' names and types). The request digest is
+    /// checked before anything else is read: a presentation for another request is
+    /// [`Error::RequestDigestMismatch`] (a rejection), not a malformed encoding.
     pub fn from_compact(bytes: &[u8], request: &PresentationRequest) -> Result<Self, Error> {
         let mut r = ByteReader::new(bytes);
         let at = |r: &ByteReader<'_>, problem| Error::Compact {
@@ -71,6 +73,11 @@ impl Presentation {
             .raw(32)
             .and_then(|d| d.try_into().ok())
             .ok_or_else(|| at(&r, "truncated request digest"))?;
+        // The binding first: the values that follow are read with this request's shape,
+        // which a presentation for another request does not have.
+        if digest != request.digest() {
+            return Err(Error::RequestDigestMismatch);
+        }
         let count = usize::from(r.u8().ok_or_else(|| at(&r, "truncated credential count"))?);
         if count != request.credentials.len() {
             return Err(Error::CredentialCountMismatch {
@@ -89,6 +96,9 @@ impl Presentation {
                 .and_then(|b| std::str::from_utf8(b).ok())
                 .ok_or_else(|| at(&r, "truncated or non-UTF-8 issuer"))?
                 .to_owned();
+            if !crate::credential::is_valid_issuer_id(&issuer) {
+                return Err(at(&r, "invalid issuer identifier"));
+            }
             // Values are read with the types of the presented schema (an unknown version is
             // read as the current one and refused by `verify`).
             let schema = asked

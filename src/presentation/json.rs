@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::bundle::{Presentation, PresentedCredential};
+use super::params::ParamsCache;
 use super::predicate::Predicate;
-use super::request::{check_attribute, CredentialRequest, PresentationRequest};
+use super::request::{
+    check_attribute, check_counts, CredentialRequest, PresentationRequest, MAX_REQUEST_BYTES,
+};
 use super::Error;
 use crate::credential::json::{
     b64_decode, b64_encode, check_format, invalid, parse, pretty, FormatError,
@@ -81,12 +84,29 @@ fn credential_type(what: &'static str, name: &str) -> Result<CredentialType, For
         .map_err(|_| invalid(what, "type", "is not vaccination, test or recovery"))
 }
 
+/// A request time: exactly `YYYY-MM-DDTHH:MM:SSZ` (the one form `to_json` writes).
 fn time(what: &'static str, field: &'static str, text: &str) -> Result<i64, FormatError> {
-    calendar::parse_rfc3339_seconds(text).ok_or(invalid(
-        what,
-        field,
-        "is not an RFC 3339 date and time",
-    ))
+    calendar::parse_rfc3339_seconds(text)
+        .filter(|&s| calendar::format_rfc3339_seconds(s).as_deref() == Some(text))
+        .ok_or(invalid(
+            what,
+            field,
+            "is not a UTC time written YYYY-MM-DDTHH:MM:SSZ",
+        ))
+}
+
+/// A presented issuer identifier, checked against the one grammar
+/// ([`crate::credential::is_valid_issuer_id`]).
+fn issuer_id(what: &'static str, id: String) -> Result<String, FormatError> {
+    if crate::credential::is_valid_issuer_id(&id) {
+        Ok(id)
+    } else {
+        Err(invalid(
+            what,
+            "issuer",
+            "is not a valid issuer identifier (1 to 64 characters a-z, 0-9, '.', '_', '-', starting with a letter or digit)",
+        ))
+    }
 }
 
 impl PresentationRequest {
@@ -112,11 +132,30 @@ impl PresentationRequest {
         })
     }
 
-    /// Reads and checks a request file.
+    /// Reads and checks a request file. A hostile request cannot make this slow: a file of
+    /// more than [`MAX_REQUEST_BYTES`] is refused unread ([`Error::RequestTooLarge`]), the
+    /// credential and predicate counts are checked before any predicate is read, and each
+    /// distinct parameter set is decoded (its points subgroup-checked) once however often
+    /// it is repeated.
     pub fn from_json(text: &str) -> Result<Self, Error> {
+        Self::from_json_cached(text, &mut ParamsCache::default())
+    }
+
+    /// [`PresentationRequest::from_json`] with the cache of decoded parameter sets given.
+    pub(crate) fn from_json_cached(text: &str, cache: &mut ParamsCache) -> Result<Self, Error> {
         const WHAT: &str = "request";
+        if text.len() > MAX_REQUEST_BYTES {
+            return Err(Error::RequestTooLarge {
+                bytes: text.len(),
+                max: MAX_REQUEST_BYTES,
+            });
+        }
         let file: RequestFile = parse(WHAT, text)?;
         check_format(WHAT, REQUEST_FORMAT, &file.format)?;
+        check_counts(
+            file.credentials.len(),
+            file.credentials.iter().map(|c| c.predicates.len()),
+        )?;
         let credentials = file
             .credentials
             .into_iter()
@@ -130,7 +169,7 @@ impl PresentationRequest {
                     predicates: c
                         .predicates
                         .iter()
-                        .map(|p| Predicate::from_json(schema, p))
+                        .map(|p| Predicate::from_json_cached(schema, p, cache))
                         .collect::<Result<_, Error>>()?,
                 })
             })
@@ -173,9 +212,10 @@ impl Presentation {
         })
     }
 
-    /// Reads a presentation file. Disclosed values are read with the types of their
-    /// credential type's schema; whether they are the requested ones, and everything else,
-    /// is for [`super::verify`] to decide.
+    /// Reads a presentation file. The issuer identifier must be a valid one, and disclosed
+    /// values are read in their canonical form with the types of their credential type's
+    /// schema; whether they are the requested ones, and everything else, is for
+    /// [`super::verify`] to decide.
     pub fn from_json(text: &str) -> Result<Self, Error> {
         const WHAT: &str = "presentation";
         let file: PresentationFile = parse(WHAT, text)?;
@@ -197,18 +237,19 @@ impl Presentation {
                         if name == HOLDER_SECRET {
                             return Err(Error::HolderSecretNotDisclosable);
                         }
-                        let v = AttributeValue::from_json(schema.attributes[i].ty, &value)
-                            .map_err(|source| Error::InvalidValue {
-                                name: name.clone(),
-                                source,
-                            })?;
+                        let v =
+                            AttributeValue::from_canonical_json(schema.attributes[i].ty, &value)
+                                .map_err(|source| Error::InvalidValue {
+                                    name: name.clone(),
+                                    source,
+                                })?;
                         Ok((name, v))
                     })
                     .collect::<Result<_, Error>>()?;
                 Ok(PresentedCredential {
                     credential_type,
                     schema_version: c.schema_version,
-                    issuer: c.issuer,
+                    issuer: issuer_id(WHAT, c.issuer)?,
                     disclosed,
                     predicate_proofs: c
                         .predicates

@@ -41,17 +41,20 @@ mod verify;
 pub use bundle::{present, proof_context, Presentation, PresentedCredential};
 pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
-pub use params::{ParameterSet, PredicateParams, Span, PARAMETER_SET_FORMAT};
+pub use params::{
+    ParameterSet, PredicateParams, Span, MAX_BASE, MAX_REQUEST_SIGNATURES, PARAMETER_SET_FORMAT,
+};
 pub use predicate::{Condition, Predicate, MAX_SET_SIZE};
 pub use request::{
-    CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_PREDICATES,
-    REQUEST_DIGEST_TAG,
+    CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_CREDENTIALS,
+    MAX_PREDICATES, MAX_REQUEST_BYTES, MAX_VALIDITY_SECONDS, REQUEST_DIGEST_TAG,
 };
 pub use trust::{TrustList, TRUST_LIST_FORMAT};
 pub use verify::{verify, VerifiedCredential, VerifiedPresentation};
 
 use crate::credential::json::FormatError;
 use crate::credential::{self, CredentialType, ValueError};
+use crate::untrusted::Untrusted;
 
 /// Everything that can go wrong with requests, presentations and trust lists.
 ///
@@ -65,7 +68,7 @@ pub enum Error {
     #[error(transparent)]
     Format(#[from] FormatError),
     /// An attribute the type's schema does not have.
-    #[error("attribute `{name}` is not part of a {credential_type} credential (it has: {known})")]
+    #[error("attribute `{}` is not part of a {credential_type} credential (it has: {known})", Untrusted(.name))]
     UnknownAttribute {
         /// The credential type.
         credential_type: CredentialType,
@@ -81,21 +84,22 @@ pub enum Error {
     #[error("no predicate may be put on `holder_secret`")]
     PredicateOnHolderSecret,
     /// An attribute named twice in one list.
-    #[error("attribute `{name}` is listed twice")]
+    #[error("attribute `{}` is listed twice", Untrusted(.name))]
     DuplicateAttribute {
         /// The attribute.
         name: String,
     },
     /// A predicate over an attribute that is also disclosed.
     #[error(
-        "attribute `{name}` is both disclosed and under a predicate; ask for one or the other"
+        "attribute `{}` is both disclosed and under a predicate; ask for one or the other",
+        Untrusted(.name)
     )]
     PredicateOnDisclosed {
         /// The attribute.
         name: String,
     },
     /// A predicate that does not parse.
-    #[error("predicate `{text}`: {problem}")]
+    #[error("predicate `{}`: {problem}", Untrusted(.text))]
     PredicateSyntax {
         /// The predicate as written.
         text: String,
@@ -103,7 +107,7 @@ pub enum Error {
         problem: &'static str,
     },
     /// A comparison or range over an attribute without an order.
-    #[error("attribute `{name}` is a {type_name}: comparisons and ranges need an integer, date or instant (use `in {{...}}` for a set)")]
+    #[error("attribute `{}` is a {type_name}: comparisons and ranges need an integer, date or instant (use `in {{...}}` for a set)", Untrusted(.name))]
     PredicateNeedsOrder {
         /// The attribute.
         name: String,
@@ -111,7 +115,7 @@ pub enum Error {
         type_name: &'static str,
     },
     /// A value that does not fit its attribute's type.
-    #[error("`{name}`: {source}")]
+    #[error("`{}`: {source}", Untrusted(.name))]
     InvalidValue {
         /// The attribute or predicate.
         name: String,
@@ -133,8 +137,26 @@ pub enum Error {
         /// What is wrong.
         problem: &'static str,
     },
+    /// A PNG image whose header declares a frame beyond the caps of [`qr`]: more than
+    /// [`qr::MAX_DECLARED_PIXELS`] pixels, a side above [`qr::MAX_SIDE`], or an interlaced
+    /// frame above [`qr::MAX_DECODED_PIXELS`]. Refused before any pixel is allocated.
+    #[error("QR code: the PNG image declares {width}x{height} pixels, more than this reader takes (at most {} megapixels, {} pixels a side; interlaced at most {} megapixels)", qr::MAX_DECLARED_PIXELS >> 20, qr::MAX_SIDE, qr::MAX_DECODED_PIXELS >> 20)]
+    ImageTooLarge {
+        /// The declared width.
+        width: u32,
+        /// The declared height.
+        height: u32,
+    },
+    /// A request file larger than [`MAX_REQUEST_BYTES`], refused before it is parsed.
+    #[error("the request has {bytes} bytes, more than the {max} a holder reads")]
+    RequestTooLarge {
+        /// Its size.
+        bytes: usize,
+        /// The cap.
+        max: usize,
+    },
     /// A trust list that already has another key under this identifier.
-    #[error("issuer `{id}` is already in the trust list with another key or description")]
+    #[error("issuer `{}` is already in the trust list with another key or description", Untrusted(.id))]
     IssuerConflict {
         /// The issuer.
         id: String,
@@ -167,14 +189,15 @@ pub enum Error {
         actual: usize,
     },
     /// The issuer is not in the verifier's trust list.
-    #[error("issuer `{issuer}` is not in the trust list")]
+    #[error("issuer `{}` is not in the trust list", Untrusted(.issuer))]
     UntrustedIssuer {
         /// The issuer.
         issuer: String,
     },
     /// The issuer is trusted but not among those the request accepts.
     #[error(
-        "issuer `{issuer}` is not among the issuers the request accepts for {credential_type}"
+        "issuer `{}` is not among the issuers the request accepts for {credential_type}",
+        Untrusted(.issuer)
     )]
     IssuerNotAccepted {
         /// The issuer.
@@ -193,7 +216,7 @@ pub enum Error {
         version: u8,
     },
     /// The issuer's trust-list entry does not allow it to issue this type.
-    #[error("issuer `{issuer}` is not trusted to issue {credential_type} credentials")]
+    #[error("issuer `{}` is not trusted to issue {credential_type} credentials", Untrusted(.issuer))]
     IssuerMayNotIssue {
         /// The issuer.
         issuer: String,
@@ -201,7 +224,7 @@ pub enum Error {
         credential_type: CredentialType,
     },
     /// The disclosed attributes are not exactly the requested ones.
-    #[error("{credential_type}: the disclosed attributes are not the requested ones (missing: [{}], not requested: [{}])", missing.join(", "), unexpected.join(", "))]
+    #[error("{credential_type}: the disclosed attributes are not the requested ones (missing: [{}], not requested: [{}])", Untrusted(&.missing.join(", ")), Untrusted(&.unexpected.join(", ")))]
     DisclosureMismatch {
         /// The credential type.
         credential_type: CredentialType,
@@ -233,14 +256,14 @@ pub enum Error {
         credential_type: CredentialType,
     },
     /// The holder refuses a predicate its credential does not satisfy.
-    #[error("the credential does not satisfy `{predicate}`, so it cannot be proven")]
+    #[error("the credential does not satisfy `{}`, so it cannot be proven", Untrusted(.predicate))]
     PredicateFalse {
         /// The predicate, in words.
         predicate: String,
     },
     /// The holder cannot prove a predicate that holds, because the difference from the
     /// bound is larger than the span the request allows.
-    #[error("`{predicate}` holds, but the difference from its bound exceeds the span the request allows ({max} at most)")]
+    #[error("`{}` holds, but the difference from its bound exceeds the span the request allows ({max} at most)", Untrusted(.predicate))]
     PredicateOutOfSpan {
         /// The predicate, in words.
         predicate: String,
@@ -250,7 +273,8 @@ pub enum Error {
     /// The request's predicate parameters carry signatures that do not verify: the holder
     /// refuses to prove against them (forged parameters could reveal the hidden value).
     #[error(
-        "the request's parameters for `{predicate}` do not verify; refusing to prove against them"
+        "the request's parameters for `{}` do not verify; refusing to prove against them",
+        Untrusted(.predicate)
     )]
     PredicateParamsRejected {
         /// The predicate, in words.
@@ -260,7 +284,7 @@ pub enum Error {
     /// attribute type's default span: a successful proof would also show that the value is
     /// within that span of the bound (a second bound the holder did not agree to), so the
     /// holder refuses.
-    #[error("the request's parameters for `{predicate}` span only {max} (the default is {minimum}): a proof would reveal more than the predicate; refusing")]
+    #[error("the request's parameters for `{}` span only {max} (the default is {minimum}): a proof would reveal more than the predicate; refusing", Untrusted(.predicate))]
     PredicateSpanTooNarrow {
         /// The predicate, in words.
         predicate: String,
@@ -294,6 +318,8 @@ impl Error {
                 | Error::InvalidValue { .. }
                 | Error::Compact { .. }
                 | Error::Qr { .. }
+                | Error::ImageTooLarge { .. }
+                | Error::RequestTooLarge { .. }
                 | Error::IssuerConflict { .. }
                 | Error::Credential(_)
         )

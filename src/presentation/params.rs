@@ -11,8 +11,11 @@
 //! | date (days) | 256 | 2 | 65,536 days, about 179 years |
 //! | instant (minutes) | 1024 | 2 | 1,048,576 minutes, about 728 days |
 
+use std::collections::HashMap;
+
 use rand_core::CryptoRng;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use super::predicate::{Condition, Predicate};
 use super::Error;
@@ -21,6 +24,28 @@ use crate::credential::bytes::ByteWriter;
 use crate::credential::json::{b64_decode, b64_encode, invalid};
 use crate::credential::{self, AttributeType, AttributeValue};
 use crate::zk::{PredicateStatement, SetKind, SignedSet};
+
+/// The largest digit base a request may use: the largest default span's (instants, 1024).
+/// Larger bases only make the holder's work and the request grow.
+pub const MAX_BASE: u32 = 1024;
+
+/// The most signatures the distinct parameter sets of one request may hold together: 16
+/// sets of the largest default base (16 instant predicates, the most `healthpass request`
+/// makes). Decoding a signature (a subgroup-checked G1 point) is the main cost of reading a
+/// request.
+pub const MAX_REQUEST_SIGNATURES: usize = 16 * 1024;
+
+/// The parameter sets decoded while reading one request, by the digest of their encoding,
+/// so that a set repeated across predicates (a long-lived [`ParameterSet`], or a hostile
+/// request repeating one set hundreds of times) is decoded and subgroup-checked once.
+#[derive(Default)]
+pub(crate) struct ParamsCache {
+    decoded: HashMap<[u8; 32], PredicateParams>,
+    /// How many sets were decoded (cache misses).
+    pub(crate) decodes: usize,
+    /// How many signatures those sets hold.
+    signatures: usize,
+}
 
 /// The base and digit count of a range predicate: the digits cover differences from
 /// `0` to `base^digits - 1`.
@@ -156,8 +181,18 @@ impl PredicateParams {
     }
 
     /// Reads the JSON form for `predicate` and checks its shape (not its signatures: the
-    /// holder runs [`SignedSet::check`] before proving).
+    /// holder runs [`SignedSet::check`] before proving). The base is at most [`MAX_BASE`],
+    /// the digits at most 8.
     pub fn from_json(predicate: &Predicate, v: &Value) -> Result<Self, Error> {
+        Self::from_json_cached(predicate, v, &mut ParamsCache::default())
+    }
+
+    /// [`PredicateParams::from_json`], decoding the points of each distinct set once.
+    pub(crate) fn from_json_cached(
+        predicate: &Predicate,
+        v: &Value,
+        cache: &mut ParamsCache,
+    ) -> Result<Self, Error> {
         let o = v.as_object().ok_or(params_error("must be an object"))?;
         let digits = o
             .get("digits")
@@ -168,7 +203,8 @@ impl PredicateParams {
         let base = o.get("base").map(|b| {
             b.as_u64()
                 .and_then(|b| u32::try_from(b).ok())
-                .ok_or(params_error("base must be a small integer"))
+                .filter(|b| *b <= MAX_BASE)
+                .ok_or(params_error("base must be an integer of at most 1024"))
         });
         let expected_fields = 3 + usize::from(base.is_some());
         if o.len() != expected_fields {
@@ -180,6 +216,11 @@ impl PredicateParams {
             Some(b) => Some(Span { base: b?, digits }),
             None => None,
         };
+        if let Some(span) = span {
+            if (f64::from(span.base)).log2() * f64::from(span.digits) > 62.0 {
+                return Err(params_error("base^digits must stay below 2^62"));
+            }
+        }
         let (kind, expected_digits) = match (&predicate.condition, span) {
             (Condition::OneOf(_), Some(_)) => return Err(params_error("a set takes no base")),
             (Condition::OneOf(_), None) => set_kind(predicate, None)?,
@@ -189,21 +230,44 @@ impl PredicateParams {
         if expected_digits != digits {
             return Err(params_error("a set has one digit"));
         }
-        let field = |name: &'static str| -> Result<Vec<u8>, Error> {
-            let text = o
-                .get(name)
+        let text = |name: &'static str| -> Result<&str, Error> {
+            o.get(name)
                 .and_then(Value::as_str)
-                .ok_or(params_error("need key and signatures"))?;
-            b64_decode(text).map_err(|_| params_error("key and signatures are base64url"))
+                .ok_or(params_error("need key and signatures"))
         };
-        let set = SignedSet::from_octets(kind, &field("key")?, &field("signatures")?)
-            .map_err(Error::Predicate)?;
-        let params = Self { digits, set };
-        if let Some(span) = params.span() {
-            if (f64::from(span.base)).log2() * f64::from(span.digits) > 62.0 {
-                return Err(params_error("base^digits must stay below 2^62"));
+        let (key, signatures) = (text("key")?, text("signatures")?);
+        // What identifies the set: its kind (base or elements), digits, key and signatures.
+        let mut w = ByteWriter::default();
+        w.u8(digits);
+        match &kind {
+            SetKind::Digits { base } => {
+                w.u8(b'D').varint(u64::from(*base));
+            }
+            SetKind::Elements(elements) => {
+                w.u8(b'E').varint(elements.len() as u64);
+                for e in elements {
+                    w.raw(&crate::bbs::octets::scalar_to_octets(e));
+                }
             }
         }
+        w.bytes(key.as_bytes()).bytes(signatures.as_bytes());
+        let id: [u8; 32] = Sha256::digest(&w.buf).into();
+        if let Some(known) = cache.decoded.get(&id) {
+            return Ok(known.clone());
+        }
+        cache.signatures += kind.len();
+        if cache.signatures > MAX_REQUEST_SIGNATURES {
+            return Err(params_error(
+                "hold more than 16384 distinct signatures in one request",
+            ));
+        }
+        let decode =
+            |t: &str| b64_decode(t).map_err(|_| params_error("key and signatures are base64url"));
+        let set = SignedSet::from_octets(kind, &decode(key)?, &decode(signatures)?)
+            .map_err(Error::Predicate)?;
+        let params = Self { digits, set };
+        cache.decodes += 1;
+        cache.decoded.insert(id, params.clone());
         Ok(params)
     }
 

@@ -7,13 +7,15 @@
 //! or `ATTRIBUTE in LOW..HIGH` (both ends included) or `ATTRIBUTE in {A,B,...}`. A bound
 //! of a date may be `today` with an optional offset in days or years (`today-18y`,
 //! `today-14d`), a bound of an instant `now` with an offset in hours, days or years
-//! (`now-72h`); they are resolved to absolute values, in UTC, when the request is made.
+//! (`now-72h`); they are resolved to absolute values, in UTC, when the request is made. An
+//! offset is one sign and 1 to 6 digits; an instant bound is rounded to the minute in the
+//! direction that keeps the statement exact.
 
 use core::fmt;
 
 use serde_json::Value;
 
-use super::params::PredicateParams;
+use super::params::{ParamsCache, PredicateParams};
 use super::request::check_attribute;
 use super::Error;
 use crate::credential::bytes::ByteWriter;
@@ -115,65 +117,139 @@ fn syntax(text: &str, problem: &'static str) -> Error {
     }
 }
 
+/// How a bound written to the second becomes a whole minute (instants are signed as whole
+/// minutes, a minute `m` standing for the second `60 m`). Each statement over seconds has
+/// exactly one equivalent over minutes, so a bound never accepts what its statement
+/// excludes (nor refuses what it includes): `60 m >= t` is `m >= ceil(t / 60)`, `60 m > t`
+/// is `m > floor(t / 60)`, `60 m <= t` is `m <= floor(t / 60)`, `60 m < t` is
+/// `m < ceil(t / 60)`, and `60 m = t` needs `t` to be a whole minute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rounding {
+    /// Towards the future (`>=`, `<`, a range's low end).
+    Up,
+    /// Towards the past (`>`, `<=`, a range's high end).
+    Down,
+    /// A set element: a whole minute or nothing.
+    Exact,
+}
+
+impl Rounding {
+    /// The rounding that keeps the statement `value OP bound` exact.
+    fn for_op(op: &str) -> Self {
+        match op {
+            ">=" | "<" => Rounding::Up,
+            _ => Rounding::Down,
+        }
+    }
+}
+
+/// An offset after `today` or `now`: a sign, 1 to 6 ASCII digits and a one-letter unit
+/// from `units` (`-18y`, `+14d`, `-72h`); nothing at all is no offset. Returns the signed
+/// amount and the unit.
+fn parse_offset(rest: &str, units: &[u8], whole: &str) -> Result<(i64, u8), Error> {
+    let b = rest.as_bytes();
+    if b.is_empty() {
+        return Ok((0, units[0]));
+    }
+    let bad = || {
+        syntax(
+            whole,
+            "an offset is a sign, 1 to 6 digits and a unit, like -18y, -14d or -72h",
+        )
+    };
+    let negative = match b[0] {
+        b'-' => true,
+        b'+' => false,
+        _ => return Err(bad()),
+    };
+    let (digits, unit) = match b[1..].split_last() {
+        Some((unit, digits)) if (1..=6).contains(&digits.len()) => (digits, *unit),
+        _ => return Err(bad()),
+    };
+    if !digits.iter().all(u8::is_ascii_digit) || !unit.is_ascii_alphabetic() {
+        return Err(bad());
+    }
+    if !units.contains(&unit) {
+        return Err(syntax(
+            whole,
+            if units.contains(&b'h') {
+                "`now` takes offsets in hours (h), days (d) or years (y)"
+            } else {
+                "`today` takes offsets in days (d) or years (y)"
+            },
+        ));
+    }
+    let n = digits
+        .iter()
+        .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
+    Ok((if negative { -n } else { n }, unit))
+}
+
 /// Reads a bound or element of type `ty`: a literal in the attribute's JSON text form, or
 /// for dates `today[±N(d|y)]` and for instants `now[±N(h|d|y)]`, resolved at `now`
-/// (seconds since the Unix epoch).
-fn parse_value(ty: AttributeType, s: &str, now: i64, whole: &str) -> Result<AttributeValue, Error> {
-    let relative = |anchor: &str| -> Option<Result<(char, i64), Error>> {
-        let rest = s.strip_prefix(anchor)?;
-        if rest.is_empty() {
-            return Some(Ok(('d', 0)));
-        }
-        let bad = || syntax(whole, "an offset is written like -18y, -14d or -72h");
-        let (sign, digits) = match rest.as_bytes()[0] {
-            b'-' => (-1, &rest[1..]),
-            b'+' => (1, &rest[1..]),
-            _ => return Some(Err(bad())),
-        };
-        let unit = digits.chars().last()?;
-        let n: i64 = match digits[..digits.len() - unit.len_utf8()].parse() {
-            Ok(n) if n <= 100_000 => n,
-            _ => return Some(Err(bad())),
-        };
-        Some(Ok((unit, sign * n)))
-    };
+/// (seconds since the Unix epoch). An instant bound is computed to the second, then made
+/// a whole minute by `rounding`. All arithmetic is checked: a bound outside years 0000 to
+/// 9999 is an error.
+fn parse_value(
+    ty: AttributeType,
+    s: &str,
+    now: i64,
+    whole: &str,
+    rounding: Rounding,
+) -> Result<AttributeValue, Error> {
     let out_of_range = || syntax(whole, "the bound falls outside years 0000 to 9999");
     match ty {
         AttributeType::Date => {
-            if let Some(offset) = relative("today") {
+            if let Some(rest) = s.strip_prefix("today") {
                 let today = now.div_euclid(86_400);
-                let day = match offset? {
-                    ('d', n) => Some(today + n),
-                    ('y', n) => calendar::add_years(today, n),
-                    _ => {
-                        return Err(syntax(
-                            whole,
-                            "`today` takes offsets in days (d) or years (y)",
-                        ))
-                    }
+                let day = match parse_offset(rest, b"dy", whole)? {
+                    (n, b'd') => today.checked_add(n),
+                    (n, _) => calendar::add_years(today, n),
                 };
                 let day = day.filter(|d| calendar::format_date(*d).is_some());
                 return day.map(AttributeValue::Date).ok_or_else(out_of_range);
             }
         }
         AttributeType::Instant => {
-            if let Some(offset) = relative("now") {
-                let minute = now.div_euclid(60);
-                let m = match offset? {
-                    ('h', n) => Some(minute + n * 60),
-                    ('d', n) => Some(minute + n * 1440),
-                    ('y', n) => calendar::add_years(minute.div_euclid(1440), n)
-                        .map(|d| d * 1440 + minute.rem_euclid(1440)),
-                    _ => {
-                        return Err(syntax(
-                            whole,
-                            "`now` takes offsets in hours (h), days (d) or years (y)",
-                        ))
+            let seconds = if let Some(rest) = s.strip_prefix("now") {
+                match parse_offset(rest, b"hdy", whole)? {
+                    (n, b'h') => now.checked_add(n * 3600),
+                    (n, b'd') => now.checked_add(n * 86_400),
+                    (n, _) => calendar::add_years(now.div_euclid(86_400), n)
+                        .and_then(|d| d.checked_mul(86_400))
+                        .and_then(|d| d.checked_add(now.rem_euclid(86_400))),
+                }
+                .ok_or_else(out_of_range)?
+            } else if s.as_bytes().get(19) == Some(&b'.') {
+                return Err(syntax(
+                    whole,
+                    "an instant bound is given to the second, without a fraction",
+                ));
+            } else if let Some(t) = calendar::parse_rfc3339_seconds(s) {
+                t
+            } else {
+                return AttributeValue::from_json(ty, &Value::from(s)).map_err(|source| {
+                    Error::InvalidValue {
+                        name: whole.to_owned(),
+                        source,
                     }
-                };
-                let m = m.filter(|m| calendar::format_instant(*m).is_some());
-                return m.map(AttributeValue::Instant).ok_or_else(out_of_range);
-            }
+                });
+            };
+            let (minute, rest) = (seconds.div_euclid(60), seconds.rem_euclid(60));
+            let minute = match rounding {
+                Rounding::Up if rest != 0 => minute + 1,
+                Rounding::Exact if rest != 0 => {
+                    return Err(syntax(
+                        whole,
+                        "an instant in a set must be a whole minute (instants are signed to the minute)",
+                    ))
+                }
+                _ => minute,
+            };
+            return Some(minute)
+                .filter(|m| calendar::format_instant(*m).is_some())
+                .map(AttributeValue::Instant)
+                .ok_or_else(out_of_range);
         }
         _ => {}
     }
@@ -190,7 +266,10 @@ fn parse_value(ty: AttributeType, s: &str, now: i64, whole: &str) -> Result<Attr
 
 impl Predicate {
     /// Parses a predicate in the command-line syntax against `schema`, resolving `today` and
-    /// `now` at `now` (seconds since the Unix epoch, UTC).
+    /// `now` at `now` (seconds since the Unix epoch, UTC). Instant bounds are rounded to the
+    /// minute so that the statement over minutes is the one written over seconds (`>=` and
+    /// `<` round up, `>` and `<=` round down, a range inwards; set elements must be whole
+    /// minutes); offsets are unsigned digits after one sign.
     pub fn parse(schema: &Schema, text: &str, now: i64) -> Result<Self, Error> {
         let t = text.trim();
         let (name, op, rhs) = if let Some(i) = t.find(" in ") {
@@ -215,18 +294,23 @@ impl Predicate {
             return Err(Error::PredicateOnHolderSecret);
         }
         let ty = schema.attributes[index].ty.bound_type();
-        let value = |s: &str| parse_value(ty, s.trim(), now, text);
+        let value = |s: &str, rounding| parse_value(ty, s.trim(), now, text, rounding);
         let condition = match op {
             "in" => {
                 if let Some(inner) = rhs.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
-                    Condition::OneOf(inner.split(',').map(value).collect::<Result<_, _>>()?)
+                    Condition::OneOf(
+                        inner
+                            .split(',')
+                            .map(|e| value(e, Rounding::Exact))
+                            .collect::<Result<_, _>>()?,
+                    )
                 } else if let Some((lo, hi)) = rhs.split_once("..") {
-                    Condition::Between(value(lo)?, value(hi)?)
+                    Condition::Between(value(lo, Rounding::Up)?, value(hi, Rounding::Down)?)
                 } else {
                     return Err(syntax(text, "after `in` comes {A,B,...} or LOW..HIGH"));
                 }
             }
-            other => Condition::from_op(other, vec![value(rhs)?])
+            other => Condition::from_op(other, vec![value(rhs, Rounding::for_op(other))?])
                 .ok_or_else(|| syntax(text, "unknown operator"))?,
         };
         let p = Predicate {
@@ -377,8 +461,18 @@ impl Predicate {
         v
     }
 
-    /// Reads the JSON form against `schema` and checks it.
+    /// Reads the JSON form against `schema` and checks it; values must be in their canonical
+    /// form ([`AttributeValue::from_canonical_json`]).
     pub fn from_json(schema: &Schema, v: &Value) -> Result<Self, Error> {
+        Self::from_json_cached(schema, v, &mut ParamsCache::default())
+    }
+
+    /// [`Predicate::from_json`], decoding each distinct parameter set once per `cache`.
+    pub(crate) fn from_json_cached(
+        schema: &Schema,
+        v: &Value,
+        cache: &mut ParamsCache,
+    ) -> Result<Self, Error> {
         let bad = |problem| {
             Error::from(crate::credential::json::invalid(
                 "request",
@@ -407,7 +501,7 @@ impl Predicate {
         let values = raw
             .iter()
             .map(|x| {
-                AttributeValue::from_json(ty, x).map_err(|source| Error::InvalidValue {
+                AttributeValue::from_canonical_json(ty, x).map_err(|source| Error::InvalidValue {
                     name: name.to_owned(),
                     source,
                 })
@@ -421,7 +515,7 @@ impl Predicate {
             params: None,
         };
         if let Some(params) = o.get("params") {
-            p.params = Some(PredicateParams::from_json(&p, params)?);
+            p.params = Some(PredicateParams::from_json_cached(&p, params, cache)?);
         }
         p.check(schema)?;
         Ok(p)

@@ -12,9 +12,22 @@ use crate::credential::{CredentialType, Schema, HOLDER_SECRET};
 /// How long a request stays valid by default: 10 minutes.
 pub const DEFAULT_VALIDITY_SECONDS: i64 = 600;
 
+/// The longest validity a request may have: 24 hours (`request --valid-for` at most 1440
+/// minutes). Its `now` and `today` bounds were resolved when it was made, so a longer-lived
+/// request would keep accepting what has since expired.
+pub const MAX_VALIDITY_SECONDS: i64 = 86_400;
+
 /// The most predicates one credential request may carry (bounds the holder's work on a
 /// hostile request).
 pub const MAX_PREDICATES: usize = 16;
+
+/// The most credentials one request may ask for.
+pub const MAX_CREDENTIALS: usize = 16;
+
+/// The largest request file a holder reads (2 MiB): the largest request `healthpass request`
+/// makes (16 instant predicates, each with fresh parameters of 1024 signatures) is about
+/// 1.1 MB. Larger ones are refused before they are parsed ([`Error::RequestTooLarge`]).
+pub const MAX_REQUEST_BYTES: usize = 2 << 20;
 
 /// Domain tag of the request digest's input.
 pub const REQUEST_DIGEST_TAG: &[u8] = b"healthpass-request/1";
@@ -78,13 +91,7 @@ impl CredentialRequest {
                 )));
             }
         }
-        if self.predicates.len() > MAX_PREDICATES {
-            return Err(Error::from(crate::credential::json::invalid(
-                "request",
-                "predicates",
-                "holds more than 16 predicates for one credential",
-            )));
-        }
+        check_counts(1, [self.predicates.len()])?;
         for p in &self.predicates {
             p.check(schema)?;
             if self.disclose.contains(&p.attribute) {
@@ -115,6 +122,27 @@ impl CredentialRequest {
         }
         Ok(out)
     }
+}
+
+/// Checks the number of credentials (1 to [`MAX_CREDENTIALS`]) and of predicates per
+/// credential (at most [`MAX_PREDICATES`]); a request file is checked with this before its
+/// predicates are read.
+pub(crate) fn check_counts(
+    credentials: usize,
+    predicates: impl IntoIterator<Item = usize>,
+) -> Result<(), Error> {
+    let invalid =
+        |field, problem| Error::from(crate::credential::json::invalid("request", field, problem));
+    if credentials == 0 || credentials > MAX_CREDENTIALS {
+        return Err(invalid("credentials", "must ask for 1 to 16 credentials"));
+    }
+    if predicates.into_iter().any(|n| n > MAX_PREDICATES) {
+        return Err(invalid(
+            "predicates",
+            "holds more than 16 predicates for one credential",
+        ));
+    }
+    Ok(())
 }
 
 /// The index of attribute `name` in `schema`, or [`Error::UnknownAttribute`].
@@ -172,7 +200,8 @@ impl PresentationRequest {
     }
 
     /// Checks every part: a verifier identifier, at least one credential, a validity that
-    /// ends after it starts, and each credential request (see [`CredentialRequest::check`]).
+    /// ends after it starts and lasts at most [`MAX_VALIDITY_SECONDS`], and each credential
+    /// request (see [`CredentialRequest::check`]).
     pub fn check(&self) -> Result<(), Error> {
         let invalid = |field, problem| {
             Error::from(crate::credential::json::invalid("request", field, problem))
@@ -180,11 +209,22 @@ impl PresentationRequest {
         if self.verifier.is_empty() || self.verifier.len() > 255 {
             return Err(invalid("verifier", "must have 1 to 255 bytes"));
         }
-        if self.credentials.is_empty() || self.credentials.len() > 16 {
-            return Err(invalid("credentials", "must ask for 1 to 16 credentials"));
-        }
+        check_counts(
+            self.credentials.len(),
+            self.credentials.iter().map(|c| c.predicates.len()),
+        )?;
         if self.expires <= self.created {
             return Err(invalid("expires", "must be later than `created`"));
+        }
+        if self
+            .expires
+            .checked_sub(self.created)
+            .is_none_or(|d| d > MAX_VALIDITY_SECONDS)
+        {
+            return Err(invalid(
+                "expires",
+                "must be at most 24 hours after `created`",
+            ));
         }
         self.credentials
             .iter()
@@ -269,6 +309,37 @@ mod tests {
         for m in changed {
             assert_ne!(m.digest(), d, "{m:?}");
         }
+    }
+
+    /// A request file with `n` predicates, each with a fresh parameter set or all with one.
+    fn with_predicates(n: usize, shared: bool) -> String {
+        let schema = CredentialType::Vaccination.schema();
+        let fresh = || {
+            Predicate::parse(schema, "dose_number >= 1", 1_700_000_000)
+                .unwrap()
+                .with_fresh_params(schema, &mut rand::rng())
+                .unwrap()
+        };
+        let one = fresh();
+        let predicates = (0..n)
+            .map(|_| if shared { one.clone() } else { fresh() })
+            .collect();
+        let c = CredentialRequest::new(CredentialType::Vaccination, &[], &[], predicates).unwrap();
+        PresentationRequest::new("border", vec![c], 1_700_000_000, 600, &mut rand::rng())
+            .unwrap()
+            .to_json()
+    }
+
+    #[test]
+    fn each_distinct_parameter_set_is_decoded_once() {
+        let mut cache = super::super::params::ParamsCache::default();
+        let r =
+            PresentationRequest::from_json_cached(&with_predicates(16, true), &mut cache).unwrap();
+        assert_eq!(r.credentials[0].predicates.len(), 16);
+        assert_eq!(cache.decodes, 1);
+        let mut cache = super::super::params::ParamsCache::default();
+        PresentationRequest::from_json_cached(&with_predicates(3, false), &mut cache).unwrap();
+        assert_eq!(cache.decodes, 3);
     }
 
     #[test]

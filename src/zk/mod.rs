@@ -19,16 +19,13 @@ mod tests;
 pub mod weak_bb;
 
 pub use error::Error;
-pub use predicate::{DigitProof, PredicateProof, PredicateStatement, MAX_DIGITS};
+pub use predicate::{DigitProof, PredicateProof, PredicateStatement, MAX_DIGITS, TRANSCRIPT_LABEL};
 pub use weak_bb::{SetKind, SignedSet, MAX_SET_SIZE};
 
 use bls12_381::Scalar;
 use rand_core::CryptoRng;
 
 use crate::bbs::{self, Ciphersuite, Generators, PreparedSignature, Proof, PublicKey};
-
-/// The label that opens every predicate transcript (versioned domain separation).
-pub const TRANSCRIPT_LABEL: &[u8] = b"HEALTHPASS_PREDICATES_V1_";
 
 /// A BBS proof together with the predicate proofs that share its challenge.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,9 +96,10 @@ pub fn prove<C: Ciphersuite>(
 pub(crate) enum Prover {
     /// Refuses false statements.
     Honest,
-    /// Test only: commits to whatever digits (or this set element) it likes.
+    /// Test only: commits to whatever digits (or this set element, or this lowest digit with
+    /// this signature) it likes.
     #[cfg(test)]
-    Cheating(Option<Scalar>),
+    Cheating(Option<Scalar>, Option<bls12_381::G1Affine>),
 }
 
 pub(crate) fn prove_inner<C: Ciphersuite>(
@@ -142,8 +140,8 @@ pub(crate) fn prove_inner<C: Ciphersuite>(
             witnesses.push(match prover {
                 Prover::Honest => predicate::commit(i, st, m, &m_tilde, rng)?,
                 #[cfg(test)]
-                Prover::Cheating(element) => {
-                    predicate::commit_unchecked(st, m, &m_tilde, element, rng)
+                Prover::Cheating(element, signature) => {
+                    predicate::commit_unchecked(st, m, &m_tilde, element, signature, rng)
                 }
             });
         }

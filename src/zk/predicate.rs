@@ -17,16 +17,18 @@ use bls12_381::{G1Affine, G1Projective, G2Affine, G2Prepared, Scalar};
 use ff::Field;
 use group::Curve;
 use rand_core::CryptoRng;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
+use super::error::Error;
 use super::weak_bb::{SetKind, SignedSet};
-use super::Error;
-use crate::bbs::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
-use crate::bbs::msm::{msm_ct, msm_vartime};
 use crate::bbs::octets::{
     octets_to_g1, octets_to_nonzero_scalar, scalar_to_octets, Serializer, OCTET_POINT_LENGTH,
     OCTET_SCALAR_LENGTH,
 };
+use crate::group::{msm_ct, msm_vartime, pairing_product_is_identity, prepared_g2, BP2_PREPARED};
+
+/// The label that opens every predicate transcript (versioned domain separation).
+pub const TRANSCRIPT_LABEL: &[u8] = b"HEALTHPASS_PREDICATES_V1_";
 
 /// The largest digit count of one predicate.
 pub const MAX_DIGITS: usize = 8;
@@ -214,17 +216,17 @@ fn decompose(
     index: usize,
     statement: &PredicateStatement,
     delta: &Scalar,
-) -> Result<Vec<Scalar>, Error> {
+) -> Result<Zeroizing<Vec<Scalar>>, Error> {
     let base = match statement.set.kind() {
-        SetKind::Elements(_) => return Ok(vec![*delta]),
+        SetKind::Elements(_) => return Ok(Zeroizing::new(vec![*delta])),
         SetKind::Digits { base } => u128::from(*base),
     };
     let low_u128 = |s: &Scalar| {
-        let bytes = s.to_bytes();
+        let bytes = Zeroizing::new(s.to_bytes());
         let fits = bytes[16..].iter().all(|&b| b == 0);
-        let mut low = [0u8; 16];
+        let mut low = Zeroizing::new([0u8; 16]);
         low.copy_from_slice(&bytes[..16]);
-        fits.then(|| u128::from_le_bytes(low))
+        fits.then(|| u128::from_le_bytes(*low))
     };
     let mut value = match low_u128(delta) {
         Some(v) => v,
@@ -233,7 +235,7 @@ fn decompose(
         }
         None => return Err(Error::OutOfSpan { predicate: index }),
     };
-    let mut digits = Vec::with_capacity(statement.digit_count);
+    let mut digits = Zeroizing::new(Vec::with_capacity(statement.digit_count));
     for _ in 0..statement.digit_count {
         digits.push(Scalar::from((value % base) as u64));
         value /= base;
@@ -243,7 +245,6 @@ fn decompose(
     if fits {
         Ok(digits)
     } else {
-        digits.zeroize();
         Err(Error::OutOfSpan { predicate: index })
     }
 }
@@ -258,14 +259,15 @@ pub(crate) fn commit(
     rng: &mut impl CryptoRng,
 ) -> Result<PredicateWitness, Error> {
     statement.check_shape()?;
-    let mut delta = m - statement.offset;
+    // The secret difference, its digits and their signatures (which name the digits) are
+    // wiped on every path out, early returns included.
+    let mut delta = Zeroizing::new(m - statement.offset);
     if statement.negate {
-        delta = -delta;
+        *delta = -*delta;
     }
-    let digits = decompose(index, statement, &delta)?;
-    delta.zeroize();
-    let mut signatures = Vec::with_capacity(digits.len());
-    for d in &digits {
+    let mut digits = decompose(index, statement, &delta)?;
+    let mut signatures = Zeroizing::new(Vec::with_capacity(digits.len()));
+    for d in digits.iter() {
         signatures.push(
             statement
                 .set
@@ -273,6 +275,8 @@ pub(crate) fn commit(
                 .ok_or(Error::NotSatisfied { predicate: index })?,
         );
     }
+    // The witness takes the digits over (and wipes them when it is dropped).
+    let digits = std::mem::take(&mut *digits);
     Ok(commit_digits(statement, digits, &signatures, m_tilde, rng))
 }
 
@@ -295,6 +299,8 @@ fn commit_digits(
     rng: &mut impl CryptoRng,
 ) -> PredicateWitness {
     let k = digits.len();
+    // The blinding vectors are allocated at their final size and moved into the witness,
+    // which wipes them when it is dropped.
     let tau: Vec<Scalar> = (0..k).map(|_| random_scalar(rng)).collect();
     let tau_tilde: Vec<Scalar> = (0..k).map(|_| random_scalar(rng)).collect();
     let base = statement.base();
@@ -362,7 +368,7 @@ pub(crate) fn transcript(
     commitments: &[Commitments],
 ) -> Vec<u8> {
     let mut s = Serializer::new();
-    s.raw(super::TRANSCRIPT_LABEL)
+    s.raw(TRANSCRIPT_LABEL)
         .length_prefixed(context)
         .integer(statements.len());
     for (st, com) in statements.iter().zip(commitments) {
@@ -482,7 +488,8 @@ pub(crate) fn check_pairings(
 }
 
 /// A cheating prover for tests: commits to the base-`u` digits of `delta mod u^k` (or to
-/// `cheat_element` for membership) even when the statement is false, so tests can check
+/// `cheat_element` for membership, or as the lowest digit of a range with
+/// `cheat_signature` as its signature) even when the statement is false, so tests can check
 /// that the verifier rejects what an honest holder would refuse to prove.
 #[cfg(test)]
 pub(crate) fn commit_unchecked(
@@ -490,6 +497,7 @@ pub(crate) fn commit_unchecked(
     m: &Scalar,
     m_tilde: &Scalar,
     cheat_element: Option<Scalar>,
+    cheat_signature: Option<G1Affine>,
     rng: &mut impl CryptoRng,
 ) -> PredicateWitness {
     let mut delta = m - statement.offset;
@@ -499,7 +507,10 @@ pub(crate) fn commit_unchecked(
     let digits = match (statement.set.kind(), cheat_element) {
         (SetKind::Elements(_), Some(e)) => vec![e],
         (SetKind::Elements(_), None) => vec![delta],
-        (SetKind::Digits { base }, _) => {
+        (SetKind::Digits { .. }, Some(e)) => (0..statement.digit_count)
+            .map(|j| if j == 0 { e } else { Scalar::ZERO })
+            .collect(),
+        (SetKind::Digits { base }, None) => {
             let b = delta.to_bytes();
             let mut value = u128::from_le_bytes(b[..16].try_into().unwrap());
             (0..statement.digit_count)
@@ -513,11 +524,13 @@ pub(crate) fn commit_unchecked(
     };
     let signatures: Vec<G1Affine> = digits
         .iter()
-        .map(|d| {
-            statement
+        .enumerate()
+        .map(|(j, d)| match (j, cheat_signature) {
+            (0, Some(s)) => s,
+            _ => statement
                 .set
                 .signature_ct(d)
-                .unwrap_or(G1Affine::generator())
+                .unwrap_or(G1Affine::generator()),
         })
         .collect();
     commit_digits(statement, digits, &signatures, m_tilde, rng)

@@ -129,7 +129,7 @@ fn cheat(cred: &Credential, st: &[PredicateStatement], element: Option<Scalar>) 
         st,
         CONTEXT,
         &mut rand::rng(),
-        Prover::Cheating(element),
+        Prover::Cheating(element, None),
     )
     .unwrap()
 }
@@ -360,6 +360,59 @@ fn parameters_are_checked_by_the_holder() {
         &sigs[..48]
     )
     .is_err());
+}
+
+/// Issue 9, finding 8: one parameter key `x` asked to sign both the digits `0..u` and an
+/// element set holding `-1` (`r - 1`). If both were signed under the same public key, the
+/// element's signature would pass as a digit `r - 1`, and `m >= a` would verify for
+/// `m = a - 1`. Each kind of set is signed under its own key, derived from `x` and the set.
+#[test]
+fn one_key_cannot_sign_digits_and_elements() {
+    let x = Scalar::from(0x1234_5678_9abc_def0u64);
+    let digits = SignedSet::sign(&x, SetKind::Digits { base: 64 }).unwrap();
+    let minus_one = -Scalar::one();
+    let elements = SignedSet::sign(&x, SetKind::Elements(vec![minus_one])).unwrap();
+    // The attack: 5 >= 6, with the digit -1 signed by the element set.
+    let cred = credential(&[int(5)]);
+    let st = PredicateStatement {
+        message_index: 0,
+        negate: false,
+        offset: int(6),
+        digit_count: 1,
+        set: digits.clone(),
+    };
+    let signature = elements.signature_ct(&minus_one).unwrap();
+    let forged = super::prove_inner::<C>(
+        &prepared(&cred),
+        &[],
+        std::slice::from_ref(&st),
+        CONTEXT,
+        &mut rand::rng(),
+        Prover::Cheating(Some(minus_one), Some(signature)),
+    )
+    .unwrap();
+    assert_eq!(
+        verify(&cred, &forged, &[], std::slice::from_ref(&st)).unwrap_err(),
+        Error::VerificationFailed
+    );
+    digits.check(&mut rand::rng()).unwrap();
+    elements.check(&mut rand::rng()).unwrap();
+    assert_ne!(digits.public_key(), elements.public_key());
+    // Other element sets and other bases get other keys too.
+    let others = [
+        SignedSet::sign(&x, SetKind::Digits { base: 65 }).unwrap(),
+        SignedSet::sign(&x, SetKind::Elements(vec![Scalar::one()])).unwrap(),
+        SignedSet::sign(&x, SetKind::Elements(vec![minus_one, Scalar::one()])).unwrap(),
+    ];
+    for o in &others {
+        assert_ne!(o.public_key(), digits.public_key());
+        assert_ne!(o.public_key(), elements.public_key());
+    }
+    // The same key and set give the same parameters (signing is deterministic).
+    assert_eq!(
+        SignedSet::sign(&x, SetKind::Digits { base: 64 }).unwrap(),
+        digits
+    );
 }
 
 proptest! {

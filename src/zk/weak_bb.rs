@@ -4,6 +4,13 @@
 //!
 //! Whoever makes the parameters must not be the prover; by default the verifier makes a fresh
 //! key for each request and discards it once the set is signed ([`SignedSet::generate`]).
+//!
+//! Every set is signed under its own key: [`SignedSet::sign`] never signs with the `x` it is
+//! given but with `x_S = hash_to_scalar(set || I2OSP(x, 32), KEY_DST)`, where `set` is the
+//! set's kind and contents as the transcript writes them (`"D" || I2OSP(u, 8)` or
+//! `"E" || I2OSP(n, 8) || c_1 || ... || c_n`). One `x` therefore cannot put a digit set and
+//! an element set (or two element sets) under one public key: an element `r - 1` signed for
+//! a membership predicate can never pass as a digit of a range proof.
 
 use bls12_381::{G1Affine, G2Affine, Scalar};
 use ff::Field;
@@ -12,15 +19,21 @@ use rand_core::CryptoRng;
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
-use super::Error;
-use crate::bbs::group_ops::{pairing_product_is_identity, prepared_g2, BP2_PREPARED};
-use crate::bbs::msm::msm_vartime;
+use super::error::Error;
 use crate::bbs::octets::{octets_to_g1, octets_to_g2, Serializer};
-use crate::bbs::wide::{normalize_all, CombTable, Point};
+use crate::bbs::{hash_to_scalar, Bls12381Sha256};
+use crate::group::{
+    msm_vartime, normalize_all, pairing_product_is_identity, prepared_g2, CombTable, Point,
+    BP2_PREPARED,
+};
 
 /// The largest set (or digit base) a parameter set may have: 1365 signatures of 48 octets
 /// keep the parameters within 64 KiB.
 pub const MAX_SET_SIZE: usize = 1365;
+
+/// The domain tag of the per-set key derivation ([`SignedSet::sign`]), hashed with the
+/// SHA-256 suite's `hash_to_scalar`.
+pub const KEY_DST: &[u8] = b"HEALTHPASS_WBB_SET_KEY_V1_";
 
 /// What a signed set holds: the digits `0..base` of a range proof, or the elements of a
 /// membership proof.
@@ -65,6 +78,22 @@ impl SetKind {
         self.len() == 0
     }
 
+    /// Appends the kind and contents: `"D" || I2OSP(u, 8)` for digits, `"E" || I2OSP(n, 8)
+    /// || c_1 || ... || c_n` for elements.
+    fn serialize(&self, s: &mut Serializer) {
+        match self {
+            SetKind::Digits { base } => {
+                s.raw(b"D").integer(*base as usize);
+            }
+            SetKind::Elements(e) => {
+                s.raw(b"E").integer(e.len());
+                for m in e {
+                    s.scalar(m);
+                }
+            }
+        }
+    }
+
     fn check(&self) -> Result<(), Error> {
         let n = self.len();
         if n == 0 || n > MAX_SET_SIZE {
@@ -97,10 +126,29 @@ impl SignedSet {
         set
     }
 
-    /// Signs every element of `kind` with the parameter key `x` (for long-lived parameter
-    /// sets whose key is kept elsewhere).
+    /// Signs every element of `kind` under the key that `x` derives for this set,
+    /// `x_S = hash_to_scalar(set || I2OSP(x, 32), KEY_DST)` (module documentation), and
+    /// returns the set with the public key `X = x_S * BP2` (for long-lived parameter sets
+    /// whose `x` is kept elsewhere). Two different sets never share a key, so signatures of
+    /// one cannot be used in a proof against the other.
     pub fn sign(x: &Scalar, kind: SetKind) -> Result<Self, Error> {
         kind.check()?;
+        // The set first: the buffer grows (and frees its old copies) before `x` is written.
+        let mut s = Serializer::new();
+        kind.serialize(&mut s);
+        s.scalar(x);
+        let mut x = hash_to_scalar::<Bls12381Sha256>(s.as_bytes(), KEY_DST)?;
+        drop(s);
+        if bool::from(x.is_zero()) {
+            return Err(Error::InvalidParameters("the derived key is zero"));
+        }
+        let set = Self::sign_with(&x, kind);
+        x.zeroize();
+        set
+    }
+
+    /// Signs every element of `kind` with exactly the key `x`.
+    fn sign_with(x: &Scalar, kind: SetKind) -> Result<Self, Error> {
         let public_key = (bls12_381::G2Projective::generator() * x).to_affine();
         let elements = kind.elements();
         let mut inverses = Vec::with_capacity(elements.len());
@@ -234,17 +282,7 @@ impl SignedSet {
     /// Appends what the challenge must bind of these parameters: the kind, the elements and
     /// the public key `X`.
     pub(crate) fn serialize_statement(&self, s: &mut Serializer) {
-        match &self.kind {
-            SetKind::Digits { base } => {
-                s.raw(b"D").integer(*base as usize);
-            }
-            SetKind::Elements(e) => {
-                s.raw(b"E").integer(e.len());
-                for m in e {
-                    s.scalar(m);
-                }
-            }
-        }
+        self.kind.serialize(s);
         s.raw(&self.public_key.to_compressed());
     }
 }

@@ -1,0 +1,79 @@
+//! Every input the fuzzers (`fuzz/`) found crashing, kept as a regression test of the main
+//! crate: each is now decided with a typed error, without a panic or an oversized allocation.
+//! The inputs live in `fuzz/regressions/` (see its README for where each came from).
+
+use std::time::Duration;
+
+use healthpass::credential::CredentialType;
+use healthpass::presentation::{qr, Error, Predicate};
+
+/// 2024-06-01T12:00:00Z, the fuzz target's clock.
+const NOW: i64 = 1_717_243_200;
+
+#[test]
+fn the_fuzzed_pngs_are_refused_without_allocating_their_frame() {
+    let inputs: [(&str, &[u8]); 4] = [
+        (
+            "huge-dimensions.png",
+            include_bytes!("../fuzz/regressions/qr_png/huge-dimensions.png"),
+        ),
+        (
+            "oom-2605",
+            include_bytes!(
+                "../fuzz/regressions/qr_png/oom-26055ed217bd2d6e6bc3588838557f3f92b66bfc"
+            ),
+        ),
+        (
+            "oom-7a82",
+            include_bytes!(
+                "../fuzz/regressions/qr_png/oom-7a8250c6e44a0f3cea7dc741b716a8b458633949"
+            ),
+        ),
+        (
+            "oom-9e02",
+            include_bytes!(
+                "../fuzz/regressions/qr_png/oom-9e02032b767488fdc1910ec131d9fff7b78ab3fd"
+            ),
+        ),
+    ];
+    for (name, png) in inputs {
+        match qr::read_png_within(png, Duration::from_secs(2)) {
+            Err(Error::ImageTooLarge { width, height }) => {
+                assert!(
+                    u64::from(width) * u64::from(height) > qr::MAX_DECLARED_PIXELS
+                        || width > qr::MAX_SIDE
+                        || height > qr::MAX_SIDE,
+                    "{name}: {width}x{height} is within the caps but was refused as too large"
+                );
+            }
+            // The fuzzer's inputs need not be well-formed past the header: a decoding error
+            // is as good, as long as nothing was allocated for the declared frame.
+            Err(Error::Qr { .. }) if name != "huge-dimensions.png" => {}
+            other => panic!("{name}: expected a refusal, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_fuzzed_relative_bounds_are_syntax_errors() {
+    let inputs: [&[u8]; 2] = [
+        include_bytes!(
+            "../fuzz/regressions/predicate_parse/crash-ff0f2fac453a2e154e433077970263f4e1e904be"
+        ),
+        include_bytes!("../fuzz/regressions/predicate_parse/now-plus-minus-overflow"),
+    ];
+    for input in inputs {
+        let text = std::str::from_utf8(input).expect("the inputs are UTF-8");
+        for t in CredentialType::ALL {
+            match Predicate::parse(t.schema(), text, NOW) {
+                // A schema without `valid_until` refuses the attribute; every schema that
+                // has it refuses the bound.
+                Err(Error::PredicateSyntax { .. } | Error::UnknownAttribute { .. }) => {}
+                other => panic!("{t}: {text:?} gave {other:?}"),
+            }
+        }
+    }
+    // The same shape with an unsigned count still parses: the refusal is of the sign trick.
+    let fine = Predicate::parse(CredentialType::Test.schema(), "valid_until > now+3d", NOW);
+    assert!(fine.is_ok(), "{fine:?}");
+}

@@ -1,0 +1,191 @@
+//! Secrets do not stay in freed memory (issue 9, finding 7): a global allocator that, while
+//! armed, scans every block it frees for a needle (the holder secret's bytes, its base64url
+//! text, or a hidden value's scalar) and counts the blocks that still hold it. One scan runs
+//! at a time.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+
+use healthpass::bbs::{self, Bls12381Sha256, Generators, PreparedSignature, Scalar};
+use healthpass::credential::json::b64_decode;
+use healthpass::credential::{AttributeValue, Credential, CredentialType, IssuerKey, Suite};
+use healthpass::zk::{self, PredicateStatement, SetKind, SignedSet};
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use zeroize::Zeroizing;
+
+const MAX_NEEDLE: usize = 64;
+
+struct Scanner;
+
+static ARMED: AtomicBool = AtomicBool::new(false);
+static NEEDLE: [AtomicU8; MAX_NEEDLE] = [const { AtomicU8::new(0) }; MAX_NEEDLE];
+static NEEDLE_LEN: AtomicUsize = AtomicUsize::new(0);
+static HITS: AtomicUsize = AtomicUsize::new(0);
+/// One armed scan at a time (the test harness runs tests on several threads).
+static SCAN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+unsafe impl GlobalAlloc for Scanner {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        let n = NEEDLE_LEN.load(Ordering::SeqCst);
+        if ARMED.load(Ordering::SeqCst) && n > 0 && layout.size() >= n {
+            let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
+            let first = NEEDLE[0].load(Ordering::Relaxed);
+            let found = (0..=block.len() - n).any(|i| {
+                block[i] == first
+                    && (1..n).all(|j| block[i + j] == NEEDLE[j].load(Ordering::Relaxed))
+            });
+            if found {
+                HITS.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Scanner = Scanner;
+
+/// Runs `f` with the allocator armed for `needle`; returns how many freed blocks held it.
+fn freed_copies(needle: &[u8], f: impl FnOnce()) -> usize {
+    assert!(needle.len() <= MAX_NEEDLE && !needle.is_empty());
+    let _one_at_a_time = SCAN.lock().unwrap_or_else(|e| e.into_inner());
+    for (slot, b) in NEEDLE.iter().zip(needle) {
+        slot.store(*b, Ordering::SeqCst);
+    }
+    NEEDLE_LEN.store(needle.len(), Ordering::SeqCst);
+    HITS.store(0, Ordering::SeqCst);
+    ARMED.store(true, Ordering::SeqCst);
+    f();
+    ARMED.store(false, Ordering::SeqCst);
+    HITS.load(Ordering::SeqCst)
+}
+
+#[test]
+fn the_holder_secret_is_wiped_from_freed_memory() {
+    let mut rng = rand::rng();
+    let issuer = IssuerKey::generate(
+        "gb-nhs",
+        "NHS",
+        "GB",
+        Suite::Sha256,
+        &CredentialType::ALL,
+        &mut rng,
+    )
+    .unwrap();
+    let attributes = serde_json::json!({
+        "family_name": "Lovelace", "given_name": "Ada", "birth_date": "1815-12-10",
+        "country": "GB", "issuer_name": "NHS", "certificate_id": "URN:UVCI:01:GB:Z",
+        "valid_from": "2024-01-01T00:00:00Z", "valid_until": "2025-01-01T00:00:00Z",
+        "disease": "840539006", "vaccine_type": "1119349007", "vaccine_product": "EU/1/20/1528",
+        "manufacturer": "ORG-100030215", "dose_number": 3, "total_doses": 3,
+        "vaccination_date": "2024-01-01"
+    });
+    let credential = issuer
+        .issue(CredentialType::Vaccination, &attributes, &mut rng)
+        .unwrap();
+    let text = Zeroizing::new(credential.to_json());
+    let secret = credential.value("holder_secret").unwrap().clone();
+    let b64 = Zeroizing::new(secret.to_string());
+    let bytes = Zeroizing::new(b64_decode(&b64).unwrap());
+    assert_eq!(bytes.len(), 32);
+
+    // Reading a credential file decodes the secret's bytes.
+    let hits = freed_copies(&bytes, || {
+        let c = Credential::from_json(&text).unwrap();
+        drop(c);
+    });
+    assert_eq!(hits, 0, "freed blocks held the holder secret's bytes");
+
+    // Displaying the secret makes its base64url text.
+    let hits = freed_copies(b64.as_bytes(), || {
+        let shown = Zeroizing::new(secret.to_string());
+        assert_eq!(*shown, *b64);
+        let shown = Zeroizing::new(format!("{secret}"));
+        drop(shown);
+    });
+    assert_eq!(hits, 0, "freed blocks held the holder secret's text");
+
+    // Writing the credential file: the text grows in no buffer that is freed with a copy.
+    let hits = freed_copies(b64.as_bytes(), || {
+        let written = Zeroizing::new(credential.to_json());
+        assert_eq!(*written, *text);
+    });
+    assert_eq!(
+        hits, 0,
+        "freed blocks held the credential file's holder secret"
+    );
+
+    // Issuing: the attribute map that holds the new secret is wiped. The same seed gives
+    // the same secret, so the needle is known before issuing.
+    let seeded = |seed| {
+        issuer
+            .issue(
+                CredentialType::Vaccination,
+                &attributes,
+                &mut StdRng::seed_from_u64(seed),
+            )
+            .unwrap()
+    };
+    let first = seeded(42);
+    let needle = Zeroizing::new(first.value("holder_secret").unwrap().to_string());
+    drop(first);
+    let hits = freed_copies(needle.as_bytes(), || drop(seeded(42)));
+    assert_eq!(hits, 0, "freed blocks held the issued holder secret's text");
+
+    // The holder secret is only ever redacted when debug-printed.
+    let debug = format!("{:?}", AttributeValue::clone(&secret));
+    assert!(!debug.contains(b64.as_str()));
+}
+
+/// The internal (Montgomery) bytes of a scalar, as it sits in memory.
+fn in_memory(s: &Scalar) -> [u8; 32] {
+    assert_eq!(std::mem::size_of::<Scalar>(), 32);
+    // SAFETY: a `Scalar` is four `u64` limbs, 32 bytes, every bit pattern readable.
+    #[allow(unsafe_code)]
+    unsafe {
+        std::mem::transmute_copy(s)
+    }
+}
+
+#[test]
+fn a_refused_membership_proof_leaves_no_copy_of_the_hidden_value() {
+    type C = Bls12381Sha256;
+    let api_id = b"ZEROIZE_TEST_";
+    let mut rng = rand::rng();
+    let hidden = bbs::calculate_random_scalars(&mut rng, 1)[0];
+    let messages = [Scalar::from(7u64), hidden];
+    let sk = bbs::keygen::<C>(&[3u8; 32], b"zeroize", None).unwrap();
+    let pk = sk.public_key();
+    let generators = Generators::new::<C>(2, api_id).unwrap();
+    let sig = bbs::core_sign::<C>(&sk, &pk, &generators, b"h", &messages, api_id).unwrap();
+    let prepared =
+        PreparedSignature::<C>::from_scalars(&pk, &sig, b"h", &messages, api_id).unwrap();
+    let set = SignedSet::generate(&mut rng, SetKind::Elements(vec![Scalar::from(1u64)])).unwrap();
+    let st = PredicateStatement {
+        message_index: 1,
+        negate: false,
+        offset: Scalar::from(0u64),
+        digit_count: 1,
+        set,
+    };
+    let needle = in_memory(&hidden);
+    let hits = freed_copies(&needle, || {
+        let r = zk::prove::<C>(
+            &prepared,
+            &[0],
+            std::slice::from_ref(&st),
+            b"ctx",
+            &mut rand::rng(),
+        );
+        assert_eq!(r.unwrap_err(), zk::Error::NotSatisfied { predicate: 0 });
+    });
+    assert_eq!(
+        hits, 0,
+        "freed blocks held the hidden value (the prover's digit)"
+    );
+}
