@@ -61,7 +61,12 @@ fn issuer() -> IssuerKey {
 }
 
 fn issue(key: &IssuerKey, payload: &Value, at: i64) -> Result<Credential, CredError> {
-    key.issue_dcc(&payload.to_string(), Validity::default(), at, &mut rand::rng())
+    key.issue_dcc(
+        &payload.to_string(),
+        Validity::default(),
+        at,
+        &mut rand::rng(),
+    )
 }
 
 fn set(payload: &mut Value, pointer: &str, v: Value) {
@@ -85,7 +90,10 @@ fn each_type_maps_to_its_attributes() {
     assert_eq!(v.value("total_doses"), Some(&AttributeValue::Integer(2)));
     assert_eq!(text(&v, "vaccination_date"), "2024-01-15");
     assert_eq!(text(&v, "country"), "AT");
-    assert_eq!(text(&v, "certificate_id"), "URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B");
+    assert_eq!(
+        text(&v, "certificate_id"),
+        "URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B"
+    );
     // Default validity of a vaccination: from the issuance time, one year.
     assert_eq!(text(&v, "valid_from"), "2024-06-01T12:00:00Z");
     assert_eq!(text(&v, "valid_until"), "2025-06-01T12:00:00Z");
@@ -136,6 +144,9 @@ fn validity_can_be_given() {
 
 /// Every malformed payload is refused with the field named; each has a valid counterpart
 /// (the unchanged payload issues).
+/// A change to a payload.
+type Change = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn malformed_payloads_name_the_field() {
     let key = issuer();
@@ -149,33 +160,156 @@ fn malformed_payloads_name_the_field() {
         .issue_dcc(&dup, Validity::default(), NOW, &mut rand::rng())
         .unwrap_err();
     assert!(e.to_string().contains("duplicate key `dn`"), "{e}");
-    let dup_nam = base.to_string().replacen("\"gn\":", "\"fn\":\"X\",\"gn\":", 1);
+    let dup_nam = base
+        .to_string()
+        .replacen("\"gn\":", "\"fn\":\"X\",\"gn\":", 1);
     let e = key
         .issue_dcc(&dup_nam, Validity::default(), NOW, &mut rand::rng())
         .unwrap_err();
     assert!(e.to_string().contains("duplicate key `fn`"), "{e}");
 
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
-        ("unknown top", Box::new(|p| { p["xx"] = json!(1); }), "unknown field `xx`"),
-        ("unknown nam", Box::new(|p| { p["nam"]["mn"] = json!("X"); }), "unknown field `mn`"),
-        ("unknown entry", Box::new(|p| { p["v"][0]["zz"] = json!("X"); }), "unknown field `zz`"),
-        ("missing dn", Box::new(|p| { p["v"][0].as_object_mut().unwrap().remove("dn"); }), "missing field `dn`"),
-        ("missing fnt", Box::new(|p| { p["nam"].as_object_mut().unwrap().remove("fnt"); }), "missing field `fnt`"),
-        ("missing dob", Box::new(|p| { p.as_object_mut().unwrap().remove("dob"); }), "missing field `dob`"),
-        ("string dn", Box::new(|p| { p["v"][0]["dn"] = json!("3"); }), "invalid type"),
-        ("two types", Box::new(|p| { p["r"] = recovery("")["r"].clone(); }), "`v/t/r` exactly one of"),
-        ("no type", Box::new(|p| { p.as_object_mut().unwrap().remove("v"); }), "`v/t/r` exactly one of"),
-        ("two entries", Box::new(|p| { let e = p["v"][0].clone(); p["v"].as_array_mut().unwrap().push(e); }), "`v` must hold exactly one entry (it has 2)"),
-        ("no entry", Box::new(|p| { p["v"] = json!([]); }), "`v` must hold exactly one entry (it has 0)"),
-        ("ver", Box::new(|p| { p["ver"] = json!("2.0.0"); }), "`ver` is not a schema version"),
-        ("fnt", Box::new(|p| { p["nam"]["fnt"] = json!("Musterfrau"); }), "`nam.fnt` is not an ICAO"),
-        ("gnt", Box::new(|p| { p["nam"]["gnt"] = json!(""); }), "`nam.gnt` is not an ICAO"),
-        ("dob", Box::new(|p| { p["dob"] = json!("1978-5"); }), "`dob` attribute `birth_date`: expected a date"),
-        ("mp", Box::new(|p| { p["v"][0]["mp"] = json!("EU/1/99/0000"); }), "`v[0].mp` attribute `vaccine_product`: `EU/1/99/0000` is not in the value set"),
-        ("dt", Box::new(|p| { p["v"][0]["dt"] = json!("2024-02-30"); }), "`v[0].dt` attribute `vaccination_date`: expected a date"),
-        ("dn negative", Box::new(|p| { p["v"][0]["dn"] = json!(-1); }), "`v[0].dn` attribute `dose_number` must not be negative"),
-        ("sd negative", Box::new(|p| { p["v"][0]["sd"] = json!(-2); }), "`v[0].sd` attribute `total_doses` must not be negative"),
-        ("dt future", Box::new(|p| { p["v"][0]["dt"] = json!("2024-06-02"); }), "`v[0].dt` attribute `vaccination_date` lies after the issuance time"),
+    let cases: Vec<(&str, Change, &str)> = vec![
+        (
+            "unknown top",
+            Box::new(|p| {
+                p["xx"] = json!(1);
+            }),
+            "unknown field `xx`",
+        ),
+        (
+            "unknown nam",
+            Box::new(|p| {
+                p["nam"]["mn"] = json!("X");
+            }),
+            "unknown field `mn`",
+        ),
+        (
+            "unknown entry",
+            Box::new(|p| {
+                p["v"][0]["zz"] = json!("X");
+            }),
+            "unknown field `zz`",
+        ),
+        (
+            "missing dn",
+            Box::new(|p| {
+                p["v"][0].as_object_mut().unwrap().remove("dn");
+            }),
+            "missing field `dn`",
+        ),
+        (
+            "missing fnt",
+            Box::new(|p| {
+                p["nam"].as_object_mut().unwrap().remove("fnt");
+            }),
+            "missing field `fnt`",
+        ),
+        (
+            "missing dob",
+            Box::new(|p| {
+                p.as_object_mut().unwrap().remove("dob");
+            }),
+            "missing field `dob`",
+        ),
+        (
+            "string dn",
+            Box::new(|p| {
+                p["v"][0]["dn"] = json!("3");
+            }),
+            "invalid type",
+        ),
+        (
+            "two types",
+            Box::new(|p| {
+                p["r"] = recovery("")["r"].clone();
+            }),
+            "`v/t/r` exactly one of",
+        ),
+        (
+            "no type",
+            Box::new(|p| {
+                p.as_object_mut().unwrap().remove("v");
+            }),
+            "`v/t/r` exactly one of",
+        ),
+        (
+            "two entries",
+            Box::new(|p| {
+                let e = p["v"][0].clone();
+                p["v"].as_array_mut().unwrap().push(e);
+            }),
+            "`v` must hold exactly one entry (it has 2)",
+        ),
+        (
+            "no entry",
+            Box::new(|p| {
+                p["v"] = json!([]);
+            }),
+            "`v` must hold exactly one entry (it has 0)",
+        ),
+        (
+            "ver",
+            Box::new(|p| {
+                p["ver"] = json!("2.0.0");
+            }),
+            "`ver` is not a schema version",
+        ),
+        (
+            "fnt",
+            Box::new(|p| {
+                p["nam"]["fnt"] = json!("Musterfrau");
+            }),
+            "`nam.fnt` is not an ICAO",
+        ),
+        (
+            "gnt",
+            Box::new(|p| {
+                p["nam"]["gnt"] = json!("");
+            }),
+            "`nam.gnt` is not an ICAO",
+        ),
+        (
+            "dob",
+            Box::new(|p| {
+                p["dob"] = json!("1978-5");
+            }),
+            "`dob` attribute `birth_date`: expected a date",
+        ),
+        (
+            "mp",
+            Box::new(|p| {
+                p["v"][0]["mp"] = json!("EU/1/99/0000");
+            }),
+            "`v[0].mp` attribute `vaccine_product`: `EU/1/99/0000` is not in the value set",
+        ),
+        (
+            "dt",
+            Box::new(|p| {
+                p["v"][0]["dt"] = json!("2024-02-30");
+            }),
+            "`v[0].dt` attribute `vaccination_date`: expected a date",
+        ),
+        (
+            "dn negative",
+            Box::new(|p| {
+                p["v"][0]["dn"] = json!(-1);
+            }),
+            "`v[0].dn` attribute `dose_number` must not be negative",
+        ),
+        (
+            "sd negative",
+            Box::new(|p| {
+                p["v"][0]["sd"] = json!(-2);
+            }),
+            "`v[0].sd` attribute `total_doses` must not be negative",
+        ),
+        (
+            "dt future",
+            Box::new(|p| {
+                p["v"][0]["dt"] = json!("2024-06-02");
+            }),
+            "`v[0].dt` attribute `vaccination_date` lies after the issuance time",
+        ),
     ];
     for (what, change, needle) in cases {
         let mut p = base.clone();
@@ -184,7 +318,11 @@ fn malformed_payloads_name_the_field() {
         assert!(e.to_string().contains(needle), "{what}: {e}");
     }
     // Counterparts of the value refusals: zero doses, a booster beyond the course, today.
-    for (pointer, v) in [("/v/0/dn", json!(0)), ("/v/0/dn", json!(5)), ("/v/0/dt", json!("2024-06-01"))] {
+    for (pointer, v) in [
+        ("/v/0/dn", json!(0)),
+        ("/v/0/dn", json!(5)),
+        ("/v/0/dt", json!("2024-06-01")),
+    ] {
         let mut p = base.clone();
         set(&mut p, pointer, v);
         issue(&key, &p, NOW).unwrap();
@@ -193,18 +331,30 @@ fn malformed_payloads_name_the_field() {
     let mut t = test_payload("1978");
     set(&mut t, "/t/0/sc", json!("2024-06-01T12:01:00Z"));
     let e = issue(&key, &t, NOW).unwrap_err();
-    assert!(e.to_string().contains("`t[0].sc` attribute `sample_time` lies after"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("`t[0].sc` attribute `sample_time` lies after"),
+        "{e}"
+    );
     set(&mut t, "/t/0/sc", json!("2024-06-01T12:00:59Z"));
     issue(&key, &t, NOW).unwrap();
     let mut r = recovery("1978");
     set(&mut r, "/r/0/fr", json!("2024-06-02"));
     let e = issue(&key, &r, NOW).unwrap_err();
-    assert!(e.to_string().contains("`r[0].fr` attribute `first_positive_date` lies after"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("`r[0].fr` attribute `first_positive_date` lies after"),
+        "{e}"
+    );
     // du before df.
     let mut r = recovery("1978");
     set(&mut r, "/r/0/du", json!("2024-05-11"));
     let e = issue(&key, &r, NOW).unwrap_err();
-    assert!(e.to_string().contains("attribute `valid_until` must be later than valid_from"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("attribute `valid_until` must be later than valid_from"),
+        "{e}"
+    );
     set(&mut r, "/r/0/du", json!("2024-05-12"));
     issue(&key, &r, NOW).unwrap();
 }
@@ -238,7 +388,10 @@ fn missing_attributes_get_a_hint_that_works() {
         a.as_object_mut().unwrap().remove(name);
         let e = key.issue_at(t, &a, NOW, &mut rand::rng()).unwrap_err();
         let text = e.to_string();
-        assert!(text.contains(&format!("attribute `{name}` is missing")), "{text}");
+        assert!(
+            text.contains(&format!("attribute `{name}` is missing")),
+            "{text}"
+        );
         assert_eq!(text.contains("give \"\""), hint, "{text}");
         if hint {
             // The advice works: "" issues.
@@ -268,11 +421,17 @@ fn partial_dates_in_attribute_files() {
         let e = key
             .issue_at(CredentialType::Vaccination, &a, NOW, &mut rand::rng())
             .unwrap_err();
-        assert!(e.to_string().contains("attribute `birth_date`: expected a date"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("attribute `birth_date`: expected a date"),
+            "{e}"
+        );
     }
     // Schema version 1 keeps full dates only.
     let v1 = CredentialType::Vaccination.schema_version(1).unwrap();
-    let e = key.issue_under(v1, &attrs(), NOW, &mut rand::rng()).unwrap_err();
+    let e = key
+        .issue_under(v1, &attrs(), NOW, &mut rand::rng())
+        .unwrap_err();
     assert!(e.to_string().contains("attribute `birth_date`"), "{e}");
     let mut a = attrs();
     a["birth_date"] = json!("1978-05-12");
@@ -298,7 +457,9 @@ impl World {
         let mut a = attrs();
         a["birth_date"] = json!(birth);
         let schema = CredentialType::Vaccination.schema_version(version).unwrap();
-        self.key.issue_under(schema, &a, NOW, &mut rand::rng()).unwrap()
+        self.key
+            .issue_under(schema, &a, NOW, &mut rand::rng())
+            .unwrap()
     }
 
     fn request(&self, disclose: &[&str], prove: &[&str], now: i64) -> PresentationRequest {
@@ -329,7 +490,12 @@ impl World {
 #[test]
 fn disclosing_a_partial_date_shows_its_text() {
     let w = world();
-    for (birth, version) in [("1978-05", 2), ("", 2), ("1978-05-12", 2), ("1978-05-12", 1)] {
+    for (birth, version) in [
+        ("1978-05", 2),
+        ("", 2),
+        ("1978-05-12", 2),
+        ("1978-05-12", 1),
+    ] {
         let c = w.credential(birth, version);
         let r = w.request(&["birth_date", "family_name"], &[], NOW);
         let p = presentation::present(&r, std::slice::from_ref(&c), NOW, &mut rand::rng()).unwrap();
@@ -379,8 +545,14 @@ fn each_comparison_uses_the_sound_end() {
         (format!("birth_date > {}", f(first - 1)), true),
         (format!("birth_date > {}", f(first)), false),
         (format!("birth_date in {}..{}", f(first), f(last)), true),
-        (format!("birth_date in {}..{}", f(first + 1), f(last)), false),
-        (format!("birth_date in {}..{}", f(first), f(last - 1)), false),
+        (
+            format!("birth_date in {}..{}", f(first + 1), f(last)),
+            false,
+        ),
+        (
+            format!("birth_date in {}..{}", f(first), f(last - 1)),
+            false,
+        ),
     ];
     for (p, holds) in &cases {
         let r = w.request(&[], &[p], NOW);
@@ -394,8 +566,16 @@ fn each_comparison_uses_the_sound_end() {
     }
     // A full date in a version 1 credential: both ends are the day itself.
     let old = w.credential("1978-05-12", 1);
-    for (p, holds) in [("birth_date <= 1978-05-12", true), ("birth_date > 1978-05-11", true), ("birth_date > 1978-05-12", false)] {
-        assert_eq!(w.run(&old, &w.request(&[], &[p], NOW)).is_ok(), holds, "{p}");
+    for (p, holds) in [
+        ("birth_date <= 1978-05-12", true),
+        ("birth_date > 1978-05-11", true),
+        ("birth_date > 1978-05-12", false),
+    ] {
+        assert_eq!(
+            w.run(&old, &w.request(&[], &[p], NOW)).is_ok(),
+            holds,
+            "{p}"
+        );
     }
 }
 
@@ -414,8 +594,11 @@ fn the_unknown_date_fails_every_comparison() {
         assert!(matches!(e, Error::PredicateFalse { .. }), "{p}: {e:?}");
     }
     // Its counterpart: a known date passes the same kind of statement.
-    w.run(&w.credential("1978", 2), &w.request(&[], &["birth_date <= today-18y"], NOW))
-        .unwrap();
+    w.run(
+        &w.credential("1978", 2),
+        &w.request(&[], &["birth_date <= today-18y"], NOW),
+    )
+    .unwrap();
 }
 
 /// The verifier cannot be fooled: a proof of `last > B` made by hand (over the birth date's
@@ -437,7 +620,11 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
             .values()
             .iter()
             .map(|v| v.to_scalar::<Bls12381Sha256>(&api_id).unwrap())
-            .chain(c.values().iter().filter_map(AttributeValue::companion_scalar))
+            .chain(
+                c.values()
+                    .iter()
+                    .filter_map(AttributeValue::companion_scalar),
+            )
             .collect();
         let prepared = PreparedSignature::<Bls12381Sha256>::from_scalars(
             &c.issuer().public_key,
@@ -458,8 +645,9 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
             set: params.set.clone(),
         };
         let context = proof_context(&r.digest(), 0);
-        let linked = zk::prove::<Bls12381Sha256>(&prepared, &[], &[statement], &context, &mut rand::rng())
-            .map_err(Error::Predicate)?;
+        let linked =
+            zk::prove::<Bls12381Sha256>(&prepared, &[], &[statement], &context, &mut rand::rng())
+                .map_err(Error::Predicate)?;
         let presented = Presentation {
             nonce: r.nonce,
             request_digest: r.digest(),
@@ -557,8 +745,23 @@ impl Env {
         let env = Env {
             dir: tempfile::tempdir().unwrap(),
         };
-        env.ok(&["issuer", "init", "--id", "at-bmsgpk", "--out-dir", "keys", "--country", "AT"]);
-        env.ok(&["trust", "add", "keys/at-bmsgpk.public.json", "--trust-list", "trust.json"]);
+        env.ok(&[
+            "issuer",
+            "init",
+            "--id",
+            "at-bmsgpk",
+            "--out-dir",
+            "keys",
+            "--country",
+            "AT",
+        ]);
+        env.ok(&[
+            "trust",
+            "add",
+            "keys/at-bmsgpk.public.json",
+            "--trust-list",
+            "trust.json",
+        ]);
         env
     }
 
@@ -573,7 +776,11 @@ impl Env {
             .output()
             .unwrap();
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        (o.status.code().unwrap_or(-1), text(&o.stdout), text(&o.stderr))
+        (
+            o.status.code().unwrap_or(-1),
+            text(&o.stdout),
+            text(&o.stderr),
+        )
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -587,7 +794,15 @@ impl Env {
     }
 
     fn issue(&self, payload: &str, out: &str, extra: &[&str]) -> (i32, String, String) {
-        let mut args = vec!["issue", "--issuer", "keys/at-bmsgpk.secret.json", "--dcc", payload, "--out", out];
+        let mut args = vec![
+            "issue",
+            "--issuer",
+            "keys/at-bmsgpk.secret.json",
+            "--dcc",
+            payload,
+            "--out",
+            out,
+        ];
         args.extend_from_slice(extra);
         self.code(&args)
     }
@@ -609,7 +824,10 @@ fn cli_issues_each_type_from_a_payload() {
         let out = format!("cred-{name}");
         let (code, stdout, err) = env.issue(name, &out, &["--at", "2024-06-01T12:00:00Z"]);
         assert_eq!(code, 0, "{err}");
-        assert!(stdout.contains(&format!("issued a {t} credential")), "{stdout}");
+        assert!(
+            stdout.contains(&format!("issued a {t} credential")),
+            "{stdout}"
+        );
         let c = credential_file(&env.path(&out));
         assert_eq!(c["type"], t);
         assert_eq!(c["schema_version"], 2);
@@ -619,7 +837,14 @@ fn cli_issues_each_type_from_a_payload() {
     let (code, _, err) = env.issue(
         "r.json",
         "r2.json",
-        &["--at", "2024-06-01T12:00:00Z", "--valid-from", "2024-05-20T00:00:00Z", "--valid-until", "2024-07-01T00:00:00+02:00"],
+        &[
+            "--at",
+            "2024-06-01T12:00:00Z",
+            "--valid-from",
+            "2024-05-20T00:00:00Z",
+            "--valid-until",
+            "2024-07-01T00:00:00+02:00",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let c = credential_file(&env.path("r2.json"));
@@ -645,17 +870,32 @@ fn cli_refuses_bad_payloads_and_usage() {
     assert_eq!(code, 2);
     assert!(err.contains("duplicate key `ver`"), "{err}");
     for (args, needle) in [
-        (vec!["--at", "yesterday"], "--at `yesterday` is not an RFC 3339"),
-        (vec!["--valid-until", "soon"], "--valid-until `soon` is not an RFC 3339"),
+        (
+            vec!["--at", "yesterday"],
+            "--at `yesterday` is not an RFC 3339",
+        ),
+        (
+            vec!["--valid-until", "soon"],
+            "--valid-until `soon` is not an RFC 3339",
+        ),
         (vec!["--type", "test"], "cannot be used with"),
     ] {
         let (code, _, err) = env.issue("future.json", "x.json", &args);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err}");
     }
-    let (code, _, err) = env.code(&["issue", "--issuer", "keys/at-bmsgpk.secret.json", "--out", "x.json"]);
+    let (code, _, err) = env.code(&[
+        "issue",
+        "--issuer",
+        "keys/at-bmsgpk.secret.json",
+        "--out",
+        "x.json",
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains("--attributes") && err.contains("--dcc"), "{err}");
+    assert!(
+        err.contains("--attributes") && err.contains("--dcc"),
+        "{err}"
+    );
 }
 
 /// `--at` replays: a request made at T is answered and verified at T+1 minute, and refused
@@ -665,19 +905,62 @@ fn cli_refuses_bad_payloads_and_usage() {
 fn cli_replays_at_a_given_time() {
     let env = Env::new();
     env.write("t.json", &test_payload("1978-05"));
-    env.ok(&["issue", "--issuer", "keys/at-bmsgpk.secret.json", "--dcc", "t.json", "--out", "cred.json", "--at", "2024-06-01T12:00:00Z"]);
     env.ok(&[
-        "request", "--type", "test", "--disclose", "birth_date", "--prove", "sample_time >= now-72h",
-        "--prove", "valid_until >= now", "--at", "2024-06-02T10:00:00Z", "--out", "req.json",
+        "issue",
+        "--issuer",
+        "keys/at-bmsgpk.secret.json",
+        "--dcc",
+        "t.json",
+        "--out",
+        "cred.json",
+        "--at",
+        "2024-06-01T12:00:00Z",
     ]);
-    let req: Value = serde_json::from_str(&std::fs::read_to_string(env.path("req.json")).unwrap()).unwrap();
+    env.ok(&[
+        "request",
+        "--type",
+        "test",
+        "--disclose",
+        "birth_date",
+        "--prove",
+        "sample_time >= now-72h",
+        "--prove",
+        "valid_until >= now",
+        "--at",
+        "2024-06-02T10:00:00Z",
+        "--out",
+        "req.json",
+    ]);
+    let req: Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("req.json")).unwrap()).unwrap();
     assert_eq!(req["created"], "2024-06-02T10:00:00Z");
     assert_eq!(req["expires"], "2024-06-02T10:10:00Z");
     let present = |at: &str| {
-        env.code(&["present", "--credential", "cred.json", "--request", "req.json", "--out", "p.json", "--at", at])
+        env.code(&[
+            "present",
+            "--credential",
+            "cred.json",
+            "--request",
+            "req.json",
+            "--out",
+            "p.json",
+            "--at",
+            at,
+        ])
     };
     let verify = |at: &str| {
-        env.code(&["verify", "--trust-list", "trust.json", "--request", "req.json", "--presentation", "p.json", "--json", "--at", at])
+        env.code(&[
+            "verify",
+            "--trust-list",
+            "trust.json",
+            "--request",
+            "req.json",
+            "--presentation",
+            "p.json",
+            "--json",
+            "--at",
+            at,
+        ])
     };
     let (code, _, err) = present("2024-06-02T10:11:00Z");
     assert_eq!(code, 1, "{err}");
@@ -696,9 +979,27 @@ fn cli_replays_at_a_given_time() {
     assert!(out.contains("expired"), "{out}");
     // The same request replayed later: the test is too old for a request made then.
     env.ok(&[
-        "request", "--type", "test", "--prove", "sample_time >= now-72h", "--at", "2024-06-04T10:00:00Z", "--out", "late.json",
+        "request",
+        "--type",
+        "test",
+        "--prove",
+        "sample_time >= now-72h",
+        "--at",
+        "2024-06-04T10:00:00Z",
+        "--out",
+        "late.json",
     ]);
-    let (code, _, err) = env.code(&["present", "--credential", "cred.json", "--request", "late.json", "--out", "q.json", "--at", "2024-06-04T10:01:00Z"]);
+    let (code, _, err) = env.code(&[
+        "present",
+        "--credential",
+        "cred.json",
+        "--request",
+        "late.json",
+        "--out",
+        "q.json",
+        "--at",
+        "2024-06-04T10:01:00Z",
+    ]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("sample_time"), "{err}");
 }

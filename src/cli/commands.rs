@@ -219,22 +219,25 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
         .iter()
         .map(|p| files::load_credential(p))
         .collect::<CliResult<Vec<_>>>()?;
-    let presentation =
-        presentation::present(&request, &credentials, files::clock(a.at.as_deref())?, &mut rand::rng()).map_err(
-            |e| {
-                let what = if e.is_rejection() {
-                    "refusing to present"
-                } else {
-                    "cannot present"
-                };
-                let message = format!("{what}: {e}");
-                if e.is_rejection() {
-                    CliError::rejected(message)
-                } else {
-                    CliError::usage(message)
-                }
-            },
-        )?;
+    let presentation = presentation::present(
+        &request,
+        &credentials,
+        files::clock(a.at.as_deref())?,
+        &mut rand::rng(),
+    )
+    .map_err(|e| {
+        let what = if e.is_rejection() {
+            "refusing to present"
+        } else {
+            "cannot present"
+        };
+        let message = format!("{what}: {e}");
+        if e.is_rejection() {
+            CliError::rejected(message)
+        } else {
+            CliError::usage(message)
+        }
+    })?;
     let outputs = [&a.out, &a.compact, &a.qr];
     let to_stdout = outputs
         .iter()

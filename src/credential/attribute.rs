@@ -227,7 +227,10 @@ impl AttributeValue {
                 | (AttributeValue::Code(_), AttributeType::Code(_))
                 | (AttributeValue::Integer(_), AttributeType::Integer)
                 | (AttributeValue::Date(_), AttributeType::Date)
-                | (AttributeValue::PartialDate { .. }, AttributeType::PartialDate)
+                | (
+                    AttributeValue::PartialDate { .. },
+                    AttributeType::PartialDate
+                )
                 | (AttributeValue::Instant(_), AttributeType::Instant)
                 | (AttributeValue::Boolean(_), AttributeType::Boolean)
                 | (AttributeValue::Secret(_), AttributeType::Secret)

@@ -285,15 +285,44 @@ mod tests {
     #[test]
     fn partial_dates_stand_for_their_first_and_last_day() {
         let d = |s| parse_date(s).unwrap();
-        assert_eq!(parse_partial_date("1978"), Some((d("1978-01-01"), d("1978-12-31"))));
-        assert_eq!(parse_partial_date("2000-02"), Some((d("2000-02-01"), d("2000-02-29"))));
-        assert_eq!(parse_partial_date("1900-02"), Some((d("1900-02-01"), d("1900-02-28"))));
-        assert_eq!(parse_partial_date("1978-05-12"), Some((d("1978-05-12"), d("1978-05-12"))));
+        assert_eq!(
+            parse_partial_date("1978"),
+            Some((d("1978-01-01"), d("1978-12-31")))
+        );
+        assert_eq!(
+            parse_partial_date("2000-02"),
+            Some((d("2000-02-01"), d("2000-02-29")))
+        );
+        assert_eq!(
+            parse_partial_date("1900-02"),
+            Some((d("1900-02-01"), d("1900-02-28")))
+        );
+        assert_eq!(
+            parse_partial_date("1978-05-12"),
+            Some((d("1978-05-12"), d("1978-05-12")))
+        );
         assert_eq!(parse_partial_date(""), Some((MIN_DAY, MAX_DAY)));
-        for bad in ["197", "1978-5", "1978-13", "1978-00", "19780", "1978-05-32", " 1978", "1978-"] {
+        for bad in [
+            "197",
+            "1978-5",
+            "1978-13",
+            "1978-00",
+            "19780",
+            "1978-05-32",
+            " 1978",
+            "1978-",
+        ] {
             assert_eq!(parse_partial_date(bad), None, "{bad}");
         }
-        for text in ["", "1978", "1978-05", "1978-05-12", "0000", "9999-12", "2000-02-29"] {
+        for text in [
+            "",
+            "1978",
+            "1978-05",
+            "1978-05-12",
+            "0000",
+            "9999-12",
+            "2000-02-29",
+        ] {
             let (first, last) = parse_partial_date(text).unwrap();
             assert_eq!(format_partial_date(first, last).as_deref(), Some(text));
         }

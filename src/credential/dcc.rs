@@ -193,18 +193,29 @@ pub fn attributes(
     let ver = p.ver.split('.').collect::<Vec<_>>();
     if ver.len() != 3
         || ver[0] != "1"
-        || !ver.iter().all(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+        || !ver
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
     {
         return Err(dcc_error("ver", "is not a schema version 1.x.y"));
     }
     if !is_icao(&p.nam.family_icao) {
-        return Err(dcc_error("nam.fnt", "is not an ICAO 9303 name (A-Z, 0-9, <)"));
+        return Err(dcc_error(
+            "nam.fnt",
+            "is not an ICAO 9303 name (A-Z, 0-9, <)",
+        ));
     }
     if p.nam.given_icao.as_deref().is_some_and(|g| !is_icao(g)) {
-        return Err(dcc_error("nam.gnt", "is not an ICAO 9303 name (A-Z, 0-9, <)"));
+        return Err(dcc_error(
+            "nam.gnt",
+            "is not an ICAO 9303 name (A-Z, 0-9, <)",
+        ));
     }
     let mut a = Map::new();
-    a.insert("family_name".into(), json!(p.nam.family.unwrap_or_default()));
+    a.insert(
+        "family_name".into(),
+        json!(p.nam.family.unwrap_or_default()),
+    );
     a.insert("given_name".into(), json!(p.nam.given.unwrap_or_default()));
     a.insert("birth_date".into(), json!(p.dob));
     let entries = [p.v.is_some(), p.t.is_some(), p.r.is_some()];
@@ -280,8 +291,14 @@ pub fn attributes(
     } else {
         unreachable!("exactly one entry is present")
     };
-    a.insert("valid_from".into(), json!(instant_text(from, "valid_from")?));
-    a.insert("valid_until".into(), json!(instant_text(until, "valid_until")?));
+    a.insert(
+        "valid_from".into(),
+        json!(instant_text(from, "valid_from")?),
+    );
+    a.insert(
+        "valid_until".into(),
+        json!(instant_text(until, "valid_until")?),
+    );
     Ok((t, Value::Object(a)))
 }
 
@@ -341,7 +358,10 @@ mod tests {
             }
         }
         assert_eq!(path_of(T::Test, "test_device").as_deref(), Some("t[0].ma"));
-        assert_eq!(path_of(T::Vaccination, "manufacturer").as_deref(), Some("v[0].ma"));
+        assert_eq!(
+            path_of(T::Vaccination, "manufacturer").as_deref(),
+            Some("v[0].ma")
+        );
         assert_eq!(path_of(T::Recovery, "disease").as_deref(), Some("r[0].tg"));
         assert_eq!(path_of(T::Recovery, "birth_date").as_deref(), Some("dob"));
         assert_eq!(path_of(T::Recovery, "test_device"), None);

@@ -226,7 +226,9 @@ pub fn check_issuance(schema: &Schema, values: &[AttributeValue], at: i64) -> Re
     for name in EVENTS {
         let late = match value(name) {
             Some(AttributeValue::Date(d)) => *d > today,
-            Some(v @ AttributeValue::PartialDate { .. }) => v.ends().is_some_and(|(f, _)| f > today),
+            Some(v @ AttributeValue::PartialDate { .. }) => {
+                v.ends().is_some_and(|(f, _)| f > today)
+            }
             Some(AttributeValue::Instant(m)) => *m > minute,
             _ => false,
         };
@@ -239,10 +241,7 @@ pub fn check_issuance(schema: &Schema, values: &[AttributeValue], at: i64) -> Re
         (value("valid_from"), value("valid_until"))
     {
         if until <= from {
-            return refuse(
-                "valid_until",
-                "must be later than valid_from".to_owned(),
-            );
+            return refuse("valid_until", "must be later than valid_from".to_owned());
         }
     }
     for name in ["dose_number", "total_doses"] {

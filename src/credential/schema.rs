@@ -285,7 +285,10 @@ mod tests {
                 assert_eq!(a.name, b.name);
                 if a.name == "birth_date" {
                     assert_eq!(i, 3);
-                    assert_eq!((a.ty, b.ty), (AttributeType::Date, AttributeType::PartialDate));
+                    assert_eq!(
+                        (a.ty, b.ty),
+                        (AttributeType::Date, AttributeType::PartialDate)
+                    );
                     assert_eq!(v2.companion_index(i), Some(v2.len()));
                     assert_eq!(v1.companion_index(i), None);
                 } else {

@@ -384,10 +384,11 @@ impl Predicate {
             ));
         }
         for v in self.condition.values() {
-            v.check(ty.bound_type()).map_err(|source| Error::InvalidValue {
-                name: self.attribute.clone(),
-                source,
-            })?;
+            v.check(ty.bound_type())
+                .map_err(|source| Error::InvalidValue {
+                    name: self.attribute.clone(),
+                    source,
+                })?;
         }
         let ordered_only = !matches!(self.condition, Condition::OneOf(_));
         if ordered_only && !ty.is_ordered() {
@@ -421,12 +422,12 @@ impl Predicate {
     /// can stand for; the unknown date (`""`) satisfies no comparison.
     pub fn holds(&self, value: &AttributeValue) -> bool {
         let ends = value.ends();
-        let cmp = |b: &AttributeValue, upper: bool, f: fn(i64, i64) -> bool| {
-            match (ends, b.as_integer()) {
+        let cmp =
+            |b: &AttributeValue, upper: bool, f: fn(i64, i64) -> bool| match (ends, b.as_integer())
+            {
                 (Some((first, last)), Some(b)) => f(if upper { last } else { first }, b),
                 _ => false,
-            }
-        };
+            };
         match &self.condition {
             Condition::AtLeast(b) => cmp(b, false, |v, b| v >= b),
             Condition::Greater(b) => cmp(b, false, |v, b| v > b),
