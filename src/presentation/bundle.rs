@@ -3,8 +3,9 @@
 use rand_core::CryptoRng;
 use zeroize::Zeroize;
 
+use super::attribute::check_attribute;
 use super::params::{self, Span};
-use super::request::{check_attribute, CredentialRequest, PresentationRequest};
+use super::request::{CredentialRequest, PresentationRequest};
 use super::Error;
 use crate::bbs::{self, Ciphersuite, PreparedSignature};
 use crate::credential::{self, with_suite, AttributeValue, Credential, CredentialType, Schema};
@@ -164,7 +165,7 @@ pub(crate) fn predicate_statements<C: Ciphersuite>(
     let mut statements = Vec::new();
     let mut counts = Vec::with_capacity(asked.predicates.len());
     for p in &asked.predicates {
-        let st = params::statements::<C>(p, p.params()?, p.message_indexes(schema)?)?;
+        let st = super::predicate::statements::<C>(p, p.params()?, p.message_indexes(schema)?)?;
         counts.push(st.len());
         statements.extend(st);
     }

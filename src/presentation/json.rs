@@ -4,12 +4,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::attribute::check_attribute;
 use super::bundle::{Presentation, PresentedCredential};
 use super::params::ParamsCache;
 use super::predicate::Predicate;
-use super::request::{
-    check_attribute, check_counts, CredentialRequest, PresentationRequest, MAX_REQUEST_BYTES,
-};
+use super::request::{check_counts, CredentialRequest, PresentationRequest, MAX_REQUEST_BYTES};
 use super::Error;
 use crate::credential::json::{
     b64_decode, b64_encode, check_format, invalid, parse, pretty, FormatError,

@@ -28,6 +28,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod attribute;
 mod bundle;
 mod compact;
 mod json;
@@ -42,9 +43,10 @@ pub use bundle::{present, proof_context, Presentation, PresentedCredential};
 pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
 pub use params::{
-    ParameterSet, PredicateParams, Span, MAX_BASE, MAX_REQUEST_SIGNATURES, PARAMETER_SET_FORMAT,
+    ParameterSet, ParamsFor, PredicateParams, Span, MAX_BASE, MAX_REQUEST_SIGNATURES, MAX_SET_SIZE,
+    PARAMETER_SET_FORMAT,
 };
-pub use predicate::{Condition, Predicate, MAX_SET_SIZE};
+pub use predicate::{Condition, Predicate};
 pub use request::{
     CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_CREDENTIALS,
     MAX_PREDICATES, MAX_REQUEST_BYTES, MAX_VALIDITY_SECONDS, REQUEST_DIGEST_TAG,

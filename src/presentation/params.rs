@@ -17,13 +17,12 @@ use rand_core::CryptoRng;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::predicate::{Condition, Predicate};
 use super::Error;
-use crate::bbs::{Bls12381Sha256, Bls12381Shake256, Ciphersuite, Scalar};
+use crate::bbs::{Bls12381Sha256, Bls12381Shake256, Scalar};
 use crate::credential::bytes::ByteWriter;
 use crate::credential::json::{b64_decode, b64_encode, invalid};
 use crate::credential::{self, AttributeType, AttributeValue};
-use crate::zk::{PredicateStatement, SetKind, SignedSet};
+use crate::zk::{SetKind, SignedSet};
 
 /// The largest digit base a request may use: the largest default span's (instants, 1024).
 /// Larger bases only make the holder's work and the request grow.
@@ -87,6 +86,9 @@ impl Span {
     }
 }
 
+/// The most elements a set predicate may have.
+pub const MAX_SET_SIZE: usize = 64;
+
 /// The public parameters of one predicate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PredicateParams {
@@ -101,7 +103,7 @@ pub struct PredicateParams {
 /// one parameter set serves credentials of either suite.
 fn set_elements(values: &[AttributeValue]) -> Result<Vec<Scalar>, Error> {
     // Refuse oversized sets before the (quadratic) encoding and de-duplication below.
-    if values.is_empty() || values.len() > super::predicate::MAX_SET_SIZE {
+    if values.is_empty() || values.len() > MAX_SET_SIZE {
         return Err(params_error("belong to a set of 1 to 64 elements"));
     }
     let mut out: Vec<Scalar> = Vec::with_capacity(2 * values.len());
@@ -119,13 +121,28 @@ fn set_elements(values: &[AttributeValue]) -> Result<Vec<Scalar>, Error> {
     Ok(out)
 }
 
-/// What the parameters of `predicate` must sign.
-fn set_kind(predicate: &Predicate, span: Option<Span>) -> Result<(SetKind, u8), Error> {
-    match (&predicate.condition, span) {
-        (Condition::OneOf(values), _) => Ok((SetKind::Elements(set_elements(values)?), 1)),
-        (_, Some(span)) => Ok((SetKind::Digits { base: span.base }, span.digits)),
-        (_, None) => Err(Error::PredicateNeedsOrder {
-            name: predicate.attribute.clone(),
+/// What the parameters of one predicate sign: the digits of a range (comparisons and
+/// ranges), or the elements of a set (membership).
+#[derive(Clone, Copy, Debug)]
+pub enum ParamsFor<'a> {
+    /// A comparison or a range over the attribute named here.
+    Range {
+        /// The attribute (named in errors).
+        attribute: &'a str,
+    },
+    /// Membership of these values.
+    Set(&'a [AttributeValue]),
+}
+
+/// What parameters for `what` must sign, at `span` for a range.
+fn set_kind(what: ParamsFor<'_>, span: Option<Span>) -> Result<(SetKind, u8), Error> {
+    match (what, span) {
+        (ParamsFor::Set(values), _) => Ok((SetKind::Elements(set_elements(values)?), 1)),
+        (ParamsFor::Range { .. }, Some(span)) => {
+            Ok((SetKind::Digits { base: span.base }, span.digits))
+        }
+        (ParamsFor::Range { attribute }, None) => Err(Error::PredicateNeedsOrder {
+            name: attribute.to_owned(),
             type_name: "this",
         }),
     }
@@ -136,14 +153,14 @@ fn params_error(problem: &'static str) -> Error {
 }
 
 impl PredicateParams {
-    /// Fresh parameters for `predicate` over an attribute of type `ty`: a new parameter key
+    /// Fresh parameters for `what` over an attribute of type `ty`: a new parameter key
     /// signs the digits of the type's default span (or the set's elements) and is discarded.
     pub fn generate(
-        predicate: &Predicate,
+        what: ParamsFor<'_>,
         ty: AttributeType,
         rng: &mut impl CryptoRng,
     ) -> Result<Self, Error> {
-        let (kind, digits) = set_kind(predicate, Span::default_for(ty))?;
+        let (kind, digits) = set_kind(what, Span::default_for(ty))?;
         Ok(Self {
             digits,
             set: SignedSet::generate(rng, kind).map_err(Error::Predicate)?,
@@ -180,16 +197,16 @@ impl PredicateParams {
         Value::Object(o)
     }
 
-    /// Reads the JSON form for `predicate` and checks its shape (not its signatures: the
+    /// Reads the JSON form of parameters for `what` and checks its shape (not its signatures: the
     /// holder runs [`SignedSet::check`] before proving). The base is at most [`MAX_BASE`],
     /// the digits at most 8.
-    pub fn from_json(predicate: &Predicate, v: &Value) -> Result<Self, Error> {
-        Self::from_json_cached(predicate, v, &mut ParamsCache::default())
+    pub fn from_json(what: ParamsFor<'_>, v: &Value) -> Result<Self, Error> {
+        Self::from_json_cached(what, v, &mut ParamsCache::default())
     }
 
     /// [`PredicateParams::from_json`], decoding the points of each distinct set once.
     pub(crate) fn from_json_cached(
-        predicate: &Predicate,
+        what: ParamsFor<'_>,
         v: &Value,
         cache: &mut ParamsCache,
     ) -> Result<Self, Error> {
@@ -221,11 +238,11 @@ impl PredicateParams {
                 return Err(params_error("base^digits must stay below 2^62"));
             }
         }
-        let (kind, expected_digits) = match (&predicate.condition, span) {
-            (Condition::OneOf(_), Some(_)) => return Err(params_error("a set takes no base")),
-            (Condition::OneOf(_), None) => set_kind(predicate, None)?,
-            (_, None) => return Err(params_error("a range needs a base")),
-            (_, Some(span)) => set_kind(predicate, Some(span))?,
+        let (kind, expected_digits) = match (what, span) {
+            (ParamsFor::Set(_), Some(_)) => return Err(params_error("a set takes no base")),
+            (ParamsFor::Set(_), None) => set_kind(what, None)?,
+            (ParamsFor::Range { .. }, None) => return Err(params_error("a range needs a base")),
+            (ParamsFor::Range { .. }, Some(span)) => set_kind(what, Some(span))?,
         };
         if expected_digits != digits {
             return Err(params_error("a set has one digit"));
@@ -279,45 +296,6 @@ impl PredicateParams {
         w.raw(&self.set.public_key().to_compressed());
         w.bytes(&self.set.signatures_to_octets());
     }
-}
-
-/// The `zk` statements that prove `predicate` over the message at `message_index`, with the
-/// bounds encoded as the credential layer signs them: one statement for a comparison or a
-/// set, two (a lower and an upper bound on one message, sharing its blinding) for a range.
-pub(crate) fn statements<C: Ciphersuite>(
-    predicate: &Predicate,
-    params: &PredicateParams,
-    (lower_index, upper_index): (usize, usize),
-) -> Result<Vec<PredicateStatement>, Error> {
-    let api_id = credential::api_id::<C>();
-    let scalar = |v: &AttributeValue| {
-        v.to_scalar::<C>(&api_id)
-            .map_err(|e| Error::from(credential::Error::from(e)))
-    };
-    let one = Scalar::from(1u64);
-    // A lower bound (`m - a >= 0`) is proven over `lower_index`, an upper bound
-    // (`a - m >= 0`, negated) and a set over `upper_index`: for a partial date, its first
-    // and its last possible day.
-    let statement = |negate: bool, offset: Scalar| PredicateStatement {
-        message_index: if negate { upper_index } else { lower_index },
-        negate,
-        offset,
-        digit_count: usize::from(params.digits),
-        set: params.set.clone(),
-    };
-    Ok(match &predicate.condition {
-        Condition::AtLeast(b) => vec![statement(false, scalar(b)?)],
-        Condition::Greater(b) => vec![statement(false, scalar(b)? + one)],
-        Condition::AtMost(b) => vec![statement(true, scalar(b)?)],
-        Condition::Less(b) => vec![statement(true, scalar(b)? - one)],
-        Condition::Between(lo, hi) => {
-            vec![statement(false, scalar(lo)?), statement(true, scalar(hi)?)]
-        }
-        Condition::OneOf(_) => vec![PredicateStatement {
-            message_index: upper_index,
-            ..statement(false, Scalar::zero())
-        }],
-    })
 }
 
 /// The `format` tag of a parameter-set file.
@@ -405,12 +383,12 @@ impl ParameterSet {
                 "format",
                 "needs integer, date and instant",
             ))?;
-            let probe = Predicate {
-                attribute: ty.name().to_owned(),
-                condition: Condition::AtLeast(AttributeValue::Integer(0)),
-                params: None,
-            };
-            let params = PredicateParams::from_json(&probe, entry)?;
+            let params = PredicateParams::from_json(
+                ParamsFor::Range {
+                    attribute: ty.name(),
+                },
+                entry,
+            )?;
             if params.span() != Span::default_for(ty) {
                 return Err(
                     invalid(WHAT, "format", "holds a span other than the type's default").into(),

@@ -15,14 +15,14 @@ use core::fmt;
 
 use serde_json::Value;
 
-use super::params::{ParamsCache, PredicateParams};
-use super::request::check_attribute;
+use super::attribute::check_attribute;
+use super::params::{ParamsCache, ParamsFor, PredicateParams, MAX_SET_SIZE};
 use super::Error;
+use crate::bbs::{Ciphersuite, Scalar};
+use crate::credential;
 use crate::credential::bytes::ByteWriter;
 use crate::credential::{calendar, AttributeType, AttributeValue, Schema, HOLDER_SECRET};
-
-/// The most elements a set predicate may have.
-pub const MAX_SET_SIZE: usize = 64;
+use crate::zk::PredicateStatement;
 
 /// What a predicate asserts about an attribute's value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -322,6 +322,16 @@ impl Predicate {
         Ok(p)
     }
 
+    /// What this predicate's parameters sign: the elements of its set, or digits.
+    pub fn params_for(&self) -> ParamsFor<'_> {
+        match &self.condition {
+            Condition::OneOf(values) => ParamsFor::Set(values),
+            _ => ParamsFor::Range {
+                attribute: &self.attribute,
+            },
+        }
+    }
+
     /// Attaches fresh parameters (a new key, signatures, the key discarded), as a verifier
     /// does when it makes a request.
     pub fn with_fresh_params(
@@ -330,7 +340,7 @@ impl Predicate {
         rng: &mut impl rand_core::CryptoRng,
     ) -> Result<Self, Error> {
         let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
-        self.params = Some(PredicateParams::generate(&self, ty, rng)?);
+        self.params = Some(PredicateParams::generate(self.params_for(), ty, rng)?);
         Ok(self)
     }
 
@@ -516,7 +526,11 @@ impl Predicate {
             params: None,
         };
         if let Some(params) = o.get("params") {
-            p.params = Some(PredicateParams::from_json_cached(&p, params, cache)?);
+            p.params = Some(PredicateParams::from_json_cached(
+                p.params_for(),
+                params,
+                cache,
+            )?);
         }
         p.check(schema)?;
         Ok(p)
@@ -584,6 +598,45 @@ impl fmt::Display for Predicate {
             c => write!(f, "{a} {} {}", c.op(), c.values()[0]),
         }
     }
+}
+
+/// The `zk` statements that prove `predicate` over the message at `message_index`, with the
+/// bounds encoded as the credential layer signs them: one statement for a comparison or a
+/// set, two (a lower and an upper bound on one message, sharing its blinding) for a range.
+pub(crate) fn statements<C: Ciphersuite>(
+    predicate: &Predicate,
+    params: &PredicateParams,
+    (lower_index, upper_index): (usize, usize),
+) -> Result<Vec<PredicateStatement>, Error> {
+    let api_id = credential::api_id::<C>();
+    let scalar = |v: &AttributeValue| {
+        v.to_scalar::<C>(&api_id)
+            .map_err(|e| Error::from(credential::Error::from(e)))
+    };
+    let one = Scalar::from(1u64);
+    // A lower bound (`m - a >= 0`) is proven over `lower_index`, an upper bound
+    // (`a - m >= 0`, negated) and a set over `upper_index`: for a partial date, its first
+    // and its last possible day.
+    let statement = |negate: bool, offset: Scalar| PredicateStatement {
+        message_index: if negate { upper_index } else { lower_index },
+        negate,
+        offset,
+        digit_count: usize::from(params.digits),
+        set: params.set.clone(),
+    };
+    Ok(match &predicate.condition {
+        Condition::AtLeast(b) => vec![statement(false, scalar(b)?)],
+        Condition::Greater(b) => vec![statement(false, scalar(b)? + one)],
+        Condition::AtMost(b) => vec![statement(true, scalar(b)?)],
+        Condition::Less(b) => vec![statement(true, scalar(b)? - one)],
+        Condition::Between(lo, hi) => {
+            vec![statement(false, scalar(lo)?), statement(true, scalar(hi)?)]
+        }
+        Condition::OneOf(_) => vec![PredicateStatement {
+            message_index: upper_index,
+            ..statement(false, Scalar::zero())
+        }],
+    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use rand_core::CryptoRng;
 use sha2::{Digest, Sha256};
 
+use super::attribute::check_attribute;
 use super::predicate::Predicate;
 use super::Error;
 use crate::credential::bytes::ByteWriter;
@@ -143,22 +144,6 @@ pub(crate) fn check_counts(
         ));
     }
     Ok(())
-}
-
-/// The index of attribute `name` in `schema`, or [`Error::UnknownAttribute`].
-pub(crate) fn check_attribute(schema: &Schema, name: &str) -> Result<usize, Error> {
-    schema
-        .attribute(name)
-        .map(|(i, _)| i)
-        .ok_or_else(|| Error::UnknownAttribute {
-            credential_type: schema.credential_type,
-            name: name.to_owned(),
-            known: schema
-                .names()
-                .filter(|n| *n != HOLDER_SECRET)
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
 }
 
 /// A verifier's request for a presentation.

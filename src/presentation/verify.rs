@@ -1,8 +1,9 @@
 //! Verification of a presentation against the verifier's request and trust list.
 
+use super::attribute::check_attribute;
 use super::bundle::{predicate_statements, proof_context, Presentation, PresentedCredential};
 use super::predicate::Predicate;
-use super::request::{check_attribute, CredentialRequest, PresentationRequest};
+use super::request::{CredentialRequest, PresentationRequest};
 use super::trust::TrustList;
 use super::Error;
 use crate::bbs::{Generators, Proof};
