@@ -439,3 +439,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn errors_say_which_predicate_and_what_is_wrong() {
+    // The holder's refusals are shown to people: each names the predicate and the fault; the
+    // verifier's says nothing more than that verification failed.
+    let cases = [
+        (
+            Error::NotSatisfied { predicate: 2 },
+            "predicate 2 is not satisfied",
+        ),
+        (Error::OutOfSpan { predicate: 1 }, "exceeds the span"),
+        (
+            Error::BadMessageIndex {
+                predicate: 0,
+                index: 7,
+            },
+            "names message 7",
+        ),
+        (
+            Error::WrongShape { predicate: 3 },
+            "proof 3 has the wrong shape",
+        ),
+        (Error::ParametersRejected, "do not verify"),
+        (Error::VerificationFailed, "verification failed"),
+    ];
+    for (e, words) in cases {
+        assert!(e.to_string().contains(words), "{e:?} shows {e}");
+    }
+    assert_eq!(Error::VerificationFailed.to_string(), "verification failed");
+    // A BBS verification failure stays opaque after the conversion.
+    assert_eq!(
+        Error::from(bbs::Error::VerificationFailed),
+        Error::VerificationFailed
+    );
+}
