@@ -155,9 +155,22 @@ fn random_fp(rng: &mut impl Rng) -> Limbs {
     internals::to_montgomery(&limbs)
 }
 
-/// The field element `v` in Montgomery form.
-fn small_fp(v: u64) -> Limbs {
-    internals::to_montgomery(&[v, 0, 0, 0, 0, 0])
+/// Class 0: the field element `special` (Montgomery form); class 1: a random one.
+fn fp_of_class(class: usize, special: u64, rng: &mut impl Rng) -> Limbs {
+    if class == 0 {
+        internals::to_montgomery(&[special, 0, 0, 0, 0, 0])
+    } else {
+        random_fp(rng)
+    }
+}
+
+/// Class 0: the scalar zero; class 1: a random scalar.
+fn scalar_of_class(class: usize, rng: &mut impl Rng) -> Scalar {
+    if class == 0 {
+        Scalar::zero()
+    } else {
+        random_scalar(rng)
+    }
 }
 
 fn random_scalar(rng: &mut impl Rng) -> Scalar {
@@ -257,11 +270,7 @@ fn run_path(path: &str, samples: usize) -> Outcome {
             samples,
             false,
             |class, rng| {
-                let a = if class == 0 {
-                    small_fp(0)
-                } else {
-                    random_fp(rng)
-                };
+                let a = fp_of_class(class, 0, rng);
                 (a, random_fp(rng))
             },
             |(a, b)| {
@@ -274,13 +283,7 @@ fn run_path(path: &str, samples: usize) -> Outcome {
             "field-invert (1 vs random)",
             samples,
             false,
-            |class, rng| {
-                if class == 0 {
-                    small_fp(1)
-                } else {
-                    random_fp(rng)
-                }
-            },
+            |class, rng| fp_of_class(class, 1, rng),
             |a| {
                 black_box(internals::fp_invert(a));
             },
@@ -289,13 +292,7 @@ fn run_path(path: &str, samples: usize) -> Outcome {
             "glv-split (0 vs random)",
             samples,
             false,
-            |class, rng| {
-                if class == 0 {
-                    Scalar::zero()
-                } else {
-                    random_scalar(rng)
-                }
-            },
+            scalar_of_class,
             |k| {
                 repeat(8, || {
                     black_box(internals::glv_decompose(k));
@@ -308,13 +305,7 @@ fn run_path(path: &str, samples: usize) -> Outcome {
                 "comb-product (0 vs random)",
                 samples,
                 false,
-                |class, rng| {
-                    if class == 0 {
-                        Scalar::zero()
-                    } else {
-                        random_scalar(rng)
-                    }
-                },
+                scalar_of_class,
                 |k| {
                     black_box(comb.mul(k));
                 },
@@ -333,13 +324,7 @@ fn run_path(path: &str, samples: usize) -> Outcome {
                 false,
                 |class, rng| {
                     (0..8)
-                        .map(|_| {
-                            if class == 0 {
-                                Scalar::zero()
-                            } else {
-                                random_scalar(rng)
-                            }
-                        })
+                        .map(|_| scalar_of_class(class, rng))
                         .collect::<Vec<_>>()
                 },
                 |scalars| {
@@ -366,13 +351,7 @@ fn run_path(path: &str, samples: usize) -> Outcome {
             "CONTROL field-invert-vartime (1 vs random)",
             samples,
             true,
-            |class, rng| {
-                if class == 0 {
-                    small_fp(1)
-                } else {
-                    random_fp(rng)
-                }
-            },
+            |class, rng| fp_of_class(class, 1, rng),
             |a| {
                 black_box(internals::fp_invert_vartime(a));
             },
