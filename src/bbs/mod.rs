@@ -54,6 +54,7 @@
 //! ```
 
 mod batch;
+pub mod blind;
 mod challenge;
 mod ciphersuite;
 mod error;
@@ -61,6 +62,7 @@ mod generators;
 mod hash;
 mod interface;
 mod keys;
+pub mod nym;
 pub mod octets;
 mod prepared;
 mod proof;
@@ -76,7 +78,9 @@ pub use batch::{
 };
 pub use bls12_381::{G1Affine, G2Affine, Scalar};
 pub(crate) use challenge::{check_indexes, sort_disclosed};
-pub use challenge::{proof_challenge_calculate, ProofInitResult};
+pub use challenge::{
+    proof_challenge_calculate, proof_challenge_calculate_with, ChallengeExtension, ProofInitResult,
+};
 pub use ciphersuite::{api_id, Bls12381Sha256, Bls12381Shake256, Ciphersuite, H2G_HM2S};
 pub use error::Error;
 pub use generators::{create_generators, p1, Generators, MAX_MESSAGES};
@@ -89,6 +93,6 @@ pub use keys::{keygen, PublicKey, SecretKey};
 pub use prepared::PreparedSignature;
 pub use proof::{Proof, PROOF_BASE_LENGTH};
 pub use proof_gen::{core_proof_gen, proof_init, ProofInit};
-pub use proof_verify::{core_proof_verify, proof_verify_init};
+pub use proof_verify::{core_proof_verify, proof_pairing_check, proof_verify_init};
 pub use random_scalars::ProofRandomScalars;
 pub use signature::{calculate_domain, core_sign, core_verify, Signature, SIGNATURE_LENGTH};
