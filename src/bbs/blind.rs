@@ -1,5 +1,7 @@
 //! Blind BBS signatures: `draft-irtf-cfrg-bbs-blind-signatures` (-02 with the errata fixed on
-//! the draft's main branch in May 2026, which its test vectors follow; see `docs/protocol.md`).
+//! the draft's main branch in May 2026, which its test vectors follow; section numbers are
+//! those of that text, `cfrg/draft-irtf-cfrg-bbs-blind-signatures` at `7f9d904`; see
+//! `docs/protocol.md`).
 //!
 //! A prover commits to messages the signer never sees ([`commit`], draft §4.1.1 Commit); the
 //! signer checks the commitment's proof and signs its own messages together with the
@@ -81,7 +83,7 @@ pub const COMMITMENT_BASE_LENGTH: usize = OCTET_POINT_LENGTH + 2 * OCTET_SCALAR_
 /// A prover's commitment `C = Q_2 * secret_prover_blind + J_1 * msg_1 + ... + J_M * msg_M`
 /// with its proof of knowledge `(s^, (m^_1, ..., m^_M), challenge)` (draft §4.1.1, §4.3.1).
 /// Public: it hides the committed messages perfectly. Encoded as
-/// `C || s^ || m^_1 || ... || m^_M || challenge`, `112 + 32 * M` octets (§4.4).
+/// `C || s^ || m^_1 || ... || m^_M || challenge`, `112 + 32 * M` octets (§5.4).
 #[derive(Clone, PartialEq, Eq)]
 pub struct CommitmentWithProof {
     pub(crate) commitment: G1Affine,
@@ -91,7 +93,7 @@ pub struct CommitmentWithProof {
 }
 
 impl CommitmentWithProof {
-    /// `octets_to_commitment_with_proof` (draft §4.4.2): `112 + 32 * M` octets with
+    /// `octets_to_commitment_with_proof` (draft §5.4.2): `112 + 32 * M` octets with
     /// `M <= MAX_MESSAGES`; `C` a subgroup point that is not the identity; every scalar in
     /// `1..r-1`.
     pub fn from_bytes(bytes: &[u8]) -> Result<CommitmentWithProof, Error> {
@@ -125,7 +127,7 @@ impl CommitmentWithProof {
         })
     }
 
-    /// `commitment_with_proof_to_octets` (draft §4.4.1).
+    /// `commitment_with_proof_to_octets` (draft §5.4.1).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.len());
         out.extend_from_slice(&self.commitment.to_compressed());
@@ -229,7 +231,7 @@ fn blind_generators<C: Ciphersuite>(
     create_generators::<C>(count, &[b"BLIND_", api_id].concat())
 }
 
-/// `calculate_blind_challenge` (draft §4.4.3):
+/// `calculate_blind_challenge` (draft §5.3):
 ///
 /// ```text
 /// c_arr = (M, Q_2, J_1, ..., J_M, C, Cbar)
@@ -346,7 +348,7 @@ pub fn core_commit_verify<C: Ciphersuite>(
     }
 }
 
-/// BlindSign (draft §4.2.1) over signer message scalars, with B_calculate (§4.4.5) and
+/// BlindSign (draft §4.2.1) over signer message scalars, with B_calculate (§5.2) and
 /// FinalizeBlindSign (§4.3.3): checks the commitment's proof ([`core_commit_verify`]), then
 ///
 /// ```text
@@ -376,8 +378,8 @@ pub fn core_blind_sign<C: Ciphersuite>(
     )
 }
 
-/// BlindSign's steps (draft §4.2.1, §4.4.5, §4.3.3), with the pseudonym extension's
-/// `B = B + J_M * signer_nym_entropy` (per-verifier-linkability §5.1.2) when
+/// BlindSign's steps (draft §4.2.1, §5.2, §4.3.3), with the pseudonym extension's
+/// `B = B + J_M * signer_nym_entropy` (per-verifier-linkability §6.1.2) when
 /// `nym_entropy` is given.
 pub(crate) fn finalize_blind_sign<C: Ciphersuite>(
     sk: &SecretKey,
@@ -412,7 +414,7 @@ pub(crate) fn finalize_blind_sign<C: Ciphersuite>(
     sign_b(sk, &b, e)
 }
 
-/// `prepare_parameters` (draft §4.4.4) on the prover's side: the generators
+/// `prepare_parameters` (draft §5.1) on the prover's side: the generators
 /// `(Q_1, H..., Q_2, J...)` and the scalars `(msg..., secret_prover_blind, committed...)`,
 /// the blind `0` when none is given (as the draft's default).
 pub(crate) fn prepare_parameters<C: Ciphersuite>(

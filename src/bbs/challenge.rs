@@ -89,7 +89,7 @@ pub fn proof_challenge_calculate<C: Ciphersuite>(
 
 /// What an extension adds to the challenge (draft §3.7.4): points hashed after `T2` and
 /// before `domain`, and octet strings appended, each length-prefixed, after the presentation
-/// header. The pseudonym extension (draft-irtf-cfrg-bbs-per-verifier-linkability §7.1,
+/// header. The pseudonym extension (draft-irtf-cfrg-bbs-per-verifier-linkability §8.1,
 /// ProofWithPseudonymChallengeCalculate) adds `(pseudonym, Ut)` and `context_id`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ChallengeExtension<'a> {

@@ -26,13 +26,13 @@ pub enum Error {
         actual: usize,
     },
     /// A commitment with proof's length is not `112 + 32 * M` for some `M >= 0`
-    /// (draft-irtf-cfrg-bbs-blind-signatures §4.4.2, `octets_to_commitment_with_proof`).
+    /// (draft-irtf-cfrg-bbs-blind-signatures §5.4.2, `octets_to_commitment_with_proof`).
     InvalidCommitmentLength {
         /// The length that was given.
         actual: usize,
     },
     /// A pseudonym's vector of nym secrets is empty, or longer than the committed messages
-    /// it must end (draft-irtf-cfrg-bbs-per-verifier-linkability §5.1).
+    /// it must end (draft-irtf-cfrg-bbs-per-verifier-linkability §6.1.2).
     InvalidNymCount {
         /// The number of nym secrets given.
         nyms: usize,

@@ -135,7 +135,7 @@ impl Generators {
     }
 
     /// The generators of a blind or pseudonym signature (draft-irtf-cfrg-bbs-blind-signatures
-    /// §4.1 `prepare_parameters`): `(Q_1, H_1, ..., H_L)` from
+    /// §5.1 `prepare_parameters`): `(Q_1, H_1, ..., H_L)` from
     /// `create_generators(L + 1, api_id)` followed by `(Q_2, J_1, ..., J_M)` from
     /// `create_generators(blind_count, "BLIND_" || api_id)`. To the core they are one
     /// sequence of `L + blind_count` message generators, so CoreVerify, CoreProofGen and

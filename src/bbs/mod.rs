@@ -38,7 +38,12 @@
 //! - `proof_verify`: ProofVerifyInit, CoreProofVerify (§3.7.3, §3.6.4);
 //! - `prepared`: [`PreparedSignature`];
 //! - `batch`: [`batch_proof_verify`];
-//! - `interface`: Sign, Verify, ProofGen, ProofVerify over octet messages (§3.5).
+//! - `interface`: Sign, Verify, ProofGen, ProofVerify over octet messages (§3.5);
+//! - [`blind`] (public): blind signatures (`draft-irtf-cfrg-bbs-blind-signatures`), the
+//!   core's operations over the generators `(Q_1, H..., Q_2, J...)`;
+//! - [`nym`] (public): per-verifier pseudonyms
+//!   (`draft-irtf-cfrg-bbs-per-verifier-linkability`), on `blind` and the core's proof steps
+//!   with an extended challenge ([`proof_challenge_calculate_with`]).
 //!
 //! ```
 //! use healthpass::bbs::{self, Bls12381Sha256};

@@ -1,12 +1,13 @@
 //! Per-verifier pseudonyms: `draft-irtf-cfrg-bbs-per-verifier-linkability-02` (the
 //! repository `cfrg/draft-irtf-cfrg-bbs-pseudonyms`), built on the blind signatures of
-//! [`super::blind`].
+//! [`super::blind`]. Section numbers are those of the editor's copy at `fcbba95` (labelled
+//! -03, editorial changes only since -02), whose test vectors this module reproduces.
 //!
 //! The prover commits to its committed messages and a vector of random `prover_nyms`
-//! ([`commit_with_nym`], draft §5.1.1 CommitWithNym). The signer signs the commitment and adds
-//! its own `signer_nym_entropy` to the last nym ([`blind_sign_with_nym`], §5.1.2
+//! ([`commit_with_nym`], draft §6.1.1 CommitWithNym). The signer signs the commitment and adds
+//! its own `signer_nym_entropy` to the last nym ([`blind_sign_with_nym`], §6.1.2
 //! BlindSignWithNym). The prover checks the signature and obtains the `nym_secrets`: its nyms
-//! with the last one plus the entropy ([`verify_finalize_with_nym`], §5.1.3
+//! with the last one plus the entropy ([`verify_finalize_with_nym`], §6.1.3
 //! VerifyFinalizeWithNym). For a verifier's `context_id` the pseudonym is
 //!
 //! ```text
@@ -16,10 +17,10 @@
 //! ```
 //!
 //! (§4, [`calculate_pseudonym`]): the same credential in the same context always gives the
-//! same pseudonym, other contexts unlinkable ones. [`proof_gen_with_nym`] (§5.2
-//! ProofGenWithNym, §6.1 CoreProofGenWithNym) proves, with the core's ProofInit, challenge
+//! same pseudonym, other contexts unlinkable ones. [`proof_gen_with_nym`] (§6.2
+//! ProofGenWithNym, §7.1 CoreProofGenWithNym) proves, with the core's ProofInit, challenge
 //! and ProofFinalize, that the pseudonym is made of the signed (never disclosed) nym
-//! secrets; [`proof_verify_with_nym`] (§5.3, §6.2) checks it.
+//! secrets; [`proof_verify_with_nym`] (§6.3, §7.2) checks it.
 //!
 //! The signed messages are `(msg_1..msg_L, secret_prover_blind, committed_1..committed_M,
 //! nym_1..nym_N)` under `api_id = ciphersuite_id || "H2G_HM2S_PSEUDONYM_"` ([`api_id`]), and
@@ -76,11 +77,11 @@ use super::random_scalars::ProofRandomScalars;
 use super::signature::Signature;
 use crate::bbs::generators::MAX_MESSAGES;
 
-/// The suffix of the pseudonym interface's `api_id` (draft §5): `ciphersuite_id ||
+/// The suffix of the pseudonym interface's `api_id` (draft §6): `ciphersuite_id ||
 /// "H2G_HM2S_PSEUDONYM_"`.
 pub const H2G_HM2S_PSEUDONYM: &[u8] = b"H2G_HM2S_PSEUDONYM_";
 
-/// The pseudonym interface's `api_id` for ciphersuite `C` (draft §5).
+/// The pseudonym interface's `api_id` for ciphersuite `C` (draft §6).
 pub fn api_id<C: Ciphersuite>() -> Vec<u8> {
     [C::ID, H2G_HM2S_PSEUDONYM].concat()
 }
@@ -157,7 +158,7 @@ impl fmt::Debug for NymSecrets {
     }
 }
 
-/// The prover's `prover_nyms` (draft §5.1.1): random secret scalars it commits to, which
+/// The prover's `prover_nyms` (draft §6.1.1): random secret scalars it commits to, which
 /// become the `nym_secrets` once the signer's entropy is added to the last one.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ProverNyms(NymSecrets);
@@ -194,7 +195,7 @@ impl fmt::Debug for ProverNyms {
     }
 }
 
-/// The signer's `signer_nym_entropy` (draft §5.1.2): a random scalar, not secret, that the
+/// The signer's `signer_nym_entropy` (draft §6.1.2): a random scalar, not secret, that the
 /// signer adds to the last nym and sends back with the signature, so that no two signatures
 /// share `nym_secrets` even if a prover reuses its nyms.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -265,13 +266,13 @@ fn hex_octets(bytes: &[u8]) -> String {
 }
 
 /// `header || I2OSP(length_nym_vector, 8)`, the header every pseudonym operation signs or
-/// proves (draft §5.1.2 step 9, §5.1.3 step 5, §6.1 step 2, §6.2 step 1).
+/// proves (draft §6.1.2 step 9, §6.1.3 step 5, §7.1 step 2, §7.2 step 1).
 fn combined_header(header: &[u8], nym_count: usize) -> Vec<u8> {
     [header, &(nym_count as u64).to_be_bytes()].concat()
 }
 
 /// `OP = hash_to_curve_g1(context_id, api_id)` and
-/// `z = hash_to_scalar(context_id, api_id || "VECT_NYM_SECRETS")` (draft §6.3.1 steps 1-2).
+/// `z = hash_to_scalar(context_id, api_id || "VECT_NYM_SECRETS")` (draft §7.3.1 steps 1-2).
 fn context_base<C: Ciphersuite>(
     context_id: &[u8],
     api_id: &[u8],
@@ -281,7 +282,7 @@ fn context_base<C: Ciphersuite>(
     Ok((op, z))
 }
 
-/// `v_1 + v_2 * z + ... + v_N * z^(N-1)` by Horner's rule (draft §6.3.1 step 3). Constant
+/// `v_1 + v_2 * z + ... + v_N * z^(N-1)` by Horner's rule (draft §7.3.1 step 3). Constant
 /// time in the values.
 fn poly_eval(values: &[Scalar], z: &Scalar) -> Scalar {
     values.iter().rev().fold(Scalar::ZERO, |acc, v| acc * z + v)
@@ -312,7 +313,7 @@ pub fn core_calculate_pseudonym<C: Ciphersuite>(
     Ok(Pseudonym(p))
 }
 
-/// CommitWithNym (draft §5.1.1) over scalars: Blind's CoreCommit over
+/// CommitWithNym (draft §6.1.1) over scalars: Blind's CoreCommit over
 /// `(committed..., prover_nyms...)`, with `M + N + 2` random scalars in the draft's order.
 pub fn core_commit_with_nym<C: Ciphersuite>(
     committed: &[Scalar],
@@ -326,7 +327,7 @@ pub fn core_commit_with_nym<C: Ciphersuite>(
     result
 }
 
-/// CommitWithNym (draft §5.1.1): a commitment to `committed_messages` and `prover_nyms`.
+/// CommitWithNym (draft §6.1.1): a commitment to `committed_messages` and `prover_nyms`.
 /// Send the commitment and `prover_nyms.len()` to the signer; keep the blind and the nyms.
 ///
 /// # Security
@@ -344,7 +345,7 @@ pub fn commit_with_nym<C: Ciphersuite>(
     result
 }
 
-/// BlindSignWithNym (draft §5.1.2) over signer message scalars: checks the commitment's
+/// BlindSignWithNym (draft §6.1.2) over signer message scalars: checks the commitment's
 /// proof, then signs with `B = B + J_M * signer_nym_entropy` under
 /// `header || I2OSP(length_nym_vector, 8)`. The commitment must hold at least
 /// `length_nym_vector >= 1` scalars.
@@ -378,7 +379,7 @@ fn check_nym_count(nyms: usize, committed: usize) -> Result<(), Error> {
     Ok(())
 }
 
-/// BlindSignWithNym (draft §5.1.2). `length_nym_vector` comes from the prover with the
+/// BlindSignWithNym (draft §6.1.2). `length_nym_vector` comes from the prover with the
 /// commitment; draw `signer_nym_entropy` fresh ([`SignerNymEntropy::random`]) and send it
 /// back with the signature.
 pub fn blind_sign_with_nym<C: Ciphersuite>(
@@ -403,7 +404,7 @@ pub fn blind_sign_with_nym<C: Ciphersuite>(
     )
 }
 
-/// VerifyFinalizeWithNym (draft §5.1.3) over scalars: the `nym_secrets` (the prover's nyms,
+/// VerifyFinalizeWithNym (draft §6.1.3) over scalars: the `nym_secrets` (the prover's nyms,
 /// the last plus `signer_nym_entropy`), once the signature verifies over them (in constant
 /// time).
 #[allow(clippy::too_many_arguments)]
@@ -437,7 +438,7 @@ pub fn core_verify_finalize_with_nym<C: Ciphersuite>(
     result.map(|()| secrets)
 }
 
-/// VerifyFinalizeWithNym (draft §5.1.3): checks the signature and returns the
+/// VerifyFinalizeWithNym (draft §6.1.3): checks the signature and returns the
 /// `nym_secrets` that every pseudonym of this credential is made of.
 #[allow(clippy::too_many_arguments)]
 pub fn verify_finalize_with_nym<C: Ciphersuite>(
@@ -467,8 +468,8 @@ pub fn verify_finalize_with_nym<C: Ciphersuite>(
     result
 }
 
-/// ProofGenWithNym (draft §5.2) over scalars, with CoreProofGenWithNym (§6.1) and
-/// PseudonymProofInit (§6.3.1): the core's ProofInit over
+/// ProofGenWithNym (draft §6.2) over scalars, with CoreProofGenWithNym (§7.1) and
+/// PseudonymProofInit (§7.3.1): the core's ProofInit over
 /// `(msg..., blind, committed..., nym_secrets...)` under `header || I2OSP(N, 8)`; then
 /// `pseudonym = OP * poly(nym_secrets)` and `Ut = OP * poly(m~ of the nyms)`; the challenge
 /// over the core's values, `(pseudonym, Ut)` and `context_id`; the core's ProofFinalize.
@@ -512,7 +513,7 @@ pub fn core_proof_gen_with_nym<C: Ciphersuite>(
             actual: 5 + hidden,
         });
     }
-    // PseudonymProofInit (§6.3.1): the nyms are the last N hidden messages.
+    // PseudonymProofInit (§7.3.1): the nyms are the last N hidden messages.
     let (op, z) = context_base::<C>(context_id, api_id)?;
     let mut polys = [
         poly_eval(&nym_secrets.0, &z),
@@ -553,7 +554,7 @@ pub fn core_proof_gen_with_nym<C: Ciphersuite>(
     Ok((init.finalize(&challenge)?, Pseudonym(points[0])))
 }
 
-/// ProofGenWithNym (draft §5.2): a fresh proof disclosing the chosen signer and committed
+/// ProofGenWithNym (draft §6.2): a fresh proof disclosing the chosen signer and committed
 /// messages, with the credential's pseudonym in `context_id` (never disclosing the nym
 /// secrets or the blind).
 ///
@@ -601,8 +602,8 @@ pub fn proof_gen_with_nym<C: Ciphersuite>(
     result
 }
 
-/// ProofVerifyWithNym (draft §5.3) over scalars, with CoreProofVerifyWithNym (§6.2) and
-/// PseudonymProofVerifyInit (§6.3.2): the core's ProofVerifyInit under
+/// ProofVerifyWithNym (draft §6.3) over scalars, with CoreProofVerifyWithNym (§7.2) and
+/// PseudonymProofVerifyInit (§7.3.2): the core's ProofVerifyInit under
 /// `header || I2OSP(N, 8)`; `Uv = OP * poly(m^ of the nyms) - pseudonym * c`; the challenge
 /// over the core's values, `(pseudonym, Uv)` and `context_id` must be the proof's; then the
 /// core's pairing check. `l` is the number of signer messages, `length_nym_vector` the `N`
@@ -684,7 +685,7 @@ pub fn core_proof_verify_with_nym<C: Ciphersuite>(
     proof_pairing_check(pk, proof)
 }
 
-/// ProofVerifyWithNym (draft §5.3): `Ok(())` when `proof` is valid for the disclosed
+/// ProofVerifyWithNym (draft §6.3): `Ok(())` when `proof` is valid for the disclosed
 /// messages and shows that `pseudonym` is the signed credential's pseudonym in `context_id`.
 #[allow(clippy::too_many_arguments)]
 pub fn proof_verify_with_nym<C: Ciphersuite>(
