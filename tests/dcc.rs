@@ -642,7 +642,7 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
                 .unwrap()
                 + Scalar::from(1u64),
             digit_count: usize::from(params.digits),
-            set: params.set.clone(),
+            set: params.set().unwrap().clone(),
         };
         let context = proof_context(&r.digest(), 0);
         let linked =
@@ -918,6 +918,8 @@ fn cli_replays_at_a_given_time() {
     ]);
     env.ok(&[
         "request",
+        "--params-store",
+        "store",
         "--type",
         "test",
         "--disclose",
@@ -938,6 +940,8 @@ fn cli_replays_at_a_given_time() {
     let present = |at: &str| {
         env.code(&[
             "present",
+            "--params-store",
+            "store",
             "--credential",
             "cred.json",
             "--request",
@@ -951,6 +955,8 @@ fn cli_replays_at_a_given_time() {
     let verify = |at: &str| {
         env.code(&[
             "verify",
+            "--params-store",
+            "store",
             "--trust-list",
             "trust.json",
             "--request",
@@ -980,6 +986,8 @@ fn cli_replays_at_a_given_time() {
     // The same request replayed later: the test is too old for a request made then.
     env.ok(&[
         "request",
+        "--params-store",
+        "store",
         "--type",
         "test",
         "--prove",
@@ -991,6 +999,8 @@ fn cli_replays_at_a_given_time() {
     ]);
     let (code, _, err) = env.code(&[
         "present",
+        "--params-store",
+        "store",
         "--credential",
         "cred.json",
         "--request",
