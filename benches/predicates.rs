@@ -19,6 +19,7 @@ fn statement(
 ) -> PredicateStatement {
     PredicateStatement {
         message_index: index,
+        minus_index: None,
         negate,
         offset: Scalar::from(offset),
         digit_count: k,

@@ -404,6 +404,7 @@ fn digit_proof(samples: usize) -> Outcome {
     let others: Vec<PreparedSignature<C>> = (0..32u64).map(|i| prepare(1 + i % 63)).collect();
     let statement = [PredicateStatement {
         message_index: 1,
+        minus_index: None,
         negate: false,
         offset: Scalar::zero(),
         digit_count: 1,

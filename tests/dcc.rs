@@ -636,6 +636,7 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
         .unwrap();
         let statement = PredicateStatement {
             message_index: index,
+            minus_index: None,
             negate: false,
             offset: AttributeValue::Date(day(bound))
                 .to_scalar::<Bls12381Sha256>(&api_id)

@@ -619,6 +619,7 @@ pub(crate) fn statements<C: Ciphersuite>(
     // and its last possible day.
     let statement = |negate: bool, offset: Scalar| PredicateStatement {
         message_index: if negate { upper_index } else { lower_index },
+        minus_index: None,
         negate,
         offset,
         digit_count: usize::from(params.digits),
