@@ -628,3 +628,132 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The command line: `rules compile`, `rules explain`
+
+fn healthpass(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthpass"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn fixture(path: &str) -> String {
+    common::certlogic::certlogic_dir()
+        .join(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn rules_compile_writes_the_contract_policy_and_explain_reads_it_in_words() {
+    let rule = fixture("rules/AT/TR-AT-0002/rule.json");
+    let sets = fixture("valueSets.json");
+    let (code, out, err) = healthpass(&[
+        "rules",
+        "compile",
+        "--rules",
+        &rule,
+        "--rules",
+        &fixture("rules/AT/TR-AT-0004/rule.json"),
+        "--valuesets",
+        &sets,
+        "--at",
+        "2022-01-10T00:00:00Z",
+        "--out",
+        "-",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let json: Json = serde_json::from_str(out.split("wrote").next().unwrap()).unwrap();
+    assert_eq!(json["format"], "healthpass-policy/1");
+    assert_eq!(json["reveal_branch"], false);
+    let types: Vec<&str> = json["any_of"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["vaccination", "test", "recovery"]);
+    let test = &json["any_of"][1]["all_of"];
+    assert!(
+        test.to_string().contains("test_result = 260415000"),
+        "{test}"
+    );
+    // Types no rule applies to: validity alone.
+    assert_eq!(json["any_of"][0]["all_of"], json!([]));
+
+    let (code, out, err) = healthpass(&[
+        "rules",
+        "explain",
+        &rule,
+        "--valuesets",
+        &sets,
+        "--at",
+        "2022-01-10T00:00:00Z",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("A test credential is accepted when valid and"),
+        "{out}"
+    );
+    assert!(out.contains("test_device in {1065,"), "{out}");
+    assert!(
+        out.contains("A vaccination credential is accepted when valid: no rule"),
+        "{out}"
+    );
+}
+
+#[test]
+fn rules_that_need_a_disclosure_or_a_missing_value_set_are_refused_by_name() {
+    let (code, _, err) = healthpass(&[
+        "rules",
+        "explain",
+        &fixture("rules/EU/RR-EU-0002/rule.json"),
+        "--at",
+        "2022-01-10T00:00:00Z",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("RR-EU-0002") && err.contains("`not-before`") && err.contains("r.0.df"),
+        "{err}"
+    );
+    // Without --valuesets, the embedded sets lack the test devices: refused, not weakened.
+    let (code, _, err) = healthpass(&[
+        "rules",
+        "explain",
+        &fixture("rules/AT/TR-AT-0002/rule.json"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("covid-19-lab-test-manufacturer-and-name"),
+        "{err}"
+    );
+    // Not a rule.
+    let (code, _, err) = healthpass(&["rules", "explain", &fixture("valueSets.json")]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, _) = healthpass(&[
+        "rules",
+        "explain",
+        &fixture("rules/AT/TR-AT-0004/rule.json"),
+        "--at",
+        "yesterday",
+    ]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn rules_not_in_force_at_the_clock_are_not_applied() {
+    // VR-HR-0001 is valid from 2022-03-18.
+    let rule = fixture("rules/HR/VR-HR-0001/rule.json");
+    let (_, before, _) = healthpass(&["rules", "explain", &rule, "--at", "2022-01-01T00:00:00Z"]);
+    assert!(before.contains("not in force then: VR-HR-0001"), "{before}");
+    assert!(before.contains("A vaccination credential is accepted when valid: no rule"));
+    let (_, after, _) = healthpass(&["rules", "explain", &rule, "--at", "2022-04-01T00:00:00Z"]);
+    assert!(after.contains("dose_number >= total_doses"), "{after}");
+}

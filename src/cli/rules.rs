@@ -47,7 +47,11 @@ pub(super) struct RulesExplainArgs {
 fn load_rules(path: &Path) -> CliResult<Vec<Rule>> {
     let text = files::read_text(path, "rule file")?;
     let bad = |e: &dyn std::fmt::Display| {
-        CliError::usage(format!("{}: {}", files::shown(path), Untrusted(&e.to_string())))
+        CliError::usage(format!(
+            "{}: {}",
+            files::shown(path),
+            Untrusted(&e.to_string())
+        ))
     };
     let json: Json = serde_json::from_str(&text).map_err(|e| bad(&e))?;
     match &json {
@@ -73,11 +77,14 @@ pub(super) fn compile_input(
         Some(path) => {
             let text = files::read_text(path, "value-set file")?;
             let json: Json = serde_json::from_str(&text).map_err(|e| {
-                CliError::usage(format!("{}: {}", files::shown(path), Untrusted(&e.to_string())))
+                CliError::usage(format!(
+                    "{}: {}",
+                    files::shown(path),
+                    Untrusted(&e.to_string())
+                ))
             })?;
-            ValueSets::from_json(&json).map_err(|e| {
-                CliError::usage(format!("{}: {e}", files::shown(path)))
-            })?
+            ValueSets::from_json(&json)
+                .map_err(|e| CliError::usage(format!("{}: {e}", files::shown(path))))?
         }
         None => ValueSets::embedded(),
     };

@@ -7,13 +7,13 @@
 //! applicable rule must hold; a type no rule applies to is accepted on validity alone. The
 //! policy has one alternative per credential type whose rules can hold.
 //!
-//! For each type the compiler evaluates every rule partially ([`symbolic`]): what depends
+//! For each type the compiler evaluates every rule partially (module `symbolic`): what depends
 //! only on the clock, the value sets and the certificate type (which of `v`/`t`/`r` exists,
 //! array lengths, `reduce` over them) is computed at compile time with the evaluator's own
 //! operations; what depends on the payload becomes statements over the attributes that hold
 //! it ([`FIELDS`]): comparisons of dates and instants with bounds derived from the clock
 //! (`plusTime` by days and hours inverted exactly, by months and years solved exactly around
-//! the roll-over, [`bounds`]), code equality and membership (negated membership becomes the
+//! the roll-over, module `bounds`), code equality and membership (negated membership becomes the
 //! complement within the value set), comparisons between attributes, and CertLogic's
 //! truthiness (`issuer_name != ""`). `if`, `and` and `!` become `all_of` and `any_of`. A part
 //! that no statement expresses (a string operation on a hidden field, two hidden dates with
