@@ -757,3 +757,51 @@ fn rules_not_in_force_at_the_clock_are_not_applied() {
     let (_, after, _) = healthpass(&["rules", "explain", &rule, "--at", "2022-04-01T00:00:00Z"]);
     assert!(after.contains("dose_number >= total_doses"), "{after}");
 }
+
+/// The statements the obstacles compile to: negated membership is the contract's `not in`,
+/// an empty code is none of its value set's codes, string truthiness is `!= ""`, a 88-code
+/// set is kept whole, and a month shift near a month end is a ray plus isolated days.
+#[test]
+fn the_obstacles_compile_to_exact_statements() {
+    let rules = synthetic_rules();
+    let external = json!({ "validationClock": "2021-03-02T00:00:00Z",
+        "valueSets": { "disease-agent-targeted": ["840539006"] } });
+    let text = |id: &str| {
+        let rule = rules.iter().find(|r| r.identifier == id).unwrap();
+        rules::compile(std::slice::from_ref(rule), &external, "p")
+            .unwrap()
+            .to_json()
+            .to_string()
+    };
+    let v4 = text("VR-XX-0004");
+    assert!(
+        v4.contains("vaccine_product not in {EU/1/20/1528,EU/1/21/1529}"),
+        "{v4}"
+    );
+    let t1 = text("TR-XX-0001");
+    assert!(t1.contains(r#"issuer_name != \"\""#), "{t1}");
+    assert!(t1.contains("test_type != LP217198-3"), "{t1}");
+    // plusTime(dt, 1, month) <= 2021-03-02 (VR-XX-0002's lower end): up to 01-30 (01-31 + 1
+    // month is 03-03), then 02-01 and 02-02 (03-01, 03-02): not one bound.
+    let v2 = text("VR-XX-0002");
+    assert!(
+        v2.contains(r#"{"any_of":["vaccination_date <= 2021-01-30","vaccination_date in 2021-02-01..2021-02-02"]}"#)
+            && v2.contains("vaccination_date >= 2020-03-02"),
+        "{v2}"
+    );
+    // `=== ""` on a code: none of the value set's codes.
+    let empty = Rule::from_json(&json!({
+        "Identifier": "TR-XX-0009", "Type": "Acceptance", "Country": "XX", "Version": "1.0.0",
+        "SchemaVersion": "1.0.0", "Engine": "CERTLOGIC", "EngineVersion": "1.0.0",
+        "CertificateType": "Test",
+        "Description": [{ "lang": "en", "desc": "A synthetic rule for the property test." }],
+        "ValidFrom": "2020-01-01T00:00:00Z", "ValidTo": "2030-01-01T00:00:00Z",
+        "AffectedFields": ["t.0.tt"],
+        "Logic": { "===": [{ "var": "payload.t.0.tt" }, ""] } }))
+    .unwrap();
+    let p = rules::compile(&[empty], &external, "p")
+        .unwrap()
+        .to_json()
+        .to_string();
+    assert!(p.contains("test_type not in {LP217198-3,LP6464-4}"), "{p}");
+}

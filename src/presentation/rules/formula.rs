@@ -138,6 +138,13 @@ pub enum Statement {
         /// The elements.
         values: Vec<Literal>,
     },
+    /// `ATTR not in {A,B,...}` on a code: every other code of the value set, or `""`.
+    NoneOf {
+        /// The attribute (a code).
+        attribute: &'static str,
+        /// The excluded codes (sorted, distinct, none empty).
+        values: Vec<Literal>,
+    },
     /// `ATTR OP ATTR2`.
     Attributes {
         /// The left attribute.
@@ -164,6 +171,16 @@ impl fmt::Display for Statement {
             } => write!(f, "{attribute} in {low}..{high}"),
             Statement::OneOf { attribute, values } => {
                 write!(f, "{attribute} in {{")?;
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("}")
+            }
+            Statement::NoneOf { attribute, values } => {
+                write!(f, "{attribute} not in {{")?;
                 for (i, v) in values.iter().enumerate() {
                     if i > 0 {
                         f.write_str(",")?;
@@ -238,6 +255,9 @@ impl Statement {
             Statement::OneOf { attribute, values } => {
                 get(attribute).is_some_and(|v| values.iter().any(|e| plain(e) == v))
             }
+            Statement::NoneOf { attribute, values } => {
+                get(attribute).is_some_and(|v| values.iter().all(|e| plain(e) != v))
+            }
             Statement::Attributes { left, op, right } => match (get(left), get(right)) {
                 (Some(a), Some(b)) => op.holds(&a, &b),
                 _ => false,
@@ -250,7 +270,8 @@ impl Statement {
         match self {
             Statement::Compare { attribute, .. }
             | Statement::Range { attribute, .. }
-            | Statement::OneOf { attribute, .. } => vec![attribute],
+            | Statement::OneOf { attribute, .. }
+            | Statement::NoneOf { attribute, .. } => vec![attribute],
             Statement::Attributes { left, right, .. } => vec![left, right],
         }
     }
@@ -277,30 +298,31 @@ impl Statement {
                 Formula::compare(attribute, Op::Lt, low.clone()),
                 Formula::compare(attribute, Op::Gt, high.clone()),
             ]),
-            Statement::OneOf { attribute, values } => match value_set_of(t, attribute) {
-                Some(set) => {
-                    let mut rest: Vec<Literal> = set
-                        .codes()
-                        .into_iter()
-                        .filter(|c| !values.contains(&Literal::Str((*c).to_owned())))
-                        .map(|c| Literal::Str(c.to_owned()))
-                        .collect();
-                    let empty = Literal::Str(String::new());
-                    let with_empty = !values.contains(&empty);
-                    rest.sort();
-                    let mut parts = vec![Formula::one_of(attribute, rest)];
-                    if with_empty {
-                        parts.push(Formula::compare(attribute, Op::Eq, empty));
-                    }
-                    Formula::any(parts)
+            Statement::OneOf { attribute, values } => {
+                let empty = Literal::Str(String::new());
+                match value_set_of(t, attribute) {
+                    // The contract's `not in`: the rest of the value set, and `""`.
+                    Some(_) if !values.contains(&empty) => Formula::Atom(Statement::NoneOf {
+                        attribute,
+                        values: values.clone(),
+                    }),
+                    Some(set) => Formula::one_of(
+                        attribute,
+                        set.codes()
+                            .into_iter()
+                            .map(|c| Literal::Str(c.to_owned()))
+                            .filter(|c| !values.contains(c))
+                            .collect(),
+                    ),
+                    None => Formula::all(
+                        values
+                            .iter()
+                            .map(|v| Formula::compare(attribute, Op::Ne, v.clone()))
+                            .collect(),
+                    ),
                 }
-                None => Formula::all(
-                    values
-                        .iter()
-                        .map(|v| Formula::compare(attribute, Op::Ne, v.clone()))
-                        .collect(),
-                ),
-            },
+            }
+            Statement::NoneOf { attribute, values } => Formula::one_of(attribute, values.clone()),
             Statement::Attributes { left, op, right } => Formula::Atom(Statement::Attributes {
                 left,
                 op: op.negated(),
@@ -344,6 +366,19 @@ impl Formula {
             1 => Formula::compare(attribute, Op::Eq, values.remove(0)),
             _ => Formula::Atom(Statement::OneOf { attribute, values }),
         }
+    }
+
+    /// `ATTR = ""` on a code attribute of value set `set`, in the contract's grammar (which
+    /// has no empty literal): none of the set's codes.
+    pub fn empty_code(attribute: &'static str, set: ValueSet) -> Formula {
+        Formula::Atom(Statement::NoneOf {
+            attribute,
+            values: set
+                .codes()
+                .into_iter()
+                .map(|c| Literal::Str(c.to_owned()))
+                .collect(),
+        })
     }
 
     /// Every part, simplified (constants folded, nesting flattened, repeats removed).

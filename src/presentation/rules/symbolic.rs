@@ -361,7 +361,10 @@ impl<'a> Compiler<'a> {
             Base::Object(entries) => Truth::Known(Some(!entries.is_empty())),
             Base::Time { .. } | Base::Error => Truth::Known(None),
             Base::Leaf(l) => match l.kind {
-                FieldKind::Code(_) | FieldKind::Text { .. } => Truth::Hidden(Formula::compare(
+                FieldKind::Code(set) => {
+                    Truth::Hidden(Formula::empty_code(l.attribute, set).negated(self.t))
+                }
+                FieldKind::Text { .. } => Truth::Hidden(Formula::compare(
                     l.attribute,
                     Op::Ne,
                     Literal::Str(String::new()),
@@ -701,7 +704,9 @@ impl<'a> Compiler<'a> {
             _ => return Ok(None),
         };
         Ok(match l.kind {
-            FieldKind::Code(set) => (set.contains(s) || s.is_empty())
+            FieldKind::Code(set) if s.is_empty() => Some(Formula::empty_code(l.attribute, set)),
+            FieldKind::Code(set) => set
+                .contains(s)
                 .then(|| Formula::compare(l.attribute, Op::Eq, Literal::Str(s.to_owned()))),
             FieldKind::Text { .. } => Some(Formula::compare(
                 l.attribute,
@@ -756,14 +761,6 @@ impl<'a> Compiler<'a> {
                     }
                 }
                 let f = Formula::any(parts);
-                let f = match (l.kind, &f) {
-                    (FieldKind::Code(set), Formula::Atom(Statement::OneOf { values, .. }))
-                        if values.len() > set.len() =>
-                    {
-                        Formula::True
-                    }
-                    _ => f,
-                };
                 return Ok(bool_sym(f, self.t));
             }
         }
