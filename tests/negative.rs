@@ -450,3 +450,78 @@ fn low_level_steps_name_unsorted_and_repeated_indexes() {
     );
     assert!(init(&[1, 3]).is_ok());
 }
+
+/// `expand_message` (RFC 9380 §5.3) at each suite's limits: an empty output and one past
+/// the suite's maximum are refused, the maximum itself is produced; a 255-octet DST is the
+/// longest accepted. (Kills the boundary mutants of `Ciphersuite::expand_message`.)
+fn expand_message_limits<C: Ciphersuite>() {
+    let msg: [&[u8]; 2] = [b"abc", b"def"];
+    assert_eq!(
+        C::expand_message(&msg, b"DST", 0).unwrap_err(),
+        Error::ExpandLengthTooLarge { requested: 0 }
+    );
+    assert_eq!(
+        C::expand_message(&msg, b"DST", C::MAX_EXPAND_LEN)
+            .unwrap()
+            .len(),
+        C::MAX_EXPAND_LEN
+    );
+    assert_eq!(
+        C::expand_message(&msg, b"DST", C::MAX_EXPAND_LEN + 1).unwrap_err(),
+        Error::ExpandLengthTooLarge {
+            requested: C::MAX_EXPAND_LEN + 1
+        }
+    );
+    assert_eq!(C::expand_message(&msg, b"DST", 1).unwrap().len(), 1);
+    assert_eq!(C::expand_message(&msg, &[b'x'; 255], 48).unwrap().len(), 48);
+    assert_eq!(
+        C::expand_message(&msg, &[b'x'; 256], 48).unwrap_err(),
+        Error::DstTooLong { actual: 256 }
+    );
+    // The parts are concatenated: the same octets split differently expand the same.
+    assert_eq!(
+        C::expand_message(&msg, b"DST", 48).unwrap(),
+        C::expand_message(&[b"abcdef"], b"DST", 48).unwrap()
+    );
+}
+
+#[test]
+fn expand_message_at_the_suite_limits() {
+    // RFC 9380 §5.3.1: ell = ceil(len / 32) <= 255 for SHA-256; §5.3.2: len < 2^16 for XOF.
+    assert_eq!(Bls12381Sha256::MAX_EXPAND_LEN, 255 * 32);
+    assert_eq!(Bls12381Shake256::MAX_EXPAND_LEN, 65535);
+    expand_message_limits::<Bls12381Sha256>();
+    expand_message_limits::<Bls12381Shake256>();
+}
+
+/// Each error says what is wrong, with its figures (kills the mutant that empties
+/// `Display`).
+#[test]
+fn errors_say_what_is_wrong() {
+    let cases = [
+        (
+            Error::InvalidLength {
+                what: "G1 point",
+                expected: 48,
+                actual: 47,
+            },
+            "G1 point: expected 48 octets, got 47",
+        ),
+        (
+            Error::DstTooLong { actual: 256 },
+            "domain-separation tag must be at most 255 octets, got 256",
+        ),
+        (
+            Error::IndexOutOfRange { index: 9, count: 7 },
+            "index 9 is out of range for 7 messages",
+        ),
+        (
+            Error::BatchVerificationFailed { failed: vec![1, 4] },
+            "batch verification failed for proofs [1, 4]",
+        ),
+        (Error::VerificationFailed, "verification failed"),
+    ];
+    for (error, text) in cases {
+        assert_eq!(error.to_string(), text);
+    }
+}
