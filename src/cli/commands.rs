@@ -213,7 +213,24 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
 }
 
 pub(super) fn present(a: PresentArgs) -> CliResult<()> {
-    let request = files::load_request(&a.request)?;
+    #[cfg(feature = "service")]
+    let fetched = a
+        .request_url
+        .as_deref()
+        .map(super::wallet::fetch_request)
+        .transpose()?;
+    let request =
+        match (&a.request, &a.request_url) {
+            (Some(path), _) => files::load_request(path)?,
+            #[cfg(feature = "service")]
+            (None, Some(_)) => fetched
+                .as_ref()
+                .map(|f| f.request.clone())
+                .ok_or_else(|| CliError::usage("--request-url: no request"))?,
+            _ => return Err(CliError::usage(
+                "give --request REQUEST.json or --request-url URL (this build has no HTTP client)",
+            )),
+        };
     let credentials = a
         .credentials
         .iter()
@@ -260,6 +277,17 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
     }
     if let Some(code) = written.qr.filter(|_| a.show_qr) {
         out!("{}", code.to_terminal());
+    }
+    #[cfg(feature = "service")]
+    if let (true, Some(fetched)) = (a.post, &fetched) {
+        let bytes = presentation.to_compact().map_err(CliError::usage)?;
+        let verdict = super::wallet::post(fetched, &bytes)?;
+        outln!(
+            "ACCEPTED by the verifier at {} ({} bytes sent)",
+            healthpass::untrusted::Untrusted(&fetched.response_uri),
+            bytes.len()
+        );
+        outln!("{}", report::json_for_terminal(&verdict));
     }
     Ok(())
 }

@@ -1,0 +1,148 @@
+//! The wallet's side of the service (`present --request-url URL [--post]`): fetch a request
+//! from a verifier, and post the presentation back to the response address the request
+//! names, which must be on the origin the request came from (OpenID4VP's `direct_post`;
+//! `docs/service.md`).
+
+use std::time::Duration;
+
+use healthpass::presentation::{self, PresentationRequest};
+use healthpass::untrusted::Untrusted;
+use serde_json::Value;
+
+use super::files::{CliError, CliResult};
+
+/// The most bytes read from a verifier's answer to a post.
+const MAX_VERDICT_BYTES: u64 = 64 << 10;
+
+/// A request fetched from a verifier, with where to send the answer.
+pub struct Fetched {
+    /// The request.
+    pub request: PresentationRequest,
+    /// The response address (same origin as the request's).
+    pub response_uri: String,
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// `scheme://host[:port]` of an `http` or `https` URL.
+pub fn origin(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
+    let host_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    if host_len == 0 || rest[..host_len].contains('@') {
+        return None;
+    }
+    Some(&url[..url.len() - rest.len() + host_len])
+}
+
+fn network(url: &str, e: impl std::fmt::Display) -> CliError {
+    CliError::usage(format!("{}: {e}", Untrusted(url)))
+}
+
+/// Fetches the request at `url` (`GET`, JSON, at most [`presentation::MAX_REQUEST_BYTES`]).
+pub fn fetch_request(url: &str) -> CliResult<Fetched> {
+    let base = origin(url).ok_or_else(|| {
+        CliError::usage(format!(
+            "--request-url {}: not an http(s) URL",
+            Untrusted(url)
+        ))
+    })?;
+    let mut response = agent()
+        .get(url)
+        .header("Accept", "application/json")
+        .call()
+        .map_err(|e| network(url, e))?;
+    let status = response.status();
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(presentation::MAX_REQUEST_BYTES as u64)
+        .read_to_string()
+        .map_err(|e| network(url, e))?;
+    let v: Value = healthpass::credential::json::parse("verifier's answer", &text)
+        .map_err(|e| network(url, e))?;
+    if !status.is_success() {
+        return Err(CliError::usage(format!(
+            "{}: the verifier answered {}: {}",
+            Untrusted(url),
+            status.as_u16(),
+            Untrusted(v["message"].as_str().unwrap_or(""))
+        )));
+    }
+    let response_uri = v["response_uri"]
+        .as_str()
+        .ok_or_else(|| network(url, "the answer names no response_uri"))?
+        .to_owned();
+    if origin(&response_uri) != Some(base) {
+        return Err(CliError::usage(format!(
+            "{}: the response address {} is not on the request's origin {}; refusing",
+            Untrusted(url),
+            Untrusted(&response_uri),
+            Untrusted(base)
+        )));
+    }
+    let request =
+        PresentationRequest::from_json(&v["request"].to_string()).map_err(|e| network(url, e))?;
+    Ok(Fetched {
+        request,
+        response_uri,
+    })
+}
+
+/// Posts the compact presentation to the request's response address and returns the
+/// verifier's verdict: `Ok` when accepted, a rejection (exit code 1) otherwise.
+pub fn post(fetched: &Fetched, compact: &[u8]) -> CliResult<Value> {
+    let url = &fetched.response_uri;
+    let mut response = agent()
+        .post(url)
+        .header("Content-Type", "application/octet-stream")
+        .send(compact)
+        .map_err(|e| network(url, e))?;
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_VERDICT_BYTES)
+        .read_to_string()
+        .map_err(|e| network(url, e))?;
+    let v: Value = healthpass::credential::json::parse("verifier's answer", &text)
+        .map_err(|e| network(url, e))?;
+    if v["accepted"] == Value::Bool(true) {
+        Ok(v)
+    } else {
+        Err(CliError::rejected(format!(
+            "the verifier refused the presentation: {} ({})",
+            Untrusted(v["error"].as_str().unwrap_or("error")),
+            Untrusted(v["message"].as_str().unwrap_or(""))
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin;
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin("http://127.0.0.1:8080/v1/x"),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(origin("https://a.example"), Some("https://a.example"));
+        assert_eq!(origin("https://a.example?x"), Some("https://a.example"));
+        assert_eq!(origin("http://user@evil/x"), None);
+        assert_eq!(origin("ftp://a/x"), None);
+        assert_eq!(origin("http:///x"), None);
+        assert_ne!(
+            origin("http://a.example.evil/x"),
+            origin("http://a.example/x")
+        );
+    }
+}
