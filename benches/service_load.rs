@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use healthpass::credential::Credential;
-use healthpass::presentation::{self, PresentationRequest, TrustList};
+use healthpass::presentation::{self, ParamStore, PresentationRequest, TrustList};
 use serde_json::{json, Value};
 
 /// A response address and the compact presentation posted to it.
@@ -274,8 +274,13 @@ fn main() {
                         .unwrap();
                     let v: Value =
                         serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
-                    let request =
+                    let mut request =
                         PresentationRequest::from_json(&v["request"].to_string()).unwrap();
+                    // The holder's side of parameters by reference, from the verifier's folder.
+                    ParamStore::open(d.join("params"))
+                        .unwrap()
+                        .resolve(&mut request)
+                        .unwrap();
                     let now = request.created;
                     let p = presentation::present(
                         &request,

@@ -20,7 +20,7 @@ rm -rf "$out" && mkdir -p "$out/keys"
 
 "$hp" issuer init --id fz-issuer --name "Fuzz Issuer" --country NL --out-dir "$out/keys" >/dev/null
 "$hp" trust add "$out/keys/fz-issuer.public.json" --trust-list "$out/trust.json" >/dev/null
-"$hp" params new --out "$tmp/params.json" >/dev/null
+"$hp" params new --store "$out/params" >/dev/null
 
 common='"family_name": "van der Berg", "given_name": "Maria Johanna", "birth_date": "1961-04-23",
   "country": "NL", "issuer_name": "Ministry of Health", "certificate_id": "URN:UVCI:01:NL:FUZZ#1",
@@ -43,7 +43,7 @@ request() { # TYPE DISCLOSE PREDICATE...
     shift 2
     local args=()
     for p in "$@"; do args+=(--prove "$p"); done
-    "$hp" request --type "$t" --disclose "$d" --issuer fz-issuer "${args[@]}" \
+    "$hp" request --params-store "$out/params" --type "$t" --disclose "$d" --issuer fz-issuer "${args[@]}" \
         --valid-for 600 --out "$out/$t.request.json" >/dev/null
 }
 request vaccination vaccine_product,dose_number \
@@ -54,7 +54,7 @@ request recovery first_positive_date,country "valid_from in 2023-06-01T00:00:00Z
 for t in vaccination test recovery; do
     "$hp" issue --issuer "$out/keys/fz-issuer.secret.json" --type "$t" \
         --attributes "$tmp/$t.attributes.json" --out "$out/$t.credential.json" >/dev/null
-    "$hp" present --credential "$out/$t.credential.json" --request "$out/$t.request.json" \
+    "$hp" present --params-store "$out/params" --credential "$out/$t.credential.json" --request "$out/$t.request.json" \
         --out "$tmp/$t.presentation.json" --compact "$tmp/$t.presentation.bin" \
         --qr "$tmp/$t.presentation.png" >/dev/null
 done
@@ -97,15 +97,15 @@ done
 # Small requests as seeds (the fixture requests, 17 to 84 KB of digit signatures, would make
 # every mutation slow): none, a set and an integer range predicate, two issuers.
 "$hp" request --type vaccination --disclose vaccine_product,dose_number --out "$tmp/r1.json" >/dev/null
-"$hp" request --type test --disclose test_result --prove "test_type in {LP217198-3,LP6464-4}" \
+"$hp" request --params-store "$tmp/p" --type test --disclose test_result --prove "test_type in {LP217198-3,LP6464-4}" \
     --issuer fz-issuer --issuer other --out "$tmp/r2.json" >/dev/null
-"$hp" request --type vaccination --disclose vaccine_product --prove "dose_number >= 2" \
+"$hp" request --params-store "$tmp/p" --type vaccination --disclose vaccine_product --prove "dose_number >= 2" \
     --out "$tmp/r3.json" >/dev/null
 for n in 1 2 3; do
     seed json_request "small-$n" <"$tmp/r$n.json"
     rt 4 "request-$n" "$tmp/r$n.json"
 done
-seed json_params params <"$tmp/params.json"
+for f in "$out"/params/*.set; do seed json_params "$(basename "$f" .set | cut -c1-8)" <"$f"; done
 seed json_trust trust <"$out/trust.json"
 seed json_issuer_key public <"$out/keys/fz-issuer.public.json"
 seed json_issuer_key secret <"$out/keys/fz-issuer.secret.json"

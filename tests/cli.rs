@@ -99,6 +99,8 @@ impl Env {
     fn request(&self, out: &str, disclose: &str) {
         self.ok(&[
             "request",
+            "--params-store",
+            "store",
             "--type",
             "vaccination",
             "--disclose",
@@ -116,6 +118,8 @@ impl Env {
         );
         self.ok(&[
             "present",
+            "--params-store",
+            "store",
             "--credential",
             "cred.json",
             "--request",
@@ -132,6 +136,8 @@ impl Env {
     fn verify(&self, request: &str, flag: &str, file: &str) -> (i32, String, String) {
         self.code(&[
             "verify",
+            "--params-store",
+            "store",
             "--trust-list",
             "trust.json",
             "--request",
@@ -177,7 +183,7 @@ fn accepted_in_all_three_forms() {
         assert!(out.contains("dose_number = 3"), "{out}");
     }
     let (code, out, _) =
-        env.words("verify --trust-list trust.json --request req.json --compact p.bin --json");
+        env.words("verify --params-store store --trust-list trust.json --request req.json --compact p.bin --json");
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["accepted"], true);
@@ -356,7 +362,7 @@ fn the_qr_image_holds_the_compact_bytes() {
     let data = healthpass::presentation::qr::read_png(&png).unwrap();
     assert_eq!(data, env.read("p.bin"));
     let (code, out, _) =
-        env.words("present --credential cred.json --request req.json --qr t.png --show-qr");
+        env.words("present --params-store store --credential cred.json --request req.json --qr t.png --show-qr");
     assert_eq!(code, 0);
     assert!(out.contains('▀') && out.contains("QR version"), "{out}");
 }
@@ -368,6 +374,8 @@ fn usage_errors_exit_2_with_a_reason() {
         (
             vec![
                 "request",
+                "--params-store",
+                "store",
                 "--type",
                 "vaccination",
                 "--disclose",
@@ -380,6 +388,8 @@ fn usage_errors_exit_2_with_a_reason() {
         (
             vec![
                 "request",
+                "--params-store",
+                "store",
                 "--type",
                 "vaccination",
                 "--disclose",
@@ -392,6 +402,8 @@ fn usage_errors_exit_2_with_a_reason() {
         (
             vec![
                 "request",
+                "--params-store",
+                "store",
                 "--type",
                 "vaccination",
                 "--prove",
@@ -402,12 +414,22 @@ fn usage_errors_exit_2_with_a_reason() {
             "holder_secret",
         ),
         (
-            vec!["request", "--type", "passport", "--out", "r.json"],
+            vec![
+                "request",
+                "--params-store",
+                "store",
+                "--type",
+                "passport",
+                "--out",
+                "r.json",
+            ],
             "unknown credential type `passport`",
         ),
         (
             vec![
                 "present",
+                "--params-store",
+                "store",
                 "--credential",
                 "missing.json",
                 "--request",
@@ -420,6 +442,8 @@ fn usage_errors_exit_2_with_a_reason() {
         (
             vec![
                 "verify",
+                "--params-store",
+                "store",
                 "--trust-list",
                 "trust.json",
                 "--request",
@@ -432,6 +456,8 @@ fn usage_errors_exit_2_with_a_reason() {
         (
             vec![
                 "present",
+                "--params-store",
+                "store",
                 "--credential",
                 "cred.json",
                 "--request",
@@ -442,6 +468,8 @@ fn usage_errors_exit_2_with_a_reason() {
         (
             vec![
                 "verify",
+                "--params-store",
+                "store",
                 "--trust-list",
                 "trust.json",
                 "--request",
@@ -518,6 +546,8 @@ fn refusals_exit_1() {
     // A predicate the credential does not satisfy.
     env.ok(&[
         "request",
+        "--params-store",
+        "store",
         "--type",
         "vaccination",
         "--prove",
@@ -525,20 +555,23 @@ fn refusals_exit_1() {
         "--out",
         "r.json",
     ]);
-    let (code, _, err) = env.words("present --credential cred.json --request r.json --out p.json");
+    let (code, _, err) = env
+        .words("present --params-store store --credential cred.json --request r.json --out p.json");
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("does not satisfy `dose_number >= 5`"), "{err}");
     // A request that only accepts another issuer.
-    env.ok_words("request --type vaccination --issuer de-rki --out r.json");
-    let (code, _, err) = env.words("present --credential cred.json --request r.json --out p.json");
+    env.ok_words("request --params-store store --type vaccination --issuer de-rki --out r.json");
+    let (code, _, err) = env
+        .words("present --params-store store --credential cred.json --request r.json --out p.json");
     assert_eq!(code, 1, "{err}");
     // An expired request (its times edited into the past).
     let mut r = env.json("req.json");
     r["created"] = json!("2020-01-01T00:00:00Z");
     r["expires"] = json!("2020-01-01T00:10:00Z");
     env.write_json("old.json", &r);
-    let (code, _, err) =
-        env.words("present --credential cred.json --request old.json --out p.json");
+    let (code, _, err) = env.words(
+        "present --params-store store --credential cred.json --request old.json --out p.json",
+    );
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("expired"), "{err}");
     // A request whose disclosure list was edited after the presentation was made.
@@ -618,6 +651,8 @@ fn predicates_from_the_command_line() {
     // Fresh parameters per request: prove without disclosing, over all three forms.
     env.ok(&[
         "request",
+        "--params-store",
+        "store",
         "--type",
         "vaccination",
         "--disclose",
@@ -661,6 +696,8 @@ fn predicates_from_the_command_line() {
     // --json lists the predicates too.
     let (code, out, _) = env.code(&[
         "verify",
+        "--params-store",
+        "store",
         "--trust-list",
         "trust.json",
         "--request",
@@ -683,55 +720,106 @@ fn predicates_from_the_command_line() {
     let (code, _, err) = env.verify("rp.json", "--compact", "bad.bin");
     assert_eq!(code, 1, "{err}");
 
-    // A long-lived parameter set, reused by two requests.
-    env.ok_words("params new --out params.json");
+    // A verifier's parameter store, reused by two requests, which name its sets by digest.
+    let out = env.ok_words("params new --store vstore");
+    assert_eq!(out.matches(" ranges: digits").count(), 3, "{out}");
     for out in ["r1.json", "r2.json"] {
         env.ok(&[
             "request",
+            "--params-store",
+            "vstore",
             "--type",
             "vaccination",
             "--prove",
             "vaccination_date <= today-14d",
             "--prove",
             "vaccine_product in {EU/1/20/1528,BBIBP-CorV}",
-            "--params",
-            "params.json",
             "--out",
             out,
         ]);
     }
-    let key =
-        |name: &str| env.json(name)["credentials"][0]["predicates"][0]["params"]["key"].clone();
-    assert_eq!(key("r1.json"), key("r2.json"));
-    assert_eq!(key("r1.json"), env.json("params.json")["date"]["key"]);
-    env.present("r1.json", "p1");
-    let (code, out, err) = env.verify("r1.json", "--presentation", "p1.json");
+    let set = |name: &str, i: usize| {
+        env.json(name)["credentials"][0]["predicates"][i]["params"]["set"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(set("r1.json", 0), set("r2.json", 0));
+    assert_eq!(set("r1.json", 1), set("r2.json", 1));
+    let listed = env.ok_words("params list --store vstore");
+    assert!(
+        listed.contains("4 set(s)") && listed.contains("4 set elements"),
+        "{listed}"
+    );
+    assert!(std::fs::metadata(env.path("r1.json")).unwrap().len() < 2000);
+    // The holder's empty store: refused, naming the digest and where to get the set.
+    let (code, _, err) = env.words(
+        "present --params-store hstore --credential cred.json --request r1.json --out p1.json",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("params add") && err.contains(".set"), "{err}");
+    // Fetched from the verifier's store, checked once and remembered.
+    env.ok_words(
+        "present --params-store hstore --params-from vstore --credential cred.json --request r1.json --out p1.json",
+    );
+    let listed = env.ok_words("params list --store hstore");
+    assert_eq!(listed.matches(", checked").count(), 2, "{listed}");
+    env.ok_words(
+        "present --params-store hstore --credential cred.json --request r2.json --out p2.json",
+    );
+    let (code, out, err) = env.words(
+        "verify --params-store vstore --trust-list trust.json --request r1.json --presentation p1.json",
+    );
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("vaccine_product is one of EU/1/20/1528, BBIBP-CorV"),
         "{out}"
     );
+    // The verifier needs its store.
+    let (code, _, err) = env.code(&[
+        "verify",
+        "--trust-list",
+        "trust.json",
+        "--request",
+        "r1.json",
+        "--presentation",
+        "p1.json",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--params-store"), "{err}");
     // The presentation for r1 does not answer r2.
-    let (code, _, _) = env.verify("r2.json", "--presentation", "p1.json");
+    let (code, _, _) = env.words(
+        "verify --params-store vstore --trust-list trust.json --request r2.json --presentation p1.json",
+    );
     assert_eq!(code, 1);
 
-    // Forged parameters (a signature replaced): the holder refuses (exit 1).
-    let mut r = env.json("r1.json");
-    let sigs = r["credentials"][0]["predicates"][0]["params"]["signatures"]
-        .as_str()
+    // A set file with a forged signature: `params add` refuses it (exit 1) and keeps nothing.
+    let sets: Vec<_> = std::fs::read_dir(env.path("vstore"))
         .unwrap()
-        .to_owned();
-    let other = env.json("params.json")["instant"]["signatures"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    r["credentials"][0]["predicates"][0]["params"]["signatures"] =
-        json!(format!("{}{}", &other[..64], &sigs[64..]));
-    env.write_json("forged.json", &r);
-    let (code, _, err) =
-        env.words("present --credential cred.json --request forged.json --out f.json");
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "set"))
+        .collect();
+    let mut forged = std::fs::read(&sets[0]).unwrap();
+    let other = std::fs::read(&sets[1]).unwrap();
+    let n = forged.len();
+    forged[n - 48..].copy_from_slice(&other[other.len() - 48..]);
+    std::fs::write(env.path("forged.set"), &forged).unwrap();
+    let (code, _, err) = env.words("params add forged.set --store fstore");
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("do not verify"), "{err}");
+    assert!(env
+        .ok_words("params list --store fstore")
+        .contains("0 set(s)"));
+    let out = env.ok(&[
+        "params",
+        "add",
+        sets[0].to_str().unwrap(),
+        "--store",
+        "fstore",
+    ]);
+    assert!(out.contains("(checked)"), "{out}");
+    let out = env.ok(&["inspect", sets[0].to_str().unwrap()]);
+    assert!(out.starts_with("parameter set "), "{out}");
 
     // Usage errors: a range over a code, a predicate on the holder secret, bad syntax.
     for bad in [
@@ -742,6 +830,8 @@ fn predicates_from_the_command_line() {
     ] {
         let (code, _, err) = env.code(&[
             "request",
+            "--params-store",
+            "store",
             "--type",
             "vaccination",
             "--prove",
@@ -789,6 +879,8 @@ fn a_closed_pipe_ends_the_output_quietly() {
     for args in [
         vec![
             "verify",
+            "--params-store",
+            "store",
             "--trust-list",
             "trust.json",
             "--request",
@@ -799,6 +891,8 @@ fn a_closed_pipe_ends_the_output_quietly() {
         vec!["inspect", "req.json"],
         vec![
             "verify",
+            "--params-store",
+            "store",
             "--trust-list",
             "trust.json",
             "--request",
@@ -834,6 +928,8 @@ fn a_full_output_device_is_a_write_error_with_exit_2() {
     let o = env
         .command(&[
             "verify",
+            "--params-store",
+            "store",
             "--trust-list",
             "trust.json",
             "--request",
@@ -857,6 +953,8 @@ fn outputs_never_replace_what_is_not_a_regular_file() {
     let present = |flag: &str, target: &str| {
         env.code(&[
             "present",
+            "--params-store",
+            "store",
             "--credential",
             "cred.json",
             "--request",
@@ -909,6 +1007,8 @@ fn outputs_never_replace_what_is_not_a_regular_file() {
     // Two outputs cannot share standard output.
     let (code, _, err) = env.code(&[
         "present",
+        "--params-store",
+        "store",
         "--credential",
         "cred.json",
         "--request",
@@ -980,7 +1080,15 @@ fn an_interrupted_command_leaves_no_temporary_file() {
     for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
         let (exit, tmp) = interrupt(
             &env,
-            &["request", "--type", "vaccination", "--out", "r.json"],
+            &[
+                "request",
+                "--params-store",
+                "store",
+                "--type",
+                "vaccination",
+                "--out",
+                "r.json",
+            ],
             signal,
             env.dir.path(),
         );
@@ -1028,7 +1136,15 @@ fn a_presentation_too_large_for_a_qr_code_is_still_written_as_json() {
         "birth_date >= 1800-01-01",
         "dose_number > 0",
     ];
-    let mut args = vec!["request", "--type", "vaccination", "--out", "big.json"];
+    let mut args = vec![
+        "request",
+        "--params-store",
+        "store",
+        "--type",
+        "vaccination",
+        "--out",
+        "big.json",
+    ];
     for p in &prove {
         args.extend(["--prove", p]);
     }
@@ -1036,6 +1152,8 @@ fn a_presentation_too_large_for_a_qr_code_is_still_written_as_json() {
     let present = |flag: &str, out: &str| {
         env.code(&[
             "present",
+            "--params-store",
+            "store",
             "--credential",
             "cred.json",
             "--request",

@@ -636,13 +636,14 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
         .unwrap();
         let statement = PredicateStatement {
             message_index: index,
+            minus_index: None,
             negate: false,
             offset: AttributeValue::Date(day(bound))
                 .to_scalar::<Bls12381Sha256>(&api_id)
                 .unwrap()
                 + Scalar::from(1u64),
             digit_count: usize::from(params.digits),
-            set: params.set.clone(),
+            set: params.set().unwrap().clone(),
         };
         let context = proof_context(&r.digest(), 0);
         let linked =
@@ -918,6 +919,8 @@ fn cli_replays_at_a_given_time() {
     ]);
     env.ok(&[
         "request",
+        "--params-store",
+        "store",
         "--type",
         "test",
         "--disclose",
@@ -938,6 +941,8 @@ fn cli_replays_at_a_given_time() {
     let present = |at: &str| {
         env.code(&[
             "present",
+            "--params-store",
+            "store",
             "--credential",
             "cred.json",
             "--request",
@@ -951,6 +956,8 @@ fn cli_replays_at_a_given_time() {
     let verify = |at: &str| {
         env.code(&[
             "verify",
+            "--params-store",
+            "store",
             "--trust-list",
             "trust.json",
             "--request",
@@ -980,6 +987,8 @@ fn cli_replays_at_a_given_time() {
     // The same request replayed later: the test is too old for a request made then.
     env.ok(&[
         "request",
+        "--params-store",
+        "store",
         "--type",
         "test",
         "--prove",
@@ -991,6 +1000,8 @@ fn cli_replays_at_a_given_time() {
     ]);
     let (code, _, err) = env.code(&[
         "present",
+        "--params-store",
+        "store",
         "--credential",
         "cred.json",
         "--request",

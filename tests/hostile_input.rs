@@ -196,9 +196,9 @@ use serde_json::Value;
 
 const NOW: i64 = 1_717_243_200;
 
-/// A request file whose `credentials` x `predicates` all carry the same parameters (one
-/// digit set of `base`), as the review's 22 MB request did.
-fn repeated_request(credentials: usize, predicates: usize, base: u32) -> String {
+/// A request file whose `credentials` x `predicates` all name the same parameter set, with
+/// `padding` spaces of JSON whitespace at its end.
+fn repeated_request(credentials: usize, predicates: usize, padding: usize) -> String {
     let schema = CredentialType::Vaccination.schema();
     let p = Predicate::parse(schema, "dose_number >= 1", NOW)
         .unwrap()
@@ -207,39 +207,29 @@ fn repeated_request(credentials: usize, predicates: usize, base: u32) -> String 
     let asked = CredentialRequest::new(CredentialType::Vaccination, &[], &[], vec![p]).unwrap();
     let r = PresentationRequest::new("border", vec![asked], NOW, 600, &mut rand::rng()).unwrap();
     let mut v: Value = serde_json::from_str(&r.to_json()).unwrap();
-    let mut predicate = v["credentials"][0]["predicates"][0].clone();
-    if base != 64 {
-        // Same points, another base: one signature (the first) repeated `base` times.
-        let sigs = predicate["params"]["signatures"].as_str().unwrap();
-        let first = healthpass::credential::json::b64_decode(sigs).unwrap()[..48].to_vec();
-        predicate["params"]["base"] = base.into();
-        predicate["params"]["signatures"] =
-            healthpass::credential::json::b64_encode(&first.repeat(base as usize)).into();
-    }
+    let predicate = v["credentials"][0]["predicates"][0].clone();
     let mut credential = v["credentials"][0].clone();
     credential["predicates"] = Value::Array(vec![predicate; predicates]);
     v["credentials"] = Value::Array(vec![credential; credentials]);
-    serde_json::to_string(&v).unwrap()
+    serde_json::to_string(&v).unwrap() + &" ".repeat(padding)
 }
 
 #[test]
 fn an_oversized_request_is_refused_before_it_is_parsed() {
-    // 16 credentials x 16 predicates x 1024 signatures: about 17 MB (the review's took 29 s
-    // to parse).
-    let text = repeated_request(16, 16, 1024);
+    let text = repeated_request(16, 16, MAX_REQUEST_BYTES);
     assert!(text.len() > MAX_REQUEST_BYTES, "{}", text.len());
     let e = PresentationRequest::from_json(&text).unwrap_err();
     assert!(matches!(e, Error::RequestTooLarge { .. }), "{e}");
     assert!(e.to_string().contains("more than the 2097152"), "{e}");
     assert!(!e.is_rejection());
+    // Requests name their sets by digest: the largest one `healthpass request` makes with
+    // 16 predicates is a few kilobytes.
+    assert!(repeated_request(16, 16, 0).len() < 64 << 10);
 }
 
 #[test]
-fn a_request_repeating_one_parameter_set_is_read_with_it_decoded_once() {
-    // 16 x 16 predicates with identical parameters, within the byte cap: read, and every
-    // predicate holds the same set.
-    let text = repeated_request(16, 16, 64);
-    assert!(text.len() <= MAX_REQUEST_BYTES, "{}", text.len());
+fn a_request_repeating_one_parameter_set_names_it_by_one_digest() {
+    let text = repeated_request(16, 16, 0);
     let r = PresentationRequest::from_json(&text).unwrap();
     let all: Vec<_> = r
         .credentials
@@ -248,58 +238,62 @@ fn a_request_repeating_one_parameter_set_is_read_with_it_decoded_once() {
         .map(|p| p.params.as_ref().unwrap())
         .collect();
     assert_eq!(all.len(), 256);
-    assert!(all.iter().all(|p| *p == all[0]));
+    assert!(all.iter().all(|p| *p == all[0] && !p.is_resolved()));
 }
 
 #[test]
-fn request_counts_and_bases_are_capped_before_any_parameter_is_decoded() {
+fn request_counts_and_digit_counts_are_capped() {
     let too_many = |text: &str| {
         PresentationRequest::from_json(text)
             .unwrap_err()
             .to_string()
     };
-    assert!(too_many(&repeated_request(17, 1, 64)).contains("1 to 16 credentials"));
-    assert!(too_many(&repeated_request(1, 17, 64)).contains("more than 16 predicates"));
-    let e = too_many(&repeated_request(1, 1, MAX_BASE + 1));
-    assert!(e.contains("at most 1024"), "{e}");
-    // The cap itself is a base the reader takes (the holder's span checks come later).
-    assert!(PresentationRequest::from_json(&repeated_request(1, 1, MAX_BASE)).is_ok());
+    assert!(too_many(&repeated_request(17, 1, 0)).contains("1 to 16 credentials"));
+    assert!(too_many(&repeated_request(1, 17, 0)).contains("more than 16 predicates"));
+    let nine = repeated_request(1, 1, 0).replace("\"digits\":1", "\"digits\":9");
+    assert!(too_many(&nine).contains("digits between 1 and 8"));
+    let short = repeated_request(1, 1, 0).replace("\"set\":\"", "\"set\":\"AAAA");
+    assert!(too_many(&short).contains("32-byte digest"));
+    assert!(PresentationRequest::from_json(&repeated_request(16, 16, 0)).is_ok());
+    const { assert!(MAX_BASE <= 1 << 16) };
 }
 
 #[test]
-fn the_distinct_signatures_of_one_request_are_capped() {
-    use healthpass::presentation::MAX_REQUEST_SIGNATURES;
-    // 17 distinct sets of 1024 signatures (the 17th one different only in its key) exceed
-    // the cap; 16 (the most `healthpass request` makes) do not.
-    let text = repeated_request(1, 16, MAX_BASE);
-    let mut v: Value = serde_json::from_str(&text).unwrap();
-    let mut keys = std::collections::HashSet::new();
-    let g2 =
-        healthpass::credential::json::b64_encode(&bls12_381::G2Affine::generator().to_compressed());
-    let sets = v["credentials"][0]["predicates"].as_array_mut().unwrap();
-    for (i, p) in sets.iter_mut().enumerate() {
-        // Distinct sets: each key a different multiple of the generator.
-        let key = bls12_381::G2Affine::from(
-            bls12_381::G2Projective::generator() * bls12_381::Scalar::from(i as u64 + 2),
-        );
-        p["params"]["key"] = healthpass::credential::json::b64_encode(&key.to_compressed()).into();
-        keys.insert(p["params"]["key"].as_str().unwrap().to_owned());
-    }
-    assert_eq!(keys.len(), 16);
-    const { assert!(16 * MAX_BASE as usize <= MAX_REQUEST_SIGNATURES) };
-    assert!(PresentationRequest::from_json(&v.to_string()).is_ok());
-    let mut extra = v["credentials"][0].clone();
-    extra["predicates"] = Value::Array(vec![{
-        let mut p = v["credentials"][0]["predicates"][0].clone();
-        p["params"]["key"] = g2.into();
-        p
-    }]);
-    v["credentials"].as_array_mut().unwrap().push(extra);
-    let e = PresentationRequest::from_json(&v.to_string())
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-    assert!(e.contains("16384 distinct signatures"), "{e}");
+fn the_distinct_signatures_a_holder_loads_for_one_request_are_capped() {
+    use healthpass::presentation::{ParamStore, PredicateParams, MAX_REQUEST_SIGNATURES};
+    use healthpass::zk::{SetKind, SignedSet};
+    let dir = tempfile::tempdir().unwrap();
+    let store = ParamStore::open(dir.path()).unwrap();
+    let mut rng = rand::rng();
+    let per_set = MAX_BASE as usize;
+    let sets = MAX_REQUEST_SIGNATURES / per_set + 1;
+    let schema = CredentialType::Vaccination.schema();
+    let predicates: Vec<Predicate> = (0..sets)
+        .map(|_| {
+            let set = SignedSet::generate(&mut rng, SetKind::Digits { base: MAX_BASE }).unwrap();
+            store.put(&set).unwrap();
+            let mut p = Predicate::parse(schema, "valid_until >= now", NOW).unwrap();
+            p.params = Some(PredicateParams::new(2, set));
+            p
+        })
+        .collect();
+    let ok = CredentialRequest::new(
+        CredentialType::Vaccination,
+        &[],
+        &[],
+        predicates[..sets - 1].to_vec(),
+    )
+    .unwrap();
+    let too_many =
+        CredentialRequest::new(CredentialType::Vaccination, &[], &[], predicates).unwrap();
+    let read = |c| {
+        let r = PresentationRequest::new("border", vec![c], NOW, 600, &mut rand::rng()).unwrap();
+        let mut r = PresentationRequest::from_json(&r.to_json()).unwrap();
+        store.resolve(&mut r).map(|()| r)
+    };
+    assert!(read(ok).is_ok());
+    let e = read(too_many).unwrap_err().to_string();
+    assert!(e.contains("too many signatures"), "{e}");
 }
 
 /// A zlib stream of `data` in stored (uncompressed) deflate blocks.

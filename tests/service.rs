@@ -257,6 +257,8 @@ fn post(url: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
 fn wallet(setup: &Setup, request_uri: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
         "present",
+        "--params-store",
+        "wallet",
         "--credential",
         "cred.json",
         "--request-url",
@@ -390,6 +392,8 @@ fn refused_presentations_do_not_burn_the_request() {
     // Tampered: the wallet writes a fresh answer, a byte of its proof flipped.
     setup.ok(&[
         "present",
+        "--params-store",
+        "wallet",
         "--credential",
         "cred.json",
         "--request-url",
@@ -456,6 +460,8 @@ fn an_embedded_store_remembers_requests_and_nonces_across_a_restart() {
     assert_eq!(status, 200, "{body}");
     let out = setup.run(&[
         "present",
+        "--params-store",
+        "wallet",
         "--credential",
         "cred.json",
         "--request-url",
@@ -563,6 +569,8 @@ fn camera_frames_png_and_jpeg() {
         let id = r["id"].as_str().unwrap();
         setup.ok(&[
             "present",
+            "--params-store",
+            "wallet",
             "--credential",
             "cred.json",
             "--request-url",
@@ -770,15 +778,7 @@ fn trust_list_and_params_have_etags_and_sighup_reloads_without_dropping_requests
     let (status, _, body) = get_with(&trust_url, &[("If-None-Match", &etag)]);
     assert_eq!((status, body.len()), (304, 0));
     // The parameter set the requests use, by its digest.
-    let params_dir = setup.path("params");
-    let file = std::fs::read_dir(&params_dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let bytes = std::fs::read(&file).unwrap();
-    let digest = sha256_hex(&bytes);
+    let (digest, bytes) = a_set(&setup);
     let (status, headers, body) = get_with(&format!("{}/v1/params/{digest}", server.url), &[]);
     assert_eq!((status, body == bytes), (200, true));
     assert_eq!(headers["etag"].to_str().unwrap(), format!("\"{digest}\""));
@@ -826,6 +826,19 @@ fn trust_list_and_params_have_etags_and_sighup_reloads_without_dropping_requests
     accepted(&setup, r["request_uri"].as_str().unwrap());
 }
 
+/// A set of the verifier's parameter store: its digest (hex) and bytes.
+fn a_set(setup: &Setup) -> (String, Vec<u8>) {
+    let file = std::fs::read_dir(setup.path("params"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "set"))
+        .unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    let digest = sha256_hex(&bytes);
+    assert_eq!(file.file_stem().unwrap().to_str().unwrap(), digest);
+    (digest, bytes)
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes)
@@ -859,6 +872,8 @@ fn the_wallet_posts_only_to_the_request_origin() {
     });
     let out = setup.run(&[
         "present",
+        "--params-store",
+        "wallet",
         "--credential",
         "cred.json",
         "--request-url",
@@ -943,15 +958,7 @@ fn the_openapi_document_matches_the_running_service() {
     let r = server.new_request();
     let id = r["id"].as_str().unwrap();
     let token = r["result_token"].as_str().unwrap();
-    let digest = {
-        let file = std::fs::read_dir(setup.path("params"))
-            .unwrap()
-            .next()
-            .unwrap()
-            .unwrap()
-            .path();
-        sha256_hex(&std::fs::read(file).unwrap())
-    };
+    let (digest, _) = a_set(&setup);
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let url = format!(

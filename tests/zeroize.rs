@@ -168,6 +168,7 @@ fn a_refused_membership_proof_leaves_no_copy_of_the_hidden_value() {
     let set = SignedSet::generate(&mut rng, SetKind::Elements(vec![Scalar::from(1u64)])).unwrap();
     let st = PredicateStatement {
         message_index: 1,
+        minus_index: None,
         negate: false,
         offset: Scalar::from(0u64),
         digit_count: 1,

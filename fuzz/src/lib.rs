@@ -1,13 +1,14 @@
 //! Shared fixtures of the healthpass fuzz targets: the verifier's requests and trust list,
 //! the holder's credentials, an issuer key, and the draft's proof and signature vectors,
-//! all read once from committed files (`fuzz/fixtures/`, made by `make-fixtures.sh`, and
+//! all read once from committed files (`fuzz/fixtures/`, made by `make-fixtures.sh`, the
+//! requests' parameter sets from the store `fuzz/fixtures/params/`, and
 //! `tests/fixtures/`).
 
 use std::sync::OnceLock;
 
 use healthpass::bbs::{self, Bls12381Sha256, Bls12381Shake256, PublicKey};
 use healthpass::credential::{Credential, IssuerKey};
-use healthpass::presentation::{PresentationRequest, TrustList};
+use healthpass::presentation::{ParamStore, PresentationRequest, TrustList};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use serde_json::Value;
@@ -50,7 +51,13 @@ pub fn world() -> &'static World {
             fixture!("recovery.request.json"),
         ]
         .iter()
-        .map(|t| PresentationRequest::from_json(t).expect("fixture request"))
+        .map(|t| {
+            let mut r = PresentationRequest::from_json(t).expect("fixture request");
+            ParamStore::open(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/params"))
+                .and_then(|store| store.resolve(&mut r))
+                .expect("fixture parameter sets");
+            r
+        })
         .collect(),
         trust: TrustList::from_json(fixture!("trust.json")).expect("fixture trust list"),
         credentials: [

@@ -77,6 +77,45 @@ pub fn proof_challenge_calculate<C: Ciphersuite>(
     presentation_header: &[u8],
     api_id: &[u8],
 ) -> Result<Scalar, Error> {
+    proof_challenge_calculate_with::<C>(
+        init_res,
+        &ChallengeExtension::default(),
+        disclosed_indexes,
+        disclosed_messages,
+        presentation_header,
+        api_id,
+    )
+}
+
+/// What an extension adds to the challenge (draft §3.7.4): points hashed after `T2` and
+/// before `domain`, and octet strings appended, each length-prefixed, after the presentation
+/// header. The pseudonym extension (draft-irtf-cfrg-bbs-per-verifier-linkability §8.1,
+/// ProofWithPseudonymChallengeCalculate) adds `(pseudonym, Ut)` and `context_id`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ChallengeExtension<'a> {
+    /// Points serialized between `T2` and `domain`.
+    pub points: &'a [G1Affine],
+    /// Octet strings appended as `I2OSP(length(s), 8) || s` after the presentation header.
+    pub suffixes: &'a [&'a [u8]],
+}
+
+/// ProofChallengeCalculate (draft §3.7.4) with an extension's inputs:
+///
+/// ```text
+/// c_arr = (R, i1, msg_i1, ..., iR, msg_iR, Abar, Bbar, D, T1, T2, points..., domain)
+/// c_octs = serialize(c_arr) || I2OSP(length(ph), 8) || ph
+///          || I2OSP(length(s_1), 8) || s_1 || ...
+/// challenge = hash_to_scalar(c_octs, api_id || "H2S_")
+/// ```
+/// With an empty extension this is [`proof_challenge_calculate`].
+pub fn proof_challenge_calculate_with<C: Ciphersuite>(
+    init_res: &ProofInitResult,
+    extension: &ChallengeExtension<'_>,
+    disclosed_indexes: &[usize],
+    disclosed_messages: &[Scalar],
+    presentation_header: &[u8],
+    api_id: &[u8],
+) -> Result<Scalar, Error> {
     if disclosed_indexes.len() != disclosed_messages.len() {
         return Err(Error::MessageCountMismatch {
             expected: disclosed_indexes.len(),
@@ -97,8 +136,14 @@ pub fn proof_challenge_calculate<C: Ciphersuite>(
     ] {
         s.point(p);
     }
+    for p in extension.points {
+        s.point(p);
+    }
     s.scalar(&init_res.domain)
         .length_prefixed(presentation_header);
+    for suffix in extension.suffixes {
+        s.length_prefixed(suffix);
+    }
     hash_to_scalar::<C>(s.as_bytes(), &h2s_dst(api_id))
 }
 

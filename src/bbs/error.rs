@@ -25,6 +25,20 @@ pub enum Error {
         /// The length that was given.
         actual: usize,
     },
+    /// A commitment with proof's length is not `112 + 32 * M` for some `M >= 0`
+    /// (draft-irtf-cfrg-bbs-blind-signatures §5.4.2, `octets_to_commitment_with_proof`).
+    InvalidCommitmentLength {
+        /// The length that was given.
+        actual: usize,
+    },
+    /// A pseudonym's vector of nym secrets is empty, or longer than the committed messages
+    /// it must end (draft-irtf-cfrg-bbs-per-verifier-linkability §6.1.2).
+    InvalidNymCount {
+        /// The number of nym secrets given.
+        nyms: usize,
+        /// The number of committed scalars (messages and nyms) they must fit in.
+        committed: usize,
+    },
     /// An octet string is not a valid compressed point encoding (bad flags, or an
     /// x-coordinate that is not on the curve).
     MalformedPoint,
@@ -126,6 +140,14 @@ impl fmt::Display for Error {
             Error::InvalidProofLength { actual } => write!(
                 f,
                 "proof: expected 272 + 32*U octets (U undisclosed messages), got {actual}"
+            ),
+            Error::InvalidCommitmentLength { actual } => write!(
+                f,
+                "commitment with proof: expected 112 + 32*M octets (M committed messages), got {actual}"
+            ),
+            Error::InvalidNymCount { nyms, committed } => write!(
+                f,
+                "{nyms} nym secrets do not fit {committed} committed scalars (at least one is needed)"
             ),
             Error::MalformedPoint => f.write_str("malformed point encoding (not on the curve)"),
             Error::PointNotInSubgroup => f.write_str("point is not in the prime-order subgroup"),

@@ -134,6 +134,35 @@ impl Generators {
         })
     }
 
+    /// The generators of a blind or pseudonym signature (draft-irtf-cfrg-bbs-blind-signatures
+    /// §5.1 `prepare_parameters`): `(Q_1, H_1, ..., H_L)` from
+    /// `create_generators(L + 1, api_id)` followed by `(Q_2, J_1, ..., J_M)` from
+    /// `create_generators(blind_count, "BLIND_" || api_id)`. To the core they are one
+    /// sequence of `L + blind_count` message generators, so CoreVerify, CoreProofGen and
+    /// CoreProofVerify (and the domain over `(H..., Q_2, J...)`) apply unchanged.
+    pub fn with_blind<C: Ciphersuite>(
+        message_count: usize,
+        blind_count: usize,
+        api_id: &[u8],
+    ) -> Result<Self, Error> {
+        let total = message_count
+            .checked_add(blind_count)
+            .filter(|&n| n <= MAX_MESSAGES)
+            .ok_or(Error::TooManyMessages {
+                actual: message_count.saturating_add(blind_count),
+                max: MAX_MESSAGES,
+            })?;
+        let signer = Self::new::<C>(message_count, api_id)?;
+        let blind = create_generators::<C>(blind_count, &[b"BLIND_", api_id].concat())?;
+        let mut points = Vec::with_capacity(total + 1);
+        points.extend_from_slice(&signer.points);
+        points.extend_from_slice(&blind);
+        Ok(Self {
+            p1: signer.p1,
+            points: points.into(),
+        })
+    }
+
     /// `Q_1`.
     pub fn q1(&self) -> &G1Affine {
         &self.points[0]

@@ -38,7 +38,12 @@
 //! - `proof_verify`: ProofVerifyInit, CoreProofVerify (§3.7.3, §3.6.4);
 //! - `prepared`: [`PreparedSignature`];
 //! - `batch`: [`batch_proof_verify`];
-//! - `interface`: Sign, Verify, ProofGen, ProofVerify over octet messages (§3.5).
+//! - `interface`: Sign, Verify, ProofGen, ProofVerify over octet messages (§3.5);
+//! - [`blind`] (public): blind signatures (`draft-irtf-cfrg-bbs-blind-signatures`), the
+//!   core's operations over the generators `(Q_1, H..., Q_2, J...)`;
+//! - [`nym`] (public): per-verifier pseudonyms
+//!   (`draft-irtf-cfrg-bbs-per-verifier-linkability`), on `blind` and the core's proof steps
+//!   with an extended challenge ([`proof_challenge_calculate_with`]).
 //!
 //! ```
 //! use healthpass::bbs::{self, Bls12381Sha256};
@@ -54,6 +59,7 @@
 //! ```
 
 mod batch;
+pub mod blind;
 mod challenge;
 mod ciphersuite;
 mod error;
@@ -61,6 +67,7 @@ mod generators;
 mod hash;
 mod interface;
 mod keys;
+pub mod nym;
 pub mod octets;
 mod prepared;
 mod proof;
@@ -76,7 +83,9 @@ pub use batch::{
 };
 pub use bls12_381::{G1Affine, G2Affine, Scalar};
 pub(crate) use challenge::{check_indexes, sort_disclosed};
-pub use challenge::{proof_challenge_calculate, ProofInitResult};
+pub use challenge::{
+    proof_challenge_calculate, proof_challenge_calculate_with, ChallengeExtension, ProofInitResult,
+};
 pub use ciphersuite::{api_id, Bls12381Sha256, Bls12381Shake256, Ciphersuite, H2G_HM2S};
 pub use error::Error;
 pub use generators::{create_generators, p1, Generators, MAX_MESSAGES};
@@ -89,6 +98,6 @@ pub use keys::{keygen, PublicKey, SecretKey};
 pub use prepared::PreparedSignature;
 pub use proof::{Proof, PROOF_BASE_LENGTH};
 pub use proof_gen::{core_proof_gen, proof_init, ProofInit};
-pub use proof_verify::{core_proof_verify, proof_verify_init};
+pub use proof_verify::{core_proof_verify, proof_pairing_check, proof_verify_init};
 pub use random_scalars::ProofRandomScalars;
 pub use signature::{calculate_domain, core_sign, core_verify, Signature, SIGNATURE_LENGTH};

@@ -94,6 +94,26 @@ impl<C: Ciphersuite> PreparedSignature<C> {
         api_id: &[u8],
     ) -> Result<Self, Error> {
         let generators = Generators::new::<C>(scalars.len(), api_id)?;
+        Self::from_generators(pk, signature, header, scalars, generators, api_id)
+    }
+
+    /// [`from_scalars`](Self::from_scalars) with the generators given, for interfaces whose
+    /// generators are not `create_generators(L + 1, api_id)` alone (the blind extension's
+    /// `(Q_1, H..., Q_2, J...)`, [`Generators::with_blind`]).
+    pub(crate) fn from_generators(
+        pk: &PublicKey,
+        signature: &Signature,
+        header: &[u8],
+        scalars: &[Scalar],
+        generators: Generators,
+        api_id: &[u8],
+    ) -> Result<Self, Error> {
+        if generators.message_count() != scalars.len() {
+            return Err(Error::MessageCountMismatch {
+                expected: generators.message_count(),
+                actual: scalars.len(),
+            });
+        }
         let domain = calculate_domain::<C>(pk, &generators, header, api_id)?;
         let b = G1Affine::from(compute_b(&generators, &domain, scalars));
         let a = CombTable::new(&signature.a);

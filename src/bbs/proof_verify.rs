@@ -146,6 +146,14 @@ pub fn core_proof_verify<C: Ciphersuite>(
         disclosed_indexes,
         api_id,
     )?;
+    proof_pairing_check(pk, proof)
+}
+
+/// CoreProofVerify's last step (draft §3.6.4): `h(Abar, W) * h(Bbar, -BP2) = Identity_GT`,
+/// [`Error::VerificationFailed`] otherwise. Extensions that recompute the challenge
+/// themselves (after [`proof_verify_init`] and
+/// [`proof_challenge_calculate_with`](super::proof_challenge_calculate_with)) finish with it.
+pub fn proof_pairing_check(pk: &PublicKey, proof: &Proof) -> Result<(), Error> {
     let w = prepared_g2(&pk.0);
     if pairing_product_is_identity(&[(&proof.a_bar, &w), (&proof.b_bar, &BP2_PREPARED.1)]) {
         Ok(())

@@ -155,9 +155,16 @@ pub fn core_sign<C: Ciphersuite>(
     s.scalar(&domain);
     let e = hash_to_scalar::<C>(s.as_bytes(), &h2s_dst(api_id))?;
     let b = compute_b(generators, &domain, messages);
+    sign_b(sk, &b, e)
+}
+
+/// CoreSign's last steps (draft §3.6.1), shared with the blind extension's
+/// FinalizeBlindSign: `A = B * (1 / (SK + e))`, refusing `SK + e = 0` and `A = Identity_G1`.
+pub(crate) fn sign_b(sk: &SecretKey, b: &G1Projective, e: Scalar) -> Result<Signature, Error> {
     let inv: Option<Scalar> = (sk.scalar() + e).invert().into();
-    let inv = inv.ok_or(Error::SigningFailed)?;
+    let mut inv = inv.ok_or(Error::SigningFailed)?;
     let a = (b * inv).to_affine();
+    inv.zeroize();
     if bool::from(a.is_identity()) {
         return Err(Error::SigningFailed);
     }

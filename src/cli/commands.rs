@@ -6,8 +6,8 @@ use std::path::Path;
 
 use healthpass::credential::{dcc, CredentialType, IssuerKey, Suite};
 use healthpass::presentation::{
-    self, qr::Qr, CredentialRequest, ParameterSet, Predicate, Presentation, PresentationRequest,
-    TrustList,
+    self, hex, qr::Qr, CredentialRequest, ParamStore, ParameterSet, Predicate, Presentation,
+    PresentationRequest, TrustList,
 };
 use zeroize::Zeroize;
 
@@ -17,7 +17,8 @@ use super::files::{
 use super::output::{out, outln};
 use super::report;
 use super::{
-    IssueArgs, IssuerInitArgs, ParamsNewArgs, PresentArgs, RequestArgs, TrustAddArgs, VerifyArgs,
+    IssueArgs, IssuerInitArgs, ParamsAddArgs, ParamsStoreArgs, PresentArgs, RequestArgs,
+    TrustAddArgs, VerifyArgs,
 };
 
 fn credential_type(name: &str) -> CliResult<CredentialType> {
@@ -152,14 +153,105 @@ pub(super) fn issue(a: IssueArgs) -> CliResult<()> {
     Ok(())
 }
 
-pub(super) fn params_new(a: ParamsNewArgs) -> CliResult<()> {
+/// Opens a parameter store folder.
+pub(super) fn open_store(dir: &Path) -> CliResult<ParamStore> {
+    ParamStore::open(dir).map_err(CliError::usage)
+}
+
+/// A set's kind in words.
+fn describe_kind(kind: &healthpass::zk::SetKind) -> String {
+    match kind {
+        healthpass::zk::SetKind::Digits { base } => format!("digits 0..{} (base {base})", base - 1),
+        healthpass::zk::SetKind::Elements(e) => format!("{} set elements", e.len()),
+    }
+}
+
+pub(super) fn params_new(a: ParamsStoreArgs) -> CliResult<()> {
+    let store = open_store(&a.store)?;
     let set = ParameterSet::generate(&mut rand::rng()).map_err(CliError::usage)?;
-    write_output(&a.out, set.to_json().as_bytes(), Mode::Public)?;
+    for (ty, p) in &set.sets {
+        let set = p.set().map_err(CliError::usage)?;
+        store.put(set).map_err(CliError::usage)?;
+        store.mark_checked(&p.digest).map_err(CliError::usage)?;
+        outln!(
+            "{}  {} ranges: {}",
+            hex(&p.digest),
+            ty.name(),
+            describe_kind(set.kind())
+        );
+    }
     outln!(
-        "wrote a parameter set (signed digits for integer, date and instant ranges; the signing key was discarded) to {}",
-        files::shown(&a.out)
+        "made {} parameter sets in {} (the signing keys were discarded)",
+        set.sets.len(),
+        a.store.display()
     );
     Ok(())
+}
+
+pub(super) fn params_add(a: ParamsAddArgs) -> CliResult<()> {
+    let store = open_store(&a.store)?;
+    let bytes = files::read_bytes_at_most(&a.file, "parameter set", presentation::MAX_SET_BYTES)?;
+    let set =
+        presentation::set_from_bytes(&bytes).map_err(|e| CliError::presentation(&a.file, e))?;
+    set.check(&mut rand::rng()).map_err(|_| {
+        CliError::rejected(format!(
+            "{}: the set's signatures do not verify; not added",
+            a.file.display()
+        ))
+    })?;
+    let digest = store.put(&set).map_err(CliError::usage)?;
+    store.mark_checked(&digest).map_err(CliError::usage)?;
+    outln!(
+        "{}  {} (checked), added to {}",
+        hex(&digest),
+        describe_kind(set.kind()),
+        a.store.display()
+    );
+    Ok(())
+}
+
+pub(super) fn params_list(a: ParamsStoreArgs) -> CliResult<()> {
+    let store = open_store(&a.store)?;
+    let sets = store.list().map_err(CliError::usage)?;
+    for s in &sets {
+        outln!(
+            "{}  {}{}",
+            hex(&s.digest),
+            describe_kind(&s.kind),
+            if s.checked { ", checked" } else { "" }
+        );
+    }
+    outln!("{} set(s) in {}", sets.len(), a.store.display());
+    Ok(())
+}
+
+/// Attaches the sets a request names: the verifier's from its store, the holder's from its
+/// store (checked once) or fetched from the verifier's. A request without predicates needs
+/// no store.
+pub(super) fn resolve_params(
+    request: &mut PresentationRequest,
+    store: Option<&Path>,
+    from: Option<&Path>,
+    holder: bool,
+    request_path: &Path,
+) -> CliResult<()> {
+    if request.predicates_mut().next().is_none() {
+        return Ok(());
+    }
+    let Some(dir) = store else {
+        return Err(CliError::usage(format!(
+            "{}: the request names parameter sets by digest: give --params-store DIR",
+            request_path.display()
+        )));
+    };
+    let store = open_store(dir)?;
+    let resolved = if holder {
+        let from = from.map(open_store).transpose()?;
+        store.resolve_checked(request, from.as_ref(), &mut rand::rng())
+    } else {
+        store.resolve(request)
+    };
+    resolved.map_err(|e| CliError::presentation(request_path, e))
 }
 
 pub(super) fn request(a: RequestArgs) -> CliResult<()> {
@@ -167,11 +259,13 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
     let now = files::clock(a.at.as_deref())?;
     let schema = credential_type.schema();
     let mut rng = rand::rng();
-    let params = match &a.params {
-        Some(path) => Some(
-            ParameterSet::from_json(&files::read_text(path, "parameter set")?, &mut rng)
-                .map_err(|e| CliError::presentation(path, e))?,
-        ),
+    let store = match &a.params_store {
+        Some(dir) => Some(open_store(dir)?),
+        None if !a.predicates.is_empty() => {
+            return Err(CliError::usage(
+                "requests name their predicates' parameter sets by digest: give --params-store DIR (the verifier's store; created when missing)",
+            ))
+        }
         None => None,
     };
     let predicates = a
@@ -179,9 +273,9 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
         .iter()
         .map(|p| {
             let p = Predicate::parse(schema, p, now)?;
-            match &params {
-                Some(set) => p.with_params_from(schema, set, &mut rng),
-                None => p.with_fresh_params(schema, &mut rng),
+            match &store {
+                Some(store) => p.with_params_in(schema, store, &mut rng),
+                None => Ok(p),
             }
         })
         .collect::<Result<Vec<_>, _>>()
@@ -219,18 +313,28 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
         .as_deref()
         .map(super::wallet::fetch_request)
         .transpose()?;
-    let request =
+    let (mut request, request_path) =
         match (&a.request, &a.request_url) {
-            (Some(path), _) => files::load_request(path)?,
+            (Some(path), _) => (files::load_request(path)?, path.clone()),
             #[cfg(feature = "service")]
-            (None, Some(_)) => fetched
-                .as_ref()
-                .map(|f| f.request.clone())
-                .ok_or_else(|| CliError::usage("--request-url: no request"))?,
+            (None, Some(url)) => {
+                let f = fetched
+                    .as_ref()
+                    .ok_or_else(|| CliError::usage("--request-url: no request"))?;
+                super::wallet::fetch_params(f, a.params_store.as_deref())?;
+                (f.request.clone(), std::path::PathBuf::from(url))
+            }
             _ => return Err(CliError::usage(
                 "give --request REQUEST.json or --request-url URL (this build has no HTTP client)",
             )),
         };
+    resolve_params(
+        &mut request,
+        a.params_store.as_deref(),
+        a.params_from.as_deref(),
+        true,
+        &request_path,
+    )?;
     let credentials = a
         .credentials
         .iter()
@@ -358,7 +462,14 @@ pub(super) fn write_presentation(
 pub(super) fn verify(a: VerifyArgs) -> CliResult<()> {
     let outcome = (|| {
         let trust = files::load_trust_list(&a.trust_list)?;
-        let request = files::load_request(&a.request)?;
+        let mut request = files::load_request(&a.request)?;
+        resolve_params(
+            &mut request,
+            a.params_store.as_deref(),
+            None,
+            false,
+            &a.request,
+        )?;
         let (source, path) = match (&a.presentation, &a.compact, &a.qr) {
             (Some(p), _, _) => (PresentationSource::Json(p), p),
             (_, Some(p), _) => (PresentationSource::Compact(p), p),

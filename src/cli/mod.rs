@@ -91,16 +91,30 @@ struct IssuerInitArgs {
 
 #[derive(Subcommand)]
 enum ParamsCommand {
-    /// Make a long-lived parameter set: signed digits for integer, date and instant ranges,
-    /// the signing key discarded. `request --params FILE` reuses it.
-    New(ParamsNewArgs),
+    /// Make long-lived parameter sets in a store: signed digits for integer, date and instant
+    /// ranges, the signing keys discarded. Requests made with `--params-store DIR` name them.
+    New(ParamsStoreArgs),
+    /// Import a set file (`<digest>.set` from another store) into a store, after checking
+    /// its signatures.
+    Add(ParamsAddArgs),
+    /// List the sets of a store.
+    List(ParamsStoreArgs),
 }
 
 #[derive(Args)]
-struct ParamsNewArgs {
-    /// The parameter file to write (`-`: standard output).
-    #[arg(long, value_name = "PARAMS.json")]
-    out: PathBuf,
+struct ParamsStoreArgs {
+    /// The parameter store folder (created when missing).
+    #[arg(long, value_name = "DIR")]
+    store: PathBuf,
+}
+
+#[derive(Args)]
+struct ParamsAddArgs {
+    /// The set file.
+    file: PathBuf,
+    /// The parameter store folder (created when missing).
+    #[arg(long, value_name = "DIR")]
+    store: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -168,10 +182,10 @@ struct RequestArgs {
     /// A predicate to prove, e.g. 'dose_number >= 2' (repeatable).
     #[arg(long = "prove", value_name = "PREDICATE")]
     predicates: Vec<String>,
-    /// Reuse this parameter set (from `params new`) for range predicates instead of making
-    /// fresh parameters for this request.
-    #[arg(long, value_name = "PARAMS.json")]
-    params: Option<PathBuf>,
+    /// The verifier's parameter store: predicates name its sets (made there when missing).
+    /// Required with --prove.
+    #[arg(long, value_name = "DIR")]
+    params_store: Option<PathBuf>,
     /// The verifier's identifier.
     #[arg(long, default_value = "verifier")]
     verifier: String,
@@ -216,6 +230,14 @@ struct PresentArgs {
     /// Also print the QR code to the terminal.
     #[arg(long)]
     show_qr: bool,
+    /// The holder's parameter store: the sets the request names, checked once. Required
+    /// when the request has predicates.
+    #[arg(long, value_name = "DIR")]
+    params_store: Option<PathBuf>,
+    /// The verifier's parameter store, to fetch the sets the holder's store lacks from
+    /// (each is checked, then added to --params-store).
+    #[arg(long, value_name = "DIR", requires = "params_store")]
+    params_from: Option<PathBuf>,
     /// The holder's clock (RFC 3339) for expiry checks [default: now].
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
@@ -239,6 +261,10 @@ struct VerifyArgs {
     /// A PNG image of a QR code of the compact encoding.
     #[arg(long, value_name = "PRESENTATION.png")]
     qr: Option<PathBuf>,
+    /// The verifier's parameter store (the one its requests were made with). Required when
+    /// the request has predicates.
+    #[arg(long, value_name = "DIR")]
+    params_store: Option<PathBuf>,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -266,6 +292,8 @@ pub fn run() -> ExitCode {
         Command::Trust(TrustCommand::Add(a)) => commands::trust_add(a),
         Command::Issue(a) => commands::issue(a),
         Command::Params(ParamsCommand::New(a)) => commands::params_new(a),
+        Command::Params(ParamsCommand::Add(a)) => commands::params_add(a),
+        Command::Params(ParamsCommand::List(a)) => commands::params_list(a),
         Command::Request(a) => commands::request(a),
         Command::Present(a) => commands::present(a),
         Command::Verify(a) => commands::verify(a),

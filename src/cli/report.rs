@@ -164,6 +164,13 @@ pub fn print_request(r: &PresentationRequest) -> CliResult<()> {
         outln!("    issuers    {}", Untrusted(&issuers));
         for p in &c.predicates {
             outln!("    prove      {}", Untrusted(&p.to_string()));
+            if let Some(params) = &p.params {
+                outln!(
+                    "               parameter set {} ({} digit(s))",
+                    presentation::hex(&params.digest),
+                    params.digits
+                );
+            }
         }
     }
     Ok(())
@@ -265,6 +272,22 @@ pub fn inspect(path: &Path) -> CliResult<()> {
     }
     if bytes.first() == Some(&COMPACT_VERSION) {
         return print_compact(&bytes);
+    }
+    if bytes.get(1..1 + presentation::SET_TAG.len()) == Some(presentation::SET_TAG) {
+        let set = presentation::set_from_bytes(&bytes).map_err(in_file)?;
+        outln!(
+            "parameter set {} ({} bytes)",
+            presentation::hex(&presentation::set_digest(&set)),
+            bytes.len()
+        );
+        match set.kind() {
+            healthpass::zk::SetKind::Digits { base } => {
+                outln!("  signs the digits 0..{} (base {base})", base - 1)
+            }
+            healthpass::zk::SetKind::Elements(e) => outln!("  signs {} set elements", e.len()),
+        }
+        outln!("  its signatures are checked by `healthpass params add FILE --store DIR`");
+        return Ok(());
     }
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| CliError::usage(format!("{}: not a healthpass file", path.display())))?;

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use healthpass::presentation::{self, PresentationRequest};
+use healthpass::presentation::{self, ParamStore, PresentationRequest};
 use healthpass::untrusted::Untrusted;
 use serde_json::Value;
 
@@ -16,6 +16,8 @@ const MAX_VERDICT_BYTES: u64 = 64 << 10;
 
 /// A request fetched from a verifier, with where to send the answer.
 pub struct Fetched {
+    /// The URL it was fetched from.
+    pub url: String,
     /// The request.
     pub request: PresentationRequest,
     /// The response address (same origin as the request's).
@@ -92,9 +94,56 @@ pub fn fetch_request(url: &str) -> CliResult<Fetched> {
     let request =
         PresentationRequest::from_json(&v["request"].to_string()).map_err(|e| network(url, e))?;
     Ok(Fetched {
+        url: url.to_owned(),
         request,
         response_uri,
     })
+}
+
+/// Adds to the holder's parameter store `dir` every set the request names that it lacks,
+/// fetched from the verifier's `/v1/params/{digest}` on the request's origin (at most
+/// [`presentation::MAX_SET_BYTES`] each, its SHA-256 checked against the name). Their
+/// signatures are checked afterwards, once, when the request is resolved.
+pub fn fetch_params(fetched: &Fetched, dir: Option<&std::path::Path>) -> CliResult<()> {
+    let mut request = fetched.request.clone();
+    let digests: Vec<[u8; 32]> = request
+        .predicates_mut()
+        .filter_map(|p| p.params.as_ref().map(|params| params.digest))
+        .collect();
+    let Some(dir) = dir else {
+        return Ok(()); // resolving the request says what is missing
+    };
+    let store = ParamStore::open(dir).map_err(CliError::usage)?;
+    let base = origin(&fetched.url).unwrap_or_default();
+    for digest in digests {
+        if store.get(&digest).ok().flatten().is_some() {
+            continue;
+        }
+        let hex = presentation::hex(&digest);
+        let url = format!("{base}/v1/params/{hex}");
+        let mut response = agent().get(&url).call().map_err(|e| network(&url, e))?;
+        if !response.status().is_success() {
+            return Err(network(
+                &url,
+                format!("the verifier answered {}", response.status().as_u16()),
+            ));
+        }
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(presentation::MAX_SET_BYTES as u64)
+            .read_to_vec()
+            .map_err(|e| network(&url, e))?;
+        let set = presentation::set_from_bytes(&bytes).map_err(|e| network(&url, e))?;
+        if presentation::set_digest(&set) != digest {
+            return Err(network(
+                &url,
+                "the set is not the one its digest names; refusing",
+            ));
+        }
+        store.put(&set).map_err(CliError::usage)?;
+    }
+    Ok(())
 }
 
 /// Posts the compact presentation to the request's response address and returns the

@@ -184,34 +184,21 @@ fn predicate_of(counts: &[usize], statement: usize) -> usize {
         .unwrap_or(0)
 }
 
-/// Checks a parameter set's signatures, remembering (for the life of the process) the
-/// digests of sets that passed, so a long-lived set reused by many requests is checked once.
+/// Checks a parameter set's signatures once per process: the digests of sets that passed
+/// are remembered ([`params::remember_checked`]), so a long-lived set reused by many
+/// requests, or one a parameter store already checked, is not checked again.
 fn check_params_once(
     params: &params::PredicateParams,
     rng: &mut impl CryptoRng,
-) -> Result<(), zk::Error> {
-    use sha2::{Digest, Sha256};
-    use std::collections::HashSet;
-    use std::sync::{Mutex, OnceLock};
-    static CHECKED: OnceLock<Mutex<HashSet<[u8; 32]>>> = OnceLock::new();
-    let mut w = crate::credential::bytes::ByteWriter::default();
-    params.write_canonical(&mut w);
-    if let zk::SetKind::Elements(elements) = params.set.kind() {
-        for e in elements {
-            w.raw(&crate::bbs::octets::scalar_to_octets(e));
-        }
-    }
-    let digest: [u8; 32] = Sha256::digest(&w.buf).into();
-    let checked = CHECKED.get_or_init(Default::default);
-    let known = checked
-        .lock()
-        .map(|set| set.contains(&digest))
-        .unwrap_or(false);
-    if !known {
-        params.set.check(rng)?;
-        if let Ok(mut set) = checked.lock() {
-            set.insert(digest);
-        }
+) -> Result<(), Error> {
+    if !params::was_checked(&params.digest) {
+        params
+            .set()?
+            .check(rng)
+            .map_err(|_| Error::PredicateParamsRejected {
+                predicate: String::new(),
+            })?;
+        params::remember_checked(params.digest);
     }
     Ok(())
 }
@@ -256,6 +243,7 @@ fn generate_proof(
     let schema = asked.schema();
     for p in &asked.predicates {
         let params = p.params()?;
+        p.accepts_set(params.set()?)?;
         if let Some(span) = params.span() {
             let ty = schema.attributes[check_attribute(schema, &p.attribute)?].ty;
             let minimum = Span::default_for(ty).map_or(u64::MAX, Span::max_difference);
@@ -268,8 +256,11 @@ fn generate_proof(
                 });
             }
         }
-        check_params_once(params, rng).map_err(|_| Error::PredicateParamsRejected {
-            predicate: p.to_string(),
+        check_params_once(params, rng).map_err(|e| match e {
+            Error::PredicateParamsRejected { .. } => Error::PredicateParamsRejected {
+                predicate: p.to_string(),
+            },
+            other => other,
         })?;
     }
     let issuer = credential.issuer();

@@ -6,7 +6,6 @@ use serde_json::{Map, Value};
 
 use super::attribute::check_attribute;
 use super::bundle::{Presentation, PresentedCredential};
-use super::params::ParamsCache;
 use super::predicate::Predicate;
 use super::request::{check_counts, CredentialRequest, PresentationRequest, MAX_REQUEST_BYTES};
 use super::Error;
@@ -132,16 +131,11 @@ impl PresentationRequest {
     }
 
     /// Reads and checks a request file. A hostile request cannot make this slow: a file of
-    /// more than [`MAX_REQUEST_BYTES`] is refused unread ([`Error::RequestTooLarge`]), the
-    /// credential and predicate counts are checked before any predicate is read, and each
-    /// distinct parameter set is decoded (its points subgroup-checked) once however often
-    /// it is repeated.
+    /// more than [`MAX_REQUEST_BYTES`] is refused unread ([`Error::RequestTooLarge`]) and
+    /// the credential and predicate counts are checked before any predicate is read.
+    /// Predicate parameters are read as digests: resolve them against a parameter store
+    /// ([`super::ParamStore::resolve`]) before presenting or verifying.
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        Self::from_json_cached(text, &mut ParamsCache::default())
-    }
-
-    /// [`PresentationRequest::from_json`] with the cache of decoded parameter sets given.
-    pub(crate) fn from_json_cached(text: &str, cache: &mut ParamsCache) -> Result<Self, Error> {
         const WHAT: &str = "request";
         if text.len() > MAX_REQUEST_BYTES {
             return Err(Error::RequestTooLarge {
@@ -168,7 +162,7 @@ impl PresentationRequest {
                     predicates: c
                         .predicates
                         .iter()
-                        .map(|p| Predicate::from_json_cached(schema, p, cache))
+                        .map(|p| Predicate::from_json(schema, p))
                         .collect::<Result<_, Error>>()?,
                 })
             })

@@ -36,6 +36,7 @@ mod params;
 mod predicate;
 pub mod qr;
 mod request;
+mod store;
 mod trust;
 mod verify;
 
@@ -43,14 +44,15 @@ pub use bundle::{present, proof_context, Presentation, PresentedCredential};
 pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
 pub use params::{
-    ParameterSet, ParamsFor, PredicateParams, Span, MAX_BASE, MAX_REQUEST_SIGNATURES, MAX_SET_SIZE,
-    PARAMETER_SET_FORMAT,
+    hex, set_digest, set_from_bytes, set_kind_from_bytes, set_to_bytes, ParameterSet, ParamsFor,
+    PredicateParams, Span, MAX_BASE, MAX_SET_BYTES, MAX_SET_SIZE, SET_TAG,
 };
 pub use predicate::{Condition, Predicate};
 pub use request::{
     CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_CREDENTIALS,
     MAX_PREDICATES, MAX_REQUEST_BYTES, MAX_VALIDITY_SECONDS, REQUEST_DIGEST_TAG,
 };
+pub use store::{ParamStore, StoredSet, MAX_REQUEST_SIGNATURES};
 pub use trust::{TrustList, TRUST_LIST_FORMAT};
 pub use verify::{verify, VerifiedCredential, VerifiedPresentation};
 
@@ -166,6 +168,21 @@ pub enum Error {
     /// A credential file or issuer description could not be used.
     #[error(transparent)]
     Credential(credential::Error),
+    /// A request names a parameter set that is not at hand (not in the parameter store, or
+    /// not attached to the request in memory).
+    #[error("the request names parameter set {digest}, which is not in the parameter store: get the file {digest}.set from the verifier's parameter store and add it with `healthpass params add FILE --store DIR` (or give `present --params-from` the verifier's store)")]
+    UnknownParams {
+        /// The set's digest, in lower-case hexadecimal.
+        digest: String,
+    },
+    /// A parameter store folder that cannot be read or written.
+    #[error("parameter store {path}: {problem}")]
+    ParamStore {
+        /// The folder or file.
+        path: String,
+        /// What went wrong.
+        problem: String,
+    },
 
     // ---- rejections ----
     /// The presentation answers another request (its nonce is not this request's).
@@ -324,6 +341,8 @@ impl Error {
                 | Error::RequestTooLarge { .. }
                 | Error::IssuerConflict { .. }
                 | Error::Credential(_)
+                | Error::UnknownParams { .. }
+                | Error::ParamStore { .. }
         )
     }
 }

@@ -11,40 +11,29 @@
 //! | date (days) | 256 | 2 | 65,536 days, about 179 years |
 //! | instant (minutes) | 1024 | 2 | 1,048,576 minutes, about 728 days |
 
-use std::collections::HashMap;
-
 use rand_core::CryptoRng;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::Error;
 use crate::bbs::{Bls12381Sha256, Bls12381Shake256, Scalar};
-use crate::credential::bytes::ByteWriter;
+use crate::credential::bytes::{ByteReader, ByteWriter};
 use crate::credential::json::{b64_decode, b64_encode, invalid};
 use crate::credential::{self, AttributeType, AttributeValue};
 use crate::zk::{SetKind, SignedSet};
 
 /// The largest digit base a request may use: the largest default span's (instants, 1024).
-/// Larger bases only make the holder's work and the request grow.
+/// Larger bases only make the holder's work grow.
 pub const MAX_BASE: u32 = 1024;
 
-/// The most signatures the distinct parameter sets of one request may hold together: 16
-/// sets of the largest default base (16 instant predicates, the most `healthpass request`
-/// makes). Decoding a signature (a subgroup-checked G1 point) is the main cost of reading a
-/// request.
-pub const MAX_REQUEST_SIGNATURES: usize = 16 * 1024;
+/// The tag that opens a signed set's canonical encoding ([`set_to_bytes`]).
+pub const SET_TAG: &[u8] = b"healthpass-set/1";
 
-/// The parameter sets decoded while reading one request, by the digest of their encoding,
-/// so that a set repeated across predicates (a long-lived [`ParameterSet`], or a hostile
-/// request repeating one set hundreds of times) is decoded and subgroup-checked once.
-#[derive(Default)]
-pub(crate) struct ParamsCache {
-    decoded: HashMap<[u8; 32], PredicateParams>,
-    /// How many sets were decoded (cache misses).
-    pub(crate) decodes: usize,
-    /// How many signatures those sets hold.
-    signatures: usize,
-}
+/// The largest signed-set encoding a reader takes: a digit set of [`zk::MAX_SET_SIZE`]
+/// signatures (48 bytes each) with its key and header.
+///
+/// [`zk::MAX_SET_SIZE`]: crate::zk::MAX_SET_SIZE
+pub const MAX_SET_BYTES: usize = 128 + 96 + 48 * crate::zk::MAX_SET_SIZE;
 
 /// The base and digit count of a range predicate: the digits cover differences from
 /// `0` to `base^digits - 1`.
@@ -86,34 +75,50 @@ impl Span {
     }
 }
 
-/// The most elements a set predicate may have.
-pub const MAX_SET_SIZE: usize = 64;
+/// The most elements a set predicate may have: enough for the largest EU DCC value sets a
+/// policy lists (88 lab-test manufacturers, 249 countries). Each element is signed under
+/// both ciphersuites, so a set holds at most twice as many signatures.
+pub const MAX_SET_SIZE: usize = 256;
 
-/// The public parameters of one predicate.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The public parameters of one predicate: its digit count and the signed set it proves
+/// against, named by the set's digest ([`set_digest`]). Requests carry the digest only; the
+/// set itself comes from a parameter store ([`super::ParamStore`]) and is attached with
+/// [`super::Predicate::resolve`]. Two parameters are equal when their digit counts and
+/// digests are (the digest names the set).
+#[derive(Clone, Debug)]
 pub struct PredicateParams {
     /// The digit count (1 for set membership).
     pub digits: u8,
-    /// The parameter key and its signatures.
-    pub set: SignedSet,
+    /// The SHA-256 digest of the set's canonical encoding.
+    pub digest: [u8; 32],
+    set: Option<SignedSet>,
 }
+
+impl PartialEq for PredicateParams {
+    fn eq(&self, other: &Self) -> bool {
+        self.digits == other.digits && self.digest == other.digest
+    }
+}
+
+impl Eq for PredicateParams {}
 
 /// The set elements of a membership predicate as signed scalars: each value encoded under
 /// both ciphersuites (codes and strings hash differently in each), without repeats, so that
 /// one parameter set serves credentials of either suite.
 fn set_elements(values: &[AttributeValue]) -> Result<Vec<Scalar>, Error> {
-    // Refuse oversized sets before the (quadratic) encoding and de-duplication below.
+    // Refuse oversized sets before the encoding and de-duplication below.
     if values.is_empty() || values.len() > MAX_SET_SIZE {
-        return Err(params_error("belong to a set of 1 to 64 elements"));
+        return Err(params_error("belong to a set of 1 to 256 elements"));
     }
     let mut out: Vec<Scalar> = Vec::with_capacity(2 * values.len());
+    let mut seen = std::collections::HashSet::with_capacity(2 * values.len());
     for v in values {
         for s in [
             v.to_scalar::<Bls12381Sha256>(&credential::api_id::<Bls12381Sha256>()),
             v.to_scalar::<Bls12381Shake256>(&credential::api_id::<Bls12381Shake256>()),
         ] {
             let s = s.map_err(credential::Error::from)?;
-            if !out.contains(&s) {
+            if seen.insert(s.to_bytes()) {
                 out.push(s);
             }
         }
@@ -134,17 +139,20 @@ pub enum ParamsFor<'a> {
     Set(&'a [AttributeValue]),
 }
 
-/// What parameters for `what` must sign, at `span` for a range.
-fn set_kind(what: ParamsFor<'_>, span: Option<Span>) -> Result<(SetKind, u8), Error> {
-    match (what, span) {
-        (ParamsFor::Set(values), _) => Ok((SetKind::Elements(set_elements(values)?), 1)),
-        (ParamsFor::Range { .. }, Some(span)) => {
-            Ok((SetKind::Digits { base: span.base }, span.digits))
+impl ParamsFor<'_> {
+    /// What parameters for this predicate must sign, at `span` for a range, and their digit
+    /// count.
+    pub(crate) fn set_kind(self, span: Option<Span>) -> Result<(SetKind, u8), Error> {
+        match (self, span) {
+            (ParamsFor::Set(values), _) => Ok((SetKind::Elements(set_elements(values)?), 1)),
+            (ParamsFor::Range { .. }, Some(span)) => {
+                Ok((SetKind::Digits { base: span.base }, span.digits))
+            }
+            (ParamsFor::Range { attribute }, None) => Err(Error::PredicateNeedsOrder {
+                name: attribute.to_owned(),
+                type_name: "this",
+            }),
         }
-        (ParamsFor::Range { attribute }, None) => Err(Error::PredicateNeedsOrder {
-            name: attribute.to_owned(),
-            type_name: "this",
-        }),
     }
 }
 
@@ -153,6 +161,25 @@ fn params_error(problem: &'static str) -> Error {
 }
 
 impl PredicateParams {
+    /// Parameters that prove `digits` digits against `set` (resolved: the set is attached).
+    pub fn new(digits: u8, set: SignedSet) -> Self {
+        Self {
+            digits,
+            digest: set_digest(&set),
+            set: Some(set),
+        }
+    }
+
+    /// Parameters named by digest only, as a request carries them; [`PredicateParams::resolve`]
+    /// attaches the set.
+    pub fn by_digest(digits: u8, digest: [u8; 32]) -> Self {
+        Self {
+            digits,
+            digest,
+            set: None,
+        }
+    }
+
     /// Fresh parameters for `what` over an attribute of type `ty`: a new parameter key
     /// signs the digits of the type's default span (or the set's elements) and is discarded.
     pub fn generate(
@@ -160,16 +187,39 @@ impl PredicateParams {
         ty: AttributeType,
         rng: &mut impl CryptoRng,
     ) -> Result<Self, Error> {
-        let (kind, digits) = set_kind(what, Span::default_for(ty))?;
-        Ok(Self {
+        let (kind, digits) = what.set_kind(Span::default_for(ty))?;
+        Ok(Self::new(
             digits,
-            set: SignedSet::generate(rng, kind).map_err(Error::Predicate)?,
+            SignedSet::generate(rng, kind).map_err(Error::Predicate)?,
+        ))
+    }
+
+    /// The signed set, once resolved; otherwise [`Error::UnknownParams`] naming its digest.
+    pub fn set(&self) -> Result<&SignedSet, Error> {
+        self.set.as_ref().ok_or_else(|| Error::UnknownParams {
+            digest: hex(&self.digest),
         })
     }
 
-    /// The digit base of a range predicate (`None` for membership).
+    /// `true` once the set is attached.
+    pub fn is_resolved(&self) -> bool {
+        self.set.is_some()
+    }
+
+    /// Attaches `set`, which must be the one the digest names.
+    pub fn resolve(&mut self, set: SignedSet) -> Result<(), Error> {
+        if set_digest(&set) != self.digest {
+            return Err(Error::UnknownParams {
+                digest: hex(&self.digest),
+            });
+        }
+        self.set = Some(set);
+        Ok(())
+    }
+
+    /// The digit base of a range predicate (`None` for membership or before resolution).
     pub fn span(&self) -> Option<Span> {
-        match self.set.kind() {
+        match self.set.as_ref()?.kind() {
             SetKind::Digits { base } => Some(Span {
                 base: *base,
                 digits: self.digits,
@@ -178,140 +228,182 @@ impl PredicateParams {
         }
     }
 
-    /// The JSON form: `{"base": u, "digits": k, "key": X, "signatures": A_0 || A_1 || ...}`
-    /// (`base` is absent for sets, whose elements follow from the predicate's values).
+    /// The JSON form: `{"digits": k, "set": "<base64url SHA-256 of the set>"}`.
     pub fn to_json(&self) -> Value {
-        let mut o = serde_json::Map::new();
-        if let SetKind::Digits { base } = self.set.kind() {
-            o.insert("base".into(), Value::from(*base));
-        }
-        o.insert("digits".into(), Value::from(self.digits));
-        o.insert(
-            "key".into(),
-            Value::from(b64_encode(&self.set.public_key().to_compressed())),
-        );
-        o.insert(
-            "signatures".into(),
-            Value::from(b64_encode(&self.set.signatures_to_octets())),
-        );
-        Value::Object(o)
+        serde_json::json!({ "digits": self.digits, "set": b64_encode(&self.digest) })
     }
 
-    /// Reads the JSON form of parameters for `what` and checks its shape (not its signatures: the
-    /// holder runs [`SignedSet::check`] before proving). The base is at most [`MAX_BASE`],
-    /// the digits at most 8.
-    pub fn from_json(what: ParamsFor<'_>, v: &Value) -> Result<Self, Error> {
-        Self::from_json_cached(what, v, &mut ParamsCache::default())
-    }
-
-    /// [`PredicateParams::from_json`], decoding the points of each distinct set once.
-    pub(crate) fn from_json_cached(
-        what: ParamsFor<'_>,
-        v: &Value,
-        cache: &mut ParamsCache,
-    ) -> Result<Self, Error> {
+    /// Reads the JSON form: exactly `digits` (1 to 8) and `set` (32 bytes).
+    pub fn from_json(v: &Value) -> Result<Self, Error> {
         let o = v.as_object().ok_or(params_error("must be an object"))?;
+        if o.len() != 2 {
+            return Err(params_error("have exactly the fields digits and set"));
+        }
         let digits = o
             .get("digits")
             .and_then(Value::as_u64)
             .and_then(|d| u8::try_from(d).ok())
             .filter(|d| (1..=crate::zk::MAX_DIGITS as u8).contains(d))
             .ok_or(params_error("need digits between 1 and 8"))?;
-        let base = o.get("base").map(|b| {
-            b.as_u64()
-                .and_then(|b| u32::try_from(b).ok())
-                .filter(|b| *b <= MAX_BASE)
-                .ok_or(params_error("base must be an integer of at most 1024"))
-        });
-        let expected_fields = 3 + usize::from(base.is_some());
-        if o.len() != expected_fields {
-            return Err(params_error(
-                "have only the fields base, digits, key, signatures",
-            ));
-        }
-        let span = match base {
-            Some(b) => Some(Span { base: b?, digits }),
-            None => None,
-        };
-        if let Some(span) = span {
-            if (f64::from(span.base)).log2() * f64::from(span.digits) > 62.0 {
-                return Err(params_error("base^digits must stay below 2^62"));
-            }
-        }
-        let (kind, expected_digits) = match (what, span) {
-            (ParamsFor::Set(_), Some(_)) => return Err(params_error("a set takes no base")),
-            (ParamsFor::Set(_), None) => set_kind(what, None)?,
-            (ParamsFor::Range { .. }, None) => return Err(params_error("a range needs a base")),
-            (ParamsFor::Range { .. }, Some(span)) => set_kind(what, Some(span))?,
-        };
-        if expected_digits != digits {
-            return Err(params_error("a set has one digit"));
-        }
-        let text = |name: &'static str| -> Result<&str, Error> {
-            o.get(name)
-                .and_then(Value::as_str)
-                .ok_or(params_error("need key and signatures"))
-        };
-        let (key, signatures) = (text("key")?, text("signatures")?);
-        // What identifies the set: its kind (base or elements), digits, key and signatures.
-        let mut w = ByteWriter::default();
-        w.u8(digits);
-        match &kind {
-            SetKind::Digits { base } => {
-                w.u8(b'D').varint(u64::from(*base));
-            }
-            SetKind::Elements(elements) => {
-                w.u8(b'E').varint(elements.len() as u64);
-                for e in elements {
-                    w.raw(&crate::bbs::octets::scalar_to_octets(e));
-                }
-            }
-        }
-        w.bytes(key.as_bytes()).bytes(signatures.as_bytes());
-        let id: [u8; 32] = Sha256::digest(&w.buf).into();
-        if let Some(known) = cache.decoded.get(&id) {
-            return Ok(known.clone());
-        }
-        cache.signatures += kind.len();
-        if cache.signatures > MAX_REQUEST_SIGNATURES {
-            return Err(params_error(
-                "hold more than 16384 distinct signatures in one request",
-            ));
-        }
-        let decode =
-            |t: &str| b64_decode(t).map_err(|_| params_error("key and signatures are base64url"));
-        let set = SignedSet::from_octets(kind, &decode(key)?, &decode(signatures)?)
-            .map_err(Error::Predicate)?;
-        let params = Self { digits, set };
-        cache.decodes += 1;
-        cache.decoded.insert(id, params.clone());
-        Ok(params)
+        let digest = o
+            .get("set")
+            .and_then(Value::as_str)
+            .and_then(|t| b64_decode(t).ok())
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .ok_or(params_error(
+                "need set, the 32-byte digest of a parameter set in unpadded base64url",
+            ))?;
+        Ok(Self::by_digest(digits, digest))
     }
 
-    /// Appends what the request digest covers: the digit count, the base, the key and the
-    /// signatures.
+    /// Appends what the request digest covers: the digit count and the set's digest.
     pub(crate) fn write_canonical(&self, w: &mut ByteWriter) {
-        w.u8(self.digits);
-        w.varint(self.span().map_or(0, |s| u64::from(s.base)));
-        w.raw(&self.set.public_key().to_compressed());
-        w.bytes(&self.set.signatures_to_octets());
+        w.u8(self.digits).raw(&self.digest);
     }
 }
 
-/// The `format` tag of a parameter-set file.
-pub const PARAMETER_SET_FORMAT: &str = "healthpass-params/1";
+/// The digests of the sets whose signatures this process has checked (or a parameter store
+/// had checked before), so that each is checked once.
+fn checked() -> &'static std::sync::Mutex<std::collections::HashSet<[u8; 32]>> {
+    static CHECKED: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<[u8; 32]>>> =
+        std::sync::OnceLock::new();
+    CHECKED.get_or_init(Default::default)
+}
+
+/// Remembers that the set named `digest` passed [`SignedSet::check`].
+pub(crate) fn remember_checked(digest: [u8; 32]) {
+    if let Ok(mut set) = checked().lock() {
+        set.insert(digest);
+    }
+}
+
+/// `true` when the set named `digest` passed [`SignedSet::check`] in this process.
+pub(crate) fn was_checked(digest: &[u8; 32]) -> bool {
+    checked()
+        .lock()
+        .map(|s| s.contains(digest))
+        .unwrap_or(false)
+}
+
+/// Lower-case hexadecimal, as digests are shown and named in parameter stores.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The canonical encoding of a signed set, which its digest and its file in a parameter
+/// store are:
+///
+/// ```text
+/// bytes("healthpass-set/1")
+/// || "D" || varint(base)                            digits 0..base-1
+///  | "E" || varint(n) || c_1 || ... || c_n          elements (32-byte big-endian scalars)
+/// || X (96 bytes, compressed G2)
+/// || A_1 || ... || A_n (48 bytes each, compressed G1, in element order)
+/// ```
+pub fn set_to_bytes(set: &SignedSet) -> Vec<u8> {
+    let mut w = ByteWriter::default();
+    w.bytes(SET_TAG);
+    write_kind(&mut w, set.kind());
+    w.raw(&set.public_key().to_compressed())
+        .raw(&set.signatures_to_octets());
+    w.buf
+}
+
+fn write_kind(w: &mut ByteWriter, kind: &SetKind) {
+    match kind {
+        SetKind::Digits { base } => {
+            w.u8(b'D').varint(u64::from(*base));
+        }
+        SetKind::Elements(elements) => {
+            w.u8(b'E').varint(elements.len() as u64);
+            for e in elements {
+                w.raw(&crate::bbs::octets::scalar_to_octets(e));
+            }
+        }
+    }
+}
+
+/// The name of a signed set: SHA-256 of [`set_to_bytes`].
+pub fn set_digest(set: &SignedSet) -> [u8; 32] {
+    Sha256::digest(set_to_bytes(set)).into()
+}
+
+/// Reads the kind of a set from the start of its encoding (the tag, then the kind), without
+/// reading the points: what a store listing shows.
+pub fn set_kind_from_bytes(bytes: &[u8]) -> Result<SetKind, Error> {
+    read_kind(&mut ByteReader::new(bytes))
+}
+
+fn read_kind(r: &mut ByteReader<'_>) -> Result<SetKind, Error> {
+    let bad = |problem| Error::from(invalid("parameter set", "encoding", problem));
+    if r.bytes() != Some(SET_TAG) {
+        return Err(bad("does not start with the tag healthpass-set/1"));
+    }
+    let max = crate::zk::MAX_SET_SIZE as u64;
+    match r.u8() {
+        Some(b'D') => {
+            let base = r
+                .varint()
+                .filter(|b| (2..=u64::from(MAX_BASE)).contains(b))
+                .ok_or(bad("has a digit base outside 2 to the largest base"))?;
+            Ok(SetKind::Digits { base: base as u32 })
+        }
+        Some(b'E') => {
+            let n = r
+                .varint()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or(bad("has an element count outside 1 to the largest set"))?;
+            let elements = (0..n)
+                .map(|_| {
+                    r.raw(32)
+                        .and_then(|b| crate::bbs::octets::octets_to_scalar(b).ok())
+                        .ok_or(bad("has a truncated or non-canonical element"))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(SetKind::Elements(elements))
+        }
+        _ => Err(bad("has an unknown kind (expected D or E)")),
+    }
+}
+
+/// Decodes a signed set from [`set_to_bytes`]: the exact length, every point subgroup
+/// checked and not the identity, distinct canonical elements. The signatures are not
+/// checked here ([`SignedSet::check`]).
+pub fn set_from_bytes(bytes: &[u8]) -> Result<SignedSet, Error> {
+    if bytes.len() > MAX_SET_BYTES {
+        return Err(Error::from(invalid(
+            "parameter set",
+            "encoding",
+            "is larger than the largest set",
+        )));
+    }
+    let mut r = ByteReader::new(bytes);
+    let kind = read_kind(&mut r)?;
+    let key = r.raw(96);
+    let signatures = r.raw(48 * kind.len());
+    match (key, signatures, r.is_empty()) {
+        (Some(key), Some(signatures), true) => {
+            SignedSet::from_octets(kind, key, signatures).map_err(Error::Predicate)
+        }
+        _ => Err(Error::from(invalid(
+            "parameter set",
+            "encoding",
+            "does not hold one key and one signature per element",
+        ))),
+    }
+}
 
 /// A long-lived parameter set (`healthpass params new`): one signed digit set per ordered
-/// attribute type, at its default span, whose key was discarded after signing. Requests
-/// made with `request --params FILE` reuse it for their range predicates instead of making
-/// fresh ones; set predicates always get fresh parameters (their elements vary).
+/// attribute type, at its default span, whose key was discarded after signing. A parameter
+/// store keeps its sets ([`super::ParamStore::put`]), and requests name them by digest.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParameterSet {
     /// The digit sets, one per ordered type.
     pub sets: Vec<(AttributeType, PredicateParams)>,
 }
 
-const ORDERED: [AttributeType; 3] = [
+/// The ordered types, each with its own digit set.
+pub(crate) const ORDERED: [AttributeType; 3] = [
     AttributeType::Integer,
     AttributeType::Date,
     AttributeType::Instant,
@@ -326,13 +418,7 @@ impl ParameterSet {
                 let span = Span::default_for(ty).ok_or(params_error("unordered type"))?;
                 let set = SignedSet::generate(&mut *rng, SetKind::Digits { base: span.base })
                     .map_err(Error::Predicate)?;
-                Ok((
-                    ty,
-                    PredicateParams {
-                        digits: span.digits,
-                        set,
-                    },
-                ))
+                Ok((ty, PredicateParams::new(span.digits, set)))
             })
             .collect::<Result<_, Error>>()?;
         Ok(Self { sets })
@@ -343,65 +429,50 @@ impl ParameterSet {
         let ty = ty.bound_type();
         self.sets.iter().find(|(t, _)| *t == ty).map(|(_, p)| p)
     }
+}
 
-    /// The JSON file: `{"format": "healthpass-params/1", "integer": {...}, "date": {...},
-    /// "instant": {...}}`, each entry as [`PredicateParams::to_json`].
-    pub fn to_json(&self) -> String {
-        let mut o = serde_json::Map::new();
-        o.insert("format".into(), Value::from(PARAMETER_SET_FORMAT));
-        for (ty, p) in &self.sets {
-            o.insert(ty.name().into(), p.to_json());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_round_trip_and_their_digest_names_them() {
+        let mut rng = rand::rng();
+        let digits = SignedSet::generate(&mut rng, SetKind::Digits { base: 16 }).unwrap();
+        let values = [AttributeValue::Code("EU/1/20/1528".into())];
+        let (kind, _) = ParamsFor::Set(&values).set_kind(None).unwrap();
+        let elements = SignedSet::generate(&mut rng, kind).unwrap();
+        for set in [digits, elements] {
+            let bytes = set_to_bytes(&set);
+            assert_eq!(set_from_bytes(&bytes).unwrap(), set);
+            assert_eq!(set_kind_from_bytes(&bytes).unwrap(), *set.kind());
+            assert_eq!(set_digest(&set), <[u8; 32]>::from(Sha256::digest(&bytes)));
+            // Every truncation and any trailing byte is refused.
+            for n in 0..bytes.len() {
+                assert!(set_from_bytes(&bytes[..n]).is_err(), "{n}");
+            }
+            assert!(set_from_bytes(&[&bytes[..], &[0]].concat()).is_err());
+            // A set named by another digest is not attached.
+            let mut p = PredicateParams::by_digest(1, [7; 32]);
+            assert!(matches!(p.set(), Err(Error::UnknownParams { .. })));
+            assert!(p.resolve(set.clone()).is_err());
+            let mut p = PredicateParams::by_digest(1, set_digest(&set));
+            p.resolve(set).unwrap();
+            assert!(p.is_resolved());
         }
-        crate::credential::json::pretty(&Value::Object(o))
     }
 
-    /// Reads the JSON file and checks every set's shape and signatures (`rng` draws the
-    /// batching weights of the check).
-    pub fn from_json(text: &str, rng: &mut impl CryptoRng) -> Result<Self, Error> {
-        const WHAT: &str = "parameter set";
-        let v: Value = crate::credential::json::parse(WHAT, text)?;
-        let o = v
-            .as_object()
-            .ok_or(invalid(WHAT, "format", "the file must hold a JSON object"))?;
-        crate::credential::json::check_format(
-            WHAT,
-            PARAMETER_SET_FORMAT,
-            o.get("format").and_then(Value::as_str).unwrap_or(""),
-        )?;
-        if o.len() != 1 + ORDERED.len() {
-            return Err(invalid(
-                WHAT,
-                "format",
-                "has exactly the fields format, integer, date, instant",
-            )
-            .into());
-        }
-        let mut sets = Vec::with_capacity(ORDERED.len());
-        for ty in ORDERED {
-            let entry = o.get(ty.name()).ok_or(invalid(
-                WHAT,
-                "format",
-                "needs integer, date and instant",
-            ))?;
-            let params = PredicateParams::from_json(
-                ParamsFor::Range {
-                    attribute: ty.name(),
-                },
-                entry,
-            )?;
-            if params.span() != Span::default_for(ty) {
-                return Err(
-                    invalid(WHAT, "format", "holds a span other than the type's default").into(),
-                );
-            }
-            params
-                .set
-                .check(&mut *rng)
-                .map_err(|_| Error::PredicateParamsRejected {
-                    predicate: format!("{} ranges", ty.name()),
-                })?;
-            sets.push((ty, params));
-        }
-        Ok(Self { sets })
+    #[test]
+    fn refuses_malformed_sets() {
+        let mut w = ByteWriter::default();
+        w.bytes(SET_TAG).u8(b'D').varint(u64::from(MAX_BASE) + 1);
+        assert!(set_kind_from_bytes(&w.buf).is_err());
+        let mut w = ByteWriter::default();
+        w.bytes(b"healthpass-set/0").u8(b'D').varint(4);
+        assert!(set_kind_from_bytes(&w.buf).is_err());
+        let mut w = ByteWriter::default();
+        w.bytes(SET_TAG).u8(b'X').varint(4);
+        assert!(set_kind_from_bytes(&w.buf).is_err());
+        assert!(set_from_bytes(&vec![0; MAX_SET_BYTES + 1]).is_err());
     }
 }

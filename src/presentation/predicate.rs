@@ -16,7 +16,7 @@ use core::fmt;
 use serde_json::Value;
 
 use super::attribute::check_attribute;
-use super::params::{ParamsCache, ParamsFor, PredicateParams, MAX_SET_SIZE};
+use super::params::{ParamsFor, PredicateParams, Span, MAX_SET_SIZE};
 use super::Error;
 use crate::bbs::{Ciphersuite, Scalar};
 use crate::credential;
@@ -367,6 +367,21 @@ impl Predicate {
         Ok(self)
     }
 
+    /// Attaches parameters from the verifier's parameter store: a set of the kind this
+    /// predicate needs (the type's default digits, or its `in {..}` elements) when the store
+    /// has one, otherwise a fresh one, added to the store.
+    pub fn with_params_in(
+        mut self,
+        schema: &Schema,
+        store: &super::ParamStore,
+        rng: &mut impl rand_core::CryptoRng,
+    ) -> Result<Self, Error> {
+        let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
+        let (kind, digits) = self.set_kind(ty)?;
+        self.params = Some(PredicateParams::new(digits, store.obtain(kind, rng)?));
+        Ok(self)
+    }
+
     /// The predicate's parameters, or the error a request without them deserves.
     pub fn params(&self) -> Result<&PredicateParams, Error> {
         self.params.as_ref().ok_or_else(|| {
@@ -378,9 +393,45 @@ impl Predicate {
         })
     }
 
+    /// Attaches the signed set that the predicate's parameters name, after checking that it
+    /// is what this predicate needs: the set the digest names, the elements of its `in {..}`
+    /// set (encoded as [`ParamsFor::Set`] signs them), or digits for a comparison or range.
+    /// A set that is not is [`Error::PredicateParamsRejected`] (the holder never proves
+    /// against it).
+    pub fn resolve(&mut self, set: crate::zk::SignedSet) -> Result<(), Error> {
+        self.accepts_set(&set)?;
+        let params = self.params.as_mut().ok_or(Error::PredicateParamsRejected {
+            predicate: String::new(),
+        })?;
+        params.resolve(set)
+    }
+
+    /// Checks that `set` is what this predicate needs: its `in {..}` set's elements (as
+    /// [`ParamsFor::Set`] signs them), or digits for a comparison or range.
+    pub(crate) fn accepts_set(&self, set: &crate::zk::SignedSet) -> Result<(), Error> {
+        let fits = match (self.params_for(), set.kind()) {
+            (ParamsFor::Set(_), kind) => *kind == self.params_for().set_kind(None)?.0,
+            (ParamsFor::Range { .. }, crate::zk::SetKind::Digits { .. }) => true,
+            (ParamsFor::Range { .. }, crate::zk::SetKind::Elements(_)) => false,
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(Error::PredicateParamsRejected {
+                predicate: self.to_string(),
+            })
+        }
+    }
+
+    /// The signed set a request would name for this predicate over an attribute of type
+    /// `ty`: digits of the type's default span, or the set's elements.
+    pub fn set_kind(&self, ty: AttributeType) -> Result<(crate::zk::SetKind, u8), Error> {
+        self.params_for().set_kind(Span::default_for(ty))
+    }
+
     /// Checks the predicate against `schema`: a known attribute other than the holder secret,
     /// values of its type, comparisons and ranges only over integers, dates and instants,
-    /// `low <= high`, sets of 1 to 64 distinct elements.
+    /// `low <= high`, sets of 1 to [`MAX_SET_SIZE`] distinct elements.
     pub fn check(&self, schema: &Schema) -> Result<(), Error> {
         let index = check_attribute(schema, &self.attribute)?;
         if self.attribute == HOLDER_SECRET {
@@ -419,7 +470,7 @@ impl Predicate {
             {
                 Err(syntax(
                     &self.to_string(),
-                    "a set has 1 to 64 distinct elements",
+                    "a set has 1 to 256 distinct elements",
                 ))
             }
             _ => Ok(()),
@@ -474,16 +525,8 @@ impl Predicate {
 
     /// Reads the JSON form against `schema` and checks it; values must be in their canonical
     /// form ([`AttributeValue::from_canonical_json`]).
+    /// The parameters are read as a digest (not resolved).
     pub fn from_json(schema: &Schema, v: &Value) -> Result<Self, Error> {
-        Self::from_json_cached(schema, v, &mut ParamsCache::default())
-    }
-
-    /// [`Predicate::from_json`], decoding each distinct parameter set once per `cache`.
-    pub(crate) fn from_json_cached(
-        schema: &Schema,
-        v: &Value,
-        cache: &mut ParamsCache,
-    ) -> Result<Self, Error> {
         let bad = |problem| {
             Error::from(crate::credential::json::invalid(
                 "request",
@@ -526,11 +569,7 @@ impl Predicate {
             params: None,
         };
         if let Some(params) = o.get("params") {
-            p.params = Some(PredicateParams::from_json_cached(
-                p.params_for(),
-                params,
-                cache,
-            )?);
+            p.params = Some(PredicateParams::from_json(params)?);
         }
         p.check(schema)?;
         Ok(p)
@@ -603,11 +642,13 @@ impl fmt::Display for Predicate {
 /// The `zk` statements that prove `predicate` over the message at `message_index`, with the
 /// bounds encoded as the credential layer signs them: one statement for a comparison or a
 /// set, two (a lower and an upper bound on one message, sharing its blinding) for a range.
+/// The parameters must be resolved.
 pub(crate) fn statements<C: Ciphersuite>(
     predicate: &Predicate,
     params: &PredicateParams,
     (lower_index, upper_index): (usize, usize),
 ) -> Result<Vec<PredicateStatement>, Error> {
+    let set = params.set()?;
     let api_id = credential::api_id::<C>();
     let scalar = |v: &AttributeValue| {
         v.to_scalar::<C>(&api_id)
@@ -619,10 +660,11 @@ pub(crate) fn statements<C: Ciphersuite>(
     // and its last possible day.
     let statement = |negate: bool, offset: Scalar| PredicateStatement {
         message_index: if negate { upper_index } else { lower_index },
+        minus_index: None,
         negate,
         offset,
         digit_count: usize::from(params.digits),
-        set: params.set.clone(),
+        set: set.clone(),
     };
     Ok(match &predicate.condition {
         Condition::AtLeast(b) => vec![statement(false, scalar(b)?)],

@@ -334,9 +334,11 @@ impl AppState {
             .ok_or_else(ApiError::unknown_request)?;
         let record: RequestRecord = serde_json::from_slice(&record)
             .map_err(|_| ApiError::from(StoreError::new("a stored request is damaged")))?;
+        let params = self.config().params.clone();
         let request = tokio::task::spawn_blocking(move || {
-            PresentationRequest::from_json(&record.request)
-                .map(|r| (record.policy, r, record.token_hash))
+            let mut request = PresentationRequest::from_json(&record.request)?;
+            params.resolve(&mut request)?;
+            Ok::<_, PError>((record.policy, request, record.token_hash))
         })
         .await
         .map_err(|_| ApiError::from(StoreError::new("a stored request is damaged")))?
@@ -383,10 +385,6 @@ fn hex_decode(text: &str, out: &mut [u8; 32]) -> Option<()> {
         *o = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
     }
     Some(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 // ---- handlers ----
@@ -459,15 +457,11 @@ pub async fn create_request(
             "no policy has this name",
         )
     })?;
-    let params = config
-        .current_params
-        .as_ref()
-        .and_then(|d| config.params.get(d))
-        .map(|p| p.set.clone());
+    let params = config.params.clone();
     let (verifier, validity) = (s.options.verifier.clone(), s.options.validity);
     let t = now();
     let request = tokio::task::spawn_blocking(move || {
-        policy.make_request(&verifier, t, validity, params.as_ref(), &mut rand::rng())
+        policy.make_request(&verifier, t, validity, Some(&params), &mut rand::rng())
     })
     .await
     .map_err(|_| {
@@ -485,7 +479,7 @@ pub async fn create_request(
     let record = RequestRecord {
         policy: asked.policy.clone(),
         request: request_json.clone(),
-        token_hash: hex(&token_hash),
+        token_hash: presentation::hex(&token_hash),
     };
     let record = serde_json::to_vec(&record).unwrap_or_default();
     s.store
@@ -643,7 +637,7 @@ impl AppState {
         kind: Body_,
     ) -> ApiResult<Value> {
         let t = now();
-        let nonce_key = format!("nonce:{}", hex(&open.request.nonce));
+        let nonce_key = format!("nonce:{}", presentation::hex(&open.request.nonce));
         if self.store.get(&nonce_key, t).await?.is_some() {
             self.metrics.rejected("replay");
             return Err(ApiError::replay());
@@ -827,7 +821,7 @@ pub async fn result(
                             .is_ok_and(|v| v["accepted"] == Value::Bool(true));
                         let e = Event::default()
                             .event("verdict")
-                            .data(String::from_utf8_lossy(&b).into_owned());
+                            .data(String::from_utf8_lossy(&b));
                         return Some((Ok(e), (s, key, b, accepted)));
                     }
                 }
@@ -862,22 +856,38 @@ fn etagged(
     r
 }
 
-/// `GET /v1/params/{digest}`: a parameter set, by the SHA-256 of its file.
+/// `GET /v1/params/{digest}`: a signed set of the verifier's parameter store, by the
+/// SHA-256 (hex) of its canonical encoding, which is its file's content.
 pub async fn params(
     State(s): State<Shared>,
     Path(digest): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let config = s.config();
-    let p = config
-        .params
-        .get(&digest)
-        .ok_or_else(|| ApiError::not_found("parameter set"))?;
+    let mut d = [0u8; 32];
+    hex_decode(&digest, &mut d).ok_or_else(|| ApiError::not_found("parameter set"))?;
+    let path = s.config().params.path_of(&d);
+    let bytes = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| {
+                f.take(presentation::MAX_SET_BYTES as u64 + 1)
+                    .read_to_end(&mut bytes)
+            })
+            .ok()
+            .filter(|_| bytes.len() <= presentation::MAX_SET_BYTES)
+            .map(|_| bytes)
+    })
+    .await
+    .ok()
+    .flatten()
+    .filter(|b| <[u8; 32]>::from(Sha256::digest(b)) == d)
+    .ok_or_else(|| ApiError::not_found("parameter set"))?;
     Ok(etagged(
         &headers,
-        &p.digest,
-        "application/json",
-        p.bytes.clone(),
+        &digest,
+        "application/octet-stream",
+        bytes,
     ))
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use healthpass::credential::json::parse;
 use healthpass::credential::CredentialType;
 use healthpass::presentation::{
-    CredentialRequest, ParameterSet, Predicate, PresentationRequest, TrustList,
+    CredentialRequest, ParamStore, Predicate, PredicateParams, PresentationRequest, TrustList,
 };
 use healthpass::untrusted::Untrusted;
 use rand::CryptoRng;
@@ -32,6 +32,9 @@ pub struct Policy {
     disclose: Vec<String>,
     issuers: Vec<String>,
     statements: Vec<String>,
+    /// The parameters of each statement's predicate, resolved from the store once when the
+    /// configuration is loaded (reading and decoding sets per request would cost a second).
+    params: Vec<Option<PredicateParams>>,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +100,7 @@ impl Policy {
             disclose: alt.disclose,
             issuers: alt.issuers,
             statements,
+            params: Vec::new(),
         };
         // Checked once now, so that a request is never refused later for the policy's sake.
         policy
@@ -106,25 +110,32 @@ impl Policy {
     }
 
     /// The one interface between the service and request-making: a fresh request (fresh
-    /// nonce) for this policy at `now`, valid for `validity` seconds, with the predicates'
-    /// parameters from `params` (else fresh ones).
+    /// nonce) for this policy at `now`, valid for `validity` seconds, naming its predicates'
+    /// parameter sets by digest from the verifier's store `params` (sets it lacks are made
+    /// and added; without a store the predicates have no parameters, which only a check of
+    /// the policy wants).
     pub fn make_request(
         &self,
         verifier: &str,
         now: i64,
         validity: i64,
-        params: Option<&ParameterSet>,
+        params: Option<&ParamStore>,
         rng: &mut impl CryptoRng,
     ) -> Result<PresentationRequest, healthpass::presentation::Error> {
         let schema = self.credential_type.schema();
         let predicates = self
             .statements
             .iter()
-            .map(|text| {
-                let p = Predicate::parse(schema, text, now)?;
-                match params {
-                    Some(set) => p.with_params_from(schema, set, rng),
-                    None => p.with_fresh_params(schema, rng),
+            .enumerate()
+            .map(|(i, text)| {
+                let mut p = Predicate::parse(schema, text, now)?;
+                match (self.params.get(i).cloned().flatten(), params) {
+                    (Some(resolved), _) => {
+                        p.params = Some(resolved);
+                        Ok(p)
+                    }
+                    (None, Some(store)) => p.with_params_in(schema, store, rng),
+                    (None, None) => Ok(p),
                 }
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -145,17 +156,6 @@ impl Policy {
     }
 }
 
-/// A parameter set file, by the SHA-256 digest of its bytes (lowercase hex).
-#[derive(Clone)]
-pub struct StoredParams {
-    /// The digest (the name it is served under, and its ETag).
-    pub digest: String,
-    /// The file's bytes.
-    pub bytes: Vec<u8>,
-    /// The decoded set.
-    pub set: ParameterSet,
-}
-
 /// Everything reloaded on SIGHUP.
 #[derive(Clone)]
 pub struct Config {
@@ -167,10 +167,9 @@ pub struct Config {
     pub trust_digest: String,
     /// The policies by name.
     pub policies: BTreeMap<String, Policy>,
-    /// The parameter sets by digest.
-    pub params: BTreeMap<String, StoredParams>,
-    /// The digest of the set new requests use (the first file by name).
-    pub current_params: Option<String>,
+    /// The verifier's parameter store (content-addressed signed sets, named by digest in
+    /// requests and served at `/v1/params/{digest}`).
+    pub params: ParamStore,
 }
 
 /// The files the configuration comes from.
@@ -180,7 +179,7 @@ pub struct Sources {
     pub trust_list: PathBuf,
     /// The policy files.
     pub policies: Vec<PathBuf>,
-    /// The parameter store directory.
+    /// The parameter store folder.
     pub params_dir: PathBuf,
 }
 
@@ -214,12 +213,14 @@ fn text(path: &Path, what: &str, bytes: &[u8]) -> Result<String, String> {
 }
 
 impl Sources {
-    /// Reads every file. The parameter directory is created when missing, and a fresh
-    /// parameter set is written to it when it holds none (`params-1.json`).
+    /// Reads every file, and makes sure the parameter store (created when missing) holds
+    /// the sets every policy's requests name (made once, then reused).
     pub fn load(&self) -> Result<Config, String> {
         let trust_bytes = read(&self.trust_list, "trust list")?;
         let trust = TrustList::from_json(&text(&self.trust_list, "trust list", &trust_bytes)?)
             .map_err(|e| format!("trust list {}: {e}", self.trust_list.display()))?;
+        let params =
+            ParamStore::open(&self.params_dir).map_err(|e| format!("parameter store: {e}"))?;
         let mut policies = BTreeMap::new();
         for path in &self.policies {
             let bytes = read(path, "policy")?;
@@ -228,60 +229,27 @@ impl Sources {
             if policies.contains_key(&policy.name) {
                 return Err(format!("two policies are named `{}`", policy.name));
             }
+            let mut policy = policy;
+            let template = policy
+                .make_request("load", 0, 600, Some(&params), &mut rand::rng())
+                .map_err(|e| format!("policy {}: {e}", path.display()))?;
+            policy.params = template.credentials[0]
+                .predicates
+                .iter()
+                .map(|p| p.params.clone())
+                .collect();
             policies.insert(policy.name.clone(), policy);
         }
         if policies.is_empty() {
             return Err("give at least one --policy".into());
         }
-        let params = self.load_params()?;
-        let current_params = params.first().map(|p| p.digest.clone());
         Ok(Config {
             trust_digest: digest_hex(&trust_bytes),
             trust,
             trust_bytes,
             policies,
-            params: params.into_iter().map(|p| (p.digest.clone(), p)).collect(),
-            current_params,
+            params,
         })
-    }
-
-    fn load_params(&self) -> Result<Vec<StoredParams>, String> {
-        let dir = &self.params_dir;
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("parameter store {}: {e}", dir.display()))?;
-        let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| format!("parameter store {}: {e}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        names.sort();
-        if names.is_empty() {
-            let set = ParameterSet::generate(&mut rand::rng()).map_err(|e| e.to_string())?;
-            let path = dir.join("params-1.json");
-            crate::cli::files::write_atomic(
-                &path,
-                set.to_json().as_bytes(),
-                crate::cli::files::Mode::Public,
-            )
-            .map_err(|e| e.message)?;
-            names.push(path);
-        }
-        names
-            .iter()
-            .map(|path| {
-                let bytes = read(path, "parameter set")?;
-                let set = ParameterSet::from_json(
-                    &text(path, "parameter set", &bytes)?,
-                    &mut rand::rng(),
-                )
-                .map_err(|e| format!("parameter set {}: {e}", path.display()))?;
-                Ok(StoredParams {
-                    digest: digest_hex(&bytes),
-                    bytes,
-                    set,
-                })
-            })
-            .collect()
     }
 }
 

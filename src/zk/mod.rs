@@ -11,23 +11,32 @@
 //! hidden message, so a sub-proof carries no second response for it.
 //!
 #![doc = include_str!("../../docs/notes/predicates.md")]
+#![doc = include_str!("../../docs/notes/or-proofs.md")]
 
 mod error;
+pub mod formula;
 pub mod predicate;
 #[cfg(test)]
 mod tests;
 pub mod weak_bb;
 
 pub use error::Error;
+pub use formula::{
+    prove_formula, verify_formula, AtomProof, BranchProof, EqualityStatement, Formula,
+    FormulaProof, LinkProof, LinkedFormulaProof, NotEqualProof, MAX_FORMULA_DEPTH,
+    MAX_FORMULA_NODES, PEDERSEN_API_ID, TRANSCRIPT_LABEL_V2,
+};
 pub use predicate::{DigitProof, PredicateProof, PredicateStatement, MAX_DIGITS, TRANSCRIPT_LABEL};
 pub use weak_bb::{SetKind, SignedSet, MAX_SET_SIZE};
 
 use bls12_381::Scalar;
 use rand_core::CryptoRng;
 
-use crate::bbs::{self, Ciphersuite, Generators, PreparedSignature, Proof, PublicKey};
+use crate::bbs::{Ciphersuite, Generators, PreparedSignature, Proof, PublicKey};
+pub(crate) use formula::Prover;
 
-/// A BBS proof together with the predicate proofs that share its challenge.
+/// A BBS proof together with the predicate proofs that share its challenge (the proof of a
+/// plain AND of predicates, [`Formula::All`] of [`Formula::Predicate`]s).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkedProof {
     /// The BBS proof; an ordinary draft proof whose presentation header is the predicate
@@ -37,34 +46,20 @@ pub struct LinkedProof {
     pub predicates: Vec<PredicateProof>,
 }
 
-/// The position of each statement's message among the undisclosed messages.
-fn hidden_positions(
-    statements: &[PredicateStatement],
-    undisclosed: &[usize],
-) -> Result<Vec<usize>, Error> {
-    statements
-        .iter()
-        .enumerate()
-        .map(|(i, st)| {
-            undisclosed
-                .binary_search(&st.message_index)
-                .map_err(|_| Error::BadMessageIndex {
-                    predicate: i,
-                    index: st.message_index,
-                })
-        })
-        .collect()
-}
-
-fn complement(disclosed: &[usize], count: usize) -> Vec<usize> {
+pub(crate) fn complement(disclosed: &[usize], count: usize) -> Vec<usize> {
     (0..count)
         .filter(|i| disclosed.binary_search(i).is_err())
         .collect()
 }
 
+/// The formula that requires every statement.
+fn conjunction(statements: &[PredicateStatement]) -> Formula {
+    Formula::All(statements.iter().cloned().map(Formula::Predicate).collect())
+}
+
 /// Proves knowledge of the prepared signature, discloses the messages at
 /// `disclosed_indexes`, and proves every statement over hidden messages, all under one
-/// challenge bound to `context`.
+/// challenge bound to `context`: [`prove_formula`] for the AND of the statements.
 ///
 /// Fails with [`Error::NotSatisfied`] when a hidden value does not satisfy its predicate
 /// (and [`Error::OutOfSpan`] when it does but the digits cannot express it): the holder
@@ -91,17 +86,6 @@ pub fn prove<C: Ciphersuite>(
     )
 }
 
-/// Whether the prover checks its statements (always, outside the crate's own tests).
-#[derive(Clone, Copy)]
-pub(crate) enum Prover {
-    /// Refuses false statements.
-    Honest,
-    /// Test only: commits to whatever digits (or this set element, or this lowest digit with
-    /// this signature) it likes.
-    #[cfg(test)]
-    Cheating(Option<Scalar>, Option<bls12_381::G1Affine>),
-}
-
 pub(crate) fn prove_inner<C: Ciphersuite>(
     prepared: &PreparedSignature<C>,
     disclosed_indexes: &[usize],
@@ -110,65 +94,33 @@ pub(crate) fn prove_inner<C: Ciphersuite>(
     rng: &mut impl CryptoRng,
     prover: Prover,
 ) -> Result<LinkedProof, Error> {
-    let count = prepared.message_count();
-    let disclosed = bbs::check_indexes(disclosed_indexes, count)?;
-    let undisclosed = complement(&disclosed, count);
-    hidden_positions(statements, &undisclosed)?;
-    // Draw the blinding of every hidden message that carries a predicate ourselves, so the
-    // sub-proofs can share it with the BBS proof.
-    let mut blindings: Vec<(usize, Scalar)> = Vec::new();
-    for st in statements {
-        if !blindings.iter().any(|(i, _)| *i == st.message_index) {
-            let m_tilde = bbs::calculate_random_scalars(rng, 1)[0];
-            blindings.push((st.message_index, m_tilde));
-        }
-    }
-    let init = prepared.proof_init_with_rng(&disclosed, &blindings, rng);
-    let mut witnesses = Vec::with_capacity(statements.len());
-    let committed = init.map_err(Error::from).and_then(|init| {
-        for (i, st) in statements.iter().enumerate() {
-            let m_tilde = blindings
-                .iter()
-                .find(|(j, _)| *j == st.message_index)
-                .map_or_else(Scalar::zero, |(_, b)| *b);
-            let m = prepared
-                .message(st.message_index)
-                .ok_or(Error::BadMessageIndex {
-                    predicate: i,
-                    index: st.message_index,
-                })?;
-            witnesses.push(match prover {
-                Prover::Honest => predicate::commit(i, st, m, &m_tilde, rng)?,
-                #[cfg(test)]
-                Prover::Cheating(element, signature) => {
-                    predicate::commit_unchecked(st, m, &m_tilde, element, signature, rng)
-                }
-            });
-        }
-        Ok(init)
-    });
-    for (_, b) in blindings.iter_mut() {
-        zeroize::Zeroize::zeroize(b);
-    }
-    let init = committed?;
-    let commitments: Vec<_> = witnesses
-        .iter()
-        .map(predicate::prover_commitments)
-        .collect();
-    let ph = predicate::transcript(context, statements, &commitments);
-    let c = prepared.proof_challenge(&init, &disclosed, &ph)?;
-    let bbs_proof = init.finalize(&c)?;
-    let predicates = witnesses.iter().map(|w| w.respond(&c)).collect();
+    let linked = formula::prove_inner(
+        prepared,
+        disclosed_indexes,
+        &conjunction(statements),
+        context,
+        rng,
+        prover,
+    )?;
     Ok(LinkedProof {
-        bbs: bbs_proof,
-        predicates,
+        bbs: linked.bbs,
+        predicates: linked
+            .formula
+            .atoms
+            .into_iter()
+            .filter_map(|a| match a {
+                AtomProof::Predicate(p) => Some(p),
+                _ => None,
+            })
+            .collect(),
     })
 }
 
-/// Verifies a [`LinkedProof`]: recomputes every sub-proof's commitments from the BBS
-/// challenge and the BBS response of its hidden message, rebuilds the transcript (the BBS
-/// presentation header), verifies the BBS proof, and checks every digit's pairing equation
-/// in one batched pairing product (`rng` draws the batching weights).
+/// Verifies a [`LinkedProof`] ([`verify_formula`] for the AND of the statements):
+/// recomputes every sub-proof's commitments from the BBS challenge and the BBS response of
+/// its hidden message, rebuilds the transcript (the BBS presentation header), verifies the
+/// BBS proof, and checks every digit's pairing equation in one batched pairing product
+/// (`rng` draws the batching weights).
 #[allow(clippy::too_many_arguments)]
 pub fn verify<C: Ciphersuite>(
     pk: &PublicKey,
@@ -187,27 +139,29 @@ pub fn verify<C: Ciphersuite>(
             predicate: proof.predicates.len().min(statements.len()),
         });
     }
-    let l = generators.message_count();
-    let (indexes, messages) = bbs::sort_disclosed(disclosed_indexes, disclosed_messages)?;
-    let indexes = bbs::check_indexes(&indexes, l)?;
-    let undisclosed = complement(&indexes, l);
-    if undisclosed.len() != proof.bbs.undisclosed_count() {
-        return Err(Error::VerificationFailed);
-    }
-    let positions = hidden_positions(statements, &undisclosed)?;
-    let c = proof.bbs.challenge();
-    let mut commitments = Vec::with_capacity(statements.len());
-    for (i, ((st, pp), &p)) in statements
-        .iter()
-        .zip(&proof.predicates)
-        .zip(&positions)
-        .enumerate()
-    {
-        commitments.push(predicate::recompute(i, st, pp, &proof.bbs.m_hat()[p], c)?);
-    }
-    let ph = predicate::transcript(context, statements, &commitments);
-    bbs::core_proof_verify::<C>(
-        pk, &proof.bbs, generators, header, &ph, &messages, &indexes, api_id,
-    )?;
-    predicate::check_pairings(statements, &proof.predicates, rng)
+    let linked = LinkedFormulaProof {
+        bbs: proof.bbs.clone(),
+        formula: FormulaProof {
+            links: Vec::new(),
+            branches: Vec::new(),
+            atoms: proof
+                .predicates
+                .iter()
+                .cloned()
+                .map(AtomProof::Predicate)
+                .collect(),
+        },
+    };
+    verify_formula::<C>(
+        pk,
+        &linked,
+        generators,
+        header,
+        disclosed_messages,
+        disclosed_indexes,
+        &conjunction(statements),
+        context,
+        api_id,
+        rng,
+    )
 }

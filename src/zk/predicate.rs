@@ -17,6 +17,7 @@ use bls12_381::{G1Affine, G1Projective, G2Affine, G2Prepared, Scalar};
 use ff::Field;
 use group::Curve;
 use rand_core::CryptoRng;
+use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::error::Error;
@@ -39,6 +40,10 @@ pub const MAX_DIGITS: usize = 8;
 pub struct PredicateStatement {
     /// Index of the hidden message among all signed messages.
     pub message_index: usize,
+    /// Index of a second hidden message of the same credential subtracted from the first:
+    /// the statement's subject is then `m_a - m_b` instead of `m_a` (`dose_number >=
+    /// total_doses` is `m_a - m_b >= 0`, `>` is `>= 1`). `None` for one message.
+    pub minus_index: Option<usize>,
     /// `s = -1` when set (upper bounds), `+1` otherwise.
     pub negate: bool,
     /// The offset `a` (a bound), as a scalar.
@@ -103,8 +108,8 @@ impl PredicateStatement {
         Scalar::from(self.set.kind().len() as u64)
     }
 
-    /// `delta^ = s * (m^ - c * a)`: the response for `delta` that the BBS response `m^`
-    /// implies.
+    /// `delta^ = s * (m^ - c * a)`: the response for `delta` that the subject's response
+    /// `m^` implies (the BBS response, `m^_a - m^_b` for a difference, or a branch's own).
     fn delta_hat(&self, m_hat: &Scalar, c: &Scalar) -> Scalar {
         let d = m_hat - c * self.offset;
         if self.negate {
@@ -114,10 +119,20 @@ impl PredicateStatement {
         }
     }
 
-    /// Appends the statement's public parameters to the transcript.
-    fn serialize(&self, s: &mut Serializer) {
-        s.integer(self.message_index)
-            .integer(usize::from(self.negate))
+    /// The messages the statement reads: `message_index`, then `minus_index` if any.
+    pub fn message_indexes(&self) -> impl Iterator<Item = usize> {
+        std::iter::once(self.message_index).chain(self.minus_index)
+    }
+
+    /// Appends the statement's public parameters to the transcript. The version 1 transcript
+    /// (one message per statement) has no field for `minus_index`; version 2 writes
+    /// `I2OSP(minus_index + 1, 8)` (0 for none) after `message_index`.
+    pub(crate) fn serialize(&self, s: &mut Serializer, v2: bool) {
+        s.integer(self.message_index);
+        if v2 {
+            s.integer(self.minus_index.map_or(0, |i| i + 1));
+        }
+        s.integer(usize::from(self.negate))
             .scalar(&self.offset)
             .integer(self.digit_count);
         self.set.serialize_statement(s);
@@ -190,6 +205,15 @@ pub(crate) struct Commitments {
     t: Vec<G1Affine>,
 }
 
+impl Commitments {
+    /// Appends `V_j || Vbar_j || T_j` for every digit.
+    pub(crate) fn serialize(&self, s: &mut Serializer) {
+        for j in 0..self.v.len() {
+            s.point(&self.v[j]).point(&self.v_bar[j]).point(&self.t[j]);
+        }
+    }
+}
+
 /// The prover's secrets for one predicate between commitment and response.
 pub(crate) struct PredicateWitness {
     digits: Vec<Scalar>,
@@ -198,6 +222,7 @@ pub(crate) struct PredicateWitness {
     d_tilde: Vec<Scalar>,
     v: Vec<G1Affine>,
     v_bar: Vec<G1Affine>,
+    t: Vec<G1Affine>,
 }
 
 impl Drop for PredicateWitness {
@@ -209,78 +234,88 @@ impl Drop for PredicateWitness {
     }
 }
 
-/// Splits `delta` into `k` base-`u` digits. For membership (`k = 1`, an element set) the
-/// single digit is `delta` itself. Fails with [`Error::NotSatisfied`] when `delta` is
-/// negative and with [`Error::OutOfSpan`] when it is too large for the digits.
-fn decompose(
-    index: usize,
-    statement: &PredicateStatement,
-    delta: &Scalar,
-) -> Result<Zeroizing<Vec<Scalar>>, Error> {
-    let base = match statement.set.kind() {
-        SetKind::Elements(_) => return Ok(Zeroizing::new(vec![*delta])),
-        SetKind::Digits { base } => u128::from(*base),
-    };
-    let low_u128 = |s: &Scalar| {
-        let bytes = Zeroizing::new(s.to_bytes());
-        let fits = bytes[16..].iter().all(|&b| b == 0);
-        let mut low = Zeroizing::new([0u8; 16]);
-        low.copy_from_slice(&bytes[..16]);
-        fits.then(|| u128::from_le_bytes(*low))
-    };
-    let mut value = match low_u128(delta) {
-        Some(v) => v,
-        None if low_u128(&-delta).is_some() => {
-            return Err(Error::NotSatisfied { predicate: index })
+/// A predicate's digits and their signatures, before commitment, with whether the
+/// predicate holds. Computed the same way whether it holds or not (an OR branch that does not
+/// hold is simulated with the same operations).
+pub(crate) struct Digits {
+    digits: Zeroizing<Vec<Scalar>>,
+    signatures: Zeroizing<Vec<G1Affine>>,
+    /// The predicate holds and its difference fits the digits.
+    pub(crate) holds: Choice,
+    /// The difference is negative (the predicate is false, rather than out of span).
+    pub(crate) negative: Choice,
+}
+
+impl Digits {
+    /// The holder's refusal when the predicate does not hold: [`Error::NotSatisfied`] for a
+    /// false predicate, [`Error::OutOfSpan`] for a true one the digits cannot express.
+    pub(crate) fn refusal(&self, index: usize) -> Option<Error> {
+        if bool::from(self.holds) {
+            None
+        } else if bool::from(self.negative) {
+            Some(Error::NotSatisfied { predicate: index })
+        } else {
+            Some(Error::OutOfSpan { predicate: index })
         }
-        None => return Err(Error::OutOfSpan { predicate: index }),
-    };
-    let mut digits = Zeroizing::new(Vec::with_capacity(statement.digit_count));
-    for _ in 0..statement.digit_count {
-        digits.push(Scalar::from((value % base) as u64));
-        value /= base;
-    }
-    let fits = value == 0;
-    value.zeroize();
-    if fits {
-        Ok(digits)
-    } else {
-        Err(Error::OutOfSpan { predicate: index })
     }
 }
 
-/// Commitment phase for one predicate over the hidden message `m` whose BBS blinding is
-/// `m_tilde`. Returns the witness and appends `(V_j, Vbar_j, T_j)` to the transcript.
-pub(crate) fn commit(
-    index: usize,
-    statement: &PredicateStatement,
-    m: &Scalar,
-    m_tilde: &Scalar,
-    rng: &mut impl CryptoRng,
-) -> Result<PredicateWitness, Error> {
+/// The low 128 bits of `s` and whether the rest is zero, without branching on `s`.
+fn low_u128(s: &Scalar) -> (Choice, u128) {
+    let bytes = Zeroizing::new(s.to_bytes());
+    let high = bytes[16..].iter().fold(0u8, |acc, b| acc | b);
+    let mut low = Zeroizing::new([0u8; 16]);
+    low.copy_from_slice(&bytes[..16]);
+    (high.ct_eq(&0), u128::from_le_bytes(*low))
+}
+
+/// Splits `delta` (the statement's `s * (subject - a)`) into `k` base-`u` digits, always the
+/// digits of `delta mod u^k`, and signs each in constant time (an element that is not in the
+/// set takes the set's first signature). For membership (`k = 1`, an element set) the single
+/// digit is `delta` itself. `holds` says whether the digits recombine to `delta` and are all
+/// signed.
+///
+/// # Security
+/// The split divides the prover's 128-bit value by the public base (integer division, which
+/// may not be constant time on every CPU); everything else runs the same whatever `delta`.
+pub(crate) fn digits(statement: &PredicateStatement, delta: &Scalar) -> Result<Digits, Error> {
     statement.check_shape()?;
-    // The secret difference, its digits and their signatures (which name the digits) are
-    // wiped on every path out, early returns included.
-    let mut delta = Zeroizing::new(m - statement.offset);
-    if statement.negate {
-        *delta = -*delta;
-    }
-    let mut digits = decompose(index, statement, &delta)?;
+    let (digits, holds, negative) = match statement.set.kind() {
+        SetKind::Elements(_) => (
+            Zeroizing::new(vec![*delta]),
+            Choice::from(1),
+            Choice::from(0),
+        ),
+        SetKind::Digits { base } => {
+            let base = u128::from(*base);
+            let (fits, mut value) = low_u128(delta);
+            let (negative, _) = low_u128(&-delta);
+            let mut digits = Zeroizing::new(Vec::with_capacity(statement.digit_count));
+            for _ in 0..statement.digit_count {
+                digits.push(Scalar::from((value % base) as u64));
+                value /= base;
+            }
+            let rest = (value as u64) | ((value >> 64) as u64);
+            value.zeroize();
+            (digits, fits & rest.ct_eq(&0), !fits & negative)
+        }
+    };
+    let mut signed = Choice::from(1);
     let mut signatures = Zeroizing::new(Vec::with_capacity(digits.len()));
     for d in digits.iter() {
-        signatures.push(
-            statement
-                .set
-                .signature_ct(d)
-                .ok_or(Error::NotSatisfied { predicate: index })?,
-        );
+        let (sig, found) = statement.set.signature_or_first_ct(d);
+        signed &= found;
+        signatures.push(sig);
     }
-    // The witness takes the digits over (and wipes them when it is dropped).
-    let digits = std::mem::take(&mut *digits);
-    Ok(commit_digits(statement, digits, &signatures, m_tilde, rng))
+    Ok(Digits {
+        digits,
+        signatures,
+        holds: holds & signed,
+        negative: negative | !signed,
+    })
 }
 
-fn random_scalar(rng: &mut impl CryptoRng) -> Scalar {
+pub(crate) fn random_scalar(rng: &mut impl CryptoRng) -> Scalar {
     let mut b = [0u8; 64];
     rng.fill_bytes(&mut b);
     let s = Scalar::from_bytes_wide(&b);
@@ -288,16 +323,24 @@ fn random_scalar(rng: &mut impl CryptoRng) -> Scalar {
     s
 }
 
-/// The commitment phase proper, given the digits and their signatures: draws `tau_j`,
-/// `tau~_j` and `d~_j` (with `d~_0` fixed by the link `sum_j u^j d~_j = s * m~`), and computes
-/// `V_j = tau_j * A_{d_j}` and `Vbar_j = tau_j * P - d_j * V_j`.
-fn commit_digits(
+/// The commitment phase for one predicate whose subject has the blinding `subject_tilde`,
+/// answered later under a challenge `c_b` with [`PredicateWitness::respond`]. Draws `tau_j`,
+/// `tau~_j` and `d~_j`, with `d~_0` fixed by the link
+/// `sum_j u^j d~_j = s * (subject~ - e * a)`, and computes `V_j = tau_j * A_{d_j}`,
+/// `Vbar_j = tau_j * P - d_j * V_j` and `T_j = tau~_j * P - d~_j * V_j - e * Vbar_j`.
+///
+/// `e` is zero for a statement that is proven, and the branch's challenge `c_b` for one that
+/// is simulated (an OR branch that does not hold, answered with `k = 0`): the same
+/// operations either way (`docs/notes/or-proofs.md`).
+pub(crate) fn commit(
     statement: &PredicateStatement,
-    digits: Vec<Scalar>,
-    signatures: &[G1Affine],
-    m_tilde: &Scalar,
+    mut prepared: Digits,
+    subject_tilde: &Scalar,
+    e: &Scalar,
     rng: &mut impl CryptoRng,
 ) -> PredicateWitness {
+    let digits = std::mem::take(&mut *prepared.digits);
+    let signatures = &prepared.signatures;
     let k = digits.len();
     // The blinding vectors are allocated at their final size and moved into the witness,
     // which wipes them when it is dropped.
@@ -305,7 +348,7 @@ fn commit_digits(
     let tau_tilde: Vec<Scalar> = (0..k).map(|_| random_scalar(rng)).collect();
     let base = statement.base();
     let mut d_tilde: Vec<Scalar> = (0..k).map(|_| random_scalar(rng)).collect();
-    let mut linked = if statement.negate { -m_tilde } else { *m_tilde };
+    let mut linked = statement.delta_hat(subject_tilde, e);
     let mut weight = Scalar::ONE;
     for d in d_tilde.iter().skip(1) {
         weight *= base;
@@ -321,6 +364,12 @@ fn commit_digits(
         v_bar.push(msm_ct(&[g1, vj], &[tau[j], -digits[j]]).to_affine());
         v.push(vj);
     }
+    // T_j: constant time, all secret (e included: it says whether the branch is simulated).
+    let t: Vec<G1Projective> = (0..k)
+        .map(|j| msm_ct(&[g1, v[j], v_bar[j]], &[tau_tilde[j], -d_tilde[j], -e]))
+        .collect();
+    let mut t_affine = vec![G1Affine::identity(); k];
+    G1Projective::batch_normalize(&t, &mut t_affine);
     PredicateWitness {
         digits,
         tau,
@@ -328,70 +377,60 @@ fn commit_digits(
         d_tilde,
         v,
         v_bar,
+        t: t_affine,
     }
 }
 
 impl PredicateWitness {
-    /// `T_j = tau~_j * P - d~_j * V_j` for every digit (constant time: all secret).
-    fn commitments(&self) -> Vec<G1Affine> {
-        let g1 = G1Affine::generator();
-        let t: Vec<G1Projective> = (0..self.v.len())
-            .map(|j| msm_ct(&[g1, self.v[j]], &[self.tau_tilde[j], -self.d_tilde[j]]))
-            .collect();
-        let mut out = vec![G1Affine::identity(); t.len()];
-        G1Projective::batch_normalize(&t, &mut out);
-        out
-    }
-
-    /// Response phase: `tau^_j = tau~_j + c * tau_j`, `d^_j = d~_j + c * d_j` for `j >= 1`.
-    pub(crate) fn respond(&self, c: &Scalar) -> PredicateProof {
+    /// Response phase: `tau^_j = tau~_j + k * tau_j`, `d^_j = d~_j + k * d_j` for `j >= 1`,
+    /// with `k` the statement's challenge when it is proven and zero when it is simulated.
+    pub(crate) fn respond(&self, k: &Scalar) -> PredicateProof {
         let digits = (0..self.v.len())
             .map(|j| DigitProof {
                 v: self.v[j],
                 v_bar: self.v_bar[j],
-                tau_hat: self.tau_tilde[j] + c * self.tau[j],
+                tau_hat: self.tau_tilde[j] + k * self.tau[j],
             })
             .collect();
         let d_hat = (1..self.v.len())
-            .map(|j| self.d_tilde[j] + c * self.digits[j])
+            .map(|j| self.d_tilde[j] + k * self.digits[j])
             .collect();
         PredicateProof { digits, d_hat }
     }
+
+    /// The first-round elements.
+    pub(crate) fn commitments(&self) -> Commitments {
+        Commitments {
+            v: self.v.clone(),
+            v_bar: self.v_bar.clone(),
+            t: self.t.clone(),
+        }
+    }
 }
 
-/// The transcript that becomes the BBS presentation header: a label, the caller's context
-/// (e.g. the request digest), then for every predicate its public parameters and its
-/// `(V_j, Vbar_j, T_j)`.
-pub(crate) fn transcript(
+/// The version 1 transcript that becomes the BBS presentation header when every statement
+/// is a predicate over one message, all of them required (`docs/notes/predicates.md`): a
+/// label, the caller's context (e.g. the request digest), then for every predicate its
+/// public parameters and its `(V_j, Vbar_j, T_j)`.
+pub(crate) fn transcript_v1(
     context: &[u8],
-    statements: &[PredicateStatement],
-    commitments: &[Commitments],
+    statements: &[&PredicateStatement],
+    commitments: &[&Commitments],
 ) -> Vec<u8> {
     let mut s = Serializer::new();
     s.raw(TRANSCRIPT_LABEL)
         .length_prefixed(context)
         .integer(statements.len());
     for (st, com) in statements.iter().zip(commitments) {
-        st.serialize(&mut s);
-        for j in 0..com.v.len() {
-            s.point(&com.v[j]).point(&com.v_bar[j]).point(&com.t[j]);
-        }
+        st.serialize(&mut s, false);
+        com.serialize(&mut s);
     }
     s.as_bytes().to_vec()
 }
-
-/// The prover's first-round elements.
-pub(crate) fn prover_commitments(w: &PredicateWitness) -> Commitments {
-    Commitments {
-        v: w.v.clone(),
-        v_bar: w.v_bar.clone(),
-        t: w.commitments(),
-    }
-}
-
-/// The verifier's side for one predicate: recompute `d^_0` from the BBS response `m^`, then
-/// `T_j = tau^_j * P - d^_j * V_j - c * Vbar_j`. Returns the commitments for the transcript.
-/// All scalars here are public.
+/// The verifier's side for one predicate: recompute `d^_0` from the subject's response `m^`
+/// (the BBS response, a difference of two, or an OR branch's own) under the statement's
+/// challenge `c`, then `T_j = tau^_j * P - d^_j * V_j - c * Vbar_j`. Returns the commitments
+/// for the transcript. All scalars here are public.
 pub(crate) fn recompute(
     index: usize,
     statement: &PredicateStatement,
@@ -443,14 +482,13 @@ pub(crate) fn recompute(
 /// 128-bit weights, one pair per distinct parameter key plus one for `BP2`, a single
 /// multi-Miller loop and one final exponentiation.
 pub(crate) fn check_pairings(
-    statements: &[PredicateStatement],
-    proofs: &[PredicateProof],
+    pairs: &[(&PredicateStatement, &PredicateProof)],
     rng: &mut impl CryptoRng,
 ) -> Result<(), Error> {
     let mut by_key: Vec<(G2Affine, Vec<G1Affine>, Vec<Scalar>)> = Vec::new();
     let mut bars = Vec::new();
     let mut bar_weights = Vec::new();
-    for (st, proof) in statements.iter().zip(proofs) {
+    for (st, proof) in pairs {
         let key = *st.set.public_key();
         let slot = match by_key.iter().position(|(k, _, _)| *k == key) {
             Some(i) => i,
@@ -487,51 +525,27 @@ pub(crate) fn check_pairings(
     }
 }
 
-/// A cheating prover for tests: commits to the base-`u` digits of `delta mod u^k` (or to
-/// `cheat_element` for membership, or as the lowest digit of a range with
-/// `cheat_signature` as its signature) even when the statement is false, so tests can check
-/// that the verifier rejects what an honest holder would refuse to prove.
+/// A cheating prover for tests: replaces the lowest digit (or the element) by
+/// `cheat_element` and its signature by `cheat_signature`, so tests can check that the
+/// verifier rejects what an honest holder would refuse to prove. Without either, the digits
+/// of `delta mod u^k` (or an element outside the set with the set's first signature) are
+/// committed as they are.
 #[cfg(test)]
-pub(crate) fn commit_unchecked(
+pub(crate) fn cheat(
     statement: &PredicateStatement,
-    m: &Scalar,
-    m_tilde: &Scalar,
+    prepared: &mut Digits,
     cheat_element: Option<Scalar>,
     cheat_signature: Option<G1Affine>,
-    rng: &mut impl CryptoRng,
-) -> PredicateWitness {
-    let mut delta = m - statement.offset;
-    if statement.negate {
-        delta = -delta;
-    }
-    let digits = match (statement.set.kind(), cheat_element) {
-        (SetKind::Elements(_), Some(e)) => vec![e],
-        (SetKind::Elements(_), None) => vec![delta],
-        (SetKind::Digits { .. }, Some(e)) => (0..statement.digit_count)
-            .map(|j| if j == 0 { e } else { Scalar::ZERO })
-            .collect(),
-        (SetKind::Digits { base }, None) => {
-            let b = delta.to_bytes();
-            let mut value = u128::from_le_bytes(b[..16].try_into().unwrap());
-            (0..statement.digit_count)
-                .map(|_| {
-                    let d = value % u128::from(*base);
-                    value /= u128::from(*base);
-                    Scalar::from(d as u64)
-                })
-                .collect()
+) {
+    if let Some(e) = cheat_element {
+        for (j, d) in prepared.digits.iter_mut().enumerate() {
+            *d = if j == 0 { e } else { Scalar::ZERO };
         }
-    };
-    let signatures: Vec<G1Affine> = digits
-        .iter()
-        .enumerate()
-        .map(|(j, d)| match (j, cheat_signature) {
-            (0, Some(s)) => s,
-            _ => statement
-                .set
-                .signature_ct(d)
-                .unwrap_or(G1Affine::generator()),
-        })
-        .collect();
-    commit_digits(statement, digits, &signatures, m_tilde, rng)
+        for (j, d) in prepared.digits.iter().enumerate() {
+            prepared.signatures[j] = statement.set.signature_or_first_ct(d).0;
+        }
+    }
+    if let Some(s) = cheat_signature {
+        prepared.signatures[0] = s;
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use bls12_381::Scalar;
+use bls12_381::{G1Affine, Scalar};
 use proptest::prelude::*;
 
 use super::*;
@@ -67,6 +67,7 @@ fn products() -> SignedSet {
 fn at_least(index: usize, bound: i64, base: u32, k: usize) -> PredicateStatement {
     PredicateStatement {
         message_index: index,
+        minus_index: None,
         negate: false,
         offset: int(bound),
         digit_count: k,
@@ -84,6 +85,7 @@ fn at_most(index: usize, bound: i64, base: u32, k: usize) -> PredicateStatement 
 fn member(index: usize) -> PredicateStatement {
     PredicateStatement {
         message_index: index,
+        minus_index: None,
         negate: false,
         offset: Scalar::zero(),
         digit_count: 1,
@@ -376,6 +378,7 @@ fn one_key_cannot_sign_digits_and_elements() {
     let cred = credential(&[int(5)]);
     let st = PredicateStatement {
         message_index: 0,
+        minus_index: None,
         negate: false,
         offset: int(6),
         digit_count: 1,
@@ -473,4 +476,623 @@ fn errors_say_which_predicate_and_what_is_wrong() {
         Error::from(bbs::Error::VerificationFailed),
         Error::VerificationFailed
     );
+}
+
+// ---- Formulas: differences, equalities, windows, OR ------------------------------------
+
+fn prove_f(
+    cred: &Credential,
+    disclosed: &[usize],
+    f: &Formula,
+) -> Result<LinkedFormulaProof, Error> {
+    prove_formula::<C>(&prepared(cred), disclosed, f, CONTEXT, &mut rand::rng())
+}
+
+fn prove_f_as(cred: &Credential, f: &Formula, prover: Prover) -> LinkedFormulaProof {
+    formula::prove_inner::<C>(&prepared(cred), &[], f, CONTEXT, &mut rand::rng(), prover).unwrap()
+}
+
+fn verify_f_with(
+    cred: &Credential,
+    proof: &LinkedFormulaProof,
+    disclosed: &[usize],
+    f: &Formula,
+    context: &[u8],
+) -> Result<(), Error> {
+    let revealed: Vec<Scalar> = disclosed.iter().map(|&i| cred.messages[i]).collect();
+    verify_formula::<C>(
+        &cred.pk,
+        proof,
+        &cred.generators,
+        HEADER,
+        &revealed,
+        disclosed,
+        f,
+        context,
+        API_ID,
+        &mut rand::rng(),
+    )
+}
+
+fn verify_f(cred: &Credential, proof: &LinkedFormulaProof, f: &Formula) -> Result<(), Error> {
+    verify_f_with(cred, proof, &[], f, CONTEXT)
+}
+
+fn eq(index: usize, value: Scalar) -> Formula {
+    Formula::Equality(EqualityStatement {
+        message_index: index,
+        minus_index: None,
+        value,
+        equal: true,
+    })
+}
+
+fn ne(index: usize, value: Scalar) -> Formula {
+    Formula::Equality(EqualityStatement {
+        equal: false,
+        ..match eq(index, value) {
+            Formula::Equality(e) => e,
+            _ => unreachable!(),
+        }
+    })
+}
+
+fn pred(st: PredicateStatement) -> Formula {
+    Formula::Predicate(st)
+}
+
+/// `m_a - m_b >= bound` (one base-16 digit).
+fn difference_at_least(a: usize, b: usize, bound: i64) -> Formula {
+    pred(PredicateStatement {
+        minus_index: Some(b),
+        ..at_least(a, bound, 16, 1)
+    })
+}
+
+/// Messages of a vaccination-like credential: [dose_number, total_doses, vaccination date
+/// (days), product code, test type code].
+fn doses(dose: i64, total: i64) -> Credential {
+    credential(&[
+        int(dose),
+        int(total),
+        int(18_779),
+        Scalar::from(1_000_003u64),
+        Scalar::from(7_000u64),
+    ])
+}
+
+#[test]
+fn differences_of_two_messages() {
+    // dose_number >= total_doses is m_0 - m_1 >= 0; > is >= 1.
+    for (dose, total, at_least_holds, greater_holds) in [
+        (2, 2, true, false),
+        (3, 2, true, true),
+        (1, 2, false, false),
+    ] {
+        let cred = doses(dose, total);
+        for (f, holds) in [
+            (difference_at_least(0, 1, 0), at_least_holds),
+            (difference_at_least(0, 1, 1), greater_holds),
+        ] {
+            match prove_f(&cred, &[], &f) {
+                Ok(p) => {
+                    assert!(holds);
+                    verify_f(&cred, &p, &f).unwrap();
+                    // Not a proof of the reversed difference, nor with either message disclosed.
+                    assert!(verify_f(&cred, &p, &difference_at_least(1, 0, 0)).is_err());
+                    assert!(verify_f_with(&cred, &p, &[1], &f, CONTEXT).is_err());
+                }
+                Err(e) => {
+                    assert!(!holds, "{dose} {total}");
+                    assert_eq!(e, Error::NotSatisfied { predicate: 0 });
+                    // A cheating prover's proof of the false difference is rejected.
+                    let forged = prove_f_as(&cred, &f, Prover::Cheating(None, None));
+                    assert_eq!(verify_f(&cred, &forged, &f), Err(Error::VerificationFailed));
+                }
+            }
+        }
+    }
+    // The subject must be hidden: a disclosed minuend is refused.
+    assert_eq!(
+        prove_f(&doses(3, 2), &[1], &difference_at_least(0, 1, 0)).unwrap_err(),
+        Error::BadMessageIndex {
+            predicate: 0,
+            index: 1
+        }
+    );
+}
+
+#[test]
+fn equalities_are_proven_without_disclosure() {
+    let cred = doses(3, 2);
+    let code = Scalar::from(1_000_003u64);
+    let other = Scalar::from(1_000_004u64);
+    // In a plain AND, `m = v` makes m a known message of the BBS proof: 32 bytes less than
+    // hiding it, none for the statement.
+    let f = Formula::All(vec![eq(3, code), ne(4, Scalar::from(7_001u64))]);
+    let p = prove_f(&cred, &[], &f).unwrap();
+    verify_f(&cred, &p, &f).unwrap();
+    assert_eq!(p.bbs.undisclosed_count(), 4);
+    assert_eq!(FormulaProof::encoded_len(&f).unwrap(), 144);
+    assert_eq!(p.formula.to_bytes().len(), 144);
+    // Against another value, either statement fails.
+    for wrong in [
+        Formula::All(vec![eq(3, other), ne(4, Scalar::from(7_001u64))]),
+        Formula::All(vec![eq(3, code), ne(4, Scalar::from(7_002u64))]),
+    ] {
+        assert!(verify_f(&cred, &p, &wrong).is_err());
+    }
+    // The holder refuses false statements.
+    assert_eq!(
+        prove_f(&cred, &[], &eq(3, other)).unwrap_err(),
+        Error::NotSatisfied { predicate: 0 }
+    );
+    assert_eq!(
+        prove_f(
+            &cred,
+            &[],
+            &Formula::All(vec![eq(3, code), ne(4, Scalar::from(7_000u64))])
+        )
+        .unwrap_err(),
+        Error::NotSatisfied { predicate: 1 }
+    );
+    // A forged inequality (m = v, so no inverse exists) and a forged equality are rejected.
+    for f in [ne(4, Scalar::from(7_000u64)), eq(3, other)] {
+        let forged = prove_f_as(&cred, &f, Prover::Cheating(None, None));
+        assert!(verify_f(&cred, &forged, &f).is_err());
+    }
+    // Differences: m_0 - m_1 = 1 and m_0 - m_1 != 0, alone and together with a range on m_0.
+    let diff = |value: i64, equal: bool| {
+        Formula::Equality(EqualityStatement {
+            message_index: 0,
+            minus_index: Some(1),
+            value: int(value),
+            equal,
+        })
+    };
+    let f = Formula::All(vec![
+        diff(1, true),
+        diff(0, false),
+        pred(at_least(0, 3, 16, 1)),
+    ]);
+    let p = prove_f(&cred, &[], &f).unwrap();
+    verify_f(&cred, &p, &f).unwrap();
+    assert!(verify_f(
+        &cred,
+        &p,
+        &Formula::All(vec![
+            diff(2, true),
+            diff(0, false),
+            pred(at_least(0, 3, 16, 1))
+        ])
+    )
+    .is_err());
+    assert_eq!(
+        prove_f(&cred, &[], &diff(2, true)).unwrap_err(),
+        Error::NotSatisfied { predicate: 0 }
+    );
+    // A forged difference: the BBS responses of tied messages must agree with the offsets.
+    let forged = prove_f_as(&cred, &diff(2, true), Prover::Cheating(None, None));
+    assert_eq!(
+        verify_f(&cred, &forged, &diff(2, true)),
+        Err(Error::VerificationFailed)
+    );
+    // Contradictory equalities in one branch are not a statement.
+    assert!(matches!(
+        prove_f(&cred, &[], &Formula::All(vec![eq(3, code), eq(3, other)])),
+        Err(Error::InvalidParameters(_))
+    ));
+}
+
+/// Every 48-byte point and 32-byte scalar of a formula proof's bytes.
+fn elements(bytes: &[u8]) -> Vec<Vec<u8>> {
+    (0..bytes.len())
+        .flat_map(|i| [bytes.get(i..i + 32), bytes.get(i..i + 48)])
+        .flatten()
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+#[test]
+fn inequality_hides_the_code() {
+    // A verifier holding the whole value set must not tell two codes apart from `m != v`.
+    let v = Scalar::from(7_001u64);
+    let f = ne(4, v);
+    let value_set: Vec<Scalar> = (6_990..7_010u64).map(Scalar::from).collect();
+    let (g, h) = (
+        bbs::create_generators::<C>(2, PEDERSEN_API_ID).unwrap()[0],
+        bbs::create_generators::<C>(2, PEDERSEN_API_ID).unwrap()[1],
+    );
+    let cred_a = sample_with(4, Scalar::from(7_000u64));
+    let mut cred_b = cred_a.messages.clone();
+    cred_b[4] = Scalar::from(7_005u64);
+    let cred_b = credential(&cred_b);
+    let mut bases = vec![
+        G1Affine::generator(),
+        g,
+        h,
+        cred_a.generators.p1,
+        *cred_a.generators.q1(),
+    ];
+    bases.extend(cred_a.generators.h());
+    let mut proofs = Vec::new();
+    for cred in [&cred_a, &cred_a, &cred_b] {
+        let p = prove_f(cred, &[], &f).unwrap();
+        verify_f(cred, &p, &f).unwrap();
+        let bytes = p.formula.to_bytes();
+        assert_eq!(bytes.len(), 144);
+        // No element is a deterministic function of a candidate code: [w - v]K, [w]K or
+        // [(w - v)^-1]K for any public base K, or w - v, its inverse, w itself.
+        let seen = elements(&bytes);
+        for w in &value_set {
+            let d = w - v;
+            let inv = d.invert().unwrap_or(Scalar::zero());
+            for s in [d, inv, *w] {
+                assert!(!seen.contains(&crate::bbs::octets::scalar_to_octets(&s).to_vec()));
+                for k in &bases {
+                    let point = G1Affine::from(k * s).to_compressed().to_vec();
+                    assert!(!seen.contains(&point));
+                }
+            }
+        }
+        proofs.push(p.formula);
+    }
+    // Two proofs of the same code share no element: nothing sent is fixed by the code.
+    let (a1, a2) = (
+        elements(&proofs[0].to_bytes()),
+        elements(&proofs[1].to_bytes()),
+    );
+    let a2: std::collections::HashSet<_> = a2.into_iter().collect();
+    assert!(a1.iter().all(|x| !a2.contains(x)));
+    // A broken variant that sent [m - v]G (as a tag) would be caught by the scan above.
+    let tag = G1Affine::from(g * (Scalar::from(7_000u64) - v))
+        .to_compressed()
+        .to_vec();
+    assert!(value_set
+        .iter()
+        .any(|w| G1Affine::from(g * (w - v)).to_compressed().to_vec() == tag));
+}
+
+#[test]
+fn windows_over_days_and_minutes() {
+    // lo <= m <= hi as two statements on one message sharing its blinding: dates in days
+    // (base 256, two digits) and instants in minutes (base 1024, two digits).
+    for (value, base) in [(18_779i64, 256u32), (29_500_000, 1024)] {
+        let cred = credential(&[int(value)]);
+        for (lo, hi, holds) in [
+            (value - 4320, value, true),
+            (value, value + 1, true),
+            (value - 1, value - 1, false),
+            (value + 1, value + 4320, false),
+            (value - 180, value - 11, false),
+        ] {
+            let f = Formula::All(vec![
+                pred(at_least(0, lo, base, 2)),
+                pred(at_most(0, hi, base, 2)),
+            ]);
+            match prove_f(&cred, &[], &f) {
+                Ok(p) => {
+                    assert!(holds, "{value} in {lo}..{hi}");
+                    verify_f(&cred, &p, &f).unwrap();
+                    let narrower = Formula::All(vec![
+                        pred(at_least(0, lo + 1, base, 2)),
+                        pred(at_most(0, hi, base, 2)),
+                    ]);
+                    assert!(verify_f(&cred, &p, &narrower).is_err());
+                }
+                Err(e) => {
+                    assert!(!holds, "{value} in {lo}..{hi}");
+                    assert!(matches!(e, Error::NotSatisfied { .. }));
+                }
+            }
+        }
+    }
+}
+
+/// The booster policy, over `doses`: `(dose >= total AND date in window) OR dose > total`.
+fn booster_policy() -> Formula {
+    Formula::Any(vec![
+        Formula::All(vec![
+            difference_at_least(0, 1, 0),
+            pred(at_least(2, 18_700, 256, 2)),
+            pred(at_most(2, 18_800, 256, 2)),
+        ]),
+        Formula::All(vec![difference_at_least(0, 1, 1)]),
+    ])
+}
+
+/// A test-type policy: `(type = A AND date >= ..) OR (type = B AND date >= ..)`.
+fn test_policy(a_bound: i64, b_bound: i64) -> Formula {
+    Formula::Any(vec![
+        Formula::All(vec![
+            eq(4, Scalar::from(7_000u64)),
+            pred(at_least(2, a_bound, 256, 2)),
+        ]),
+        Formula::All(vec![
+            eq(4, Scalar::from(7_001u64)),
+            pred(at_least(2, b_bound, 256, 2)),
+        ]),
+    ])
+}
+
+/// The shape of a formula proof: everything but the values.
+fn layout(p: &FormulaProof) -> Vec<usize> {
+    let mut out = vec![p.links.len(), p.branches.len(), p.atoms.len()];
+    for b in &p.branches {
+        out.extend([
+            usize::from(b.share.is_some()),
+            b.m_hat.len(),
+            b.rho_hat.len(),
+        ]);
+    }
+    for a in &p.atoms {
+        out.push(match a {
+            AtomProof::Predicate(p) => p.to_bytes().len(),
+            AtomProof::Equality => 0,
+            AtomProof::NotEqual(_) => 1,
+        });
+    }
+    out
+}
+
+#[test]
+fn or_hides_the_branch() {
+    // Branch 1 holds (complete course in the window), branch 2 holds (booster, date outside
+    // the window), both hold.
+    let f = booster_policy();
+    let mut sizes = Vec::new();
+    let mut layouts = Vec::new();
+    for cred in [
+        doses(2, 2),
+        credential(&[int(3), int(2), int(18_900), Scalar::one(), Scalar::one()]),
+        doses(3, 2),
+    ] {
+        let p = prove_f(&cred, &[], &f).unwrap();
+        verify_f(&cred, &p, &f).unwrap();
+        let bytes = p.formula.to_bytes();
+        assert_eq!(FormulaProof::from_bytes(&bytes, &f).unwrap(), p.formula);
+        sizes.push((bytes.len(), p.bbs.to_bytes().len()));
+        layouts.push(layout(&p.formula));
+    }
+    assert!(sizes.windows(2).all(|w| w[0] == w[1]), "{sizes:?}");
+    assert!(layouts.windows(2).all(|w| w[0] == w[1]));
+    assert_eq!(sizes[0].0, FormulaProof::encoded_len(&f).unwrap());
+    // docs/notes/or-proofs.md, "Byte cost".
+    assert_eq!(sizes[0].0, 1424);
+    // Equalities inside branches (PCR within 72 h or RAT within 24 h, in days here).
+    let f = test_policy(18_770, 18_778);
+    let pcr = doses(2, 2);
+    let rat = sample_with(4, Scalar::from(7_001u64));
+    let rat = credential(&[
+        int(2),
+        int(2),
+        int(18_779),
+        Scalar::from(1_000_003u64),
+        rat.messages[4],
+    ]);
+    let a = prove_f(&pcr, &[], &f).unwrap();
+    let b = prove_f(&rat, &[], &f).unwrap();
+    verify_f(&pcr, &a, &f).unwrap();
+    verify_f(&rat, &b, &f).unwrap();
+    assert_eq!(a.formula.to_bytes().len(), b.formula.to_bytes().len());
+    assert_eq!(layout(&a.formula), layout(&b.formula));
+    // Neither proof verifies against a stricter policy.
+    assert!(verify_f(&rat, &b, &test_policy(18_770, 18_780)).is_err());
+    assert!(verify_f(&pcr, &a, &test_policy(18_780, 18_778)).is_err());
+}
+
+#[test]
+fn or_with_no_true_branch_is_refused_and_a_forged_one_rejected() {
+    // dose 1 of 2: neither branch holds.
+    let cred = doses(1, 2);
+    let f = booster_policy();
+    assert_eq!(
+        prove_f(&cred, &[], &f).unwrap_err(),
+        Error::NotSatisfied { predicate: 0 }
+    );
+    // A hand-made proof that pretends the first branch holds (its digits are the low digits
+    // of a negative difference): rejected.
+    let forged = prove_f_as(&cred, &f, Prover::Cheating(None, None));
+    assert_eq!(verify_f(&cred, &forged, &f), Err(Error::VerificationFailed));
+    // A test of neither type.
+    let other = sample_with(4, Scalar::from(42u64));
+    let other = credential(&[
+        int(2),
+        int(2),
+        int(18_779),
+        Scalar::one(),
+        other.messages[4],
+    ]);
+    let f = test_policy(18_770, 18_778);
+    assert!(prove_f(&other, &[], &f).is_err());
+    let forged = prove_f_as(&other, &f, Prover::Cheating(None, None));
+    assert_eq!(
+        verify_f(&other, &forged, &f),
+        Err(Error::VerificationFailed)
+    );
+    // Shares that do not sum to the challenge: move value between two branches' shares.
+    let good = prove_f(&doses(3, 2), &[], &booster_policy()).unwrap();
+    let mut bad = good.clone();
+    bad.formula.branches[0].share = bad.formula.branches[0].share.map(|s| s + Scalar::one());
+    assert!(verify_f(&doses(3, 2), &bad, &booster_policy()).is_err());
+}
+
+#[test]
+fn nested_or_and_roots_with_links() {
+    // valid_until-like range at the root, an OR whose second branch holds an OR.
+    let f = Formula::All(vec![
+        pred(at_least(2, 18_000, 256, 2)),
+        Formula::Any(vec![
+            Formula::All(vec![eq(3, Scalar::from(1u64))]),
+            Formula::Any(vec![
+                Formula::All(vec![ne(4, Scalar::from(7_000u64))]),
+                Formula::All(vec![
+                    difference_at_least(0, 1, 0),
+                    eq(3, Scalar::from(1_000_003u64)),
+                ]),
+            ]),
+        ]),
+    ]);
+    let mut lens = Vec::new();
+    for cred in [
+        doses(3, 2),
+        doses(1, 2),
+        credential(&[int(1), int(2), int(18_779), Scalar::one(), Scalar::one()]),
+    ] {
+        let r = prove_f(&cred, &[], &f);
+        let holds = cred.messages[0] != int(1) || cred.messages[3] == Scalar::one();
+        match r {
+            Ok(p) => {
+                assert!(holds);
+                verify_f(&cred, &p, &f).unwrap();
+                lens.push(p.formula.to_bytes().len());
+            }
+            Err(e) => {
+                assert!(!holds);
+                assert_eq!(e, Error::NotSatisfied { predicate: 1 });
+                let forged = prove_f_as(&cred, &f, Prover::Cheating(None, None));
+                assert!(verify_f(&cred, &forged, &f).is_err());
+            }
+        }
+    }
+    assert_eq!(lens.len(), 2);
+    assert_eq!(lens[0], lens[1]);
+}
+
+#[test]
+fn every_byte_of_a_formula_proof_matters() {
+    let cred = doses(3, 2);
+    let f = Formula::All(vec![ne(3, Scalar::one()), test_policy(18_770, 18_778)]);
+    let p = prove_f(&cred, &[], &f).unwrap();
+    verify_f(&cred, &p, &f).unwrap();
+    let bytes = p.formula.to_bytes();
+    for i in 0..bytes.len() {
+        let mut b = bytes.clone();
+        b[i] ^= 0x01;
+        if let Ok(decoded) = FormulaProof::from_bytes(&b, &f) {
+            let tampered = LinkedFormulaProof {
+                bbs: p.bbs.clone(),
+                formula: decoded,
+            };
+            assert!(verify_f(&cred, &tampered, &f).is_err(), "byte {i}");
+        }
+    }
+    assert!(FormulaProof::from_bytes(&bytes[1..], &f).is_err());
+    // Wrong context (another request or nonce), other disclosure.
+    assert_eq!(
+        verify_f_with(&cred, &p, &[], &f, b"another request"),
+        Err(Error::VerificationFailed)
+    );
+    assert!(verify_f_with(&cred, &p, &[0], &f, CONTEXT).is_err());
+}
+
+#[test]
+fn plain_ands_keep_the_version_1_transcript() {
+    // The formula API and the predicate API make the same proofs of a plain AND: the
+    // version 1 transcript, the same bytes.
+    let cred = sample();
+    let st = vec![at_least(1, 2, 16, 1), member(3)];
+    let linked = prove(&cred, &[], &st).unwrap();
+    let as_formula = LinkedFormulaProof {
+        bbs: linked.bbs.clone(),
+        formula: FormulaProof {
+            links: vec![],
+            branches: vec![],
+            atoms: linked
+                .predicates
+                .iter()
+                .cloned()
+                .map(AtomProof::Predicate)
+                .collect(),
+        },
+    };
+    let f = Formula::All(st.iter().cloned().map(Formula::Predicate).collect());
+    verify_f(&cred, &as_formula, &f).unwrap();
+    let p = prove_f(&cred, &[], &f).unwrap();
+    verify(
+        &cred,
+        &LinkedProof {
+            bbs: p.bbs,
+            predicates: p
+                .formula
+                .atoms
+                .into_iter()
+                .map(|a| match a {
+                    AtomProof::Predicate(p) => p,
+                    _ => unreachable!(),
+                })
+                .collect(),
+        },
+        &[],
+        &st,
+    )
+    .unwrap();
+}
+
+/// `m = (m^_1 - m^_2) / (c_1 - c_2)` when one blinding answers two challenges.
+fn extract(m1: Scalar, c1: Scalar, m2: Scalar, c2: Scalar) -> Scalar {
+    (m1 - m2) * (c1 - c2).invert().unwrap()
+}
+
+#[test]
+fn a_blinding_reused_under_two_challenges_reveals_the_message() {
+    let cred = doses(3, 2);
+    let f = booster_policy();
+    // Message 0 (dose_number) is the first message of each branch and of the root.
+    let recover = |p: &LinkedFormulaProof| -> Vec<Scalar> {
+        let c = *p.bbs.challenge();
+        let m_bbs = p.bbs.m_hat()[0];
+        let shares = [
+            p.formula.branches[0].share.unwrap(),
+            c - p.formula.branches[0].share.unwrap(),
+        ];
+        (0..2)
+            .map(|b| extract(m_bbs, c, p.formula.branches[b].m_hat[0], shares[b]))
+            .collect()
+    };
+    // The deliberately broken prover: each branch answers with the BBS blinding. Its proof
+    // verifies, and the proven branch's response gives the hidden dose number away.
+    let broken = prove_f_as(&cred, &f, Prover::ReuseBlindings);
+    verify_f(&cred, &broken, &f).unwrap();
+    assert!(recover(&broken).contains(&int(3)));
+    // The real prover draws fresh blindings per branch: no branch's response gives it.
+    for _ in 0..4 {
+        let p = prove_f(&cred, &[], &f).unwrap();
+        assert!(!recover(&p).contains(&int(3)));
+        // ...nor two branches together.
+        let c = *p.bbs.challenge();
+        let s = p.formula.branches[0].share.unwrap();
+        assert_ne!(
+            extract(
+                p.formula.branches[0].m_hat[0],
+                s,
+                p.formula.branches[1].m_hat[0],
+                c - s
+            ),
+            int(3)
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// Whichever branches hold, the proof verifies and has the same length.
+    #[test]
+    fn or_proofs_for_any_values(dose in 0i64..6, total in 1i64..4, day in 18_650i64..18_850) {
+        let cred = credential(&[int(dose), int(total), int(day), Scalar::one(), Scalar::one()]);
+        let f = booster_policy();
+        let holds = (dose >= total && (18_700..=18_800).contains(&day)) || dose > total;
+        match prove_f(&cred, &[], &f) {
+            Ok(p) => {
+                prop_assert!(holds);
+                prop_assert!(verify_f(&cred, &p, &f).is_ok());
+                prop_assert_eq!(p.formula.to_bytes().len(), FormulaProof::encoded_len(&f).unwrap());
+            }
+            Err(e) => {
+                prop_assert!(!holds);
+                prop_assert_eq!(e, Error::NotSatisfied { predicate: 0 });
+            }
+        }
+    }
 }

@@ -267,15 +267,23 @@ impl SignedSet {
     }
 
     /// The signature on `element`, found by a constant-time scan of every entry (the element
-    /// is the prover's secret). `None` when the element is not in the set.
-    pub(crate) fn signature_ct(&self, element: &Scalar) -> Option<G1Affine> {
+    /// is the prover's secret), and whether it is in the set; an element outside the set gets
+    /// the first signature (so a simulated OR branch does the same work as a proven one).
+    pub(crate) fn signature_or_first_ct(&self, element: &Scalar) -> (G1Affine, subtle::Choice) {
         let mut found = subtle::Choice::from(0);
-        let mut sig = G1Affine::identity();
+        let mut sig = self.signatures[0];
         for (m, s) in self.kind.elements().iter().zip(&self.signatures) {
             let hit = m.ct_eq(element);
             sig = G1Affine::conditional_select(&sig, s, hit);
             found |= hit;
         }
+        (sig, found)
+    }
+
+    /// The signature on `element` (constant-time scan), `None` when it is not in the set.
+    #[cfg(test)]
+    pub(crate) fn signature_ct(&self, element: &Scalar) -> Option<G1Affine> {
+        let (sig, found) = self.signature_or_first_ct(element);
         bool::from(found).then_some(sig)
     }
 

@@ -20,7 +20,7 @@ mkdirSync(artefacts, { recursive: true });
 const y4m = join(workdir, "camera.y4m");
 
 function wallet(args) {
-  return execFileSync(binary, ["present", "--credential", "cred.json", ...args], {
+  return execFileSync(binary, ["present", "--credential", "cred.json", "--params-store", "wallet", ...args], {
     cwd: workdir,
     encoding: "utf8",
   });
@@ -83,8 +83,12 @@ function writeY4m(png, path) {
 }
 
 async function newRequest(page) {
+  const before = await page.getAttribute("#request-id", "data-id");
   await page.click("#new-request");
-  await page.waitForSelector("#request-id[data-id]");
+  await page.waitForFunction(
+    (old) => { const id = document.getElementById("request-id").getAttribute("data-id"); return id && id !== old; },
+    before,
+  );
   const id = await page.getAttribute("#request-id", "data-id");
   await page.waitForFunction(() => document.getElementById("request-qr").complete);
   return id;

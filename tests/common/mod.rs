@@ -117,4 +117,44 @@ impl ProofCase {
         seeded_random_scalars::<C>(MOCK_SEED, &dst, 5 + u)
     }
 }
+/// A compressed encoding (`N` octets, small x) of a point on the curve but outside the
+/// prime-order subgroup; `torsion_free` decodes without the subgroup check.
+pub fn off_subgroup<const N: usize>(torsion_free: impl Fn(&[u8; N]) -> Option<bool>) -> [u8; N] {
+    for x in 1u8..=255 {
+        let mut b = [0u8; N];
+        b[0] = 0x80;
+        b[N - 1] = x;
+        if torsion_free(&b) == Some(false) {
+            return b;
+        }
+    }
+    unreachable!("some small x gives a point outside the subgroup");
+}
+
+pub fn g1_off_subgroup() -> [u8; 48] {
+    off_subgroup(|b| {
+        Option::<bls12_381::G1Affine>::from(bls12_381::G1Affine::from_compressed_unchecked(b))
+            .map(|p| bool::from(p.is_torsion_free()))
+    })
+}
+
+pub fn g2_off_subgroup() -> [u8; 96] {
+    off_subgroup(|b| {
+        Option::<bls12_381::G2Affine>::from(bls12_381::G2Affine::from_compressed_unchecked(b))
+            .map(|p| bool::from(p.is_torsion_free()))
+    })
+}
+
+pub fn g1_identity() -> [u8; 48] {
+    let mut b = [0u8; 48];
+    b[0] = 0xc0;
+    b
+}
+
+/// The group order r, big-endian.
+pub const R: [u8; 32] = [
+    0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48, 0x33, 0x39, 0xd8, 0x08, 0x09, 0xa1, 0xd8, 0x05,
+    0x53, 0xbd, 0xa4, 0x02, 0xff, 0xfe, 0x5b, 0xfe, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01,
+];
+
 pub mod certlogic;

@@ -1,0 +1,426 @@
+//! A parameter store: a content-addressed folder of signed sets (predicate parameters),
+//! kept by verifiers and holders like a trust list.
+//!
+//! Each set is the file `<hex digest>.set` holding its canonical encoding
+//! ([`super::set_to_bytes`]), so a file's name is the SHA-256 of its content and any copy of
+//! a store can be checked by rehashing. A holder marks a set whose signatures it has checked
+//! with an empty file `<hex digest>.checked`, and never checks it again. Requests name sets
+//! by digest only ([`super::PredicateParams`]); [`ParamStore::resolve`] (verifier) and
+//! [`ParamStore::resolve_checked`] (holder) attach them.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use rand_core::CryptoRng;
+use sha2::{Digest, Sha256};
+
+use super::params::{
+    hex, remember_checked, set_from_bytes, set_kind_from_bytes, set_to_bytes, MAX_SET_BYTES,
+};
+use super::request::PresentationRequest;
+use super::Error;
+use crate::zk::{SetKind, SignedSet};
+
+/// The most signatures the distinct sets of one request may hold together when a holder
+/// resolves it: four sets of the largest base. Loading and checking a set costs time in
+/// proportion to its signatures; a request naming more is refused before any is loaded
+/// past this cap.
+pub const MAX_REQUEST_SIGNATURES: usize = 4 * crate::zk::MAX_SET_SIZE;
+
+/// What a holder runs on each set it loads (its check), or nothing (the verifier).
+type Check<'a> = dyn FnMut(&[u8; 32], &SignedSet) -> Result<(), Error> + 'a;
+
+/// A parameter store folder.
+#[derive(Clone, Debug)]
+pub struct ParamStore {
+    dir: PathBuf,
+}
+
+/// One set of a store, as [`ParamStore::list`] describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredSet {
+    /// Its digest.
+    pub digest: [u8; 32],
+    /// What it signs.
+    pub kind: SetKind,
+    /// Whether this store's holder has checked its signatures.
+    pub checked: bool,
+}
+
+fn store_error(path: &Path, problem: impl std::fmt::Display) -> Error {
+    Error::ParamStore {
+        path: path.display().to_string(),
+        problem: problem.to_string(),
+    }
+}
+
+/// The digest a store file name spells (`<64 hex digits>.set`).
+fn digest_of_name(name: &str) -> Option<[u8; 32]> {
+    let stem = name.strip_suffix(".set")?;
+    if stem.len() != 64 || !stem.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(&stem[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+impl ParamStore {
+    /// Opens the store in `dir`, creating the folder when it is missing.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self, Error> {
+        let dir = dir.as_ref().to_path_buf();
+        fs::create_dir_all(&dir).map_err(|e| store_error(&dir, e))?;
+        Ok(Self { dir })
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The path of the set named `digest`.
+    pub fn path_of(&self, digest: &[u8; 32]) -> PathBuf {
+        self.dir.join(format!("{}.set", hex(digest)))
+    }
+
+    fn marker(&self, digest: &[u8; 32]) -> PathBuf {
+        self.dir.join(format!("{}.checked", hex(digest)))
+    }
+
+    /// Writes `data` to `path` atomically: a temporary file in the same folder, synced, then
+    /// renamed over the name.
+    fn write_atomic(&self, path: &Path, data: &[u8]) -> Result<(), Error> {
+        let tmp = self.dir.join(format!(
+            ".{}.{}.tmp",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("set"),
+            std::process::id()
+        ));
+        let written = fs::File::create(&tmp)
+            .and_then(|mut f| f.write_all(data).and_then(|()| f.sync_all()))
+            .and_then(|()| fs::rename(&tmp, path));
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(store_error(path, e));
+        }
+        Ok(())
+    }
+
+    /// Adds `set` (nothing happens when it is there already) and returns its digest.
+    pub fn put(&self, set: &SignedSet) -> Result<[u8; 32], Error> {
+        let bytes = set_to_bytes(set);
+        let digest: [u8; 32] = Sha256::digest(&bytes).into();
+        let path = self.path_of(&digest);
+        if !path.is_file() {
+            self.write_atomic(&path, &bytes)?;
+        }
+        Ok(digest)
+    }
+
+    /// Remembers that the set named `digest` passed [`SignedSet::check`].
+    pub fn mark_checked(&self, digest: &[u8; 32]) -> Result<(), Error> {
+        self.write_atomic(&self.marker(digest), b"")
+    }
+
+    /// `true` when the holder of this store has checked the set named `digest`.
+    pub fn is_checked(&self, digest: &[u8; 32]) -> bool {
+        self.marker(digest).is_file()
+    }
+
+    /// Reads the set named `digest`: `None` when the store does not have it; an error when
+    /// the file is unreadable, larger than [`MAX_SET_BYTES`], not the set its name says
+    /// (its SHA-256 differs) or malformed.
+    pub fn get(&self, digest: &[u8; 32]) -> Result<Option<SignedSet>, Error> {
+        let path = self.path_of(digest);
+        let bytes = match read_at_most(&path, MAX_SET_BYTES) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Ok(None),
+            Err(e) => return Err(store_error(&path, e)),
+        };
+        if <[u8; 32]>::from(Sha256::digest(&bytes)) != *digest {
+            return Err(store_error(
+                &path,
+                "the file does not hold the set its name says (its SHA-256 differs)",
+            ));
+        }
+        set_from_bytes(&bytes).map(Some)
+    }
+
+    /// Every set of the store (files named `<64 hex digits>.set`), by digest. Only the
+    /// start of each file is read (its kind), not its points.
+    pub fn list(&self) -> Result<Vec<StoredSet>, Error> {
+        let entries = fs::read_dir(&self.dir).map_err(|e| store_error(&self.dir, e))?;
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| store_error(&self.dir, e))?;
+            let name = entry.file_name();
+            let Some(digest) = name.to_str().and_then(digest_of_name) else {
+                continue;
+            };
+            let path = entry.path();
+            // The kind is at most 16 + 2 + 10 + 32 n bytes long.
+            let head = read_prefix(&path, 64 + 32 * crate::zk::MAX_SET_SIZE.min(1024))
+                .map_err(|e| store_error(&path, e))?;
+            let kind = set_kind_from_bytes(&head).map_err(|e| store_error(&path, e))?;
+            out.push(StoredSet {
+                digest,
+                kind,
+                checked: self.is_checked(&digest),
+            });
+        }
+        out.sort_by_key(|s| s.digest);
+        Ok(out)
+    }
+
+    /// The digest of a set of this kind in the store (the first by digest), if any.
+    pub fn find(&self, kind: &SetKind) -> Result<Option<[u8; 32]>, Error> {
+        Ok(self
+            .list()?
+            .into_iter()
+            .find(|s| s.kind == *kind)
+            .map(|s| s.digest))
+    }
+
+    /// A set of this kind from the store, or a fresh one (a new key signs it and is
+    /// discarded) added to the store: what a verifier names in its requests.
+    pub fn obtain(&self, kind: SetKind, rng: &mut impl CryptoRng) -> Result<SignedSet, Error> {
+        if let Some(digest) = self.find(&kind)? {
+            if let Some(set) = self.get(&digest)? {
+                return Ok(set);
+            }
+        }
+        let set = SignedSet::generate(rng, kind).map_err(Error::Predicate)?;
+        self.put(&set)?;
+        Ok(set)
+    }
+
+    /// The verifier's side: attaches every set `request` names from this store (the
+    /// verifier's own, made with its requests; not checked again).
+    pub fn resolve(&self, request: &mut PresentationRequest) -> Result<(), Error> {
+        self.resolve_with(request, None, &mut |_, _| Ok(()))
+    }
+
+    /// The holder's side: attaches every set `request` names, from this store or, when it
+    /// is missing, from the verifier's store `from` (the set is then added to this one).
+    /// Every set's signatures are checked once ([`SignedSet::check`]) and the check is
+    /// remembered by digest, in the store and for the process. Refuses a request naming a
+    /// set it cannot find ([`Error::UnknownParams`], which names the digest), a set that
+    /// does not fit its predicate or fails its check ([`Error::PredicateParamsRejected`]),
+    /// and a request whose distinct sets hold more than [`MAX_REQUEST_SIGNATURES`]
+    /// signatures.
+    pub fn resolve_checked(
+        &self,
+        request: &mut PresentationRequest,
+        from: Option<&ParamStore>,
+        rng: &mut impl CryptoRng,
+    ) -> Result<(), Error> {
+        self.resolve_with(request, from, &mut |digest, set| {
+            if !self.is_checked(digest) {
+                set.check(&mut *rng)
+                    .map_err(|_| Error::PredicateParamsRejected {
+                        predicate: format!("the parameter set {}", hex(digest)),
+                    })?;
+                self.mark_checked(digest)?;
+            }
+            remember_checked(*digest);
+            Ok(())
+        })
+    }
+
+    fn resolve_with(
+        &self,
+        request: &mut PresentationRequest,
+        from: Option<&ParamStore>,
+        check: &mut Check<'_>,
+    ) -> Result<(), Error> {
+        let mut loaded: HashMap<[u8; 32], SignedSet> = HashMap::new();
+        let mut signatures = 0usize;
+        for p in request.predicates_mut() {
+            let Some(digest) = p.params.as_ref().map(|x| x.digest) else {
+                continue;
+            };
+            if let std::collections::hash_map::Entry::Vacant(slot) = loaded.entry(digest) {
+                let set = match self.get(&digest)? {
+                    Some(set) => set,
+                    None => {
+                        let fetched = match from {
+                            Some(source) => source.get(&digest)?,
+                            None => None,
+                        };
+                        let set = fetched.ok_or_else(|| Error::UnknownParams {
+                            digest: hex(&digest),
+                        })?;
+                        // Checked before it is kept: a forged set never enters the store.
+                        check(&digest, &set)?;
+                        self.put(&set)?;
+                        set
+                    }
+                };
+                signatures += set.kind().len();
+                if signatures > MAX_REQUEST_SIGNATURES {
+                    return Err(Error::from(crate::credential::json::invalid(
+                        "request",
+                        "predicates.params",
+                        "names sets that hold too many signatures together",
+                    )));
+                }
+                check(&digest, &set)?;
+                slot.insert(set);
+            }
+            if let Some(set) = loaded.get(&digest) {
+                p.resolve(set.clone())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads a whole file of at most `max` bytes (`None` when it does not exist).
+fn read_at_most(path: &Path, max: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut data = Vec::new();
+    file.take(max as u64 + 1).read_to_end(&mut data)?;
+    if data.len() > max {
+        return Err(std::io::Error::other("larger than the largest set"));
+    }
+    Ok(Some(data))
+}
+
+/// The first `n` bytes of a file (fewer when it is shorter).
+fn read_prefix(path: &Path, n: usize) -> std::io::Result<Vec<u8>> {
+    let mut data = Vec::new();
+    fs::File::open(path)?
+        .take(n as u64)
+        .read_to_end(&mut data)?;
+    Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credential::CredentialType;
+    use crate::presentation::{CredentialRequest, Predicate};
+
+    fn temp_store(name: &str) -> ParamStore {
+        let dir = std::env::temp_dir().join(format!(
+            "healthpass-store-{name}-{}-{}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        ParamStore::open(dir).unwrap()
+    }
+
+    fn request_in(store: &ParamStore, predicates: &[&str]) -> PresentationRequest {
+        let t = CredentialType::Vaccination;
+        let schema = t.schema();
+        let mut rng = rand::rng();
+        let predicates = predicates
+            .iter()
+            .map(|text| {
+                let p = Predicate::parse(schema, text, 1_700_000_000).unwrap();
+                p.with_params_in(schema, store, &mut rng).unwrap()
+            })
+            .collect();
+        let c = CredentialRequest::new(t, &[], &[], predicates).unwrap();
+        PresentationRequest::new("border", vec![c], 1_700_000_000, 600, &mut rng).unwrap()
+    }
+
+    #[test]
+    fn requests_name_sets_that_stores_resolve() {
+        let verifier = temp_store("verifier");
+        let holder = temp_store("holder");
+        let r = request_in(
+            &verifier,
+            &[
+                "dose_number >= 2",
+                "vaccine_product in {EU/1/20/1528,EU/1/20/1507}",
+            ],
+        );
+        // The same kinds are reused, not made again.
+        let again = request_in(&verifier, &["dose_number >= 1"]);
+        assert_eq!(
+            again.credentials[0].predicates[0].params,
+            r.credentials[0].predicates[0].params
+        );
+        assert_eq!(verifier.list().unwrap().len(), 2);
+        let mut read = PresentationRequest::from_json(&r.to_json()).unwrap();
+        assert_eq!(read, r);
+        assert_eq!(read.digest(), r.digest());
+        assert!(!read.credentials[0].predicates[0]
+            .params()
+            .unwrap()
+            .is_resolved());
+        // The holder has nothing: refused, naming the digest.
+        let digest = hex(&r.credentials[0].predicates[0].params().unwrap().digest);
+        let e = holder
+            .resolve_checked(&mut read.clone(), None, &mut rand::rng())
+            .unwrap_err();
+        assert!(matches!(&e, Error::UnknownParams { digest: d } if *d == digest));
+        assert!(e.to_string().contains(&digest), "{e}");
+        // Fetched from the verifier's store, checked, remembered.
+        holder
+            .resolve_checked(&mut read, Some(&verifier), &mut rand::rng())
+            .unwrap();
+        assert!(read
+            .predicates_mut()
+            .all(|p| p.params().unwrap().is_resolved()));
+        let listed = holder.list().unwrap();
+        assert_eq!(listed.len(), 2);
+        assert!(listed.iter().all(|s| s.checked));
+        // The verifier resolves from its own store.
+        let mut mine = PresentationRequest::from_json(&r.to_json()).unwrap();
+        verifier.resolve(&mut mine).unwrap();
+        let _ = fs::remove_dir_all(verifier.dir());
+        let _ = fs::remove_dir_all(holder.dir());
+    }
+
+    #[test]
+    fn tampered_or_forged_sets_are_refused() {
+        let verifier = temp_store("forged");
+        let holder = temp_store("forged-holder");
+        let r = request_in(&verifier, &["dose_number >= 2"]);
+        let digest = r.credentials[0].predicates[0].params().unwrap().digest;
+        // A file whose content is not what its name says.
+        let path = verifier.path_of(&digest);
+        let mut bytes = fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        fs::write(&path, &bytes).unwrap();
+        assert!(matches!(
+            verifier.get(&digest),
+            Err(Error::ParamStore { .. })
+        ));
+        // A set with a forged signature under its own (correct) digest: the holder's check
+        // refuses it and does not keep it.
+        let mut set = SignedSet::generate(&mut rand::rng(), SetKind::Digits { base: 64 }).unwrap();
+        let mut raw = set_to_bytes(&set);
+        let n = raw.len();
+        let other = SignedSet::generate(&mut rand::rng(), SetKind::Digits { base: 64 }).unwrap();
+        raw[n - 48..].copy_from_slice(&set_to_bytes(&other)[n - 48..]);
+        set = set_from_bytes(&raw).unwrap();
+        let forged = verifier.put(&set).unwrap();
+        let mut r = r;
+        r.credentials[0].predicates[0].params =
+            Some(super::super::PredicateParams::by_digest(1, forged));
+        let e = holder
+            .resolve_checked(&mut r, Some(&verifier), &mut rand::rng())
+            .unwrap_err();
+        assert!(matches!(e, Error::PredicateParamsRejected { .. }), "{e}");
+        assert!(holder.list().unwrap().is_empty());
+        // A digit set named for a membership predicate is refused.
+        let mut m = request_in(&verifier, &["vaccine_product in {EU/1/20/1528}"]);
+        m.credentials[0].predicates[0].params =
+            Some(super::super::PredicateParams::by_digest(1, forged));
+        let e = verifier.resolve(&mut m).unwrap_err();
+        assert!(matches!(e, Error::PredicateParamsRejected { .. }), "{e}");
+        let _ = fs::remove_dir_all(verifier.dir());
+        let _ = fs::remove_dir_all(holder.dir());
+    }
+}
