@@ -7,6 +7,7 @@ mod demo;
 pub(crate) mod files;
 mod output;
 pub(crate) mod report;
+mod rules;
 #[cfg(feature = "service")]
 mod wallet;
 
@@ -42,6 +43,9 @@ enum Command {
     Present(PresentArgs),
     /// Verify a presentation against a request and a trust list.
     Verify(VerifyArgs),
+    /// CertLogic acceptance rules: compile them into a policy, or explain them.
+    #[command(subcommand)]
+    Rules(RulesCommand),
     /// Describe any healthpass file (keys, credential, request, presentation, compact, QR).
     Inspect {
         /// The file.
@@ -52,6 +56,14 @@ enum Command {
     /// Run the verifier service: HTTP API, the officer's page, shared replay store.
     #[cfg(feature = "service")]
     Serve(crate::service::ServeArgs),
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Compile rules at a validation clock into a policy (healthpass-policy/1).
+    Compile(rules::RulesCompileArgs),
+    /// Print the statements rules compile to, in words.
+    Explain(rules::RulesExplainArgs),
 }
 
 #[derive(Subcommand)]
@@ -297,6 +309,8 @@ pub fn run() -> ExitCode {
         Command::Request(a) => commands::request(a),
         Command::Present(a) => commands::present(a),
         Command::Verify(a) => commands::verify(a),
+        Command::Rules(RulesCommand::Compile(a)) => rules::compile(a),
+        Command::Rules(RulesCommand::Explain(a)) => rules::explain(a),
         Command::Inspect { file } => report::inspect(&file),
         Command::Demo(a) => demo::run(a),
         #[cfg(feature = "service")]

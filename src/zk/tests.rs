@@ -613,6 +613,7 @@ fn equalities_are_proven_without_disclosure() {
     let p = prove_f(&cred, &[], &f).unwrap();
     verify_f(&cred, &p, &f).unwrap();
     assert_eq!(p.bbs.undisclosed_count(), 4);
+    assert_eq!(f.known_messages().unwrap(), vec![(3, code)]);
     assert_eq!(FormulaProof::encoded_len(&f).unwrap(), 144);
     assert_eq!(p.formula.to_bytes().len(), 144);
     // Against another value, either statement fails.
