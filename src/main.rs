@@ -2,6 +2,8 @@
 #![deny(unsafe_code)]
 
 mod cli;
+#[cfg(feature = "service")]
+mod service;
 
 fn main() -> std::process::ExitCode {
     cli::run()

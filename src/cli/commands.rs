@@ -307,13 +307,33 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
 }
 
 pub(super) fn present(a: PresentArgs) -> CliResult<()> {
-    let mut request = files::load_request(&a.request)?;
+    #[cfg(feature = "service")]
+    let fetched = a
+        .request_url
+        .as_deref()
+        .map(super::wallet::fetch_request)
+        .transpose()?;
+    let (mut request, request_path) =
+        match (&a.request, &a.request_url) {
+            (Some(path), _) => (files::load_request(path)?, path.clone()),
+            #[cfg(feature = "service")]
+            (None, Some(url)) => {
+                let f = fetched
+                    .as_ref()
+                    .ok_or_else(|| CliError::usage("--request-url: no request"))?;
+                super::wallet::fetch_params(f, a.params_store.as_deref())?;
+                (f.request.clone(), std::path::PathBuf::from(url))
+            }
+            _ => return Err(CliError::usage(
+                "give --request REQUEST.json or --request-url URL (this build has no HTTP client)",
+            )),
+        };
     resolve_params(
         &mut request,
         a.params_store.as_deref(),
         a.params_from.as_deref(),
         true,
-        &a.request,
+        &request_path,
     )?;
     let credentials = a
         .credentials
@@ -361,6 +381,17 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
     }
     if let Some(code) = written.qr.filter(|_| a.show_qr) {
         out!("{}", code.to_terminal());
+    }
+    #[cfg(feature = "service")]
+    if let (true, Some(fetched)) = (a.post, &fetched) {
+        let bytes = presentation.to_compact().map_err(CliError::usage)?;
+        let verdict = super::wallet::post(fetched, &bytes)?;
+        outln!(
+            "ACCEPTED by the verifier at {} ({} bytes sent)",
+            healthpass::untrusted::Untrusted(&fetched.response_uri),
+            bytes.len()
+        );
+        outln!("{}", report::json_for_terminal(&verdict));
     }
     Ok(())
 }

@@ -4,10 +4,12 @@
 
 mod commands;
 mod demo;
-mod files;
+pub(crate) mod files;
 mod output;
-mod report;
+pub(crate) mod report;
 mod rules;
+#[cfg(feature = "service")]
+mod wallet;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +53,9 @@ enum Command {
     },
     /// Run issuer, traveller and verifier end to end in a temporary directory.
     Demo(DemoArgs),
+    /// Run the verifier service: HTTP API, the officer's page, shared replay store.
+    #[cfg(feature = "service")]
+    Serve(crate::service::ServeArgs),
 }
 
 #[derive(Subcommand)]
@@ -209,14 +214,22 @@ struct RequestArgs {
 }
 
 #[derive(Args)]
-#[command(group = clap::ArgGroup::new("output").required(true).multiple(true).args(["out", "compact", "qr"]))]
+#[command(group = clap::ArgGroup::new("output").required(true).multiple(true).args(["out", "compact", "qr", "post"]))]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["request", "request_url"]))]
 struct PresentArgs {
     /// The credential file (repeatable when the request asks for several).
     #[arg(long = "credential", value_name = "CREDENTIAL.json", required = true)]
     credentials: Vec<PathBuf>,
     /// The verifier's request.
     #[arg(long, value_name = "REQUEST.json")]
-    request: PathBuf,
+    request: Option<PathBuf>,
+    /// Fetch the request from a verifier service (`healthpass serve`).
+    #[arg(long, value_name = "URL")]
+    request_url: Option<String>,
+    /// Send the presentation to the request's response address (only on the origin the
+    /// request was fetched from) and print the verifier's verdict.
+    #[arg(long, requires = "request_url")]
+    post: bool,
     /// Write the presentation as JSON (`-`: standard output).
     #[arg(long, value_name = "PRESENTATION.json")]
     out: Option<PathBuf>,
@@ -300,6 +313,8 @@ pub fn run() -> ExitCode {
         Command::Rules(RulesCommand::Explain(a)) => rules::explain(a),
         Command::Inspect { file } => report::inspect(&file),
         Command::Demo(a) => demo::run(a),
+        #[cfg(feature = "service")]
+        Command::Serve(a) => crate::service::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -98,23 +98,30 @@ pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) -
     Ok(())
 }
 
+/// The disclosed attributes as JSON: `{NAME: {"value": V, "display": NAME_OR_NULL}}`.
+pub fn disclosed_json(
+    t: CredentialType,
+    disclosed: &[(String, AttributeValue)],
+) -> serde_json::Map<String, Value> {
+    disclosed
+        .iter()
+        .map(|(n, value)| {
+            let display = display_name(t, n, value);
+            (
+                n.clone(),
+                json!({ "value": value.to_json(), "display": display }),
+            )
+        })
+        .collect()
+}
+
 /// The JSON form of an accepted presentation's summary.
 pub fn verified_json(request: &PresentationRequest, v: &VerifiedPresentation) -> String {
     let credentials: Vec<Value> = v
         .credentials
         .iter()
         .map(|c| {
-            let disclosed: serde_json::Map<String, Value> = c
-                .disclosed
-                .iter()
-                .map(|(n, value)| {
-                    let display = display_name(c.credential_type, n, value);
-                    (
-                        n.clone(),
-                        json!({ "value": value.to_json(), "display": display }),
-                    )
-                })
-                .collect();
+            let disclosed = disclosed_json(c.credential_type, &c.disclosed);
             json!({
                 "type": c.credential_type.name(),
                 "schema": c.credential_type.schema().id,

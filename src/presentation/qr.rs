@@ -322,6 +322,58 @@ fn decode(png_bytes: &[u8], deadline: Option<Instant>) -> Result<Vec<u8>, Error>
             return Err(qr_error("the PNG image data is damaged"));
         }
     }
+    search(&frame, deadline)
+}
+
+/// Reads the bytes of the first QR code in a JPEG image (a camera frame), giving up with an
+/// error once `limit` has passed.
+///
+/// The same caps as [`read_png_within`]: the header is read first and a frame of more than
+/// [`MAX_DECODED_PIXELS`] pixels (JPEG frames are not downscaled while they stream in) is
+/// refused ([`Error::ImageTooLarge`]) before any pixel buffer exists; the frame is decoded
+/// straight to greyscale, then searched under the same deadline.
+#[cfg(feature = "jpeg")]
+pub fn read_jpeg_within(jpeg_bytes: &[u8], limit: Duration) -> Result<Vec<u8>, Error> {
+    use zune_jpeg::zune_core::{colorspace::ColorSpace, options::DecoderOptions};
+    let deadline = Instant::now().checked_add(limit);
+    check_deadline(deadline)?;
+    let side = MAX_SIDE.min(u32::from(u16::MAX)) as usize;
+    let options = DecoderOptions::default()
+        .set_max_width(side)
+        .set_max_height(side)
+        .jpeg_set_out_colorspace(ColorSpace::Luma);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(jpeg_bytes, options);
+    let unreadable = |_| qr_error("the file is not a readable JPEG image");
+    // A panic in the decoder (a bug; none is known) is an unreadable image.
+    let header = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        decoder.decode_headers().map(|()| decoder.info())
+    }));
+    let info = header
+        .unwrap_or(Err(zune_jpeg::errors::DecodeErrors::Format(String::new())))
+        .map_err(unreadable)?
+        .ok_or(qr_error("the file is not a readable JPEG image"))?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    if u64::from(width) * u64::from(height) > MAX_DECODED_PIXELS {
+        return Err(Error::ImageTooLarge { width, height });
+    }
+    let (w, h) = (width as usize, height as usize);
+    let mut grey = try_buffer::<u8>(w * h)?;
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        decoder.decode_into(&mut grey)
+    }));
+    decoded
+        .unwrap_or(Err(zune_jpeg::errors::DecodeErrors::Format(String::new())))
+        .map_err(|_| qr_error("the JPEG image data is damaged"))?;
+    check_deadline(deadline)?;
+    let mut frame = Downscaler::new(w, h)?;
+    for (y, row) in grey.chunks_exact(w.max(1)).enumerate() {
+        frame.row(y, row, 1);
+    }
+    search(&frame, deadline)
+}
+
+/// The QR search over a greyscale frame, shared by the PNG and JPEG readers.
+fn search(frame: &Downscaler, deadline: Option<Instant>) -> Result<Vec<u8>, Error> {
     check_deadline(deadline)?;
     let height = frame.out.len() / frame.width.max(1);
     // quirc's search keeps at most 32 finder patterns and 8 grids: bounded work. A panic

@@ -1,0 +1,197 @@
+//! The wallet's side of the service (`present --request-url URL [--post]`): fetch a request
+//! from a verifier, and post the presentation back to the response address the request
+//! names, which must be on the origin the request came from (OpenID4VP's `direct_post`;
+//! `docs/service.md`).
+
+use std::time::Duration;
+
+use healthpass::presentation::{self, ParamStore, PresentationRequest};
+use healthpass::untrusted::Untrusted;
+use serde_json::Value;
+
+use super::files::{CliError, CliResult};
+
+/// The most bytes read from a verifier's answer to a post.
+const MAX_VERDICT_BYTES: u64 = 64 << 10;
+
+/// A request fetched from a verifier, with where to send the answer.
+pub struct Fetched {
+    /// The URL it was fetched from.
+    pub url: String,
+    /// The request.
+    pub request: PresentationRequest,
+    /// The response address (same origin as the request's).
+    pub response_uri: String,
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// `scheme://host[:port]` of an `http` or `https` URL.
+pub fn origin(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
+    let host_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    if host_len == 0 || rest[..host_len].contains('@') {
+        return None;
+    }
+    Some(&url[..url.len() - rest.len() + host_len])
+}
+
+fn network(url: &str, e: impl std::fmt::Display) -> CliError {
+    CliError::usage(format!("{}: {e}", Untrusted(url)))
+}
+
+/// Fetches the request at `url` (`GET`, JSON, at most [`presentation::MAX_REQUEST_BYTES`]).
+pub fn fetch_request(url: &str) -> CliResult<Fetched> {
+    let base = origin(url).ok_or_else(|| {
+        CliError::usage(format!(
+            "--request-url {}: not an http(s) URL",
+            Untrusted(url)
+        ))
+    })?;
+    let mut response = agent()
+        .get(url)
+        .header("Accept", "application/json")
+        .call()
+        .map_err(|e| network(url, e))?;
+    let status = response.status();
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(presentation::MAX_REQUEST_BYTES as u64)
+        .read_to_string()
+        .map_err(|e| network(url, e))?;
+    let v: Value = healthpass::credential::json::parse("verifier's answer", &text)
+        .map_err(|e| network(url, e))?;
+    if !status.is_success() {
+        return Err(CliError::usage(format!(
+            "{}: the verifier answered {}: {}",
+            Untrusted(url),
+            status.as_u16(),
+            Untrusted(v["message"].as_str().unwrap_or(""))
+        )));
+    }
+    let response_uri = v["response_uri"]
+        .as_str()
+        .ok_or_else(|| network(url, "the answer names no response_uri"))?
+        .to_owned();
+    if origin(&response_uri) != Some(base) {
+        return Err(CliError::usage(format!(
+            "{}: the response address {} is not on the request's origin {}; refusing",
+            Untrusted(url),
+            Untrusted(&response_uri),
+            Untrusted(base)
+        )));
+    }
+    let request =
+        PresentationRequest::from_json(&v["request"].to_string()).map_err(|e| network(url, e))?;
+    Ok(Fetched {
+        url: url.to_owned(),
+        request,
+        response_uri,
+    })
+}
+
+/// Adds to the holder's parameter store `dir` every set the request names that it lacks,
+/// fetched from the verifier's `/v1/params/{digest}` on the request's origin (at most
+/// [`presentation::MAX_SET_BYTES`] each, its SHA-256 checked against the name). Their
+/// signatures are checked afterwards, once, when the request is resolved.
+pub fn fetch_params(fetched: &Fetched, dir: Option<&std::path::Path>) -> CliResult<()> {
+    let mut request = fetched.request.clone();
+    let digests: Vec<[u8; 32]> = request
+        .predicates_mut()
+        .filter_map(|p| p.params.as_ref().map(|params| params.digest))
+        .collect();
+    let Some(dir) = dir else {
+        return Ok(()); // resolving the request says what is missing
+    };
+    let store = ParamStore::open(dir).map_err(CliError::usage)?;
+    let base = origin(&fetched.url).unwrap_or_default();
+    for digest in digests {
+        if store.get(&digest).ok().flatten().is_some() {
+            continue;
+        }
+        let hex = presentation::hex(&digest);
+        let url = format!("{base}/v1/params/{hex}");
+        let mut response = agent().get(&url).call().map_err(|e| network(&url, e))?;
+        if !response.status().is_success() {
+            return Err(network(
+                &url,
+                format!("the verifier answered {}", response.status().as_u16()),
+            ));
+        }
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(presentation::MAX_SET_BYTES as u64)
+            .read_to_vec()
+            .map_err(|e| network(&url, e))?;
+        let set = presentation::set_from_bytes(&bytes).map_err(|e| network(&url, e))?;
+        if presentation::set_digest(&set) != digest {
+            return Err(network(
+                &url,
+                "the set is not the one its digest names; refusing",
+            ));
+        }
+        store.put(&set).map_err(CliError::usage)?;
+    }
+    Ok(())
+}
+
+/// Posts the compact presentation to the request's response address and returns the
+/// verifier's verdict: `Ok` when accepted, a rejection (exit code 1) otherwise.
+pub fn post(fetched: &Fetched, compact: &[u8]) -> CliResult<Value> {
+    let url = &fetched.response_uri;
+    let mut response = agent()
+        .post(url)
+        .header("Content-Type", "application/octet-stream")
+        .send(compact)
+        .map_err(|e| network(url, e))?;
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_VERDICT_BYTES)
+        .read_to_string()
+        .map_err(|e| network(url, e))?;
+    let v: Value = healthpass::credential::json::parse("verifier's answer", &text)
+        .map_err(|e| network(url, e))?;
+    if v["accepted"] == Value::Bool(true) {
+        Ok(v)
+    } else {
+        Err(CliError::rejected(format!(
+            "the verifier refused the presentation: {} ({})",
+            Untrusted(v["error"].as_str().unwrap_or("error")),
+            Untrusted(v["message"].as_str().unwrap_or(""))
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin;
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin("http://127.0.0.1:8080/v1/x"),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(origin("https://a.example"), Some("https://a.example"));
+        assert_eq!(origin("https://a.example?x"), Some("https://a.example"));
+        assert_eq!(origin("http://user@evil/x"), None);
+        assert_eq!(origin("ftp://a/x"), None);
+        assert_eq!(origin("http:///x"), None);
+        assert_ne!(
+            origin("http://a.example.evil/x"),
+            origin("http://a.example/x")
+        );
+    }
+}
