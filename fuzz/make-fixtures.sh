@@ -81,6 +81,10 @@ for s in sha-256 shake-256; do
     for n in 001 003 012 014; do
         hexof .proof "$vec/bls12-381-$s/proof/proof$n.json" | seed octets_proof "$s-$n"
     done
+    for n in 001 002; do
+        hexof .commitmentWithProof "$vec/blind/bls12-381-$s/commit/commit$n.json" | seed octets_blind "$s-$n"
+    done
+    hexof .pseudonym "$vec/pseudonyms/bls12-381-$s/nymProof/nymProof001.json" | seed octets_blind "$s-pseudonym"
 done
 for t in vaccination test recovery; do
     seed compact "golden-$t" <"$vec/compact/$t.bin"
