@@ -525,3 +525,41 @@ fn errors_say_what_is_wrong() {
         assert_eq!(error.to_string(), text);
     }
 }
+
+/// A proof is `272 + 32 * U` octets (draft §4.2.4.4): the public constant, `len` and the
+/// encoding agree for several `U`. (Written for the surviving mutants of `proof.rs` lines 16
+/// and 89, which changed `PROOF_BASE_LENGTH` and `Proof::len` unnoticed.)
+#[test]
+fn proof_length_is_272_plus_32_per_hidden_message() {
+    type C = Bls12381Sha256;
+    assert_eq!(bbs::PROOF_BASE_LENGTH, 272);
+    let f = fixture::<C>();
+    let msgs = refs(&f.msgs);
+    let all: Vec<usize> = (0..msgs.len()).collect();
+    for disclosed in [&[][..], &[0, 2][..], &all[..]] {
+        let proof = bbs::proof_gen::<C>(
+            &f.pk,
+            &f.sig,
+            HEADER,
+            PH,
+            &msgs,
+            disclosed,
+            &mut rand::rng(),
+        )
+        .unwrap();
+        let u = msgs.len() - disclosed.len();
+        assert_eq!(proof.undisclosed_count(), u);
+        assert_eq!(proof.len(), 272 + 32 * u);
+        assert_eq!(proof.to_bytes().len(), proof.len());
+    }
+}
+
+/// A signature's accessors give the two parts of its octets, `A || e` (draft §4.2.4.2).
+/// (Kills the surviving mutant that made `Signature::e` return zero.)
+#[test]
+fn signature_parts_are_its_octets() {
+    let f = fixture::<Bls12381Sha256>();
+    let bytes = f.sig.to_bytes();
+    assert_eq!(f.sig.a().to_compressed()[..], bytes[..48]);
+    assert_eq!(bbs::octets::scalar_to_octets(f.sig.e())[..], bytes[48..]);
+}
