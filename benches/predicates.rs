@@ -5,7 +5,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use healthpass::bbs::{self, Bls12381Sha256, Generators, PreparedSignature, Scalar};
-use healthpass::zk::{self, PredicateStatement, SetKind, SignedSet};
+use healthpass::zk::{self, EqualityStatement, Formula, PredicateStatement, SetKind, SignedSet};
 
 type C = Bls12381Sha256;
 const API_ID: &[u8] = b"HEALTHPASS_BENCH_";
@@ -200,5 +200,84 @@ fn typical_presentations(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(predicate_benches, benches, typical_presentations);
+/// The formula atoms of issue #11 and an OR of two branches, over the same 16 attributes:
+/// `=` and `!=` to a code, a difference of two messages (`dose_number >= total_doses`), and
+/// `(dose >= total AND date in window) OR dose > total`.
+fn formulas(c: &mut Criterion) {
+    let mut rng = rand::rng();
+    let sk = bbs::keygen::<C>(&[1u8; 32], b"bench", None).unwrap();
+    let pk = sk.public_key();
+    // [1] dose, [2] date (days), [3] product code, [6] total doses.
+    let mut messages: Vec<Scalar> = (0..16u64)
+        .map(|i| Scalar::from(1_000_000_007 * (i + 1)))
+        .collect();
+    messages[1] = Scalar::from(3u64);
+    messages[2] = Scalar::from(18_779u64);
+    messages[3] = Scalar::from(5_000_003u64);
+    messages[6] = Scalar::from(2u64);
+    let generators = Generators::new::<C>(messages.len(), API_ID).unwrap();
+    let sig = bbs::core_sign::<C>(&sk, &pk, &generators, b"header", &messages, API_ID).unwrap();
+    let prepared =
+        PreparedSignature::<C>::from_scalars(&pk, &sig, b"header", &messages, API_ID).unwrap();
+    let d16 = SignedSet::generate(&mut rng, SetKind::Digits { base: 16 }).unwrap();
+    let d256 = SignedSet::generate(&mut rng, SetKind::Digits { base: 256 }).unwrap();
+    let equality = |equal: bool| {
+        Formula::Equality(EqualityStatement {
+            message_index: 3,
+            minus_index: None,
+            value: Scalar::from(5_000_004u64 - u64::from(equal)),
+            equal,
+        })
+    };
+    let difference = |at_least: u64| {
+        Formula::Predicate(PredicateStatement {
+            minus_index: Some(6),
+            ..statement(1, false, at_least, 1, &d16)
+        })
+    };
+    let or2 = Formula::Any(vec![
+        Formula::All(vec![
+            difference(0),
+            Formula::Predicate(statement(2, false, 18_700, 2, &d256)),
+            Formula::Predicate(statement(2, true, 18_800, 2, &d256)),
+        ]),
+        Formula::All(vec![difference(1)]),
+    ]);
+    let cases: Vec<(&str, Formula)> = vec![
+        ("=", equality(true)),
+        ("!=", equality(false)),
+        ("difference>=", difference(0)),
+        ("or2", or2),
+    ];
+    let disclosed = [5usize];
+    let revealed = [messages[5]];
+    let mut group = c.benchmark_group("formulas");
+    group.sample_size(20);
+    for (name, f) in &cases {
+        group.bench_function(format!("prove/{name}"), |b| {
+            b.iter(|| zk::prove_formula::<C>(&prepared, &disclosed, f, b"ctx", &mut rng).unwrap())
+        });
+        let proof = zk::prove_formula::<C>(&prepared, &disclosed, f, b"ctx", &mut rng).unwrap();
+        group.bench_function(format!("verify/{name}"), |b| {
+            b.iter(|| {
+                zk::verify_formula::<C>(
+                    &pk,
+                    &proof,
+                    &generators,
+                    b"header",
+                    &revealed,
+                    &disclosed,
+                    f,
+                    b"ctx",
+                    API_ID,
+                    &mut rng,
+                )
+                .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(predicate_benches, benches, typical_presentations, formulas);
 criterion_main!(predicate_benches);

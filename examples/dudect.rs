@@ -28,7 +28,7 @@ use std::time::Instant;
 
 use healthpass::bbs::{self, Bls12381Sha256 as C, Generators, PreparedSignature, Scalar};
 use healthpass::group::bench_internals::{self as internals, CombTable, Limbs, WideTable};
-use healthpass::zk::{self, PredicateStatement, SetKind, SignedSet};
+use healthpass::zk::{self, Formula, PredicateStatement, SetKind, SignedSet};
 use rand::{Rng, RngExt};
 
 /// Welch's t-test accumulated online (Welford's update).
@@ -197,6 +197,7 @@ const PATHS: &[&str] = &[
     "proof",
     "digit",
     "scan",
+    "branch",
     "control",
 ];
 
@@ -370,6 +371,7 @@ fn run_path(path: &str, samples: usize) -> Outcome {
                 },
             )
         }
+        "branch" => branch_proof(samples),
         "control" => measure(
             "CONTROL field-invert-vartime (1 vs random)",
             samples,
@@ -443,6 +445,56 @@ fn digit_proof(samples: usize) -> Outcome {
             let prepared = if class == 0 { &zeros[i] } else { &others[i] };
             black_box(
                 zk::prove(prepared, &[], &statement, b"ctx", &mut prove_rng)
+                    .expect("a true statement"),
+            );
+        },
+    )
+}
+
+/// An OR of two one-digit base-64 ranges (`m_1 in 0..63 OR m_2 in 0..63`) whose first
+/// (class 0) or second (class 1) branch holds: which branch is true is the secret. Each class
+/// draws from 32 prepared credentials of its own, as in [`digit_proof`].
+fn branch_proof(samples: usize) -> Outcome {
+    let mut rng = rand::rng();
+    let api_id = bbs::api_id::<C>();
+    let sk = bbs::keygen::<C>(&[10u8; 32], b"dudect-branch", None).expect("key");
+    let pk = sk.public_key();
+    let generators = Generators::new::<C>(3, &api_id).expect("generators");
+    let set = SignedSet::generate(&mut rng, SetKind::Digits { base: 64 }).expect("set");
+    let mut prepare = |first: bool, i: u64| {
+        let (a, b) = if first {
+            (i % 64, 64 + i)
+        } else {
+            (64 + i, i % 64)
+        };
+        let scalars = [random_scalar(&mut rng), Scalar::from(a), Scalar::from(b)];
+        let sig =
+            bbs::core_sign::<C>(&sk, &pk, &generators, b"hdr", &scalars, &api_id).expect("sign");
+        PreparedSignature::<C>::from_scalars(&pk, &sig, b"hdr", &scalars, &api_id).expect("prepare")
+    };
+    let firsts: Vec<PreparedSignature<C>> = (0..32).map(|i| prepare(true, i)).collect();
+    let seconds: Vec<PreparedSignature<C>> = (0..32).map(|i| prepare(false, i)).collect();
+    let range = |index: usize| {
+        Formula::Predicate(PredicateStatement {
+            message_index: index,
+            minus_index: None,
+            negate: false,
+            offset: Scalar::zero(),
+            digit_count: 1,
+            set: set.clone(),
+        })
+    };
+    let formula = Formula::Any(vec![range(1), range(2)]);
+    let mut prove_rng = rand::rng();
+    measure(
+        "OR of two ranges (first vs second branch true)",
+        samples,
+        false,
+        |class, rng| (class, rng.random_range(0..32usize)),
+        |&(class, i)| {
+            let prepared = if class == 0 { &firsts[i] } else { &seconds[i] };
+            black_box(
+                zk::prove_formula(prepared, &[], &formula, b"ctx", &mut prove_rng)
                     .expect("a true statement"),
             );
         },

@@ -572,7 +572,7 @@ fn pseudonym_decoding() {
     ));
     // The base point of G1 is not a pseudonym (draft §3.3).
     let bp1 = bbs::G1Affine::generator().to_compressed();
-    assert_eq!(Pseudonym::from_bytes(&bp1), Err(Error::VerificationFailed));
+    assert_eq!(Pseudonym::from_bytes(&bp1), Err(Error::BasePointPseudonym));
 }
 
 /// One credential issued with pseudonyms.
@@ -872,4 +872,24 @@ proptest! {
             let _ = blind::core_commit_verify::<Bls12381Sha256>(&c, &blind::api_id::<Bls12381Sha256>());
         }
     }
+}
+
+#[test]
+fn new_errors_say_what_is_wrong() {
+    assert_eq!(
+        Error::InvalidCommitmentLength { actual: 7 }.to_string(),
+        "commitment with proof: expected 112 + 32*M octets (M committed messages), got 7"
+    );
+    assert_eq!(
+        Error::InvalidNymCount {
+            nyms: 0,
+            committed: 2
+        }
+        .to_string(),
+        "0 nym secrets do not fit 2 committed scalars (at least one is needed)"
+    );
+    assert_eq!(
+        Error::BasePointPseudonym.to_string(),
+        "pseudonym is the base point of G1"
+    );
 }

@@ -202,26 +202,33 @@ fn check_commit_trace(name: &str, f: &Value, mocked: &[Scalar]) {
     }
 }
 
-fn blind_commits<C: Ciphersuite>() -> Count {
-    let api_id = blind::api_id::<C>();
+/// The commitment cases of a set (`nyms`: the pseudonym set, whose cases add `proverNyms`
+/// and commit with CommitWithNym).
+fn commits<C: Ciphersuite>(set: &str, sub: &str, api_id: &[u8], nyms: bool) -> Count {
     let mut count = Count::default();
-    for (name, f) in files::<C>("blind", "commit") {
+    for (name, f) in files::<C>(set, sub) {
         let committed = hex_list(&f["committedMessages"]);
-        let scalars = bbs::messages_to_scalars::<C>(&msgs(&committed), &api_id).unwrap();
+        let scalars = bbs::messages_to_scalars::<C>(&msgs(&committed), api_id).unwrap();
+        let prover_nyms =
+            nyms.then(|| ProverNyms::from_bytes(&scalars_octets(&f["proverNyms"])).unwrap());
         let expected = hex_of(&f["commitmentWithProof"]);
         let parsed = CommitmentWithProof::from_bytes(&expected);
         count.add(valid(&f));
         if !valid(&f) {
-            assert!(parsed.is_ok_and(|c| blind::core_commit_verify::<C>(&c, &api_id).is_err()));
+            assert!(parsed.is_ok_and(|c| blind::core_commit_verify::<C>(&c, api_id).is_err()));
             continue;
         }
         let parsed = parsed.unwrap();
-        blind::core_commit_verify::<C>(&parsed, &api_id).unwrap();
+        blind::core_commit_verify::<C>(&parsed, api_id).unwrap();
         assert_eq!(parsed.to_bytes(), expected, "{name}");
-        let mocked =
-            seeded_random_scalars::<C>(MOCK_SEED, &mock_dst(&f, "commit"), scalars.len() + 2);
+        let m = scalars.len() + prover_nyms.as_ref().map_or(0, ProverNyms::len);
+        let mocked = seeded_random_scalars::<C>(MOCK_SEED, &mock_dst(&f, "commit"), m + 2);
         check_commit_trace(&name, &f, &mocked);
-        let (c, b) = blind::core_commit::<C>(&scalars, &mocked, &api_id).unwrap();
+        let (c, b) = match &prover_nyms {
+            Some(n) => nym::core_commit_with_nym::<C>(&scalars, n, &mocked, api_id),
+            None => blind::core_commit::<C>(&scalars, &mocked, api_id),
+        }
+        .unwrap();
         assert_eq!(hex::encode(c.to_bytes()), hex::encode(&expected), "{name}");
         assert_eq!(b, prover_blind(&f).unwrap(), "{name}");
     }
@@ -458,34 +465,6 @@ fn blind_proofs<C: Ciphersuite>() -> Count {
     count
 }
 
-fn nym_commits<C: Ciphersuite>() -> Count {
-    let api_id = nym::api_id::<C>();
-    let mut count = Count::default();
-    for (name, f) in files::<C>("pseudonyms", "nymCommit") {
-        let committed = hex_list(&f["committedMessages"]);
-        let scalars = bbs::messages_to_scalars::<C>(&msgs(&committed), &api_id).unwrap();
-        let nyms = ProverNyms::from_bytes(&scalars_octets(&f["proverNyms"])).unwrap();
-        let expected = hex_of(&f["commitmentWithProof"]);
-        let parsed = CommitmentWithProof::from_bytes(&expected);
-        count.add(valid(&f));
-        if !valid(&f) {
-            assert!(parsed.is_ok_and(|c| blind::core_commit_verify::<C>(&c, &api_id).is_err()));
-            continue;
-        }
-        blind::core_commit_verify::<C>(&parsed.unwrap(), &api_id).unwrap();
-        let mocked = seeded_random_scalars::<C>(
-            MOCK_SEED,
-            &mock_dst(&f, "commit"),
-            scalars.len() + nyms.len() + 2,
-        );
-        check_commit_trace(&name, &f, &mocked);
-        let (c, b) = nym::core_commit_with_nym::<C>(&scalars, &nyms, &mocked, &api_id).unwrap();
-        assert_eq!(hex::encode(c.to_bytes()), hex::encode(&expected), "{name}");
-        assert_eq!(b, prover_blind(&f).unwrap(), "{name}");
-    }
-    count
-}
-
 fn nym_signatures<C: Ciphersuite>() -> Count {
     let api_id = nym::api_id::<C>();
     let mut count = Count::default();
@@ -613,56 +592,36 @@ fn nym_proofs<C: Ciphersuite>() -> Count {
     count
 }
 
+/// `n` valid cases and no invalid one.
+fn all_valid(n: usize) -> Count {
+    Count {
+        valid: n,
+        invalid: 0,
+    }
+}
+
 fn blind_suite<C: Ciphersuite>() {
-    generators::<C>("blind", &blind::api_id::<C>());
+    let api_id = blind::api_id::<C>();
+    generators::<C>("blind", &api_id);
     // The drafts ship valid cases only: 2 commitments, 5 signatures and 8 proofs per suite.
-    assert_eq!(
-        blind_commits::<C>(),
-        Count {
-            valid: 2,
-            invalid: 0
-        }
-    );
-    assert_eq!(
+    let counts = [
+        commits::<C>("blind", "commit", &api_id, false),
         blind_signatures::<C>(),
-        Count {
-            valid: 5,
-            invalid: 0
-        }
-    );
-    assert_eq!(
         blind_proofs::<C>(),
-        Count {
-            valid: 8,
-            invalid: 0
-        }
-    );
+    ];
+    assert_eq!(counts, [2, 5, 8].map(all_valid));
 }
 
 fn nym_suite<C: Ciphersuite>() {
-    generators::<C>("pseudonyms", &nym::api_id::<C>());
+    let api_id = nym::api_id::<C>();
+    generators::<C>("pseudonyms", &api_id);
     // 4 commitments, 6 signatures and 11 proofs per suite, all valid.
-    assert_eq!(
-        nym_commits::<C>(),
-        Count {
-            valid: 4,
-            invalid: 0
-        }
-    );
-    assert_eq!(
+    let counts = [
+        commits::<C>("pseudonyms", "nymCommit", &api_id, true),
         nym_signatures::<C>(),
-        Count {
-            valid: 6,
-            invalid: 0
-        }
-    );
-    assert_eq!(
         nym_proofs::<C>(),
-        Count {
-            valid: 11,
-            invalid: 0
-        }
-    );
+    ];
+    assert_eq!(counts, [4, 6, 11].map(all_valid));
 }
 
 #[test]

@@ -39,6 +39,9 @@ pub enum Error {
         /// The number of committed scalars (messages and nyms) they must fit in.
         committed: usize,
     },
+    /// A pseudonym is the base point of G1, which the pseudonym draft excludes
+    /// (draft-irtf-cfrg-bbs-per-verifier-linkability §3.3).
+    BasePointPseudonym,
     /// An octet string is not a valid compressed point encoding (bad flags, or an
     /// x-coordinate that is not on the curve).
     MalformedPoint,
@@ -149,6 +152,7 @@ impl fmt::Display for Error {
                 f,
                 "{nyms} nym secrets do not fit {committed} committed scalars (at least one is needed)"
             ),
+            Error::BasePointPseudonym => f.write_str("pseudonym is the base point of G1"),
             Error::MalformedPoint => f.write_str("malformed point encoding (not on the curve)"),
             Error::PointNotInSubgroup => f.write_str("point is not in the prime-order subgroup"),
             Error::IdentityPoint => f.write_str("point is the identity"),

@@ -239,7 +239,7 @@ impl Pseudonym {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let p = octets_to_g1(bytes)?;
         if p == G1Affine::generator() {
-            return Err(Error::VerificationFailed);
+            return Err(Error::BasePointPseudonym);
         }
         Ok(Pseudonym(p))
     }

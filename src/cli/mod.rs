@@ -7,6 +7,7 @@ mod demo;
 mod files;
 mod output;
 mod report;
+mod rules;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +41,9 @@ enum Command {
     Present(PresentArgs),
     /// Verify a presentation against a request and a trust list.
     Verify(VerifyArgs),
+    /// CertLogic acceptance rules: compile them into a policy, or explain them.
+    #[command(subcommand)]
+    Rules(RulesCommand),
     /// Describe any healthpass file (keys, credential, request, presentation, compact, QR).
     Inspect {
         /// The file.
@@ -47,6 +51,14 @@ enum Command {
     },
     /// Run issuer, traveller and verifier end to end in a temporary directory.
     Demo(DemoArgs),
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Compile rules at a validation clock into a policy (healthpass-policy/1).
+    Compile(rules::RulesCompileArgs),
+    /// Print the statements rules compile to, in words.
+    Explain(rules::RulesExplainArgs),
 }
 
 #[derive(Subcommand)]
@@ -284,6 +296,8 @@ pub fn run() -> ExitCode {
         Command::Request(a) => commands::request(a),
         Command::Present(a) => commands::present(a),
         Command::Verify(a) => commands::verify(a),
+        Command::Rules(RulesCommand::Compile(a)) => rules::compile(a),
+        Command::Rules(RulesCommand::Explain(a)) => rules::explain(a),
         Command::Inspect { file } => report::inspect(&file),
         Command::Demo(a) => demo::run(a),
     };

@@ -36,6 +36,7 @@ mod params;
 mod predicate;
 pub mod qr;
 mod request;
+pub mod rules;
 mod store;
 mod trust;
 mod verify;

@@ -1180,6 +1180,17 @@ pub fn verify_formula<C: Ciphersuite>(
     predicate::check_pairings(&pairs, rng)
 }
 
+impl Formula {
+    /// The messages whose value the root's equalities fix (`m = v`, or chains of
+    /// `m_a - m_b = v` ending in one), with those values: they are *known* messages of the
+    /// BBS proof (treated as disclosed by BBS, proven rather than disclosed by the
+    /// presentation), so the BBS proof has that many fewer hidden messages. A layer that
+    /// checks the BBS proof's length must count them.
+    pub fn known_messages(&self) -> Result<Vec<(usize, Scalar)>, Error> {
+        Ok(Plan::new(self, None)?.known)
+    }
+}
+
 impl FormulaProof {
     /// The encoded length of a proof of `formula` (it depends on the formula only, never on
     /// which branch holds): 80 bytes per linked message; per branch 32 for its share (all but

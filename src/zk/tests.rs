@@ -613,6 +613,7 @@ fn equalities_are_proven_without_disclosure() {
     let p = prove_f(&cred, &[], &f).unwrap();
     verify_f(&cred, &p, &f).unwrap();
     assert_eq!(p.bbs.undisclosed_count(), 4);
+    assert_eq!(f.known_messages().unwrap(), vec![(3, code)]);
     assert_eq!(FormulaProof::encoded_len(&f).unwrap(), 144);
     assert_eq!(p.formula.to_bytes().len(), 144);
     // Against another value, either statement fails.
@@ -670,6 +671,12 @@ fn equalities_are_proven_without_disclosure() {
     assert_eq!(
         prove_f(&cred, &[], &diff(2, true)).unwrap_err(),
         Error::NotSatisfied { predicate: 0 }
+    );
+    // A forged difference: the BBS responses of tied messages must agree with the offsets.
+    let forged = prove_f_as(&cred, &diff(2, true), Prover::Cheating(None, None));
+    assert_eq!(
+        verify_f(&cred, &forged, &diff(2, true)),
+        Err(Error::VerificationFailed)
     );
     // Contradictory equalities in one branch are not a statement.
     assert!(matches!(
@@ -851,6 +858,8 @@ fn or_hides_the_branch() {
     assert!(sizes.windows(2).all(|w| w[0] == w[1]), "{sizes:?}");
     assert!(layouts.windows(2).all(|w| w[0] == w[1]));
     assert_eq!(sizes[0].0, FormulaProof::encoded_len(&f).unwrap());
+    // docs/notes/or-proofs.md, "Byte cost".
+    assert_eq!(sizes[0].0, 1424);
     // Equalities inside branches (PCR within 72 h or RAT within 24 h, in days here).
     let f = test_policy(18_770, 18_778);
     let pcr = doses(2, 2);

@@ -1,0 +1,517 @@
+//! The compiler's output before it becomes policy JSON: statements over one credential's
+//! attributes (the contract's grammar, `docs/formats.md`) and their boolean structure,
+//! always in negation normal form (a negated statement is another statement), with a
+//! plaintext evaluation over an attribute object ([`Formula::holds`]).
+
+use core::fmt;
+
+use serde_json::Value as Json;
+
+use crate::credential::{calendar, AttributeType, AttributeValue, CredentialType, ValueSet};
+
+/// A bound or element of a statement.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Literal {
+    /// An integer.
+    Int(i64),
+    /// A code or string.
+    Str(String),
+    /// A day (days since 1970-01-01).
+    Date(i64),
+    /// A minute (minutes since 1970-01-01T00:00Z).
+    Instant(i64),
+}
+
+impl Literal {
+    /// The integer an ordered literal stands for (days, minutes), `None` for strings.
+    fn order(&self) -> Option<i64> {
+        match self {
+            Literal::Int(i) | Literal::Date(i) | Literal::Instant(i) => Some(*i),
+            Literal::Str(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Literal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Int(i) => write!(f, "{i}"),
+            Literal::Str(s) if s.is_empty() => f.write_str("\"\""),
+            Literal::Str(s) => f.write_str(s),
+            Literal::Date(d) => f.write_str(&calendar::format_date(*d).unwrap_or_default()),
+            Literal::Instant(m) => f.write_str(&calendar::format_instant(*m).unwrap_or_default()),
+        }
+    }
+}
+
+/// A comparison operator of the statement grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Op {
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl Op {
+    /// The operator's text.
+    pub fn text(self) -> &'static str {
+        match self {
+            Op::Eq => "=",
+            Op::Ne => "!=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+        }
+    }
+
+    /// The operator that holds exactly when this one does not.
+    pub fn negated(self) -> Op {
+        match self {
+            Op::Eq => Op::Ne,
+            Op::Ne => Op::Eq,
+            Op::Lt => Op::Ge,
+            Op::Le => Op::Gt,
+            Op::Gt => Op::Le,
+            Op::Ge => Op::Lt,
+        }
+    }
+
+    /// The operator with its operands swapped (`a < b` is `b > a`).
+    pub fn swapped(self) -> Op {
+        match self {
+            Op::Lt => Op::Gt,
+            Op::Le => Op::Ge,
+            Op::Gt => Op::Lt,
+            Op::Ge => Op::Le,
+            other => other,
+        }
+    }
+
+    /// `left OP right`.
+    pub fn holds<T: Ord>(self, left: &T, right: &T) -> bool {
+        match self {
+            Op::Eq => left == right,
+            Op::Ne => left != right,
+            Op::Lt => left < right,
+            Op::Le => left <= right,
+            Op::Gt => left > right,
+            Op::Ge => left >= right,
+        }
+    }
+}
+
+/// One statement over one attribute of the credential (or two, for [`Statement::Attributes`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Statement {
+    /// `ATTR OP V`.
+    Compare {
+        /// The attribute.
+        attribute: &'static str,
+        /// The operator.
+        op: Op,
+        /// The bound.
+        value: Literal,
+    },
+    /// `ATTR in LO..HI`, both ends included.
+    Range {
+        /// The attribute.
+        attribute: &'static str,
+        /// The low end.
+        low: Literal,
+        /// The high end.
+        high: Literal,
+    },
+    /// `ATTR in {A,B,...}` (sorted, distinct).
+    OneOf {
+        /// The attribute.
+        attribute: &'static str,
+        /// The elements.
+        values: Vec<Literal>,
+    },
+    /// `ATTR not in {A,B,...}` on a code: every other code of the value set, or `""`.
+    NoneOf {
+        /// The attribute (a code).
+        attribute: &'static str,
+        /// The excluded codes (sorted, distinct, none empty).
+        values: Vec<Literal>,
+    },
+    /// `ATTR OP ATTR2`.
+    Attributes {
+        /// The left attribute.
+        left: &'static str,
+        /// The operator.
+        op: Op,
+        /// The right attribute.
+        right: &'static str,
+    },
+}
+
+impl fmt::Display for Statement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Statement::Compare {
+                attribute,
+                op,
+                value,
+            } => write!(f, "{attribute} {} {value}", op.text()),
+            Statement::Range {
+                attribute,
+                low,
+                high,
+            } => write!(f, "{attribute} in {low}..{high}"),
+            Statement::OneOf { attribute, values } => {
+                write!(f, "{attribute} in {{")?;
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("}")
+            }
+            Statement::NoneOf { attribute, values } => {
+                write!(f, "{attribute} not in {{")?;
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("}")
+            }
+            Statement::Attributes { left, op, right } => {
+                write!(f, "{left} {} {right}", op.text())
+            }
+        }
+    }
+}
+
+/// The attribute's type in `t`'s current schema.
+fn attribute_type(t: CredentialType, name: &str) -> Option<AttributeType> {
+    t.schema().attribute(name).map(|(_, spec)| spec.ty)
+}
+
+/// The value set of a code attribute, `None` for other types.
+pub(crate) fn value_set_of(t: CredentialType, name: &str) -> Option<ValueSet> {
+    match attribute_type(t, name)? {
+        AttributeType::Code(set) => Some(set),
+        _ => None,
+    }
+}
+
+/// A read attribute value: an ordered integer (integers, days, minutes) or a text.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Plain {
+    Ordered(i64),
+    Text(String),
+}
+
+fn read(t: CredentialType, attributes: &Json, name: &str) -> Option<Plain> {
+    let ty = attribute_type(t, name)?;
+    let value = AttributeValue::from_json(ty, attributes.get(name)?).ok()?;
+    match value {
+        AttributeValue::String(s) | AttributeValue::Code(s) => Some(Plain::Text(s)),
+        other => other.as_integer().map(Plain::Ordered),
+    }
+}
+
+fn plain(literal: &Literal) -> Plain {
+    match literal.order() {
+        Some(i) => Plain::Ordered(i),
+        None => Plain::Text(match literal {
+            Literal::Str(s) => s.clone(),
+            _ => String::new(),
+        }),
+    }
+}
+
+impl Statement {
+    /// Whether the statement holds for the attribute values `attributes` (an `ATTRS.json`
+    /// object of a credential of type `t`); `false` when an attribute is missing or
+    /// unreadable.
+    pub fn holds(&self, t: CredentialType, attributes: &Json) -> bool {
+        let get = |name| read(t, attributes, name);
+        match self {
+            Statement::Compare {
+                attribute,
+                op,
+                value,
+            } => get(attribute).is_some_and(|v| op.holds(&v, &plain(value))),
+            Statement::Range {
+                attribute,
+                low,
+                high,
+            } => get(attribute).is_some_and(|v| plain(low) <= v && v <= plain(high)),
+            Statement::OneOf { attribute, values } => {
+                get(attribute).is_some_and(|v| values.iter().any(|e| plain(e) == v))
+            }
+            Statement::NoneOf { attribute, values } => {
+                get(attribute).is_some_and(|v| values.iter().all(|e| plain(e) != v))
+            }
+            Statement::Attributes { left, op, right } => match (get(left), get(right)) {
+                (Some(a), Some(b)) => op.holds(&a, &b),
+                _ => false,
+            },
+        }
+    }
+
+    /// The attributes it reads.
+    pub fn attributes(&self) -> Vec<&'static str> {
+        match self {
+            Statement::Compare { attribute, .. }
+            | Statement::Range { attribute, .. }
+            | Statement::OneOf { attribute, .. }
+            | Statement::NoneOf { attribute, .. } => vec![attribute],
+            Statement::Attributes { left, right, .. } => vec![left, right],
+        }
+    }
+
+    /// The statement that holds exactly when this one does not, for a credential of type
+    /// `t` (a set on a code attribute becomes its complement within the value set and `""`,
+    /// the only values issuance accepts).
+    pub fn negated(&self, t: CredentialType) -> Formula {
+        match self {
+            Statement::Compare {
+                attribute,
+                op,
+                value,
+            } => Formula::Atom(Statement::Compare {
+                attribute,
+                op: op.negated(),
+                value: value.clone(),
+            }),
+            Statement::Range {
+                attribute,
+                low,
+                high,
+            } => Formula::any(vec![
+                Formula::compare(attribute, Op::Lt, low.clone()),
+                Formula::compare(attribute, Op::Gt, high.clone()),
+            ]),
+            Statement::OneOf { attribute, values } => {
+                let empty = Literal::Str(String::new());
+                match value_set_of(t, attribute) {
+                    // The contract's `not in`: the rest of the value set, and `""`.
+                    Some(_) if !values.contains(&empty) => Formula::Atom(Statement::NoneOf {
+                        attribute,
+                        values: values.clone(),
+                    }),
+                    Some(set) => Formula::one_of(
+                        attribute,
+                        set.codes()
+                            .into_iter()
+                            .map(|c| Literal::Str(c.to_owned()))
+                            .filter(|c| !values.contains(c))
+                            .collect(),
+                    ),
+                    None => Formula::all(
+                        values
+                            .iter()
+                            .map(|v| Formula::compare(attribute, Op::Ne, v.clone()))
+                            .collect(),
+                    ),
+                }
+            }
+            Statement::NoneOf { attribute, values } => Formula::one_of(attribute, values.clone()),
+            Statement::Attributes { left, op, right } => Formula::Atom(Statement::Attributes {
+                left,
+                op: op.negated(),
+                right,
+            }),
+        }
+    }
+}
+
+/// A boolean combination of statements, in negation normal form.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Formula {
+    /// Always holds.
+    True,
+    /// Never holds.
+    False,
+    /// One statement.
+    Atom(Statement),
+    /// Every part holds.
+    All(Vec<Formula>),
+    /// At least one part holds.
+    Any(Vec<Formula>),
+}
+
+impl Formula {
+    /// `ATTR OP V`.
+    pub fn compare(attribute: &'static str, op: Op, value: Literal) -> Formula {
+        Formula::Atom(Statement::Compare {
+            attribute,
+            op,
+            value,
+        })
+    }
+
+    /// `ATTR in {values}`: `False` for no value, `ATTR = V` for one.
+    pub fn one_of(attribute: &'static str, mut values: Vec<Literal>) -> Formula {
+        values.sort();
+        values.dedup();
+        match values.len() {
+            0 => Formula::False,
+            1 => Formula::compare(attribute, Op::Eq, values.remove(0)),
+            _ => Formula::Atom(Statement::OneOf { attribute, values }),
+        }
+    }
+
+    /// `ATTR = ""` on a code attribute of value set `set`, in the contract's grammar (which
+    /// has no empty literal): none of the set's codes.
+    pub fn empty_code(attribute: &'static str, set: ValueSet) -> Formula {
+        Formula::Atom(Statement::NoneOf {
+            attribute,
+            values: set
+                .codes()
+                .into_iter()
+                .map(|c| Literal::Str(c.to_owned()))
+                .collect(),
+        })
+    }
+
+    /// Every part, simplified (constants folded, nesting flattened, repeats removed).
+    pub fn all(parts: Vec<Formula>) -> Formula {
+        let mut out = Vec::new();
+        for p in parts {
+            match p {
+                Formula::True => {}
+                Formula::False => return Formula::False,
+                Formula::All(inner) => out.extend(inner),
+                other => out.push(other),
+            }
+        }
+        Self::finish(out, true)
+    }
+
+    /// At least one part, simplified.
+    pub fn any(parts: Vec<Formula>) -> Formula {
+        let mut out = Vec::new();
+        for p in parts {
+            match p {
+                Formula::False => {}
+                Formula::True => return Formula::True,
+                Formula::Any(inner) => out.extend(inner),
+                other => out.push(other),
+            }
+        }
+        // `ATTR = A` or `ATTR in {B, C}` together: one set.
+        let mut merged: Vec<Formula> = Vec::new();
+        for p in out {
+            let elements = |f: &Formula| match f {
+                Formula::Atom(Statement::Compare {
+                    attribute,
+                    op: Op::Eq,
+                    value,
+                }) => Some((*attribute, vec![value.clone()])),
+                Formula::Atom(Statement::OneOf { attribute, values }) => {
+                    Some((*attribute, values.clone()))
+                }
+                _ => None,
+            };
+            let mut joined = false;
+            if let Some((name, values)) = elements(&p) {
+                for m in &mut merged {
+                    if let Some((other, mut existing)) = elements(m) {
+                        if other == name {
+                            existing.extend(values.iter().cloned());
+                            *m = Formula::one_of(name, existing);
+                            joined = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            if !joined {
+                merged.push(p);
+            }
+        }
+        Self::finish(merged, false)
+    }
+
+    fn finish(mut parts: Vec<Formula>, all: bool) -> Formula {
+        let mut seen = Vec::new();
+        parts.retain(|p| {
+            let new = !seen.contains(p);
+            if new {
+                seen.push(p.clone());
+            }
+            new
+        });
+        match parts.len() {
+            0 if all => Formula::True,
+            0 => Formula::False,
+            1 => parts.remove(0),
+            _ if all => Formula::All(parts),
+            _ => Formula::Any(parts),
+        }
+    }
+
+    /// The formula that holds exactly when this one does not (for a credential of type `t`).
+    pub fn negated(&self, t: CredentialType) -> Formula {
+        match self {
+            Formula::True => Formula::False,
+            Formula::False => Formula::True,
+            Formula::Atom(s) => s.negated(t),
+            Formula::All(parts) => Formula::any(parts.iter().map(|p| p.negated(t)).collect()),
+            Formula::Any(parts) => Formula::all(parts.iter().map(|p| p.negated(t)).collect()),
+        }
+    }
+
+    /// Whether it holds for the attribute values `attributes` of a credential of type `t`.
+    pub fn holds(&self, t: CredentialType, attributes: &Json) -> bool {
+        match self {
+            Formula::True => true,
+            Formula::False => false,
+            Formula::Atom(s) => s.holds(t, attributes),
+            Formula::All(parts) => parts.iter().all(|p| p.holds(t, attributes)),
+            Formula::Any(parts) => parts.iter().any(|p| p.holds(t, attributes)),
+        }
+    }
+
+    /// The number of statements in it.
+    pub fn size(&self) -> usize {
+        match self {
+            Formula::True | Formula::False => 0,
+            Formula::Atom(_) => 1,
+            Formula::All(parts) | Formula::Any(parts) => parts.iter().map(Formula::size).sum(),
+        }
+    }
+
+    /// The policy node of the contract: a statement string, `{"all_of": [...]}` or
+    /// `{"any_of": [...]}` (`True` is an empty `all_of`, `False` an empty `any_of`).
+    pub fn to_node(&self) -> Json {
+        match self {
+            Formula::True => serde_json::json!({ "all_of": [] }),
+            Formula::False => serde_json::json!({ "any_of": [] }),
+            Formula::Atom(s) => Json::String(s.to_string()),
+            Formula::All(parts) => {
+                serde_json::json!({ "all_of": parts.iter().map(Formula::to_node).collect::<Vec<_>>() })
+            }
+            Formula::Any(parts) => {
+                serde_json::json!({ "any_of": parts.iter().map(Formula::to_node).collect::<Vec<_>>() })
+            }
+        }
+    }
+
+    /// The statements of a top-level conjunction (what a policy alternative's `all_of`
+    /// lists).
+    pub fn conjuncts(&self) -> Vec<Json> {
+        match self {
+            Formula::True => vec![],
+            Formula::All(parts) => parts.iter().map(Formula::to_node).collect(),
+            other => vec![other.to_node()],
+        }
+    }
+}

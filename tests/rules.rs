@@ -1,0 +1,807 @@
+//! The CertLogic compiler (`presentation::rules`) against the countries' rules and their
+//! own test cases: every case whose payload is one certificate of one type is issued as a
+//! credential (the fields its rule does not read filled with the neutral values below),
+//! the rule is compiled at the case's validation clock with its value sets, and the
+//! policy's verdict on the credential must equal `expected`. The other cases (empty,
+//! mixed `v`/`t`/`r`, other than one entry, lacking a field the rule reads) are checked by
+//! the evaluator alone and counted apart; refused issuances are counted apart too (they
+//! never count as agreement).
+//!
+//! `cargo test --release --test rules -- --nocapture` prints the table of
+//! `docs/certlogic.md`.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::certlogic::{corpus_rules, CorpusRule, RuleCase};
+use healthpass::certlogic::{CertificateType, DateTime, Rule};
+use healthpass::credential::dcc::{self, Validity};
+use healthpass::credential::CredentialType;
+use healthpass::presentation::rules::{self, Formula, RulesError};
+use proptest::prelude::*;
+use serde_json::{json, Map, Value as Json};
+
+/// The neutral values of the fields a rule does not read (documented in
+/// `docs/certlogic.md`): a complete hcert 1.3 payload of each type.
+pub fn neutral_entry(key: &str) -> Json {
+    match key {
+        "v" => json!({ "tg": "840539006", "vp": "1119349007", "mp": "EU/1/20/1528",
+                       "ma": "ORG-100030215", "dn": 2, "sd": 2, "dt": "2021-06-01",
+                       "co": "NL", "is": "Neutral issuer", "ci": "URN:UVCI:01:NL:NEUTRAL" }),
+        "t" => json!({ "tg": "840539006", "tt": "LP6464-4", "sc": "2021-06-01T00:00:00Z",
+                       "tr": "260415000", "tc": "Neutral test centre",
+                       "co": "NL", "is": "Neutral issuer", "ci": "URN:UVCI:01:NL:NEUTRAL" }),
+        _ => json!({ "tg": "840539006", "fr": "2021-06-01", "df": "2021-06-12",
+                     "du": "2021-12-01", "co": "NL", "is": "Neutral issuer",
+                     "ci": "URN:UVCI:01:NL:NEUTRAL" }),
+    }
+}
+
+/// Issuance time of every corpus credential: after every event of every payload (the
+/// issuance checks refuse events after it; the rules never read it).
+pub const ISSUED_AT: i64 = 4_102_444_800; // 2100-01-01T00:00:00Z
+
+/// Validity wide enough not to interfere with any rule (2000-01-01 to 2099-12-31).
+pub const WIDE: Validity = Validity {
+    from: Some(946_684_800),
+    until: Some(4_102_444_740),
+};
+
+/// Why a case goes to the evaluator alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EvaluatorOnly {
+    Empty,
+    Mixed,
+    NotOneEntry,
+    LacksReadField,
+}
+
+/// The case's type key and payload completed with neutral values, or why it is not one
+/// certificate of one type.
+pub fn complete(rule: &Rule, payload: &Json) -> Result<(String, Json), EvaluatorOnly> {
+    let Some(object) = payload.as_object() else {
+        return Err(EvaluatorOnly::Empty);
+    };
+    let keys: Vec<&str> = ["v", "t", "r"]
+        .into_iter()
+        .filter(|k| object.contains_key(*k))
+        .collect();
+    let key = match keys.as_slice() {
+        [] => return Err(EvaluatorOnly::Empty),
+        [k] => *k,
+        _ => return Err(EvaluatorOnly::Mixed),
+    };
+    let entries = object[key].as_array().ok_or(EvaluatorOnly::NotOneEntry)?;
+    if entries.len() != 1 {
+        return Err(EvaluatorOnly::NotOneEntry);
+    }
+    let entry = entries[0].as_object().ok_or(EvaluatorOnly::NotOneEntry)?;
+    for field in &rule.affected_fields {
+        let parts: Vec<&str> = field.split('.').collect();
+        let lacks = match parts.as_slice() {
+            [k, "0", f, ..] if *k == key => !entry.contains_key(*f),
+            [k, ..] if ["v", "t", "r"].contains(k) => false,
+            [top, rest @ ..] => {
+                let mut at = payload.get(*top);
+                for p in rest {
+                    at = at.and_then(|v| v.get(*p));
+                }
+                at.is_none()
+            }
+            [] => false,
+        };
+        if lacks {
+            return Err(EvaluatorOnly::LacksReadField);
+        }
+    }
+    let mut full: Map<String, Json> = neutral_entry(key).as_object().cloned().unwrap_or_default();
+    for (k, v) in entry {
+        full.insert(k.clone(), v.clone());
+    }
+    let mut out = json!({ "ver": "1.3.0",
+        "nam": { "fn": "Neutral", "fnt": "NEUTRAL", "gn": "Case", "gnt": "CASE" },
+        "dob": "1980-01-01" });
+    for (k, v) in object {
+        out[k] = v.clone();
+    }
+    out[key] = json!([full]);
+    Ok((key.to_owned(), out))
+}
+
+/// Whether the rule reads the recovery's validity (`r.0.df`, `r.0.du`): then the payload's
+/// own validity is issued, else the wide one.
+pub fn validity_for(rule: &Rule) -> Validity {
+    fn reads(e: &healthpass::certlogic::Expr) -> bool {
+        matches!(e, healthpass::certlogic::Expr::Var(p)
+            if p.as_str() == "payload.r.0.df" || p.as_str() == "payload.r.0.du")
+            || e.children().into_iter().any(reads)
+    }
+    if reads(&rule.logic) {
+        Validity::default()
+    } else {
+        WIDE
+    }
+}
+
+/// The credential's validity holds at the clock (the policy's mandatory statements).
+fn valid_at(attributes: &Json, clock: Option<DateTime>) -> bool {
+    let Some(clock) = clock else { return true };
+    let minute = clock.millis().div_euclid(60_000);
+    let read = |k: &str| {
+        attributes[k]
+            .as_str()
+            .and_then(healthpass::credential::calendar::parse_instant)
+    };
+    matches!((read("valid_from"), read("valid_until")), (Some(f), Some(u)) if f <= minute && minute <= u)
+}
+
+#[derive(Default, Debug, Clone)]
+struct Tally {
+    rules: usize,
+    rules_compiled: usize,
+    rules_refused: usize,
+    cases: usize,
+    zk: usize,
+    zk_agree: usize,
+    evaluator_only: usize,
+    evaluator_agree: usize,
+    issuance_refused: usize,
+    compile_refused: usize,
+    by_reason: BTreeMap<String, usize>,
+}
+
+fn evaluator_agrees(rule: &Rule, case: &RuleCase) -> bool {
+    Json::Bool(rule.check(&case.payload, &case.external).passed()) == case.expected
+}
+
+fn run_rule(r: &CorpusRule, tally: &mut Tally, failures: &mut Vec<String>) {
+    let rule = Rule::from_json_str(&r.text).unwrap();
+    tally.rules += 1;
+    let mut refused = false;
+    for case in &r.cases {
+        tally.cases += 1;
+        let at = format!("{} {} {}", r.country, r.id, case.file);
+        let (key, payload) = match complete(&rule, &case.payload) {
+            Ok(x) => x,
+            Err(why) => {
+                tally.evaluator_only += 1;
+                *tally.by_reason.entry(format!("{why:?}")).or_default() += 1;
+                if evaluator_agrees(&rule, case) {
+                    tally.evaluator_agree += 1;
+                } else {
+                    failures.push(format!("{at}: evaluator disagrees"));
+                }
+                continue;
+            }
+        };
+        let text = payload.to_string();
+        let (t, attributes) = match dcc::attributes(&text, validity_for(&rule), ISSUED_AT) {
+            Ok(x) => x,
+            Err(e) => {
+                if std::env::var_os("RULES_VERBOSE").is_some() {
+                    println!("REFUSED {at}: {e}");
+                }
+                tally.issuance_refused += 1;
+                continue;
+            }
+        };
+        if issuer()
+            .issue_at(t, &attributes, ISSUED_AT, &mut rand::rng())
+            .map_err(|e| {
+                if std::env::var_os("RULES_VERBOSE").is_some() {
+                    println!("REFUSED {at}: {e}");
+                }
+            })
+            .is_err()
+        {
+            tally.issuance_refused += 1;
+            continue;
+        }
+        assert_eq!(rules_key(t), key);
+        let policy = match rules::compile(std::slice::from_ref(&rule), &case.external, &r.id) {
+            Ok(p) => p,
+            Err(e) => {
+                refused = true;
+                tally.compile_refused += 1;
+                if !matches!(e, RulesError::NeedsDisclosure { .. }) {
+                    failures.push(format!("{at}: {e}"));
+                }
+                continue;
+            }
+        };
+        let clock = policy.clock;
+        tally.zk += 1;
+        let verdict = valid_at(&attributes, clock) && policy.holds(t, &attributes);
+        if Json::Bool(verdict) == case.expected {
+            tally.zk_agree += 1;
+        } else {
+            failures.push(format!(
+                "{at} ({}): policy says {verdict}, expected {}; policy {}",
+                case.name,
+                case.expected,
+                policy.to_json()
+            ));
+        }
+    }
+    if refused {
+        tally.rules_refused += 1;
+    } else {
+        tally.rules_compiled += 1;
+    }
+}
+
+/// One issuer for the whole corpus.
+fn issuer() -> &'static healthpass::credential::IssuerKey {
+    static KEY: std::sync::OnceLock<healthpass::credential::IssuerKey> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        healthpass::credential::IssuerKey::generate(
+            "corpus",
+            "Corpus",
+            "NL",
+            healthpass::credential::Suite::Sha256,
+            &CredentialType::ALL,
+            &mut rand::rng(),
+        )
+        .unwrap()
+    })
+}
+
+fn rules_key(t: CredentialType) -> &'static str {
+    rules::entry_key(t)
+}
+
+#[test]
+fn corpus_policies_agree_with_expected() {
+    let mut by_country: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for r in corpus_rules() {
+        let tally = by_country.entry(r.country.clone()).or_default();
+        run_rule(&r, tally, &mut failures);
+    }
+    let mut all = Tally::default();
+    println!("| rule set | rules compiled / refused | cases | through the policy / agreeing | evaluator only / agreeing | issuance refused |");
+    println!("|---|---|---|---|---|---|");
+    for (country, t) in &by_country {
+        println!(
+            "| {country} | {} / {} | {} | {} / {} | {} / {} | {} |",
+            t.rules_compiled,
+            t.rules_refused,
+            t.cases,
+            t.zk,
+            t.zk_agree,
+            t.evaluator_only,
+            t.evaluator_agree,
+            t.issuance_refused
+        );
+        all.rules += t.rules;
+        all.rules_compiled += t.rules_compiled;
+        all.rules_refused += t.rules_refused;
+        all.cases += t.cases;
+        all.zk += t.zk;
+        all.zk_agree += t.zk_agree;
+        all.evaluator_only += t.evaluator_only;
+        all.evaluator_agree += t.evaluator_agree;
+        all.issuance_refused += t.issuance_refused;
+        all.compile_refused += t.compile_refused;
+        for (k, v) in &t.by_reason {
+            *all.by_reason.entry(k.clone()).or_default() += v;
+        }
+    }
+    println!(
+        "| **all** | {} / {} | {} | {} / {} | {} / {} | {} |",
+        all.rules_compiled,
+        all.rules_refused,
+        all.cases,
+        all.zk,
+        all.zk_agree,
+        all.evaluator_only,
+        all.evaluator_agree,
+        all.issuance_refused
+    );
+    println!(
+        "evaluator only, by reason: {:?}; cases of refused rules: {}",
+        all.by_reason, all.compile_refused
+    );
+    for f in &failures {
+        println!("FAIL {f}");
+    }
+    assert!(failures.is_empty(), "{} failures", failures.len());
+    assert_eq!(all.cases, 1029);
+    // Every case that is one certificate of one type runs through the policy, except
+    // refused issuances and the rules that need a disclosure.
+    assert_eq!(
+        all.zk + all.issuance_refused + all.compile_refused + all.evaluator_only,
+        all.cases
+    );
+    assert!(all.rules_compiled * 100 >= all.rules * 95);
+    let _ = Formula::True;
+    let _ = CertificateType::General;
+}
+
+// ---------------------------------------------------------------------------------------
+// Property test: payloads around every bound of a rule
+
+/// Rules beyond the corpus, for what it does not use: `plusTime` by months and years (on
+/// dates and on the sample time), negated comparisons and memberships, attribute
+/// comparisons under `!`.
+fn synthetic_rules() -> Vec<Rule> {
+    let rule = |id: &str, ty: &str, logic: Json| {
+        Rule::from_json(&json!({
+            "Identifier": id, "Type": "Acceptance", "Country": "XX", "Version": "1.0.0",
+            "SchemaVersion": "1.0.0", "Engine": "CERTLOGIC", "EngineVersion": "1.0.0",
+            "CertificateType": ty,
+            "Description": [{ "lang": "en", "desc": "A synthetic rule for the property test." }],
+            "ValidFrom": "2020-01-01T00:00:00Z", "ValidTo": "2030-01-01T00:00:00Z",
+            "AffectedFields": ["v.0"], "Logic": logic }))
+        .unwrap()
+    };
+    let clock = json!({ "plusTime": [{ "var": "external.validationClock" }, 0, "day"] });
+    let at = |field: &str, n: i64, unit: &str| json!({ "plusTime": [{ "var": field }, n, unit] });
+    vec![
+        rule(
+            "VR-XX-0001",
+            "Vaccination",
+            json!({ "if": [{ "var": "payload.v.0" },
+            { "not-before": [clock, at("payload.v.0.dt", 6, "month")] }, true] }),
+        ),
+        rule(
+            "VR-XX-0002",
+            "Vaccination",
+            json!({ "not-after": [
+            at("payload.v.0.dt", 1, "month"), clock, at("payload.v.0.dt", 1, "year")] }),
+        ),
+        rule(
+            "VR-XX-0003",
+            "Vaccination",
+            json!({ "!": [{ "and": [
+            { "<": [{ "var": "payload.v.0.sd" }, 3] },
+            { "===": [{ "var": "payload.v.0.dn" }, { "var": "payload.v.0.sd" }] }] }] }),
+        ),
+        rule(
+            "VR-XX-0004",
+            "Vaccination",
+            json!({ "if": [
+            { "!": [{ "in": [{ "var": "payload.v.0.mp" }, ["EU/1/20/1528", "EU/1/21/1529"]] }] },
+            { "<=": [{ "var": "payload.v.0.dn" }, { "var": "payload.v.0.sd" }, 3] },
+            { "after": [clock, at("payload.v.0.dt", -1, "month")] }] }),
+        ),
+        rule(
+            "TR-XX-0001",
+            "Test",
+            json!({ "and": [
+            { "before": [clock, at("payload.t.0.sc", 1, "month")] },
+            { "var": "payload.t.0.is" },
+            { "!": [{ "===": [{ "var": "payload.t.0.tt" }, "LP217198-3"] }] }] }),
+        ),
+        rule(
+            "RR-XX-0001",
+            "Recovery",
+            json!({ "if": [
+            { "not-before": [clock, at("payload.r.0.fr", -2, "year")] },
+            { "not-after": [at("payload.r.0.df", 0, "day"), clock, at("payload.r.0.du", 0, "day")] },
+            { "in": [{ "var": "payload.r.0.tg" }, { "var": "external.valueSets.disease-agent-targeted" }] }] }),
+        ),
+        rule(
+            "GR-XX-0001",
+            "General",
+            json!({ "!": [{ "in": [
+            { "var": "payload.v.0.co" }, ["DE", "FR"]] }] }),
+        ),
+    ]
+}
+
+/// The `plusTime` shifts a rule applies to payload fields: (field, amount, unit).
+fn shifts(expr: &healthpass::certlogic::Expr, out: &mut Vec<(String, i64, TimeUnit)>) {
+    if let healthpass::certlogic::Expr::PlusTime { date, amount, unit } = expr {
+        if let healthpass::certlogic::Expr::Var(p) = &**date {
+            out.push((p.as_str().to_owned(), *amount, *unit));
+        }
+    }
+    for c in expr.children() {
+        shifts(c, out);
+    }
+}
+
+use healthpass::certlogic::TimeUnit;
+use healthpass::credential::calendar;
+
+/// Day offsets from the clock's day around the rule's bounds on a field, and some others.
+fn day_offsets(shifts: &[(String, i64, TimeUnit)], field: &str) -> Vec<i64> {
+    let mut out = vec![-400, -200, -31, -1, 0, 1, 30];
+    for (f, n, unit) in shifts {
+        if !f.ends_with(field) {
+            continue;
+        }
+        let centre = match unit {
+            TimeUnit::Day => -n,
+            TimeUnit::Hour => -(n / 24),
+            TimeUnit::Month => -(n * 30 + n / 2),
+            TimeUnit::Year => -(n * 365 + n / 4),
+        };
+        let width = if matches!(unit, TimeUnit::Month | TimeUnit::Year) {
+            6
+        } else {
+            1
+        };
+        out.extend((-width..=width).map(|j| centre + j));
+    }
+    out
+}
+
+/// Minute offsets from the clock for the sample time.
+fn minute_offsets(shifts: &[(String, i64, TimeUnit)]) -> Vec<i64> {
+    let mut out = vec![-100_000, -1440, -60, -1, 0, 1, 60];
+    for (f, n, unit) in shifts {
+        if !f.ends_with("sc") {
+            continue;
+        }
+        let centre = match unit {
+            TimeUnit::Hour => -60 * n,
+            TimeUnit::Day => -1440 * n,
+            TimeUnit::Month => -1440 * (n * 30 + n / 2),
+            TimeUnit::Year => -1440 * (n * 365 + n / 4),
+        };
+        let width: &[i64] = if matches!(unit, TimeUnit::Month | TimeUnit::Year) {
+            &[
+                -8640, -2880, -1440, -61, -60, -1, 0, 1, 60, 61, 1440, 2880, 8640,
+            ]
+        } else {
+            &[-61, -60, -1, 0, 1, 60, 61]
+        };
+        out.extend(width.iter().map(|j| centre + j));
+    }
+    out
+}
+
+fn value_set(id: &str) -> Vec<String> {
+    static ALL: std::sync::OnceLock<Json> = std::sync::OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        serde_json::from_str(
+            &std::fs::read_to_string(common::certlogic::certlogic_dir().join("valueSets.json"))
+                .unwrap(),
+        )
+        .unwrap()
+    });
+    let ours = healthpass::presentation::rules::ValueSets::embedded();
+    // Only codes issuance accepts (the embedded sets), or the fixture's for sets the
+    // profile does not embed.
+    match ours.0.get(id) {
+        Some(codes) => codes.clone(),
+        None => all[id]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect(),
+    }
+}
+
+/// A payload of key `key` near the rule's bounds, from `pick` (an index source).
+fn generated_payload(
+    key: &str,
+    shifts: &[(String, i64, TimeUnit)],
+    clock: DateTime,
+    pick: &mut dyn FnMut(usize) -> usize,
+) -> Json {
+    let day = clock.millis().div_euclid(86_400_000);
+    let minute = clock.millis().div_euclid(60_000);
+    let mut choose = |list: &[Json]| list[pick(list.len())].clone();
+    let codes = |id: &str| {
+        value_set(id)
+            .into_iter()
+            .map(Json::from)
+            .collect::<Vec<_>>()
+    };
+    let date = |offsets: Vec<i64>, choose: &mut dyn FnMut(&[Json]) -> Json| {
+        let list: Vec<Json> = offsets
+            .iter()
+            .map(|o| json!(calendar::format_date(day + o).unwrap()))
+            .collect();
+        choose(&list)
+    };
+    let small: Vec<Json> = (0..5).map(|i| json!(i)).collect();
+    let issuers = [json!(""), json!("Issuer")];
+    let entry = match key {
+        "v" => json!({
+            "tg": choose(&codes("disease-agent-targeted")),
+            "vp": choose(&codes("sct-vaccines-covid-19")),
+            "mp": choose(&codes("vaccines-covid-19-names")),
+            "ma": choose(&codes("vaccines-covid-19-auth-holders")),
+            "dn": choose(&small), "sd": choose(&small),
+            "dt": date(day_offsets(shifts, "dt"), &mut choose),
+            "co": choose(&[json!("DE"), json!("FR"), json!("NL")]),
+            "is": choose(&issuers), "ci": "URN:UVCI:01:XX:1" }),
+        "t" => {
+            let devices: Vec<Json> = codes("covid-19-lab-test-manufacturer-and-name")
+                .into_iter()
+                .take(3)
+                .chain([json!(""), json!("9999")])
+                .collect();
+            let sc: Vec<Json> = minute_offsets(shifts)
+                .iter()
+                .map(|o| json!(calendar::format_instant(minute + o).unwrap()))
+                .collect();
+            json!({
+                "tg": choose(&codes("disease-agent-targeted")),
+                "tt": choose(&codes("covid-19-lab-test-type")),
+                "ma": choose(&devices),
+                "sc": choose(&sc),
+                "tr": choose(&codes("covid-19-lab-result")),
+                "co": "NL", "is": choose(&issuers), "ci": "URN:UVCI:01:XX:1" })
+        }
+        _ => {
+            let df = date(day_offsets(shifts, "df"), &mut choose);
+            let du = date(day_offsets(shifts, "du"), &mut choose);
+            let (df, du) = if df.as_str() < du.as_str() {
+                (df, du)
+            } else {
+                (du, df)
+            };
+            json!({
+                "tg": choose(&codes("disease-agent-targeted")),
+                "fr": date(day_offsets(shifts, "fr"), &mut choose),
+                "df": df, "du": du, "co": "NL", "is": "Issuer", "ci": "URN:UVCI:01:XX:1" })
+        }
+    };
+    let mut payload = json!({ "ver": "1.3.0",
+        "nam": { "fn": "Neutral", "fnt": "NEUTRAL", "gn": "Case", "gnt": "CASE" },
+        "dob": "1980-01-01" });
+    payload[key] = json!([entry]);
+    payload
+}
+
+/// The corpus's rules and the synthetic ones, each with the clocks to compile it at.
+fn property_rules() -> Vec<(Rule, Vec<String>)> {
+    let edges = [
+        "2024-02-29T12:00:00Z",
+        "2021-03-31T00:00:00Z",
+        "2022-01-31T23:30:00Z",
+    ];
+    let mut out: Vec<(Rule, Vec<String>)> = corpus_rules()
+        .iter()
+        .map(|r| {
+            let rule = Rule::from_json_str(&r.text).unwrap();
+            let mut clocks: Vec<String> = r
+                .cases
+                .iter()
+                .filter_map(|c| c.external["validationClock"].as_str().map(str::to_owned))
+                .filter(|c| DateTime::parse(c).is_ok_and(|t| rule.in_force_at(t)))
+                .take(2)
+                .collect();
+            if clocks.is_empty() {
+                clocks.push("2022-06-15T10:00:00Z".to_owned());
+            }
+            (rule, clocks)
+        })
+        .collect();
+    for rule in synthetic_rules() {
+        out.push((rule, edges.iter().map(|s| (*s).to_owned()).collect()));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+    /// On payloads around every bound of a rule (±1 day and ±1 hour or minute around each
+    /// `plusTime`, every product and code, dose combinations), the compiled policy's verdict
+    /// equals the evaluator's.
+    #[test]
+    fn compiled_policies_agree_with_the_evaluator_around_every_bound(
+        which in any::<usize>(),
+        picks in proptest::collection::vec(any::<usize>(), 24),
+    ) {
+        static RULES: std::sync::OnceLock<Vec<(Rule, Vec<String>)>> = std::sync::OnceLock::new();
+        let rules = RULES.get_or_init(property_rules);
+        let (rule, clocks) = &rules[which % rules.len()];
+        let mut it = picks.into_iter();
+        let mut pick = |n: usize| it.next().unwrap_or(0) % n;
+        let clock_text = clocks[pick(clocks.len())].clone();
+        let clock = DateTime::parse(&clock_text).unwrap();
+        let keys: Vec<&str> = match rule.certificate_type {
+            CertificateType::Vaccination => vec!["v"],
+            CertificateType::Test => vec!["t"],
+            CertificateType::Recovery => vec!["r"],
+            _ => vec!["v", "t", "r"],
+        };
+        let key = keys[pick(keys.len())];
+        let mut s = Vec::new();
+        shifts(&rule.logic, &mut s);
+        let payload = generated_payload(key, &s, clock, &mut pick);
+        let mut sets = serde_json::Map::new();
+        for id in ["disease-agent-targeted", "sct-vaccines-covid-19", "vaccines-covid-19-names",
+                   "vaccines-covid-19-auth-holders", "covid-19-lab-test-type",
+                   "covid-19-lab-result", "covid-19-lab-test-manufacturer-and-name",
+                   "country-2-codes"] {
+            sets.insert(id.to_owned(), json!(value_set(id)));
+        }
+        let external = json!({ "validationClock": clock_text, "valueSets": sets });
+        let expected = rule.check(&payload, &external).passed();
+        let (t, attributes) = dcc::attributes(&payload.to_string(), validity_for(rule), ISSUED_AT).unwrap();
+        match rules::compile(std::slice::from_ref(rule), &external, "p") {
+            Ok(policy) => prop_assert_eq!(
+                policy.holds(t, &attributes), expected,
+                "{} at {}: payload {} policy {}", rule.identifier, clock_text, payload, policy.to_json()),
+            Err(RulesError::NeedsDisclosure { .. }) => {}
+            Err(e) => prop_assert!(false, "{}: {}", rule.identifier, e),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The command line: `rules compile`, `rules explain`
+
+fn healthpass(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthpass"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn fixture(path: &str) -> String {
+    common::certlogic::certlogic_dir()
+        .join(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn rules_compile_writes_the_contract_policy_and_explain_reads_it_in_words() {
+    let rule = fixture("rules/AT/TR-AT-0002/rule.json");
+    let sets = fixture("valueSets.json");
+    let (code, out, err) = healthpass(&[
+        "rules",
+        "compile",
+        "--rules",
+        &rule,
+        "--rules",
+        &fixture("rules/AT/TR-AT-0004/rule.json"),
+        "--valuesets",
+        &sets,
+        "--at",
+        "2022-01-10T00:00:00Z",
+        "--out",
+        "-",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let json: Json = serde_json::from_str(out.split("wrote").next().unwrap()).unwrap();
+    assert_eq!(json["format"], "healthpass-policy/1");
+    assert_eq!(json["reveal_branch"], false);
+    let types: Vec<&str> = json["any_of"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["vaccination", "test", "recovery"]);
+    let test = &json["any_of"][1]["all_of"];
+    assert!(
+        test.to_string().contains("test_result = 260415000"),
+        "{test}"
+    );
+    // Types no rule applies to: validity alone.
+    assert_eq!(json["any_of"][0]["all_of"], json!([]));
+
+    let (code, out, err) = healthpass(&[
+        "rules",
+        "explain",
+        &rule,
+        "--valuesets",
+        &sets,
+        "--at",
+        "2022-01-10T00:00:00Z",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("A test credential is accepted when valid and"),
+        "{out}"
+    );
+    assert!(out.contains("test_device in {1065,"), "{out}");
+    assert!(
+        out.contains("A vaccination credential is accepted when valid: no rule"),
+        "{out}"
+    );
+}
+
+#[test]
+fn rules_that_need_a_disclosure_or_a_missing_value_set_are_refused_by_name() {
+    let (code, _, err) = healthpass(&[
+        "rules",
+        "explain",
+        &fixture("rules/EU/RR-EU-0002/rule.json"),
+        "--at",
+        "2022-01-10T00:00:00Z",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("RR-EU-0002") && err.contains("`not-before`") && err.contains("r.0.df"),
+        "{err}"
+    );
+    // Without --valuesets, the embedded sets lack the test devices: refused, not weakened.
+    let (code, _, err) = healthpass(&[
+        "rules",
+        "explain",
+        &fixture("rules/AT/TR-AT-0002/rule.json"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("covid-19-lab-test-manufacturer-and-name"),
+        "{err}"
+    );
+    // Not a rule.
+    let (code, _, err) = healthpass(&["rules", "explain", &fixture("valueSets.json")]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, _) = healthpass(&[
+        "rules",
+        "explain",
+        &fixture("rules/AT/TR-AT-0004/rule.json"),
+        "--at",
+        "yesterday",
+    ]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn rules_not_in_force_at_the_clock_are_not_applied() {
+    // VR-HR-0001 is valid from 2022-03-18.
+    let rule = fixture("rules/HR/VR-HR-0001/rule.json");
+    let (_, before, _) = healthpass(&["rules", "explain", &rule, "--at", "2022-01-01T00:00:00Z"]);
+    assert!(before.contains("not in force then: VR-HR-0001"), "{before}");
+    assert!(before.contains("A vaccination credential is accepted when valid: no rule"));
+    let (_, after, _) = healthpass(&["rules", "explain", &rule, "--at", "2022-04-01T00:00:00Z"]);
+    assert!(after.contains("dose_number >= total_doses"), "{after}");
+}
+
+/// The statements the obstacles compile to: negated membership is the contract's `not in`,
+/// an empty code is none of its value set's codes, string truthiness is `!= ""`, a 88-code
+/// set is kept whole, and a month shift near a month end is a ray plus isolated days.
+#[test]
+fn the_obstacles_compile_to_exact_statements() {
+    let rules = synthetic_rules();
+    let external = json!({ "validationClock": "2021-03-02T00:00:00Z",
+        "valueSets": { "disease-agent-targeted": ["840539006"] } });
+    let text = |id: &str| {
+        let rule = rules.iter().find(|r| r.identifier == id).unwrap();
+        rules::compile(std::slice::from_ref(rule), &external, "p")
+            .unwrap()
+            .to_json()
+            .to_string()
+    };
+    let v4 = text("VR-XX-0004");
+    assert!(
+        v4.contains("vaccine_product not in {EU/1/20/1528,EU/1/21/1529}"),
+        "{v4}"
+    );
+    let t1 = text("TR-XX-0001");
+    assert!(t1.contains(r#"issuer_name != \"\""#), "{t1}");
+    assert!(t1.contains("test_type != LP217198-3"), "{t1}");
+    // plusTime(dt, 1, month) <= 2021-03-02 (VR-XX-0002's lower end): up to 01-30 (01-31 + 1
+    // month is 03-03), then 02-01 and 02-02 (03-01, 03-02): not one bound.
+    let v2 = text("VR-XX-0002");
+    assert!(
+        v2.contains(r#"{"any_of":["vaccination_date <= 2021-01-30","vaccination_date in 2021-02-01..2021-02-02"]}"#)
+            && v2.contains("vaccination_date >= 2020-03-02"),
+        "{v2}"
+    );
+    // `=== ""` on a code: none of the value set's codes.
+    let empty = Rule::from_json(&json!({
+        "Identifier": "TR-XX-0009", "Type": "Acceptance", "Country": "XX", "Version": "1.0.0",
+        "SchemaVersion": "1.0.0", "Engine": "CERTLOGIC", "EngineVersion": "1.0.0",
+        "CertificateType": "Test",
+        "Description": [{ "lang": "en", "desc": "A synthetic rule for the property test." }],
+        "ValidFrom": "2020-01-01T00:00:00Z", "ValidTo": "2030-01-01T00:00:00Z",
+        "AffectedFields": ["t.0.tt"],
+        "Logic": { "===": [{ "var": "payload.t.0.tt" }, ""] } }))
+    .unwrap();
+    let p = rules::compile(&[empty], &external, "p")
+        .unwrap()
+        .to_json()
+        .to_string();
+    assert!(p.contains("test_type not in {LP217198-3,LP6464-4}"), "{p}");
+}
