@@ -196,6 +196,7 @@ const PATHS: &[&str] = &[
     "wide",
     "proof",
     "digit",
+    "scan",
     "branch",
     "control",
 ];
@@ -348,6 +349,28 @@ fn run_path(path: &str, samples: usize) -> Outcome {
             )
         }
         "digit" => digit_proof(samples),
+        "scan" => {
+            // The holder's read of its digit's signature from a set of 2^16 digits: every
+            // entry is compared and read through a mask, whatever the digit.
+            let mut rng = rand::rng();
+            let set =
+                SignedSet::generate(&mut rng, SetKind::Digits { base: 1 << 16 }).expect("set");
+            measure(
+                "digit signature scan, base 2^16 (digit 0 vs random)",
+                samples,
+                false,
+                |class, rng| {
+                    Scalar::from(if class == 0 {
+                        0
+                    } else {
+                        rng.random_range(1..1u64 << 16)
+                    })
+                },
+                |digit| {
+                    black_box(set.signature_scan_for_timing(digit));
+                },
+            )
+        }
         "branch" => branch_proof(samples),
         "control" => measure(
             "CONTROL field-invert-vartime (1 vs random)",

@@ -260,39 +260,52 @@ fn request_counts_and_digit_counts_are_capped() {
 
 #[test]
 fn the_distinct_signatures_a_holder_loads_for_one_request_are_capped() {
-    use healthpass::presentation::{ParamStore, PredicateParams, MAX_REQUEST_SIGNATURES};
-    use healthpass::zk::{SetKind, SignedSet};
+    use healthpass::presentation::{ParamStore, PredicateParams, MAX_REQUEST_SIGNATURES, SET_TAG};
+    use sha2::{Digest, Sha256};
+    // Store files whose headers declare digit sets of `base` (the points are never decoded:
+    // the cap is read from the header first).
     let dir = tempfile::tempdir().unwrap();
     let store = ParamStore::open(dir.path()).unwrap();
-    let mut rng = rand::rng();
-    let per_set = MAX_BASE as usize;
-    let sets = MAX_REQUEST_SIGNATURES / per_set + 1;
-    let schema = CredentialType::Vaccination.schema();
-    let predicates: Vec<Predicate> = (0..sets)
-        .map(|_| {
-            let set = SignedSet::generate(&mut rng, SetKind::Digits { base: MAX_BASE }).unwrap();
-            store.put(&set).unwrap();
-            let mut p = Predicate::parse(schema, "valid_until >= now", NOW).unwrap();
-            p.params = Some(PredicateParams::new(2, set));
-            p
-        })
-        .collect();
-    let ok = CredentialRequest::new(
-        CredentialType::Vaccination,
-        &[],
-        &[],
-        predicates[..sets - 1].to_vec(),
-    )
-    .unwrap();
-    let too_many =
-        CredentialRequest::new(CredentialType::Vaccination, &[], &[], predicates).unwrap();
-    let read = |c| {
-        let r = PresentationRequest::new("border", vec![c], NOW, 600, &mut rand::rng()).unwrap();
-        let mut r = PresentationRequest::from_json(&r.to_json()).unwrap();
-        store.resolve(&mut r).map(|()| r)
+    let fake = |base: u32, tag: u8| {
+        let mut bytes = vec![SET_TAG.len() as u8];
+        bytes.extend_from_slice(SET_TAG);
+        bytes.push(b'D');
+        let mut b = base;
+        while b >= 0x80 {
+            bytes.push((b as u8 & 0x7f) | 0x80);
+            b >>= 7;
+        }
+        bytes.push(b as u8);
+        bytes.extend(std::iter::repeat_n(tag, 96 + 48 * base as usize));
+        let digest: [u8; 32] = Sha256::digest(&bytes).into();
+        std::fs::write(store.path_of(&digest), &bytes).unwrap();
+        digest
     };
-    assert!(read(ok).is_ok());
-    let e = read(too_many).unwrap_err().to_string();
+    let half = (MAX_REQUEST_SIGNATURES / 2) as u32;
+    let schema = CredentialType::Vaccination.schema();
+    let request = |digests: &[[u8; 32]]| {
+        let predicates = digests
+            .iter()
+            .map(|d| {
+                let mut p = Predicate::parse(schema, "valid_until >= now", NOW).unwrap();
+                p.params = Some(PredicateParams::by_digest(2, *d));
+                p
+            })
+            .collect();
+        let c = CredentialRequest::new(CredentialType::Vaccination, &[], &[], predicates).unwrap();
+        PresentationRequest::new("border", vec![c], NOW, 600, &mut rand::rng()).unwrap()
+    };
+    let (a, b, c) = (fake(half, 1), fake(half, 2), fake(2, 3));
+    // Within the cap the points are decoded (and, being zeros, refused as malformed).
+    let e = store
+        .resolve(&mut request(&[a, b]))
+        .unwrap_err()
+        .to_string();
+    assert!(!e.contains("too many signatures"), "{e}");
+    let e = store
+        .resolve(&mut request(&[a, b, c]))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("too many signatures"), "{e}");
 }
 

@@ -22,9 +22,9 @@ use crate::credential::json::{b64_decode, b64_encode, invalid};
 use crate::credential::{self, AttributeType, AttributeValue};
 use crate::zk::{SetKind, SignedSet};
 
-/// The largest digit base a request may use: the largest default span's (instants, 1024).
-/// Larger bases only make the holder's work grow.
-pub const MAX_BASE: u32 = 1024;
+/// The largest digit base a set may have: 2^16 ([`crate::zk::MAX_SET_SIZE`]), one digit
+/// for 65,536 days or hours.
+pub const MAX_BASE: u32 = 1 << 16;
 
 /// The tag that opens a signed set's canonical encoding ([`set_to_bytes`]).
 pub const SET_TAG: &[u8] = b"healthpass-set/1";

@@ -23,11 +23,12 @@ use super::request::PresentationRequest;
 use super::Error;
 use crate::zk::{SetKind, SignedSet};
 
-/// The most signatures the distinct sets of one request may hold together when a holder
-/// resolves it: four sets of the largest base. Loading and checking a set costs time in
-/// proportion to its signatures; a request naming more is refused before any is loaded
-/// past this cap.
-pub const MAX_REQUEST_SIGNATURES: usize = 4 * crate::zk::MAX_SET_SIZE;
+/// The most signatures the distinct sets of one request may hold together when a holder or
+/// verifier resolves it: one set of the largest base, or 64 of base 1024. Decoding and
+/// checking a set costs time in proportion to its signatures (`docs/benchmarks.md`); the
+/// count is read from each file's header, before its points are decoded, so a request
+/// naming more is refused before that work.
+pub const MAX_REQUEST_SIGNATURES: usize = crate::zk::MAX_SET_SIZE;
 
 /// What a holder runs on each set it loads (its check), or nothing (the verifier).
 type Check<'a> = dyn FnMut(&[u8; 32], &SignedSet) -> Result<(), Error> + 'a;
@@ -134,6 +135,11 @@ impl ParamStore {
     /// the file is unreadable, larger than [`MAX_SET_BYTES`], not the set its name says
     /// (its SHA-256 differs) or malformed.
     pub fn get(&self, digest: &[u8; 32]) -> Result<Option<SignedSet>, Error> {
+        self.read(digest)?.map(|b| set_from_bytes(&b)).transpose()
+    }
+
+    /// The file of the set named `digest`, its SHA-256 checked, not yet decoded.
+    fn read(&self, digest: &[u8; 32]) -> Result<Option<Vec<u8>>, Error> {
         let path = self.path_of(digest);
         let bytes = match read_at_most(&path, MAX_SET_BYTES) {
             Ok(Some(b)) => b,
@@ -146,7 +152,7 @@ impl ParamStore {
                 "the file does not hold the set its name says (its SHA-256 differs)",
             ));
         }
-        set_from_bytes(&bytes).map(Some)
+        Ok(Some(bytes))
     }
 
     /// Every set of the store (files named `<64 hex digits>.set`), by digest. Only the
@@ -236,40 +242,56 @@ impl ParamStore {
         from: Option<&ParamStore>,
         check: &mut Check<'_>,
     ) -> Result<(), Error> {
-        let mut loaded: HashMap<[u8; 32], SignedSet> = HashMap::new();
+        // First every distinct set's file, from this store or the source, and the size its
+        // header declares: the cap is enforced before any point is decoded.
+        let mut files: Vec<([u8; 32], Vec<u8>, bool)> = Vec::new();
         let mut signatures = 0usize;
         for p in request.predicates_mut() {
             let Some(digest) = p.params.as_ref().map(|x| x.digest) else {
                 continue;
             };
-            if let std::collections::hash_map::Entry::Vacant(slot) = loaded.entry(digest) {
-                let set = match self.get(&digest)? {
-                    Some(set) => set,
-                    None => {
-                        let fetched = match from {
-                            Some(source) => source.get(&digest)?,
-                            None => None,
-                        };
-                        let set = fetched.ok_or_else(|| Error::UnknownParams {
-                            digest: hex(&digest),
-                        })?;
-                        // Checked before it is kept: a forged set never enters the store.
-                        check(&digest, &set)?;
-                        self.put(&set)?;
-                        set
-                    }
-                };
-                signatures += set.kind().len();
-                if signatures > MAX_REQUEST_SIGNATURES {
-                    return Err(Error::from(crate::credential::json::invalid(
-                        "request",
-                        "predicates.params",
-                        "names sets that hold too many signatures together",
-                    )));
-                }
-                check(&digest, &set)?;
-                slot.insert(set);
+            if files.iter().any(|(d, _, _)| *d == digest) {
+                continue;
             }
+            let (bytes, fetched) = match self.read(&digest)? {
+                Some(bytes) => (bytes, false),
+                None => match from
+                    .map(|source| source.read(&digest))
+                    .transpose()?
+                    .flatten()
+                {
+                    Some(bytes) => (bytes, true),
+                    None => {
+                        return Err(Error::UnknownParams {
+                            digest: hex(&digest),
+                        })
+                    }
+                },
+            };
+            signatures = signatures.saturating_add(set_kind_from_bytes(&bytes)?.len());
+            if signatures > MAX_REQUEST_SIGNATURES {
+                return Err(Error::from(crate::credential::json::invalid(
+                    "request",
+                    "predicates.params",
+                    "names sets that hold too many signatures together",
+                )));
+            }
+            files.push((digest, bytes, fetched));
+        }
+        // Then each is decoded and checked once; a fetched set is kept only once checked.
+        let mut loaded: HashMap<[u8; 32], SignedSet> = HashMap::with_capacity(files.len());
+        for (digest, bytes, fetched) in files {
+            let set = set_from_bytes(&bytes)?;
+            check(&digest, &set)?;
+            if fetched {
+                self.put(&set)?;
+            }
+            loaded.insert(digest, set);
+        }
+        for p in request.predicates_mut() {
+            let Some(digest) = p.params.as_ref().map(|x| x.digest) else {
+                continue;
+            };
             if let Some(set) = loaded.get(&digest) {
                 p.resolve(set.clone())?;
             }

@@ -27,9 +27,13 @@ use crate::group::{
     BP2_PREPARED,
 };
 
-/// The largest set (or digit base) a parameter set may have: 1365 signatures of 48 octets
-/// keep the parameters within 64 KiB.
-pub const MAX_SET_SIZE: usize = 1365;
+/// The largest set (or digit base) a parameter set may have: 2^16, so that one digit covers
+/// 65,536 days or hours. Requests name sets by digest (the verifier's parameter store holds
+/// them), so a set's size no longer weighs on requests; making a set of this size, and the
+/// holder's one-time check of it, take seconds (`docs/benchmarks.md`), and the q-SDH
+/// assumption it rests on loses about `log2(q) / 2 = 8` bits against Cheon's attack
+/// (`docs/notes/predicates.md`).
+pub const MAX_SET_SIZE: usize = 1 << 16;
 
 /// The domain tag of the per-set key derivation ([`SignedSet::sign`]), hashed with the
 /// SHA-256 suite's `hash_to_scalar`.
@@ -98,7 +102,7 @@ impl SetKind {
         let n = self.len();
         if n == 0 || n > MAX_SET_SIZE {
             return Err(Error::InvalidParameters(
-                "set size must be between 1 and 1365",
+                "set size must be between 1 and 65536",
             ));
         }
         if let SetKind::Digits { base } = self {
@@ -150,12 +154,19 @@ impl SignedSet {
     /// Signs every element of `kind` with exactly the key `x`.
     fn sign_with(x: &Scalar, kind: SetKind) -> Result<Self, Error> {
         let public_key = (bls12_381::G2Projective::generator() * x).to_affine();
-        let elements = kind.elements();
-        let mut inverses = Vec::with_capacity(elements.len());
-        for m in &elements {
-            let inv: Option<Scalar> = (x + m).invert().into();
-            inverses.push(inv.ok_or(Error::InvalidParameters("x + m = 0 for an element"))?);
+        // The inverses of `x + m` for every element at once (Montgomery's trick: one
+        // constant-time inversion and three multiplications per element), so that a set of
+        // 2^16 digits takes one inversion instead of 65,536.
+        let mut inverses: Vec<Scalar> = kind.elements().iter().map(|m| x + m).collect();
+        if inverses.iter().any(|v| bool::from(v.is_zero())) {
+            inverses.zeroize();
+            return Err(Error::InvalidParameters("x + m = 0 for an element"));
         }
+        // The partial products in `scratch` and the inverse of their product are secret.
+        let mut scratch = vec![Scalar::ONE; inverses.len()];
+        let mut all = ff::BatchInverter::invert_with_external_scratch(&mut inverses, &mut scratch);
+        scratch.zeroize();
+        all.zeroize();
         // The inverses depend on the secret key: constant-time fixed-base multiplication.
         let table = CombTable::new(&G1Affine::generator());
         let mut points: Vec<Point> = inverses.iter().map(|i| table.mul(i)).collect();
@@ -272,12 +283,41 @@ impl SignedSet {
     pub(crate) fn signature_or_first_ct(&self, element: &Scalar) -> (G1Affine, subtle::Choice) {
         let mut found = subtle::Choice::from(0);
         let mut sig = self.signatures[0];
-        for (m, s) in self.kind.elements().iter().zip(&self.signatures) {
-            let hit = m.ct_eq(element);
-            sig = G1Affine::conditional_select(&sig, s, hit);
-            found |= hit;
+        match &self.kind {
+            SetKind::Digits { .. } => {
+                // The digit as an integer, in constant time: its low 64 bits, and whether
+                // every higher byte is zero. Every entry is then compared as a `u64` and
+                // read through a mask (no element vector is built: a base can be 2^16).
+                let bytes = zeroize::Zeroizing::new(element.to_bytes());
+                let mut low = [0u8; 8];
+                low.copy_from_slice(&bytes[..8]);
+                let mut value = u64::from_le_bytes(low);
+                low.zeroize();
+                let high = bytes[8..].iter().fold(0u8, |acc, b| acc | b);
+                let small = high.ct_eq(&0);
+                for (i, s) in self.signatures.iter().enumerate() {
+                    let hit = (i as u64).ct_eq(&value) & small;
+                    sig = G1Affine::conditional_select(&sig, s, hit);
+                    found |= hit;
+                }
+                value.zeroize();
+            }
+            SetKind::Elements(elements) => {
+                for (m, s) in elements.iter().zip(&self.signatures) {
+                    let hit = m.ct_eq(element);
+                    sig = G1Affine::conditional_select(&sig, s, hit);
+                    found |= hit;
+                }
+            }
         }
         (sig, found)
+    }
+
+    /// [`SignedSet::signature_or_first_ct`] for timing programs (`examples/dudect.rs`):
+    /// hidden and unstable.
+    #[doc(hidden)]
+    pub fn signature_scan_for_timing(&self, element: &Scalar) -> G1Affine {
+        self.signature_or_first_ct(element).0
     }
 
     /// The signature on `element` (constant-time scan), `None` when it is not in the set.
