@@ -207,7 +207,7 @@ fn repeated_request(credentials: usize, predicates: usize, base: u32) -> String 
     let asked = CredentialRequest::new(CredentialType::Vaccination, &[], &[], vec![p]).unwrap();
     let r = PresentationRequest::new("border", vec![asked], NOW, 600, &mut rand::rng()).unwrap();
     let mut v: Value = serde_json::from_str(&r.to_json()).unwrap();
-    let mut predicate = v["credentials"][0]["predicates"][0].clone();
+    let mut predicate = v["policies"][0]["any_of"][0]["all_of"][0].clone();
     if base != 64 {
         // Same points, another base: one signature (the first) repeated `base` times.
         let sigs = predicate["params"]["signatures"].as_str().unwrap();
@@ -216,9 +216,9 @@ fn repeated_request(credentials: usize, predicates: usize, base: u32) -> String 
         predicate["params"]["signatures"] =
             healthpass::credential::json::b64_encode(&first.repeat(base as usize)).into();
     }
-    let mut credential = v["credentials"][0].clone();
-    credential["predicates"] = Value::Array(vec![predicate; predicates]);
-    v["credentials"] = Value::Array(vec![credential; credentials]);
+    let mut policy = v["policies"][0].clone();
+    policy["any_of"][0]["all_of"] = Value::Array(vec![predicate; predicates]);
+    v["policies"] = Value::Array(vec![policy; credentials]);
     serde_json::to_string(&v).unwrap()
 }
 
@@ -242,9 +242,9 @@ fn a_request_repeating_one_parameter_set_is_read_with_it_decoded_once() {
     assert!(text.len() <= MAX_REQUEST_BYTES, "{}", text.len());
     let r = PresentationRequest::from_json(&text).unwrap();
     let all: Vec<_> = r
-        .credentials
+        .policies
         .iter()
-        .flat_map(|c| &c.predicates)
+        .flat_map(|c| c.alternatives[0].statements())
         .map(|p| p.params.as_ref().unwrap())
         .collect();
     assert_eq!(all.len(), 256);
@@ -259,7 +259,7 @@ fn request_counts_and_bases_are_capped_before_any_parameter_is_decoded() {
             .to_string()
     };
     assert!(too_many(&repeated_request(17, 1, 64)).contains("1 to 16 credentials"));
-    assert!(too_many(&repeated_request(1, 17, 64)).contains("more than 16 predicates"));
+    assert!(too_many(&repeated_request(1, 17, 64)).contains("more than 16 statements"));
     let e = too_many(&repeated_request(1, 1, MAX_BASE + 1));
     assert!(e.contains("at most 1024"), "{e}");
     // The cap itself is a base the reader takes (the holder's span checks come later).
@@ -269,14 +269,16 @@ fn request_counts_and_bases_are_capped_before_any_parameter_is_decoded() {
 #[test]
 fn the_distinct_signatures_of_one_request_are_capped() {
     use healthpass::presentation::MAX_REQUEST_SIGNATURES;
-    // 17 distinct sets of 1024 signatures (the 17th one different only in its key) exceed
-    // the cap; 16 (the most `healthpass request` makes) do not.
+    // 16 distinct sets of 1024 signatures and the validity set are within the cap; one
+    // more (different only in its key) exceeds it.
     let text = repeated_request(1, 16, MAX_BASE);
     let mut v: Value = serde_json::from_str(&text).unwrap();
     let mut keys = std::collections::HashSet::new();
     let g2 =
         healthpass::credential::json::b64_encode(&bls12_381::G2Affine::generator().to_compressed());
-    let sets = v["credentials"][0]["predicates"].as_array_mut().unwrap();
+    let sets = v["policies"][0]["any_of"][0]["all_of"]
+        .as_array_mut()
+        .unwrap();
     for (i, p) in sets.iter_mut().enumerate() {
         // Distinct sets: each key a different multiple of the generator.
         let key = bls12_381::G2Affine::from(
@@ -286,20 +288,20 @@ fn the_distinct_signatures_of_one_request_are_capped() {
         keys.insert(p["params"]["key"].as_str().unwrap().to_owned());
     }
     assert_eq!(keys.len(), 16);
-    const { assert!(16 * MAX_BASE as usize <= MAX_REQUEST_SIGNATURES) };
+    const { assert!(17 * MAX_BASE as usize <= MAX_REQUEST_SIGNATURES) };
     assert!(PresentationRequest::from_json(&v.to_string()).is_ok());
-    let mut extra = v["credentials"][0].clone();
-    extra["predicates"] = Value::Array(vec![{
-        let mut p = v["credentials"][0]["predicates"][0].clone();
+    let mut extra = v["policies"][0].clone();
+    extra["any_of"][0]["all_of"] = Value::Array(vec![{
+        let mut p = v["policies"][0]["any_of"][0]["all_of"][0].clone();
         p["params"]["key"] = g2.into();
         p
     }]);
-    v["credentials"].as_array_mut().unwrap().push(extra);
+    v["policies"].as_array_mut().unwrap().push(extra);
     let e = PresentationRequest::from_json(&v.to_string())
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-    assert!(e.contains("16384 distinct signatures"), "{e}");
+    assert!(e.contains("17408 distinct signatures"), "{e}");
 }
 
 /// A zlib stream of `data` in stored (uncompressed) deflate blocks.

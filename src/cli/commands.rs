@@ -6,9 +6,10 @@ use std::path::Path;
 
 use healthpass::credential::{dcc, CredentialType, IssuerKey, Suite};
 use healthpass::presentation::{
-    self, qr::Qr, CredentialRequest, ParameterSet, Predicate, Presentation, PresentationRequest,
-    TrustList,
+    self, qr::Qr, CredentialRequest, ParameterSet, Policy, Predicate, Presentation,
+    PresentationRequest, TrustList,
 };
+use healthpass::untrusted::Untrusted;
 use zeroize::Zeroize;
 
 use super::files::{
@@ -162,50 +163,116 @@ pub(super) fn params_new(a: ParamsNewArgs) -> CliResult<()> {
     Ok(())
 }
 
-pub(super) fn request(a: RequestArgs) -> CliResult<()> {
-    let credential_type = credential_type(&a.credential_type)?;
-    let now = files::clock(a.at.as_deref())?;
-    let schema = credential_type.schema();
-    let mut rng = rand::rng();
-    let params = match &a.params {
-        Some(path) => Some(
-            ParameterSet::from_json(&files::read_text(path, "parameter set")?, &mut rng)
-                .map_err(|e| CliError::presentation(path, e))?,
-        ),
-        None => None,
-    };
-    let predicates = a
-        .predicates
-        .iter()
-        .map(|p| {
-            let p = Predicate::parse(schema, p, now)?;
-            match &params {
-                Some(set) => p.with_params_from(schema, set, &mut rng),
-                None => p.with_fresh_params(schema, &mut rng),
+/// Splits an optional `TYPE:` prefix off a `--disclose` name or `--prove` statement: the
+/// types it applies to (all of `types` without a prefix) and the rest.
+fn for_types<'a>(
+    item: &'a str,
+    types: &[CredentialType],
+) -> CliResult<(Vec<CredentialType>, &'a str)> {
+    match item.split_once(':') {
+        Some((t, rest)) if t.trim().parse::<CredentialType>().is_ok() => {
+            let t = credential_type(t.trim())?;
+            if !types.contains(&t) {
+                return Err(CliError::usage(format!(
+                    "`{}` names a type the request does not ask for (give --type {t})",
+                    Untrusted(item)
+                )));
             }
-        })
+            Ok((vec![t], rest.trim()))
+        }
+        _ => Ok((types.to_vec(), item.trim())),
+    }
+}
+
+pub(super) fn request(a: RequestArgs) -> CliResult<()> {
+    let now = files::clock(a.at.as_deref())?;
+    let mut rng = rand::rng();
+    // Without --params, one fresh set (its key discarded) serves every range and the
+    // validity statements of this request.
+    let params = match &a.params {
+        Some(path) => ParameterSet::from_json(&files::read_text(path, "parameter set")?, &mut rng)
+            .map_err(|e| CliError::presentation(path, e))?,
+        None => ParameterSet::generate(&mut rng).map_err(CliError::usage)?,
+    };
+    let policies: Vec<Policy> = match &a.policy {
+        Some(path) => {
+            let text = files::read_text(path, "policy file")?;
+            vec![Policy::from_policy_json(&text, now)
+                .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?]
+        }
+        None => {
+            let types = a
+                .credential_types
+                .iter()
+                .map(|t| credential_type(t))
+                .collect::<CliResult<Vec<_>>>()?;
+            if types.is_empty() {
+                return Err(CliError::usage("give --policy POLICY.json, or --type TYPE"));
+            }
+            let mut asked: Vec<(CredentialType, Vec<String>, Vec<Predicate>)> =
+                types.iter().map(|&t| (t, vec![], vec![])).collect();
+            for item in a.disclose.iter().filter(|s| !s.trim().is_empty()) {
+                let (ts, name) = for_types(item, &types)?;
+                for t in ts {
+                    asked
+                        .iter_mut()
+                        .filter(|x| x.0 == t)
+                        .for_each(|x| x.1.push(name.to_owned()));
+                }
+            }
+            for item in &a.predicates {
+                let (ts, text) = for_types(item, &types)?;
+                for t in ts {
+                    let p = Predicate::parse(t.schema(), text, now).map_err(CliError::usage)?;
+                    asked
+                        .iter_mut()
+                        .filter(|x| x.0 == t)
+                        .for_each(|x| x.2.push(p.clone()));
+                }
+            }
+            let issuers: Vec<&str> = a.issuers.iter().map(String::as_str).collect();
+            asked
+                .into_iter()
+                .map(|(t, disclose, predicates)| {
+                    let disclose: Vec<&str> = disclose.iter().map(String::as_str).collect();
+                    CredentialRequest::new(t, &disclose, &issuers, predicates).map(Policy::from)
+                })
+                .collect::<Result<_, _>>()
+                .map_err(CliError::usage)?
+        }
+    };
+    let policies = policies
+        .into_iter()
+        .map(|p| p.with_params(Some(&params), &mut rng))
         .collect::<Result<Vec<_>, _>>()
         .map_err(CliError::usage)?;
-    let disclose: Vec<&str> = a
-        .disclose
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let issuers: Vec<&str> = a.issuers.iter().map(String::as_str).collect();
-    let asked = CredentialRequest::new(credential_type, &disclose, &issuers, predicates)
-        .map_err(CliError::usage)?;
-    let request = PresentationRequest::new(
+    if let Some(p) = policies.iter().find(|p| p.needs_hidden_or()) {
+        return Err(CliError::usage(format!(
+            "policy `{}`: a choice that the credential type does not reveal (two alternatives of one type, or an any_of inside an alternative) needs the hidden OR proof, which this build does not have yet; set \"reveal_branch\": true in the policy to let the presentation name its branch",
+            Untrusted(&p.name)
+        )));
+    }
+    let validity = params
+        .validity()
+        .ok_or_else(|| CliError::usage("the parameter set has no instant digits"))?;
+    let request = PresentationRequest::new_with_validity(
         &a.verifier,
-        vec![asked],
+        policies,
         now,
         i64::from(a.valid_for) * 60,
-        &mut rand::rng(),
+        validity,
+        &mut rng,
     )
     .map_err(CliError::usage)?;
     write_output(&a.out, request.to_json().as_bytes(), Mode::Public)?;
+    let what: Vec<String> = request
+        .policies
+        .iter()
+        .map(|p| format!("`{}`", Untrusted(&p.name)))
+        .collect();
     outln!(
-        "wrote a request for a {credential_type} credential to {}",
+        "wrote a request for a credential satisfying {} to {}",
+        what.join(" and one satisfying "),
         files::shown(&a.out)
     );
     report::print_request(&request)?;
@@ -248,6 +315,10 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
             "only one output may go to standard output (`-`), and not with --show-qr",
         ));
     }
+    if to_stdout == 1 {
+        super::output::messages_to_stderr();
+    }
+    report::print_presentation_plan(&request, &presentation)?;
     let written = write_presentation(
         &presentation,
         a.out.as_deref(),
@@ -346,7 +417,7 @@ pub(super) fn verify(a: VerifyArgs) -> CliResult<()> {
     match outcome {
         Ok((request, verified)) => {
             if a.json {
-                outln!("{}", report::verified_json(&request, &verified));
+                outln!("{}", report::verified_json(&verified));
             } else {
                 report::print_verified(&request, &verified)?;
             }

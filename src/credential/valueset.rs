@@ -85,6 +85,13 @@ impl ValueSet {
         self.table().get(code).map(String::as_str)
     }
 
+    /// The codes of the list, sorted (byte order).
+    pub fn codes(self) -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = self.table().keys().map(String::as_str).collect();
+        codes.sort_unstable();
+        codes
+    }
+
     /// The number of codes in the list.
     pub fn len(self) -> usize {
         self.table().len()

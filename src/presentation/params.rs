@@ -11,6 +11,7 @@
 //! | date (days) | 256 | 2 | 65,536 days, about 179 years |
 //! | instant (minutes) | 1024 | 2 | 1,048,576 minutes, about 728 days |
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rand_core::CryptoRng;
@@ -28,11 +29,11 @@ use crate::zk::{SetKind, SignedSet};
 /// Larger bases only make the holder's work and the request grow.
 pub const MAX_BASE: u32 = 1024;
 
-/// The most signatures the distinct parameter sets of one request may hold together: 16
-/// sets of the largest default base (16 instant predicates, the most `healthpass request`
-/// makes). Decoding a signature (a subgroup-checked G1 point) is the main cost of reading a
-/// request.
-pub const MAX_REQUEST_SIGNATURES: usize = 16 * 1024;
+/// The most signatures the distinct parameter sets of one request may hold together: 17
+/// sets of the largest default base (16 instant predicates with fresh parameters and the
+/// validity statements' set). Decoding a signature (a subgroup-checked G1 point) is the
+/// main cost of reading a request.
+pub const MAX_REQUEST_SIGNATURES: usize = 17 * 1024;
 
 /// The parameter sets decoded while reading one request, by the digest of their encoding,
 /// so that a set repeated across predicates (a long-lived [`ParameterSet`], or a hostile
@@ -86,6 +87,19 @@ impl Span {
     }
 }
 
+/// The span of the validity statements every presentation proves (`valid_from <= now`,
+/// `valid_until >= now`): the instant base with the fewest digits that cover
+/// [`credential::MAX_VALIDITY_MINUTES`], the longest validity issuance allows (3 digits of
+/// base 1024 for ten years). The one place the validity span is chosen.
+pub fn validity_span() -> Span {
+    let base = Span::default_for(AttributeType::Instant).map_or(MAX_BASE, |s| s.base);
+    let mut span = Span { base, digits: 1 };
+    while span.max_difference() < credential::MAX_VALIDITY_MINUTES.unsigned_abs() {
+        span.digits += 1;
+    }
+    span
+}
+
 /// The most elements a set predicate may have.
 pub const MAX_SET_SIZE: usize = 64;
 
@@ -123,7 +137,7 @@ fn set_elements(values: &[AttributeValue]) -> Result<Vec<Scalar>, Error> {
 
 /// What the parameters of one predicate sign: the digits of a range (comparisons and
 /// ranges), or the elements of a set (membership).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum ParamsFor<'a> {
     /// A comparison or a range over the attribute named here.
     Range {
@@ -131,18 +145,18 @@ pub enum ParamsFor<'a> {
         attribute: &'a str,
     },
     /// Membership of these values.
-    Set(&'a [AttributeValue]),
+    Set(Cow<'a, [AttributeValue]>),
 }
 
 /// What parameters for `what` must sign, at `span` for a range.
-fn set_kind(what: ParamsFor<'_>, span: Option<Span>) -> Result<(SetKind, u8), Error> {
+fn set_kind(what: &ParamsFor<'_>, span: Option<Span>) -> Result<(SetKind, u8), Error> {
     match (what, span) {
         (ParamsFor::Set(values), _) => Ok((SetKind::Elements(set_elements(values)?), 1)),
         (ParamsFor::Range { .. }, Some(span)) => {
             Ok((SetKind::Digits { base: span.base }, span.digits))
         }
         (ParamsFor::Range { attribute }, None) => Err(Error::PredicateNeedsOrder {
-            name: attribute.to_owned(),
+            name: (*attribute).to_owned(),
             type_name: "this",
         }),
     }
@@ -156,7 +170,7 @@ impl PredicateParams {
     /// Fresh parameters for `what` over an attribute of type `ty`: a new parameter key
     /// signs the digits of the type's default span (or the set's elements) and is discarded.
     pub fn generate(
-        what: ParamsFor<'_>,
+        what: &ParamsFor<'_>,
         ty: AttributeType,
         rng: &mut impl CryptoRng,
     ) -> Result<Self, Error> {
@@ -164,6 +178,16 @@ impl PredicateParams {
         Ok(Self {
             digits,
             set: SignedSet::generate(rng, kind).map_err(Error::Predicate)?,
+        })
+    }
+
+    /// Fresh parameters for the validity statements, at [`validity_span`].
+    pub fn generate_validity(rng: &mut impl CryptoRng) -> Result<Self, Error> {
+        let span = validity_span();
+        Ok(Self {
+            digits: span.digits,
+            set: SignedSet::generate(rng, SetKind::Digits { base: span.base })
+                .map_err(Error::Predicate)?,
         })
     }
 
@@ -200,13 +224,13 @@ impl PredicateParams {
     /// Reads the JSON form of parameters for `what` and checks its shape (not its signatures: the
     /// holder runs [`SignedSet::check`] before proving). The base is at most [`MAX_BASE`],
     /// the digits at most 8.
-    pub fn from_json(what: ParamsFor<'_>, v: &Value) -> Result<Self, Error> {
+    pub fn from_json(what: &ParamsFor<'_>, v: &Value) -> Result<Self, Error> {
         Self::from_json_cached(what, v, &mut ParamsCache::default())
     }
 
     /// [`PredicateParams::from_json`], decoding the points of each distinct set once.
     pub(crate) fn from_json_cached(
-        what: ParamsFor<'_>,
+        what: &ParamsFor<'_>,
         v: &Value,
         cache: &mut ParamsCache,
     ) -> Result<Self, Error> {
@@ -275,7 +299,7 @@ impl PredicateParams {
         cache.signatures += kind.len();
         if cache.signatures > MAX_REQUEST_SIGNATURES {
             return Err(params_error(
-                "hold more than 16384 distinct signatures in one request",
+                "hold more than 17408 distinct signatures in one request",
             ));
         }
         let decode =
@@ -338,6 +362,18 @@ impl ParameterSet {
         Ok(Self { sets })
     }
 
+    /// Parameters for the validity statements: the instant digit set, with
+    /// [`validity_span`]'s digits.
+    pub fn validity(&self) -> Option<PredicateParams> {
+        let span = validity_span();
+        self.for_type(AttributeType::Instant)
+            .filter(|p| p.span().map(|s| s.base) == Some(span.base))
+            .map(|p| PredicateParams {
+                digits: span.digits,
+                set: p.set.clone(),
+            })
+    }
+
     /// The digit set for attributes of type `ty`.
     pub fn for_type(&self, ty: AttributeType) -> Option<&PredicateParams> {
         let ty = ty.bound_type();
@@ -384,7 +420,7 @@ impl ParameterSet {
                 "needs integer, date and instant",
             ))?;
             let params = PredicateParams::from_json(
-                ParamsFor::Range {
+                &ParamsFor::Range {
                     attribute: ty.name(),
                 },
                 entry,
