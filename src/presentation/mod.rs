@@ -44,8 +44,8 @@ pub use bundle::{present, proof_context, zk_statements, Presentation, PresentedC
 pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
 pub use params::{
-    ParameterSet, ParamsFor, PredicateParams, Span, MAX_BASE, MAX_REQUEST_SIGNATURES, MAX_SET_SIZE,
-    PARAMETER_SET_FORMAT,
+    validity_span, ParameterSet, ParamsFor, PredicateParams, Span, MAX_BASE,
+    MAX_REQUEST_SIGNATURES, MAX_SET_SIZE, PARAMETER_SET_FORMAT,
 };
 pub use policy::{Alternative, Branch, Node, Policy, POLICY_FORMAT};
 pub use predicate::{Comparison, Condition, Predicate};
