@@ -1097,3 +1097,46 @@ proptest! {
         }
     }
 }
+
+// ---- Review: OR branches that do not hold must still be simulated ----------------------
+
+/// A product code outside the signed set, dose 2 of 2 (messages as in [`doses`]).
+fn doses_with_unknown_product() -> Credential {
+    credential(&[
+        int(2),
+        int(2),
+        int(18_779),
+        Scalar::from(42u64),
+        Scalar::from(7_000u64),
+    ])
+}
+
+#[test]
+fn a_membership_branch_that_does_not_hold_is_simulated() {
+    // `product in set OR dose = 2`: the product is not in the set, the second branch holds.
+    // The simulated membership branch must not leave an inconsistent `Vbar` (whose pairing
+    // check would reject a true statement, and tell the verifier which branch failed).
+    let cred = doses_with_unknown_product();
+    for f in [
+        Formula::Any(vec![pred(member(3)), eq(0, int(2))]),
+        Formula::Any(vec![eq(0, int(2)), pred(member(3))]),
+    ] {
+        let proof = prove_f(&cred, &[], &f).unwrap();
+        assert_eq!(verify_f(&cred, &proof, &f), Ok(()));
+        let bytes = proof.formula.to_bytes();
+        assert_eq!(FormulaProof::from_bytes(&bytes, &f).unwrap(), proof.formula);
+    }
+    // Neither branch holds: refused, and a forged proof is rejected.
+    let f = Formula::Any(vec![pred(member(3)), eq(0, int(3))]);
+    assert_eq!(
+        prove_f(&cred, &[], &f).unwrap_err(),
+        Error::NotSatisfied { predicate: 0 }
+    );
+    let forged = prove_f_as(&cred, &f, Prover::Cheating(None, None));
+    assert_eq!(verify_f(&cred, &forged, &f), Err(Error::VerificationFailed));
+    // A plain membership of a product outside the set is still refused and unforgeable.
+    let f = pred(member(3));
+    assert!(prove_f(&cred, &[], &f).is_err());
+    let forged = prove_f_as(&cred, &f, Prover::Cheating(None, None));
+    assert_eq!(verify_f(&cred, &forged, &f), Err(Error::VerificationFailed));
+}
