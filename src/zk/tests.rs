@@ -1140,3 +1140,50 @@ fn a_membership_branch_that_does_not_hold_is_simulated() {
     let forged = prove_f_as(&cred, &f, Prover::Cheating(None, None));
     assert_eq!(verify_f(&cred, &forged, &f), Err(Error::VerificationFailed));
 }
+
+#[test]
+fn forged_inequalities_identities_and_non_canonical_encodings_are_rejected() {
+    let cred = doses(2, 2);
+    // `dose != 2` is false: at the root, and in an OR whose other branch is false too.
+    for f in [
+        ne(0, int(2)),
+        Formula::Any(vec![ne(0, int(2)), eq(1, int(3))]),
+    ] {
+        assert!(prove_f(&cred, &[], &f).is_err());
+        let forged = prove_f_as(&cred, &f, Prover::Cheating(None, None));
+        assert_eq!(verify_f(&cred, &forged, &f), Err(Error::VerificationFailed));
+    }
+    // A true OR (the first branch holds); links are messages 0 and 1.
+    let f = Formula::Any(vec![ne(0, int(1)), eq(1, int(3))]);
+    let good = prove_f(&cred, &[], &f).unwrap();
+    assert_eq!(verify_f(&cred, &good, &f), Ok(()));
+    // Identity link commitment, identity inequality commitment: rejected in memory.
+    let mut bad = good.clone();
+    bad.formula.links[0].commitment = G1Affine::identity();
+    assert_eq!(verify_f(&cred, &bad, &f), Err(Error::VerificationFailed));
+    let mut bad = good.clone();
+    if let AtomProof::NotEqual(n) = &mut bad.formula.atoms[0] {
+        n.commitment = G1Affine::identity();
+    }
+    assert_eq!(verify_f(&cred, &bad, &f), Err(Error::VerificationFailed));
+    // Swapping the two links' commitments: rejected.
+    let mut bad = good.clone();
+    bad.formula.links.swap(0, 1);
+    assert_eq!(verify_f(&cred, &bad, &f), Err(Error::VerificationFailed));
+    // The decoder refuses the identity and a non-canonical scalar (r + rho^ as 32 bytes).
+    let bytes = good.formula.to_bytes();
+    let mut b = bytes.clone();
+    b[..48].copy_from_slice(&G1Affine::identity().to_compressed());
+    assert!(matches!(
+        FormulaProof::from_bytes(&b, &f),
+        Err(Error::Malformed(_))
+    ));
+    let mut b = bytes.clone();
+    b[48..80].copy_from_slice(&[0xff; 32]);
+    assert!(matches!(
+        FormulaProof::from_bytes(&b, &f),
+        Err(Error::Malformed(_))
+    ));
+    assert!(FormulaProof::from_bytes(&bytes[1..], &f).is_err());
+    assert_eq!(FormulaProof::from_bytes(&bytes, &f).unwrap(), good.formula);
+}
