@@ -17,7 +17,7 @@ use bls12_381::{G1Affine, G1Projective, G2Affine, G2Prepared, Scalar};
 use ff::Field;
 use group::Curve;
 use rand_core::CryptoRng;
-use subtle::{Choice, ConstantTimeEq};
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::error::Error;
@@ -270,10 +270,10 @@ fn low_u128(s: &Scalar) -> (Choice, u128) {
 }
 
 /// Splits `delta` (the statement's `s * (subject - a)`) into `k` base-`u` digits, always the
-/// digits of `delta mod u^k`, and signs each in constant time (an element that is not in the
-/// set takes the set's first signature). For membership (`k = 1`, an element set) the single
-/// digit is `delta` itself. `holds` says whether the digits recombine to `delta` and are all
-/// signed.
+/// digits of `delta mod u^k`, and signs each in constant time. For membership (`k = 1`, an
+/// element set) the single digit is `delta` itself, or the set's first element (with its
+/// signature) when `delta` is not in the set. `holds` says whether the digits recombine to
+/// `delta` and are all signed.
 ///
 /// # Security
 /// The split divides the prover's 128-bit value by the public base (integer division, which
@@ -300,10 +300,20 @@ pub(crate) fn digits(statement: &PredicateStatement, delta: &Scalar) -> Result<D
             (digits, fits & rest.ct_eq(&0), !fits & negative)
         }
     };
+    // An element outside the set becomes the set's first element, whose signature it takes:
+    // `Vbar = tau * P - d * V` must agree with `V = tau * A_d`, or a simulated OR branch
+    // fails the pairing check (a true formula rejected, and the failing branch revealed).
+    // `holds` stays false, so a proven statement never commits to the substitute.
+    let mut digits = digits;
+    let first = match statement.set.kind() {
+        SetKind::Digits { .. } => Scalar::ZERO,
+        SetKind::Elements(e) => e.first().copied().unwrap_or(Scalar::ZERO),
+    };
     let mut signed = Choice::from(1);
     let mut signatures = Zeroizing::new(Vec::with_capacity(digits.len()));
-    for d in digits.iter() {
+    for d in digits.iter_mut() {
         let (sig, found) = statement.set.signature_or_first_ct(d);
+        *d = Scalar::conditional_select(&first, d, found);
         signed &= found;
         signatures.push(sig);
     }
@@ -528,7 +538,7 @@ pub(crate) fn check_pairings(
 /// A cheating prover for tests: replaces the lowest digit (or the element) by
 /// `cheat_element` and its signature by `cheat_signature`, so tests can check that the
 /// verifier rejects what an honest holder would refuse to prove. Without either, the digits
-/// of `delta mod u^k` (or an element outside the set with the set's first signature) are
+/// of `delta mod u^k` (or, for an element outside the set, the set's first element) are
 /// committed as they are.
 #[cfg(test)]
 pub(crate) fn cheat(

@@ -1097,3 +1097,93 @@ proptest! {
         }
     }
 }
+
+// ---- Review: OR branches that do not hold must still be simulated ----------------------
+
+/// A product code outside the signed set, dose 2 of 2 (messages as in [`doses`]).
+fn doses_with_unknown_product() -> Credential {
+    credential(&[
+        int(2),
+        int(2),
+        int(18_779),
+        Scalar::from(42u64),
+        Scalar::from(7_000u64),
+    ])
+}
+
+#[test]
+fn a_membership_branch_that_does_not_hold_is_simulated() {
+    // `product in set OR dose = 2`: the product is not in the set, the second branch holds.
+    // The simulated membership branch must not leave an inconsistent `Vbar` (whose pairing
+    // check would reject a true statement, and tell the verifier which branch failed).
+    let cred = doses_with_unknown_product();
+    for f in [
+        Formula::Any(vec![pred(member(3)), eq(0, int(2))]),
+        Formula::Any(vec![eq(0, int(2)), pred(member(3))]),
+    ] {
+        let proof = prove_f(&cred, &[], &f).unwrap();
+        assert_eq!(verify_f(&cred, &proof, &f), Ok(()));
+        let bytes = proof.formula.to_bytes();
+        assert_eq!(FormulaProof::from_bytes(&bytes, &f).unwrap(), proof.formula);
+    }
+    // Neither branch holds: refused, and a forged proof is rejected.
+    let f = Formula::Any(vec![pred(member(3)), eq(0, int(3))]);
+    assert_eq!(
+        prove_f(&cred, &[], &f).unwrap_err(),
+        Error::NotSatisfied { predicate: 0 }
+    );
+    let forged = prove_f_as(&cred, &f, Prover::Cheating(None, None));
+    assert_eq!(verify_f(&cred, &forged, &f), Err(Error::VerificationFailed));
+    // A plain membership of a product outside the set is still refused and unforgeable.
+    let f = pred(member(3));
+    assert!(prove_f(&cred, &[], &f).is_err());
+    let forged = prove_f_as(&cred, &f, Prover::Cheating(None, None));
+    assert_eq!(verify_f(&cred, &forged, &f), Err(Error::VerificationFailed));
+}
+
+#[test]
+fn forged_inequalities_identities_and_non_canonical_encodings_are_rejected() {
+    let cred = doses(2, 2);
+    // `dose != 2` is false: at the root, and in an OR whose other branch is false too.
+    for f in [
+        ne(0, int(2)),
+        Formula::Any(vec![ne(0, int(2)), eq(1, int(3))]),
+    ] {
+        assert!(prove_f(&cred, &[], &f).is_err());
+        let forged = prove_f_as(&cred, &f, Prover::Cheating(None, None));
+        assert_eq!(verify_f(&cred, &forged, &f), Err(Error::VerificationFailed));
+    }
+    // A true OR (the first branch holds); links are messages 0 and 1.
+    let f = Formula::Any(vec![ne(0, int(1)), eq(1, int(3))]);
+    let good = prove_f(&cred, &[], &f).unwrap();
+    assert_eq!(verify_f(&cred, &good, &f), Ok(()));
+    // Identity link commitment, identity inequality commitment: rejected in memory.
+    let mut bad = good.clone();
+    bad.formula.links[0].commitment = G1Affine::identity();
+    assert_eq!(verify_f(&cred, &bad, &f), Err(Error::VerificationFailed));
+    let mut bad = good.clone();
+    if let AtomProof::NotEqual(n) = &mut bad.formula.atoms[0] {
+        n.commitment = G1Affine::identity();
+    }
+    assert_eq!(verify_f(&cred, &bad, &f), Err(Error::VerificationFailed));
+    // Swapping the two links' commitments: rejected.
+    let mut bad = good.clone();
+    bad.formula.links.swap(0, 1);
+    assert_eq!(verify_f(&cred, &bad, &f), Err(Error::VerificationFailed));
+    // The decoder refuses the identity and a non-canonical scalar (r + rho^ as 32 bytes).
+    let bytes = good.formula.to_bytes();
+    let mut b = bytes.clone();
+    b[..48].copy_from_slice(&G1Affine::identity().to_compressed());
+    assert!(matches!(
+        FormulaProof::from_bytes(&b, &f),
+        Err(Error::Malformed(_))
+    ));
+    let mut b = bytes.clone();
+    b[48..80].copy_from_slice(&[0xff; 32]);
+    assert!(matches!(
+        FormulaProof::from_bytes(&b, &f),
+        Err(Error::Malformed(_))
+    ));
+    assert!(FormulaProof::from_bytes(&bytes[1..], &f).is_err());
+    assert_eq!(FormulaProof::from_bytes(&bytes, &f).unwrap(), good.formula);
+}
