@@ -107,8 +107,9 @@ pub fn fetch_request(url: &str) -> CliResult<Fetched> {
 pub fn fetch_params(fetched: &Fetched, dir: Option<&std::path::Path>) -> CliResult<()> {
     let mut request = fetched.request.clone();
     let digests: Vec<[u8; 32]> = request
-        .predicates_mut()
-        .filter_map(|p| p.params.as_ref().map(|params| params.digest))
+        .params_mut()
+        .iter()
+        .filter_map(|p| p.digest())
         .collect();
     let Some(dir) = dir else {
         return Ok(()); // resolving the request says what is missing
