@@ -793,6 +793,10 @@ impl Env {
         let o = Command::new(env!("CARGO_BIN_EXE_healthpass"))
             .args(args)
             .current_dir(self.dir.path())
+            .env(
+                "HEALTHPASS_PARAMS_STORE",
+                std::path::Path::new(self.dir.path()).join("params-store"),
+            )
             .output()
             .unwrap();
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();

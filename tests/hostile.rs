@@ -191,6 +191,10 @@ fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_healthpass"))
         .args(args)
         .current_dir(dir)
+        .env(
+            "HEALTHPASS_PARAMS_STORE",
+            std::path::Path::new(dir).join("params-store"),
+        )
         .output()
         .unwrap();
     (
@@ -207,6 +211,10 @@ fn the_command_line_never_prints_raw_escapes() {
     let d = dir.path();
     std::fs::write(d.join("trust.json"), w.trust.to_json()).unwrap();
     std::fs::write(d.join("req.json"), w.request.to_json()).unwrap();
+    healthpass::presentation::ParamStore::open(d.join("params-store"))
+        .unwrap()
+        .keep(&w.request)
+        .unwrap();
     // `inspect` of a compact file whose issuer is an escape sequence.
     let mut bytes = w.presentation.to_compact().unwrap();
     bytes[37..43].copy_from_slice(b"\x1b[2JAB");
@@ -279,6 +287,8 @@ fn the_command_line_never_prints_raw_escapes() {
     let p = presentation::present(&request, std::slice::from_ref(&c), now, &mut rng).unwrap();
     std::fs::write(d.join("trust2.json"), trust.to_json()).unwrap();
     std::fs::write(d.join("req2.json"), request.to_json()).unwrap();
+    let store = healthpass::presentation::ParamStore::open(d.join("params-store")).unwrap();
+    assert_eq!(store.keep(&request).unwrap(), 1);
     std::fs::write(d.join("p2.json"), p.to_json()).unwrap();
     std::fs::write(d.join("cred2.json"), c.to_json()).unwrap();
     for args in [

@@ -281,7 +281,10 @@ fn the_distinct_signatures_a_holder_loads_for_one_request_are_capped() {
         std::fs::write(store.path_of(&digest), &bytes).unwrap();
         digest
     };
-    let half = (MAX_REQUEST_SIGNATURES / 2) as u32;
+    // The request's validity set (real, from the store) counts too.
+    let validity = store.validity(&mut rand::rng()).unwrap();
+    let validity_base = validity.span().unwrap().base as usize;
+    let half = ((MAX_REQUEST_SIGNATURES - validity_base) / 2) as u32;
     let schema = CredentialType::Vaccination.schema();
     let request = |digests: &[[u8; 32]]| {
         let predicates = digests
@@ -293,7 +296,15 @@ fn the_distinct_signatures_a_holder_loads_for_one_request_are_capped() {
             })
             .collect();
         let c = CredentialRequest::new(CredentialType::Vaccination, &[], &[], predicates).unwrap();
-        PresentationRequest::new("border", vec![c], NOW, 600, &mut rand::rng()).unwrap()
+        PresentationRequest::new_with_validity(
+            "border",
+            vec![c],
+            NOW,
+            600,
+            validity.clone(),
+            &mut rand::rng(),
+        )
+        .unwrap()
     };
     let (a, b, c) = (fake(half, 1), fake(half, 2), fake(2, 3));
     // Within the cap the points are decoded (and, being zeros, refused as malformed).

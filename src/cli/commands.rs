@@ -6,8 +6,8 @@ use std::path::Path;
 
 use healthpass::credential::{dcc, CredentialType, IssuerKey, Suite};
 use healthpass::presentation::{
-    self, hex, qr::Qr, CredentialRequest, ParamStore, ParameterSet, Policy, Predicate, Presentation,
-    PresentationRequest, TrustList,
+    self, hex, qr::Qr, CredentialRequest, ParamStore, ParameterSet, Policy, Predicate,
+    Presentation, PresentationRequest, TrustList,
 };
 use healthpass::untrusted::Untrusted;
 use zeroize::Zeroize;
@@ -159,6 +159,30 @@ pub(super) fn open_store(dir: &Path) -> CliResult<ParamStore> {
     ParamStore::open(dir).map_err(CliError::usage)
 }
 
+/// The parameter store to use: `--params-store DIR` when given, otherwise
+/// `$HEALTHPASS_PARAMS_STORE`, otherwise `$XDG_DATA_HOME/healthpass/params` (by default
+/// `~/.local/share/healthpass/params`): the user's own store, which keeps the sets this
+/// user's requests named or this user checked (content-addressed, so one store serves a
+/// verifier and a holder alike).
+pub(super) fn store_dir(given: Option<&Path>) -> CliResult<std::path::PathBuf> {
+    if let Some(dir) = given {
+        return Ok(dir.to_owned());
+    }
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(dir) = var("HEALTHPASS_PARAMS_STORE") {
+        return Ok(dir.into());
+    }
+    let data = var("XDG_DATA_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| var("HOME").map(|h| Path::new(&h).join(".local/share")))
+        .ok_or_else(|| {
+            CliError::usage(
+                "no parameter store: give --params-store DIR (or set HEALTHPASS_PARAMS_STORE or HOME)",
+            )
+        })?;
+    Ok(data.join("healthpass").join("params"))
+}
+
 /// A set's kind in words.
 fn describe_kind(kind: &healthpass::zk::SetKind) -> String {
     match kind {
@@ -236,13 +260,7 @@ pub(super) fn resolve_params(
     holder: bool,
     request_path: &Path,
 ) -> CliResult<()> {
-    let Some(dir) = store else {
-        return Err(CliError::usage(format!(
-            "{}: the request names parameter sets by digest: give --params-store DIR",
-            request_path.display()
-        )));
-    };
-    let store = open_store(dir)?;
+    let store = open_store(&store_dir(store)?)?;
     let resolved = if holder {
         let from = from.map(open_store).transpose()?;
         store.resolve_checked(request, from.as_ref(), &mut rand::rng())
@@ -276,12 +294,7 @@ fn for_types<'a>(
 pub(super) fn request(a: RequestArgs) -> CliResult<()> {
     let now = files::clock(a.at.as_deref())?;
     let mut rng = rand::rng();
-    let Some(dir) = &a.params_store else {
-        return Err(CliError::usage(
-            "requests name their parameter sets by digest: give --params-store DIR (the verifier's store; created when missing)",
-        ));
-    };
-    let store = open_store(dir)?;
+    let store = open_store(&store_dir(a.params_store.as_deref())?)?;
     let policies: Vec<Policy> = match &a.policy {
         Some(path) => {
             let text = files::read_text(path, "policy file")?;
@@ -380,7 +393,7 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
                 let f = fetched
                     .as_ref()
                     .ok_or_else(|| CliError::usage("--request-url: no request"))?;
-                super::wallet::fetch_params(f, a.params_store.as_deref())?;
+                super::wallet::fetch_params(f, Some(&store_dir(a.params_store.as_deref())?))?;
                 (f.request.clone(), std::path::PathBuf::from(url))
             }
             _ => return Err(CliError::usage(

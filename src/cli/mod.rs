@@ -206,7 +206,8 @@ struct RequestArgs {
     #[arg(long = "prove", value_name = "STATEMENT")]
     predicates: Vec<String>,
     /// The verifier's parameter store: the request names its sets, the validity statements'
-    /// and the statements' (made there when missing). Required.
+    /// and the statements' (made there when missing) [default: $HEALTHPASS_PARAMS_STORE, else
+    /// $XDG_DATA_HOME/healthpass/params].
     #[arg(long, value_name = "DIR")]
     params_store: Option<PathBuf>,
     /// The verifier's identifier.
@@ -254,13 +255,13 @@ struct PresentArgs {
     /// Also print the QR code to the terminal.
     #[arg(long)]
     show_qr: bool,
-    /// The holder's parameter store: the sets the request names, checked once. Required
-    /// when the request has predicates.
+    /// The holder's parameter store: the sets the request names, checked once [default:
+    /// $HEALTHPASS_PARAMS_STORE, else $XDG_DATA_HOME/healthpass/params].
     #[arg(long, value_name = "DIR")]
     params_store: Option<PathBuf>,
     /// The verifier's parameter store, to fetch the sets the holder's store lacks from
     /// (each is checked, then added to --params-store).
-    #[arg(long, value_name = "DIR", requires = "params_store")]
+    #[arg(long, value_name = "DIR")]
     params_from: Option<PathBuf>,
     /// The holder's clock (RFC 3339) for expiry checks [default: now].
     #[arg(long, value_name = "RFC3339")]
@@ -285,8 +286,8 @@ struct VerifyArgs {
     /// A PNG image of a QR code of the compact encoding.
     #[arg(long, value_name = "PRESENTATION.png")]
     qr: Option<PathBuf>,
-    /// The verifier's parameter store (the one its requests were made with). Required: every
-    /// request names at least the validity statements' set.
+    /// The verifier's parameter store (the one its requests were made with) [default:
+    /// $HEALTHPASS_PARAMS_STORE, else $XDG_DATA_HOME/healthpass/params].
     #[arg(long, value_name = "DIR")]
     params_store: Option<PathBuf>,
     /// Print the result as JSON: accepted, type, disclosed, proven, valid_at, holder_bound

@@ -224,15 +224,13 @@ pub fn print_request(r: &PresentationRequest) -> CliResult<()> {
         }
     }
     // The parameter sets the request names (a holder fetches those it lacks).
-    let mut digests = vec![(r.validity.digest, r.validity.digits)];
-    for p in r.policies.iter().flat_map(|p| &p.alternatives) {
-        for params in p.statements().filter_map(|s| s.params.as_ref()) {
-            if !digests.iter().any(|(d, _)| *d == params.digest) {
-                digests.push((params.digest, params.digits));
-            }
+    let mut digests: Vec<[u8; 32]> = Vec::new();
+    for params in r.params() {
+        if !digests.contains(&params.digest) {
+            digests.push(params.digest);
         }
     }
-    for (digest, _) in digests {
+    for digest in digests {
         outln!("  parameter set {}", presentation::hex(&digest));
     }
     Ok(())

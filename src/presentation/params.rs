@@ -478,7 +478,9 @@ mod tests {
         let mut rng = rand::rng();
         let digits = SignedSet::generate(&mut rng, SetKind::Digits { base: 16 }).unwrap();
         let values = [AttributeValue::Code("EU/1/20/1528".into())];
-        let (kind, _) = ParamsFor::Set(&values).set_kind(None).unwrap();
+        let (kind, _) = ParamsFor::Set(Cow::Borrowed(&values[..]))
+            .set_kind(None)
+            .unwrap();
         let elements = SignedSet::generate(&mut rng, kind).unwrap();
         for set in [digits, elements] {
             let bytes = set_to_bytes(&set);

@@ -533,7 +533,9 @@ impl Policy {
     /// Reads the form a request carries (see [`Policy::to_json`]).
     pub(crate) fn from_request_json(v: &Value) -> Result<Self, Error> {
         let o = object(v, "policies")?;
-        let policy = read_policy(o, &[], &mut |ty, node| Predicate::from_json(ty.schema(), node))?;
+        let policy = read_policy(o, &[], &mut |ty, node| {
+            Predicate::from_json(ty.schema(), node)
+        })?;
         policy.check()?;
         Ok(policy)
     }

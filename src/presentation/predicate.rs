@@ -836,7 +836,7 @@ impl Predicate {
                 .and_then(Value::as_array)
                 .ok_or(bad("need values"))?;
             if raw.len() > MAX_SET_SIZE {
-                return Err(bad("have at most 64 values"));
+                return Err(bad("have at most 256 values (MAX_SET_SIZE)"));
             }
             let ty = schema.attributes[index].ty.bound_type();
             let values = raw

@@ -336,6 +336,18 @@ impl PresentationRequest {
         Sha256::digest(&w.buf).into()
     }
 
+    /// The parameters the request names: the validity statements' first, then every
+    /// statement's (in policy, alternative and document order; repeats included).
+    pub fn params(&self) -> Vec<&PredicateParams> {
+        let statements = self
+            .policies
+            .iter()
+            .flat_map(|p| &p.alternatives)
+            .flat_map(|a| a.statements())
+            .filter_map(|s| s.params.as_ref());
+        core::iter::once(&self.validity).chain(statements).collect()
+    }
+
     /// Every parameter reference of the request, mutably (to attach parameter sets): the
     /// validity statements' and every statement's.
     pub fn params_mut(&mut self) -> Vec<ParamsRef<'_>> {

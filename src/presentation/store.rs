@@ -17,7 +17,8 @@ use rand_core::CryptoRng;
 use sha2::{Digest, Sha256};
 
 use super::params::{
-    hex, remember_checked, set_from_bytes, set_kind_from_bytes, set_to_bytes, PredicateParams, MAX_SET_BYTES,
+    hex, remember_checked, set_from_bytes, set_kind_from_bytes, set_to_bytes, PredicateParams,
+    MAX_SET_BYTES,
 };
 use super::request::PresentationRequest;
 use super::Error;
@@ -209,6 +210,20 @@ impl ParamStore {
         let span = super::params::validity_span();
         let set = self.obtain(SetKind::Digits { base: span.base }, rng)?;
         Ok(PredicateParams::new(span.digits, set))
+    }
+
+    /// Keeps every set `request` has attached (a request made in this process with fresh
+    /// parameters), so that this store can resolve the request when it is read back.
+    /// Returns how many sets were kept.
+    pub fn keep(&self, request: &PresentationRequest) -> Result<usize, Error> {
+        let mut kept = 0;
+        for params in request.params() {
+            if params.is_resolved() {
+                self.put(params.set()?)?;
+                kept += 1;
+            }
+        }
+        Ok(kept)
     }
 
     /// The verifier's side: attaches every set `request` names from this store (the
@@ -453,7 +468,9 @@ mod tests {
             .resolve_checked(&mut r, Some(&verifier), &mut rand::rng())
             .unwrap_err();
         assert!(matches!(e, Error::PredicateParamsRejected { .. }), "{e}");
-        assert!(holder.list().unwrap().is_empty());
+        // The validity set (good) may be kept; the forged one is not.
+        assert!(holder.list().unwrap().iter().all(|s| s.digest != forged));
+        assert!(holder.get(&forged).unwrap().is_none());
         // A digit set named for a membership predicate is refused.
         let mut m = request_in(&verifier, &["vaccine_product in {EU/1/20/1528}"]);
         first(&mut m).params = Some(super::super::PredicateParams::by_digest(1, forged));

@@ -6,9 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use healthpass::presentation::{
-    self, ParamStore, PredicateParams, PresentationRequest, TrustList,
-};
+use healthpass::presentation::{self, ParamStore, PredicateParams, PresentationRequest, TrustList};
 use healthpass::untrusted::Untrusted;
 use rand::CryptoRng;
 use sha2::{Digest, Sha256};
@@ -60,7 +58,8 @@ impl Policy {
         params: Option<&ParamStore>,
         rng: &mut impl CryptoRng,
     ) -> Result<PresentationRequest, presentation::Error> {
-        let policy = presentation::Policy::from_policy_json(&self.text, now)?.with_params(params, rng)?;
+        let policy =
+            presentation::Policy::from_policy_json(&self.text, now)?.with_params(params, rng)?;
         let validity_params = match params {
             Some(store) => store.validity(rng)?,
             None => PredicateParams::generate_validity(rng)?,
