@@ -46,13 +46,14 @@ pub use bundle::{present, proof_context, zk_statements, Presentation, PresentedC
 pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
 pub use params::{
-    hex, set_digest, set_from_bytes, set_kind_from_bytes, set_to_bytes, ParameterSet, ParamsFor,
-    PredicateParams, Span, MAX_BASE, MAX_SET_BYTES, MAX_SET_SIZE, SET_TAG,
+    hex, set_digest, set_from_bytes, set_kind_from_bytes, set_to_bytes, validity_span,
+    ParameterSet, ParamsFor, PredicateParams, Span, MAX_BASE, MAX_SET_BYTES, MAX_SET_SIZE,
+    SET_TAG,
 };
 pub use policy::{Alternative, Branch, Node, Policy, POLICY_FORMAT};
 pub use predicate::{Comparison, Condition, Predicate};
 pub use request::{
-    CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_CREDENTIALS,
+    CredentialRequest, ParamsRef, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_CREDENTIALS,
     MAX_PREDICATES, MAX_REQUEST_BYTES, MAX_VALIDITY_SECONDS, REQUEST_DIGEST_TAG,
 };
 pub use store::{ParamStore, StoredSet, MAX_REQUEST_SIGNATURES};
