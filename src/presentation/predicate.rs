@@ -1,15 +1,18 @@
-//! Predicates a request may ask a holder to prove over hidden attributes: comparisons,
-//! two-sided ranges and set membership. This module parses and checks them and carries
-//! them in requests; the zero-knowledge sub-proofs that prove them are a later layer
-//! (`healthpass::zk`), for which presentations already have room.
+//! Statements a policy or request asks a holder to prove: comparisons with a bound or
+//! between two attributes, two-sided ranges, set membership and its complement, equality
+//! and inequality. This module parses and checks them, carries them in requests, evaluates
+//! them in the clear, and turns them into the `zk` atoms that prove them (`atoms`; the
+//! formula a presented credential proves is built in `presentation::formula`).
 //!
-//! Syntax (`request --prove`): `ATTRIBUTE OP BOUND` with `OP` one of `>=`, `>`, `<=`, `<`,
-//! or `ATTRIBUTE in LOW..HIGH` (both ends included) or `ATTRIBUTE in {A,B,...}`. A bound
-//! of a date may be `today` with an optional offset in days or years (`today-18y`,
-//! `today-14d`), a bound of an instant `now` with an offset in hours, days or years
-//! (`now-72h`); they are resolved to absolute values, in UTC, when the request is made. An
-//! offset is one sign and 1 to 6 digits; an instant bound is rounded to the minute in the
-//! direction that keeps the statement exact.
+//! Syntax (`request --prove`, policy files): `ATTRIBUTE OP BOUND` with `OP` one of `>=`,
+//! `>`, `<=`, `<`, `=`, `!=`; `ATTRIBUTE OP ATTRIBUTE` (two attributes of one credential);
+//! `ATTRIBUTE in LOW..HIGH` (both ends included); `ATTRIBUTE in {A,B,...}`;
+//! `ATTRIBUTE not in {A,B,...}` (codes with a value set). A bound of a date may be `today`
+//! with an optional offset in days or years (`today-18y`, `today-14d`), a bound of an
+//! instant `now` with an offset in hours, days or years (`now-72h`); they are resolved to
+//! absolute values, in UTC, when the request is made. An offset is one sign and 1 to 6
+//! digits; an instant bound is rounded to the minute in the direction that keeps the
+//! statement exact.
 
 use core::fmt;
 use std::borrow::Cow;

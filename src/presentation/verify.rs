@@ -52,24 +52,30 @@ pub struct VerifiedCredential {
 /// Verifies `presentation` against `request` and `trust` at `now` (seconds since the Unix
 /// epoch). The checks run in this order, each with its own error:
 ///
-/// 1. it answers this request: the nonce ([`Error::AnswersAnotherRequest`]), the request
-///    digest ([`Error::RequestDigestMismatch`]), not expired ([`Error::RequestExpired`]),
-///    one credential per requested one ([`Error::CredentialCountMismatch`]);
-/// 2. the issuer is in the trust list ([`Error::UntrustedIssuer`]) and accepted by the
-///    request ([`Error::IssuerNotAccepted`]);
-/// 3. the schema matches ([`Error::SchemaMismatch`]) and the issuer may issue it
-///    ([`Error::IssuerMayNotIssue`]);
-/// 4. the alternative: named by the branch when the policy reveals branches
-///    ([`Error::BranchMismatch`]), by the type otherwise; exactly its attributes are
-///    disclosed ([`Error::DisclosureMismatch`]), its statements over disclosed attributes
-///    hold on the disclosed values ([`Error::DisclosedValueFails`]) and one predicate proof
-///    comes per proven statement, the two validity statements first
-///    ([`Error::PredicateMismatch`]);
-/// 5. the BBS proof and every predicate proof verify, under one challenge
-///    ([`Error::ProofInvalid`]): the credential is valid at the request's `created` time
-///    and every statement over hidden attributes holds.
+/// 1. the request is well formed ([`PresentationRequest::check`]);
+/// 2. the presentation answers it: the nonce ([`Error::AnswersAnotherRequest`]), the
+///    request digest ([`Error::RequestDigestMismatch`]), not expired
+///    ([`Error::RequestExpired`]), one credential per policy
+///    ([`Error::CredentialCountMismatch`]);
+/// 3. the alternatives the credential is held to: the one its branch names when the policy
+///    reveals branches ([`Error::BranchMismatch`] without a valid branch, or with one when the
+///    policy does not reveal branches), every alternative of the presented type otherwise
+///    ([`Error::SchemaMismatch`] when there is none);
+/// 4. the issuer is in the trust list ([`Error::UntrustedIssuer`]) and accepted by the
+///    alternative ([`Error::IssuerNotAccepted`]);
+/// 5. the schema version is known ([`Error::SchemaMismatch`]) and the issuer may issue the
+///    type ([`Error::IssuerMayNotIssue`]);
+/// 6. exactly the alternative's attributes are disclosed ([`Error::DisclosureMismatch`]),
+///    each value of its attribute's type ([`Error::InvalidValue`]);
+/// 7. the proofs: the BBS proof decodes ([`Error::ProofInvalid`]); the formula is built from
+///    the request and the disclosed values, the statements over disclosed attributes
+///    evaluated on them ([`Error::DisclosedValueFails`] when nothing can hold); the formula
+///    proof has that formula's length ([`Error::PredicateMismatch`]); the BBS proof and the
+///    formula proof verify under one challenge ([`Error::ProofInvalid`]): the credential is
+///    valid at the request's `created` time and the policy's statements over hidden
+///    attributes hold.
 ///
-/// Steps 2 to 5 run for each credential in turn.
+/// Steps 3 to 7 run for each credential in turn.
 pub fn verify(
     request: &PresentationRequest,
     presentation: &Presentation,
