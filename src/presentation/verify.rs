@@ -1,6 +1,7 @@
 //! Verification of a presentation against the verifier's request and trust list.
 
 use super::attribute::check_attribute;
+use super::batch::ProofChecks;
 use super::bundle::{predicate_statements, proof_context, Presentation, PresentedCredential};
 use super::predicate::Predicate;
 use super::request::{CredentialRequest, PresentationRequest};
@@ -54,6 +55,18 @@ pub fn verify(
     trust: &TrustList,
     now: i64,
 ) -> Result<VerifiedPresentation, Error> {
+    verify_with(request, presentation, trust, now, &mut ProofChecks::Now)
+}
+
+/// [`verify`], with step 5 done by `proofs` (all of it now, or the BBS proofs kept for a
+/// batch: `super::batch`).
+pub(super) fn verify_with(
+    request: &PresentationRequest,
+    presentation: &Presentation,
+    trust: &TrustList,
+    now: i64,
+    proofs: &mut ProofChecks,
+) -> Result<VerifiedPresentation, Error> {
     request.check()?;
     if presentation.nonce != request.nonce {
         return Err(Error::AnswersAnotherRequest);
@@ -78,7 +91,7 @@ pub fn verify(
         .iter()
         .zip(&presentation.credentials)
         .enumerate()
-        .map(|(index, (asked, got))| verify_one(asked, got, trust, &digest, index as u8))
+        .map(|(index, (asked, got))| verify_one(asked, got, trust, &digest, index as u8, proofs))
         .collect::<Result<_, _>>()?;
     Ok(VerifiedPresentation { credentials })
 }
@@ -89,6 +102,7 @@ fn verify_one(
     trust: &TrustList,
     digest: &[u8; 32],
     index: u8,
+    proofs: &mut ProofChecks,
 ) -> Result<VerifiedCredential, Error> {
     // 2. The issuer.
     let issuer = trust
@@ -202,8 +216,8 @@ fn verify_one(
             .map_err(zk::Error::from)
             .and_then(|scalars| {
                 let generators = Generators::new::<C>(schema.message_count(), &api_id)?;
-                zk::verify::<C>(&issuer.public_key, &linked, &generators, &header, &scalars,
-                    &indexes, &statements, &context, &api_id, &mut rand::rng())
+                proofs.verify::<C>(issuer, &linked, &generators, &header, &scalars,
+                    &indexes, &statements, &context, &api_id)
             })
             .map_err(|_| invalid())
     });

@@ -1000,7 +1000,7 @@ pub(crate) fn prove_inner<C: Ciphersuite>(
 /// the transcript (the BBS presentation header), verifies the BBS proof (with the messages
 /// the root's equalities fix as known messages), and checks every digit's pairing equation
 /// in one batched pairing product (`rng` draws the batching weights).
-#[allow(clippy::too_many_arguments, clippy::too_many_lines)]
+#[allow(clippy::too_many_arguments)]
 pub fn verify_formula<C: Ciphersuite>(
     pk: &PublicKey,
     proof: &LinkedFormulaProof,
@@ -1013,7 +1013,84 @@ pub fn verify_formula<C: Ciphersuite>(
     api_id: &[u8],
     rng: &mut impl CryptoRng,
 ) -> Result<(), Error> {
-    let l = generators.message_count();
+    let (bbs_check, pairs) = verify_formula_parts::<C>(
+        proof,
+        generators.message_count(),
+        disclosed_messages,
+        disclosed_indexes,
+        formula,
+        context,
+    )?;
+    bbs::core_proof_verify::<C>(
+        pk,
+        &proof.bbs,
+        generators,
+        header,
+        &bbs_check.presentation_header,
+        &bbs_check.disclosed_messages,
+        &bbs_check.disclosed_indexes,
+        api_id,
+    )?;
+    predicate::check_pairings(&pairs, rng)
+}
+
+/// What [`verify_formula_deferred`] leaves to the caller: the BBS proof's check
+/// (draft §3.6.4 CoreProofVerify) with these inputs, e.g. in a batch
+/// ([`bbs::core_batch_proof_verify`]).
+#[derive(Clone, Debug)]
+pub struct DeferredBbsCheck {
+    /// The presentation header: the transcript of the formula's first round and context.
+    pub presentation_header: Vec<u8>,
+    /// The messages the BBS proof discloses (the presentation's disclosed messages and the
+    /// known messages the root's equalities fix), paired with `disclosed_indexes`.
+    pub disclosed_messages: Vec<Scalar>,
+    /// Their indexes, sorted.
+    pub disclosed_indexes: Vec<usize>,
+}
+
+/// [`verify_formula`] without its BBS check: every step but CoreProofVerify (the digits'
+/// pairing equations included), returning that check's inputs. The proof is valid when
+/// this returns `Ok` **and** `bbs::core_proof_verify(pk, &proof.bbs, generators, header,
+/// &check.presentation_header, &check.disclosed_messages, &check.disclosed_indexes,
+/// api_id)` (or a batch of such checks) succeeds.
+#[allow(clippy::too_many_arguments)]
+pub fn verify_formula_deferred<C: Ciphersuite>(
+    proof: &LinkedFormulaProof,
+    message_count: usize,
+    disclosed_messages: &[Scalar],
+    disclosed_indexes: &[usize],
+    formula: &Formula,
+    context: &[u8],
+    rng: &mut impl CryptoRng,
+) -> Result<DeferredBbsCheck, Error> {
+    let (bbs_check, pairs) = verify_formula_parts::<C>(
+        proof,
+        message_count,
+        disclosed_messages,
+        disclosed_indexes,
+        formula,
+        context,
+    )?;
+    predicate::check_pairings(&pairs, rng)?;
+    Ok(bbs_check)
+}
+
+/// The work of [`verify_formula`] before its two closing checks: the BBS proof's inputs and
+/// the digits whose pairing equations remain to be checked.
+type Parts<'a> = (
+    DeferredBbsCheck,
+    Vec<(&'a PredicateStatement, &'a PredicateProof)>,
+);
+
+#[allow(clippy::too_many_lines)]
+fn verify_formula_parts<'a, C: Ciphersuite>(
+    proof: &'a LinkedFormulaProof,
+    l: usize,
+    disclosed_messages: &[Scalar],
+    disclosed_indexes: &[usize],
+    formula: &'a Formula,
+    context: &[u8],
+) -> Result<Parts<'a>, Error> {
     let (indexes, messages) = bbs::sort_disclosed(disclosed_indexes, disclosed_messages)?;
     let indexes = bbs::check_indexes(&indexes, l)?;
     let undisclosed = super::complement(&indexes, l);
@@ -1166,18 +1243,15 @@ pub fn verify_formula<C: Ciphersuite>(
         branches: branch_t,
         atoms,
     };
-    let ph = transcript(context, formula, &plan, &first);
-    bbs::core_proof_verify::<C>(
-        pk,
-        &proof.bbs,
-        generators,
-        header,
-        &ph,
-        &bbs_messages,
-        &bbs_indexes,
-        api_id,
-    )?;
-    predicate::check_pairings(&pairs, rng)
+    let presentation_header = transcript(context, formula, &plan, &first);
+    Ok((
+        DeferredBbsCheck {
+            presentation_header,
+            disclosed_messages: bbs_messages,
+            disclosed_indexes: bbs_indexes,
+        },
+        pairs,
+    ))
 }
 
 impl Formula {
