@@ -2,10 +2,12 @@
 //! and trust list, with their BBS proofs checked together (issue 15 §5).
 //!
 //! Every check of [`verify`] runs per presentation as it does alone (the request, issuer,
-//! schema, disclosure and predicate checks, and each predicate proof's pairing equations),
-//! except CoreProofVerify of each credential's BBS proof (draft §3.6.4): those are
-//! collected and checked in one [`bbs::core_batch_proof_verify`] per ciphersuite (one
-//! multi-pairing; a failing batch is bisected to name its invalid proofs). A presentation
+//! schema, disclosure and predicate checks, each predicate proof's recomputed commitments),
+//! except the pairing-heavy ones: CoreProofVerify of each credential's BBS proof (draft
+//! §3.6.4), checked in one [`bbs::core_batch_proof_verify`] per ciphersuite, and the
+//! predicate digits' pairing equations, checked in one [`DigitPairings::check_many`]: each
+//! one multi-pairing with random weights, bisected when it fails to name the invalid
+//! proofs. A presentation
 //! that fails anything — a check of its own or its BBS proof in the batch — is verified
 //! again alone with [`verify`], so its result is exactly the one [`verify`] gives (the same
 //! error, in the same order of checks); a presentation that passes everything gets the
@@ -17,7 +19,7 @@ use super::verify::{verify, verify_with, VerifiedPresentation};
 use super::{Error, Presentation, PresentationRequest, TrustList};
 use crate::bbs::{self, Ciphersuite, CoreBatchItem, Generators, Proof, PublicKey};
 use crate::credential::{with_suite, IssuerInfo, Suite};
-use crate::zk::{self, DeferredBbsCheck, LinkedProof, PredicateStatement};
+use crate::zk::{self, DeferredChecks, DigitPairings, LinkedProof, PredicateStatement};
 
 /// One presentation to verify in a batch: the arguments of [`verify`].
 #[derive(Clone, Copy, Debug)]
@@ -95,6 +97,14 @@ pub fn verify_batch(entries: &[BatchEntry<'_>]) -> Vec<Result<VerifiedPresentati
             passed[batch[f].0] = None;
         }
     }
+    // The predicate proofs' digits, all in one pairing product.
+    let digits: Vec<&DigitPairings> = pending
+        .iter()
+        .map(|(_, d)| &d.check.digit_pairings)
+        .collect();
+    for f in DigitPairings::check_many(&digits, &mut rand::rng()) {
+        passed[pending[f].0] = None;
+    }
     // A rejected entry gets exactly the verdict it gets alone.
     entries
         .iter()
@@ -136,21 +146,23 @@ pub(super) struct Deferred {
     generators: Generators,
     header: Vec<u8>,
     api_id: Vec<u8>,
-    check: DeferredBbsCheck,
+    check: DeferredChecks,
 }
 
 /// How [`verify_with`] checks each credential's proofs: all at once (as [`verify`] does),
-/// or everything but the BBS proof, whose check is collected for a batch.
+/// or everything but the BBS proof and the digits' pairing equations, whose checks are
+/// collected for a batch.
 pub(super) enum ProofChecks {
     /// `zk::verify`: the BBS proof and the predicate proofs, now.
     Now,
-    /// `zk::verify_deferred`: the predicate proofs now, the BBS proof's check collected.
+    /// `zk::verify_deferred`: the checks but the BBS proof's and the predicate digits'
+    /// pairing equations now; those collected.
     Deferred(Vec<Deferred>),
 }
 
 impl ProofChecks {
     /// Checks a credential's linked proof (step 5 of [`verify`]), or all of it but the BBS
-    /// proof, whose check is kept for the batch.
+    /// proof and the digits' pairing equations, whose checks are kept for the batch.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn verify<C: Ciphersuite>(
         &mut self,
@@ -164,7 +176,6 @@ impl ProofChecks {
         context: &[u8],
         api_id: &[u8],
     ) -> Result<(), zk::Error> {
-        let mut rng = rand::rng();
         match self {
             ProofChecks::Now => zk::verify::<C>(
                 &issuer.public_key,
@@ -176,7 +187,7 @@ impl ProofChecks {
                 statements,
                 context,
                 api_id,
-                &mut rng,
+                &mut rand::rng(),
             ),
             ProofChecks::Deferred(collected) => {
                 let check = zk::verify_deferred::<C>(
@@ -186,7 +197,6 @@ impl ProofChecks {
                     disclosed_indexes,
                     statements,
                     context,
-                    &mut rng,
                 )?;
                 collected.push(Deferred {
                     suite: issuer.suite,

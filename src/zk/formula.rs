@@ -14,7 +14,9 @@ use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
 use super::error::Error;
-use super::predicate::{self, Commitments, PredicateProof, PredicateStatement, PredicateWitness};
+use super::predicate::{
+    self, Commitments, DigitPairings, PredicateProof, PredicateStatement, PredicateWitness,
+};
 use crate::bbs::octets::{
     octets_to_g1, octets_to_nonzero_scalar, octets_to_scalar, scalar_to_octets, Serializer,
     OCTET_POINT_LENGTH, OCTET_SCALAR_LENGTH,
@@ -1034,26 +1036,29 @@ pub fn verify_formula<C: Ciphersuite>(
     predicate::check_pairings(&pairs, rng)
 }
 
-/// What [`verify_formula_deferred`] leaves to the caller: the BBS proof's check
-/// (draft §3.6.4 CoreProofVerify) with these inputs, e.g. in a batch
-/// ([`bbs::core_batch_proof_verify`]).
+/// What [`verify_formula_deferred`] leaves to the caller: the BBS proof's check (draft
+/// §3.6.4 CoreProofVerify) with these inputs, and the digits' pairing equations; both can
+/// be checked in a batch with other proofs' ([`bbs::core_batch_proof_verify`],
+/// [`DigitPairings::check_many`]).
 #[derive(Clone, Debug)]
-pub struct DeferredBbsCheck {
-    /// The presentation header: the transcript of the formula's first round and context.
+pub struct DeferredChecks {
+    /// The BBS presentation header: the transcript of the formula's first round and
+    /// context.
     pub presentation_header: Vec<u8>,
     /// The messages the BBS proof discloses (the presentation's disclosed messages and the
     /// known messages the root's equalities fix), paired with `disclosed_indexes`.
     pub disclosed_messages: Vec<Scalar>,
     /// Their indexes, sorted.
     pub disclosed_indexes: Vec<usize>,
+    /// The pairing equations of every predicate's digits.
+    pub digit_pairings: DigitPairings,
 }
 
-/// [`verify_formula`] without its BBS check: every step but CoreProofVerify (the digits'
-/// pairing equations included), returning that check's inputs. The proof is valid when
-/// this returns `Ok` **and** `bbs::core_proof_verify(pk, &proof.bbs, generators, header,
-/// &check.presentation_header, &check.disclosed_messages, &check.disclosed_indexes,
-/// api_id)` (or a batch of such checks) succeeds.
-#[allow(clippy::too_many_arguments)]
+/// [`verify_formula`] without its two closing checks: every step but CoreProofVerify and
+/// the digits' pairing equations, returning those checks' inputs. The proof is valid when
+/// this returns `Ok`, `bbs::core_proof_verify(pk, &proof.bbs, generators, header,
+/// &checks.presentation_header, &checks.disclosed_messages, &checks.disclosed_indexes,
+/// api_id)` succeeds and `checks.digit_pairings` hold (each alone or in a batch).
 pub fn verify_formula_deferred<C: Ciphersuite>(
     proof: &LinkedFormulaProof,
     message_count: usize,
@@ -1061,9 +1066,8 @@ pub fn verify_formula_deferred<C: Ciphersuite>(
     disclosed_indexes: &[usize],
     formula: &Formula,
     context: &[u8],
-    rng: &mut impl CryptoRng,
-) -> Result<DeferredBbsCheck, Error> {
-    let (bbs_check, pairs) = verify_formula_parts::<C>(
+) -> Result<DeferredChecks, Error> {
+    let (checks, pairs) = verify_formula_parts::<C>(
         proof,
         message_count,
         disclosed_messages,
@@ -1071,14 +1075,16 @@ pub fn verify_formula_deferred<C: Ciphersuite>(
         formula,
         context,
     )?;
-    predicate::check_pairings(&pairs, rng)?;
-    Ok(bbs_check)
+    Ok(DeferredChecks {
+        digit_pairings: DigitPairings::of(&pairs),
+        ..checks
+    })
 }
 
 /// The work of [`verify_formula`] before its two closing checks: the BBS proof's inputs and
 /// the digits whose pairing equations remain to be checked.
 type Parts<'a> = (
-    DeferredBbsCheck,
+    DeferredChecks,
     Vec<(&'a PredicateStatement, &'a PredicateProof)>,
 );
 
@@ -1245,10 +1251,11 @@ fn verify_formula_parts<'a, C: Ciphersuite>(
     };
     let presentation_header = transcript(context, formula, &plan, &first);
     Ok((
-        DeferredBbsCheck {
+        DeferredChecks {
             presentation_header,
             disclosed_messages: bbs_messages,
             disclosed_indexes: bbs_indexes,
+            digit_pairings: DigitPairings::default(),
         },
         pairs,
     ))

@@ -22,11 +22,13 @@ pub mod weak_bb;
 
 pub use error::Error;
 pub use formula::{
-    prove_formula, verify_formula, verify_formula_deferred, AtomProof, BranchProof,
-    DeferredBbsCheck, EqualityStatement, Formula, FormulaProof, LinkProof, LinkedFormulaProof,
-    NotEqualProof, MAX_FORMULA_DEPTH, MAX_FORMULA_NODES, PEDERSEN_API_ID, TRANSCRIPT_LABEL_V2,
+    prove_formula, verify_formula, verify_formula_deferred, AtomProof, BranchProof, DeferredChecks,
+    EqualityStatement, Formula, FormulaProof, LinkProof, LinkedFormulaProof, NotEqualProof,
+    MAX_FORMULA_DEPTH, MAX_FORMULA_NODES, PEDERSEN_API_ID, TRANSCRIPT_LABEL_V2,
 };
-pub use predicate::{DigitProof, PredicateProof, PredicateStatement, MAX_DIGITS, TRANSCRIPT_LABEL};
+pub use predicate::{
+    DigitPairings, DigitProof, PredicateProof, PredicateStatement, MAX_DIGITS, TRANSCRIPT_LABEL,
+};
 pub use weak_bb::{SetKind, SignedSet, MAX_SET_SIZE};
 
 use bls12_381::Scalar;
@@ -148,11 +150,9 @@ pub fn verify<C: Ciphersuite>(
     )
 }
 
-/// [`verify`] without its BBS check ([`verify_formula_deferred`] for the AND of the
-/// statements): the proof is valid when this returns `Ok` and the returned
-/// [`DeferredBbsCheck`] passes (alone, or in a batch with
-/// [`bbs::core_batch_proof_verify`](crate::bbs::core_batch_proof_verify)).
-#[allow(clippy::too_many_arguments)]
+/// [`verify`] without its two closing checks ([`verify_formula_deferred`] for the AND of
+/// the statements): the proof is valid when this returns `Ok` and the returned
+/// [`DeferredChecks`] pass (alone, or in a batch with other proofs' checks).
 pub fn verify_deferred<C: Ciphersuite>(
     proof: &LinkedProof,
     message_count: usize,
@@ -160,8 +160,7 @@ pub fn verify_deferred<C: Ciphersuite>(
     disclosed_indexes: &[usize],
     statements: &[PredicateStatement],
     context: &[u8],
-    rng: &mut impl CryptoRng,
-) -> Result<DeferredBbsCheck, Error> {
+) -> Result<DeferredChecks, Error> {
     verify_formula_deferred::<C>(
         &as_formula_proof(proof, statements)?,
         message_count,
@@ -169,7 +168,6 @@ pub fn verify_deferred<C: Ciphersuite>(
         disclosed_indexes,
         &conjunction(statements),
         context,
-        rng,
     )
 }
 
