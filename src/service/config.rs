@@ -9,9 +9,11 @@ use std::path::{Path, PathBuf};
 use healthpass::credential::json::parse;
 use healthpass::credential::CredentialType;
 use healthpass::presentation::{
-    CredentialRequest, ParamStore, Predicate, PredicateParams, PresentationRequest, TrustList,
+    CredentialRequest, Error as PError, ParamStore, Predicate, PredicateParams,
+    PresentationRequest, TrustList,
 };
 use healthpass::untrusted::Untrusted;
+use healthpass::zk::SignedSet;
 use rand::CryptoRng;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -170,6 +172,35 @@ pub struct Config {
     /// The verifier's parameter store (content-addressed signed sets, named by digest in
     /// requests and served at `/v1/params/{digest}`).
     pub params: ParamStore,
+    /// The policies' sets, decoded once, by digest (open requests read back from the store
+    /// are resolved from these without decoding a set again).
+    pub sets: BTreeMap<[u8; 32], SignedSet>,
+}
+
+impl Config {
+    /// Attaches the parameter sets `request` names: the policies' decoded sets, or (for a
+    /// set no policy in force uses, e.g. after a reload) the store's, decoded.
+    pub fn resolve(&self, request: &mut PresentationRequest) -> Result<(), PError> {
+        let mut missing = false;
+        for p in request.predicates_mut() {
+            let Some(digest) = p
+                .params
+                .as_ref()
+                .filter(|x| !x.is_resolved())
+                .map(|x| x.digest)
+            else {
+                continue;
+            };
+            match self.sets.get(&digest) {
+                Some(set) => p.resolve(set.clone())?,
+                None => missing = true,
+            }
+        }
+        if missing {
+            self.params.resolve(request)?;
+        }
+        Ok(())
+    }
 }
 
 /// The files the configuration comes from.
@@ -243,7 +274,13 @@ impl Sources {
         if policies.is_empty() {
             return Err("give at least one --policy".into());
         }
+        let sets = policies
+            .values()
+            .flat_map(|p| p.params.iter().flatten())
+            .filter_map(|x| Some((x.digest, x.set().ok()?.clone())))
+            .collect();
         Ok(Config {
+            sets,
             trust_digest: digest_hex(&trust_bytes),
             trust,
             trust_bytes,
