@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use healthpass::credential::Credential;
-use healthpass::presentation::{self, ParamStore, PresentationRequest, TrustList};
+use healthpass::presentation::{self, ParamStore, ParamsRef, PresentationRequest, TrustList};
 use healthpass::zk::SignedSet;
 use serde_json::{json, Value};
 
@@ -138,8 +138,8 @@ fn resolve(
     request: &mut PresentationRequest,
 ) {
     let mut missing = false;
-    for p in request.predicates_mut() {
-        let Some(digest) = p.params.as_ref().map(|x| x.digest) else {
+    for mut p in request.params_mut() {
+        let Some(digest) = p.digest() else {
             continue;
         };
         match sets.lock().unwrap().get(&digest) {
@@ -150,10 +150,15 @@ fn resolve(
     if missing {
         ParamStore::open(dir).unwrap().resolve(request).unwrap();
         let mut sets = sets.lock().unwrap();
-        for p in request.predicates_mut() {
-            if let Some(x) = &p.params {
-                sets.insert(x.digest, x.set().unwrap().clone());
-            }
+        for p in request.params_mut() {
+            let Some(digest) = p.digest() else {
+                continue;
+            };
+            let set = match p {
+                ParamsRef::Validity(x) => x.set(),
+                ParamsRef::Statement(_, x) => x.params.as_ref().unwrap().set(),
+            };
+            sets.insert(digest, set.unwrap().clone());
         }
     }
 }
