@@ -20,7 +20,6 @@
 //! presentations verified per second, p50/p99 latency, and the replays accepted (must be 0).
 //! Only loopback addresses are used.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,8 +27,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use healthpass::credential::Credential;
-use healthpass::presentation::{self, ParamStore, ParamsRef, PresentationRequest, TrustList};
-use healthpass::zk::SignedSet;
+use healthpass::presentation::{self, ParamStore, PresentationRequest, TrustList};
 use serde_json::{json, Value};
 
 /// The batch size of the library's single-thread batch rate.
@@ -128,39 +126,6 @@ fn cpu_seconds(pid: u32) -> f64 {
             Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
         })
         .unwrap_or(0.0)
-}
-
-/// Attaches the sets `request` names: from `sets` (decoded before), or from the folder
-/// `dir` (decoded now, then kept in `sets`).
-fn resolve(
-    sets: &Mutex<HashMap<[u8; 32], SignedSet>>,
-    dir: &Path,
-    request: &mut PresentationRequest,
-) {
-    let mut missing = false;
-    for mut p in request.params_mut() {
-        let Some(digest) = p.digest() else {
-            continue;
-        };
-        match sets.lock().unwrap().get(&digest) {
-            Some(set) => p.resolve(set.clone()).unwrap(),
-            None => missing = true,
-        }
-    }
-    if missing {
-        ParamStore::open(dir).unwrap().resolve(request).unwrap();
-        let mut sets = sets.lock().unwrap();
-        for p in request.params_mut() {
-            let Some(digest) = p.digest() else {
-                continue;
-            };
-            let set = match p {
-                ParamsRef::Validity(x) => x.set(),
-                ParamsRef::Statement(_, x) => x.params.as_ref().unwrap().set(),
-            };
-            sets.insert(digest, set.unwrap().clone());
-        }
-    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -309,7 +274,6 @@ fn main() {
     let next = AtomicUsize::new(0);
     let pool: Mutex<Vec<Posted>> = Mutex::new(Vec::with_capacity(a.presentations));
     let sample: Mutex<Option<(PresentationRequest, presentation::Presentation)>> = Mutex::new(None);
-    let sets = Mutex::new(HashMap::new());
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
@@ -325,9 +289,11 @@ fn main() {
                         serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
                     let mut request =
                         PresentationRequest::from_json(&v["request"].to_string()).unwrap();
-                    // The holder's side of parameters by reference, from the verifier's
-                    // folder; each set decoded once (a wallet keeps its sets decoded).
-                    resolve(&sets, &d.join("params"), &mut request);
+                    // The holder's side of parameters by reference, from the verifier's folder.
+                    ParamStore::open(d.join("params"))
+                        .unwrap()
+                        .resolve(&mut request)
+                        .unwrap();
                     let now = request.created;
                     let p = presentation::present(
                         &request,

@@ -341,10 +341,10 @@ impl AppState {
             .ok_or_else(ApiError::unknown_request)?;
         let record: RequestRecord = serde_json::from_slice(&record)
             .map_err(|_| ApiError::from(StoreError::new("a stored request is damaged")))?;
-        let config = self.config();
+        let params = self.config().params.clone();
         let request = tokio::task::spawn_blocking(move || {
             let mut request = PresentationRequest::from_json(&record.request)?;
-            config.resolve(&mut request)?;
+            params.resolve(&mut request)?;
             Ok::<_, PError>((record.policy, request, record.token_hash))
         })
         .await

@@ -6,11 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use healthpass::presentation::{
-    self, Error as PError, ParamStore, ParamsRef, PredicateParams, PresentationRequest, TrustList,
-};
+use healthpass::presentation::{self, ParamStore, PredicateParams, PresentationRequest, TrustList};
 use healthpass::untrusted::Untrusted;
-use healthpass::zk::SignedSet;
 use rand::CryptoRng;
 use sha2::{Digest, Sha256};
 
@@ -97,46 +94,6 @@ pub struct Config {
     /// The verifier's parameter store (content-addressed signed sets, named by digest in
     /// requests and served at `/v1/params/{digest}`).
     pub params: ParamStore,
-    /// The policies' sets, decoded once, by digest (open requests read back from the store
-    /// are resolved from these without decoding a set again).
-    pub sets: BTreeMap<[u8; 32], SignedSet>,
-}
-
-impl Config {
-    /// Attaches the parameter sets `request` names: the policies' decoded sets, or (for a
-    /// set no policy in force uses, e.g. after a reload) the store's, decoded.
-    pub fn resolve(&self, request: &mut PresentationRequest) -> Result<(), PError> {
-        let mut missing = false;
-        for mut p in request.params_mut() {
-            let Some(digest) = p.digest() else {
-                continue;
-            };
-            match self.sets.get(&digest) {
-                Some(set) => p.resolve(set.clone())?,
-                None => missing = true,
-            }
-        }
-        if missing {
-            self.params.resolve(request)?;
-        }
-        Ok(())
-    }
-}
-
-/// The decoded sets a resolved request holds, by digest.
-fn sets_of(request: &mut PresentationRequest) -> Vec<([u8; 32], SignedSet)> {
-    request
-        .params_mut()
-        .into_iter()
-        .filter_map(|p| {
-            let digest = p.digest()?;
-            let set = match p {
-                ParamsRef::Validity(x) => x.set().ok()?,
-                ParamsRef::Statement(_, x) => x.params.as_ref()?.set().ok()?,
-            };
-            Some((digest, set.clone()))
-        })
-        .collect()
 }
 
 /// The files the configuration comes from.
@@ -189,7 +146,6 @@ impl Sources {
         let params =
             ParamStore::open(&self.params_dir).map_err(|e| format!("parameter store: {e}"))?;
         let mut policies = BTreeMap::new();
-        let mut sets = BTreeMap::new();
         for path in &self.policies {
             let bytes = read(path, "policy")?;
             let policy = Policy::from_json(&text(path, "policy", &bytes)?)
@@ -199,17 +155,15 @@ impl Sources {
             }
             // Made once now: the store then holds every set the policy's requests name, and
             // a request is never refused later for the policy's sake.
-            let mut template = policy
+            policy
                 .make_request("load", 0, 600, Some(&params), &mut rand::rng())
                 .map_err(|e| format!("policy {}: {e}", path.display()))?;
-            sets.extend(sets_of(&mut template));
             policies.insert(policy.name.clone(), policy);
         }
         if policies.is_empty() {
             return Err("give at least one --policy".into());
         }
         Ok(Config {
-            sets,
             trust_digest: digest_hex(&trust_bytes),
             trust,
             trust_bytes,
