@@ -196,6 +196,22 @@ fn typical_presentations(c: &mut Criterion) {
         group.bench_function(format!("verify/{name}"), |b| {
             b.iter(|| presentation::verify(&request, &answer, &trust, now + 60).unwrap())
         });
+        // 16 presentations verified in one batch (the time of the batch: divide by 16).
+        let copies: Vec<presentation::BatchEntry> = (0..16)
+            .map(|_| presentation::BatchEntry {
+                request: &request,
+                presentation: &answer,
+                trust: &trust,
+                now: now + 60,
+            })
+            .collect();
+        group.bench_function(format!("verify_batch16/{name}"), |b| {
+            b.iter(|| {
+                assert!(presentation::verify_batch(&copies)
+                    .iter()
+                    .all(Result::is_ok))
+            })
+        });
     }
     group.finish();
 }

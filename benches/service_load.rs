@@ -2,14 +2,17 @@
 //!
 //! ```sh
 //! cargo bench --bench service_load -- [--store embedded|redis] [--seconds 60]
-//!     [--presentations N] [--clients C] [--rate R]
+//!     [--presentations N] [--clients C] [--rate R] [--batch B]
 //! ```
 //!
 //! Before the timed window: an issuer, a trust list, a vaccination credential and the
 //! policy of the browser test; a `healthpass serve` on a free loopback port (rate limit off,
 //! logs off), with its embedded store or a `redis-server` it starts; N requests made through
 //! the API and N presentations of them proven in this process. The baseline: the
-//! single-thread `presentation::verify` rate of one such presentation, in this process.
+//! single-thread `presentation::verify` rate of one such presentation, in this process (and,
+//! for comparison, the single-thread rate of `presentation::verify_batch` over batches of
+//! 16 copies of it). The service verifies waiting presentations in batches of up to `B`
+//! (`serve --batch B`, default 16; 1: one at a time).
 //! Then, for at most `--seconds`, C clients post the presentations (compact) as fast as
 //! they are answered (or, with `--rate R`, at R posts a second in all), and each client
 //! re-sends one presentation in ten that was already accepted: every replay must be refused.
@@ -27,6 +30,9 @@ use healthpass::credential::Credential;
 use healthpass::presentation::{self, ParamStore, PresentationRequest, TrustList};
 use serde_json::{json, Value};
 
+/// The batch size of the library's single-thread batch rate.
+const LIBRARY_BATCH: usize = 16;
+
 /// A response address and the compact presentation posted to it.
 type Posted = (String, Vec<u8>);
 
@@ -36,6 +42,7 @@ struct Args {
     presentations: usize,
     clients: usize,
     rate: Option<f64>,
+    batch: usize,
 }
 
 fn args() -> Args {
@@ -45,6 +52,7 @@ fn args() -> Args {
         presentations: 2000,
         clients: 4,
         rate: None,
+        batch: 16,
     };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -56,6 +64,7 @@ fn args() -> Args {
             "--presentations" => a.presentations = next().parse().unwrap_or(2000),
             "--clients" => a.clients = next().parse().unwrap_or(4).max(1),
             "--rate" => a.rate = next().parse().ok(),
+            "--batch" => a.batch = next().parse().unwrap_or(16).clamp(1, 256),
             _ => {
                 i += 1;
                 continue;
@@ -236,6 +245,10 @@ fn main() {
                 &store,
                 "--rate-limit",
                 "0",
+                "--request-ttl",
+                "3600",
+                "--batch",
+                &a.batch.to_string(),
             ])
             .env("HEALTHPASS_QUIET", "1")
             .current_dir(d)
@@ -310,6 +323,23 @@ fn main() {
         n += 1;
     }
     let baseline = f64::from(n) / started.elapsed().as_secs_f64();
+    let copies: Vec<presentation::BatchEntry> = (0..LIBRARY_BATCH)
+        .map(|_| presentation::BatchEntry {
+            request: &request,
+            presentation: &p,
+            trust: &trust,
+            now,
+        })
+        .collect();
+    let started = Instant::now();
+    let mut n = 0usize;
+    while started.elapsed() < Duration::from_secs(5) {
+        assert!(presentation::verify_batch(&copies)
+            .iter()
+            .all(Result::is_ok));
+        n += copies.len();
+    }
+    let batch_rate = n as f64 / started.elapsed().as_secs_f64();
 
     // ---- the timed window ----
     pool.reverse();
@@ -446,6 +476,32 @@ fn main() {
         1e3 / baseline
     );
     println!(
+        "library: single-thread presentation::verify_batch of {LIBRARY_BATCH} copies {batch_rate:.1}/s ({:.2} ms each, {:.2}x verify)",
+        1e3 / batch_rate,
+        batch_rate / baseline
+    );
+    let metric = |name: &str| -> f64 {
+        agent
+            .get(format!("{url}/metrics"))
+            .call()
+            .ok()
+            .and_then(|mut r| r.body_mut().read_to_string().ok())
+            .and_then(|t| {
+                t.lines()
+                    .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            })
+            .unwrap_or(0.0)
+    };
+    let (batches, batched) = (
+        metric("healthpass_verification_batches_total"),
+        metric("healthpass_batched_presentations_total"),
+    );
+    println!(
+        "batches (serve --batch {}): {batches} batches, {batched} presentations, mean {:.2} a batch",
+        a.batch,
+        batched / batches.max(1.0)
+    );
+    println!(
         "service: {accepted} accepted in {elapsed:.1} s = {:.1}/s ({:.2}x baseline); p50 {:.1} ms, p99 {:.1} ms; refused {}, errors {}",
         accepted as f64 / elapsed,
         accepted as f64 / elapsed / baseline,
@@ -464,6 +520,13 @@ fn main() {
         100.0 * server_cpu / elapsed,
         100.0 * client_cpu / elapsed,
         100.0 * redis_cpu / elapsed
+    );
+    // Independent of how much of the machine the service got: presentations per CPU-second
+    // it used, against the baseline's (one core fully used by `verify`).
+    println!(
+        "service efficiency: {:.1} accepted per service CPU-second ({:.2}x the baseline's {baseline:.1})",
+        accepted as f64 / server_cpu.max(0.01),
+        accepted as f64 / server_cpu.max(0.01) / baseline
     );
     assert_eq!(
         counts[3].load(Ordering::Relaxed),

@@ -434,6 +434,117 @@ fn refused_presentations_do_not_burn_the_request() {
     );
 }
 
+/// The value of a counter without labels in `/metrics`.
+fn counter(server: &Server, name: &str) -> u64 {
+    let (_, _, text) = get_with(&format!("{}/metrics", server.url), &[]);
+    String::from_utf8_lossy(&text)
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in /metrics"))
+}
+
+#[test]
+fn waiting_presentations_are_verified_in_a_batch_each_with_its_own_verdict() {
+    use healthpass::credential::Credential;
+    use healthpass::presentation::{self, ParamStore, PresentationRequest};
+    let setup = Setup::new();
+    let credential =
+        Credential::from_json(&std::fs::read_to_string(setup.path("cred.json")).unwrap()).unwrap();
+    // The same eight posts, at once, to an instance that batches and one that does not.
+    let batched = Server::start(
+        &setup,
+        "batched.redb",
+        &["--rate-limit", "0", "--batch", "8"],
+    );
+    let single = Server::start(
+        &setup,
+        "single.redb",
+        &["--rate-limit", "0", "--batch", "1"],
+    );
+    let mut refusals = Vec::new();
+    for server in [&batched, &single] {
+        // Eight requests, each answered (the holder's side in this process); the fourth
+        // answer is tampered: the low bit of its first hidden message's response.
+        let made: Vec<(String, Vec<u8>, Vec<u8>)> = (0..8)
+            .map(|_| {
+                let r = server.new_request();
+                let mut request =
+                    PresentationRequest::from_json(&r["request"].to_string()).unwrap();
+                ParamStore::open(setup.path("params"))
+                    .unwrap()
+                    .resolve(&mut request)
+                    .unwrap();
+                let now = request.created;
+                let mut p = presentation::present(
+                    &request,
+                    std::slice::from_ref(&credential),
+                    now,
+                    &mut rand::rng(),
+                )
+                .unwrap();
+                let good = p.to_compact().unwrap();
+                p.credentials[0].proof[3 * 48 + 3 * 32 + 31] ^= 1;
+                let bad = p.to_compact().unwrap();
+                let url = r["response_uri"].as_str().unwrap().to_owned();
+                (url, good, bad)
+            })
+            .collect();
+        let start = std::sync::Barrier::new(made.len());
+        let verdicts: Vec<(u16, Value)> = std::thread::scope(|s| {
+            let posts: Vec<_> = made
+                .iter()
+                .enumerate()
+                .map(|(i, (url, good, bad))| {
+                    let start = &start;
+                    s.spawn(move || {
+                        start.wait();
+                        post(
+                            url,
+                            "application/octet-stream",
+                            if i == 3 { bad } else { good },
+                        )
+                    })
+                })
+                .collect();
+            posts.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for (i, (status, body)) in verdicts.iter().enumerate() {
+            if i == 3 {
+                assert_eq!(
+                    (*status, body["error"].as_str(), &body["accepted"]),
+                    (422, Some("proof_invalid"), &Value::Bool(false)),
+                    "{body}"
+                );
+            } else {
+                assert_eq!(
+                    (*status, &body["accepted"]),
+                    (200, &Value::Bool(true)),
+                    "{i}: {body}"
+                );
+                assert_eq!(body["disclosed"]["vaccine_product"]["value"], PRODUCT);
+            }
+        }
+        refusals.push(verdicts[3].1.clone());
+        // The refusal consumed nothing: the untampered answer is accepted, then refused
+        // as a replay (before it reaches a verifier).
+        let (url, good, _) = &made[3];
+        let (status, body) = post(url, "application/octet-stream", good);
+        assert_eq!(
+            (status, &body["accepted"]),
+            (200, &Value::Bool(true)),
+            "{body}"
+        );
+        let (status, body) = post(url, "application/octet-stream", good);
+        assert_eq!((status, body["error"].as_str()), (409, Some("replay")));
+        assert_eq!(counter(server, "healthpass_batched_presentations_total"), 9);
+    }
+    // The same refusal, word for word, batched or not; without batching every batch is one
+    // presentation.
+    assert_eq!(refusals[0], refusals[1]);
+    assert_eq!(counter(&single, "healthpass_verification_batches_total"), 9);
+    assert!(counter(&batched, "healthpass_verification_batches_total") <= 9);
+}
+
 #[test]
 fn an_embedded_store_remembers_requests_and_nonces_across_a_restart() {
     let setup = Setup::new();

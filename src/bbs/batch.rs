@@ -222,7 +222,9 @@ fn combine<'a>(
         });
     }
     if !pending.is_empty() && !holds(&pending, &keys) {
-        bisect(&pending, &keys, &mut failed);
+        let mut bad = Vec::new();
+        bisect(&pending, &|set| holds(set, &keys), 0, &mut bad);
+        failed.extend(bad.into_iter().map(|i| pending[i].position));
     }
     if failed.is_empty() {
         Ok(())
@@ -269,20 +271,28 @@ fn holds(set: &[Pending], keys: &[(G2Affine, Arc<G2Prepared>)]) -> bool {
     pairing_product_is_identity(&terms)
 }
 
-/// `set` fails the combined check: find its failing members. When one half passes, the
-/// other must fail (the products multiply), so it is split without being checked.
-fn bisect(set: &[Pending], keys: &[(G2Affine, Arc<G2Prepared>)], failed: &mut Vec<usize>) {
-    if let [single] = set {
-        failed.push(single.position);
+/// `set` fails a combined check `holds` (a product of checks, so it holds for a union
+/// exactly when it holds for each part, up to the weights' error): pushes the positions
+/// (`offset` + index) of its failing members. When one half passes, the other must fail,
+/// so it is split without being checked.
+pub(crate) fn bisect<T>(
+    set: &[T],
+    holds: &dyn Fn(&[T]) -> bool,
+    offset: usize,
+    failed: &mut Vec<usize>,
+) {
+    if set.len() <= 1 {
+        failed.extend((0..set.len()).map(|i| offset + i));
         return;
     }
-    let (left, right) = set.split_at(set.len() / 2);
-    if holds(left, keys) {
-        bisect(right, keys, failed);
+    let middle = set.len() / 2;
+    let (left, right) = set.split_at(middle);
+    if holds(left) {
+        bisect(right, holds, offset + middle, failed);
     } else {
-        bisect(left, keys, failed);
-        if !holds(right, keys) {
-            bisect(right, keys, failed);
+        bisect(left, holds, offset, failed);
+        if !holds(right) {
+            bisect(right, holds, offset + middle, failed);
         }
     }
 }

@@ -59,6 +59,7 @@
 //! ```
 
 mod batch;
+pub(crate) use batch::bisect;
 pub mod blind;
 mod challenge;
 mod ciphersuite;

@@ -74,7 +74,7 @@ impl Presentation {
         };
         match r.u8() {
             Some(COMPACT_VERSION) => {}
-            Some(_) => return Err(at(&r, "unknown version byte (expected 0x02)")),
+            Some(_) => return Err(at(&r, "unknown version byte (expected 0x03)")),
             None => return Err(at(&r, "empty input")),
         }
         let digest: [u8; 32] = r

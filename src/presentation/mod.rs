@@ -29,6 +29,7 @@
 //! ```
 
 mod attribute;
+mod batch;
 mod bundle;
 mod formula;
 pub use formula::zk_atoms;
@@ -44,6 +45,7 @@ mod store;
 mod trust;
 mod verify;
 
+pub use batch::{verify_batch, BatchEntry};
 pub use bundle::{present, proof_context, Presentation, PresentedCredential};
 pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};

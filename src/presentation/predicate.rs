@@ -483,7 +483,7 @@ impl Predicate {
         if rest.len() > MAX_SET_SIZE {
             return Err(syntax(
                 &self.to_string(),
-                "the value set has more than 64 other codes, more than a set proof takes: list the accepted codes with `in {...}`",
+                "the value set has more than 256 other codes, more than a set proof takes: list the accepted codes with `in {...}`",
             ));
         }
         Ok(rest)

@@ -136,7 +136,7 @@ impl ParamStore {
     /// the file is unreadable, larger than [`MAX_SET_BYTES`], not the set its name says
     /// (its SHA-256 differs) or malformed.
     pub fn get(&self, digest: &[u8; 32]) -> Result<Option<SignedSet>, Error> {
-        self.read(digest)?.map(|b| set_from_bytes(&b)).transpose()
+        self.read(digest)?.map(|b| decode(digest, &b)).transpose()
     }
 
     /// The file of the set named `digest`, its SHA-256 checked, not yet decoded.
@@ -304,7 +304,7 @@ impl ParamStore {
         // Then each is decoded and checked once; a fetched set is kept only once checked.
         let mut loaded: HashMap<[u8; 32], SignedSet> = HashMap::with_capacity(files.len());
         for (digest, bytes, fetched) in files {
-            let set = set_from_bytes(&bytes)?;
+            let set = decode(&digest, &bytes)?;
             check(&digest, &set)?;
             if fetched {
                 self.put(&set)?;
@@ -321,6 +321,36 @@ impl ParamStore {
         }
         Ok(())
     }
+}
+
+/// How many decoded sets the process keeps ([`decode`]).
+const DECODED_SETS: usize = 16;
+
+/// `bytes`, whose SHA-256 is `digest` (the caller checked it), decoded: a set decoded
+/// before in this process is not decoded again (a set is immutable: its digest names its
+/// canonical encoding, and decoding, every point decompressed and subgroup-checked, is what
+/// costs: about 0.1 ms a signature). The most recent [`DECODED_SETS`] are kept.
+fn decode(digest: &[u8; 32], bytes: &[u8]) -> Result<SignedSet, Error> {
+    use std::sync::{Mutex, OnceLock, PoisonError};
+    type Memo = Mutex<Vec<([u8; 32], SignedSet)>>;
+    static DECODED: OnceLock<Memo> = OnceLock::new();
+    let memo = DECODED.get_or_init(Default::default);
+    let found = memo
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .find(|(d, _)| d == digest)
+        .map(|(_, set)| set.clone());
+    if let Some(set) = found {
+        return Ok(set);
+    }
+    let set = set_from_bytes(bytes)?;
+    let mut memo = memo.lock().unwrap_or_else(PoisonError::into_inner);
+    if memo.len() >= DECODED_SETS {
+        memo.remove(0);
+    }
+    memo.push((*digest, set.clone()));
+    Ok(set)
 }
 
 /// Reads a whole file of at most `max` bytes (`None` when it does not exist).

@@ -1,6 +1,7 @@
 //! Verification of a presentation against the verifier's request and trust list.
 
 use super::attribute::check_attribute;
+use super::batch::ProofChecks;
 use super::bundle::{proof_context, Presentation, PresentedCredential};
 use super::formula::{self, ProvenFormula};
 use super::policy::{Branch, Policy};
@@ -82,6 +83,18 @@ pub fn verify(
     trust: &TrustList,
     now: i64,
 ) -> Result<VerifiedPresentation, Error> {
+    verify_with(request, presentation, trust, now, &mut ProofChecks::Now)
+}
+
+/// [`verify`], with step 5 done by `proofs` (all of it now, or its pairing checks kept for a
+/// batch: `super::batch`).
+pub(super) fn verify_with(
+    request: &PresentationRequest,
+    presentation: &Presentation,
+    trust: &TrustList,
+    now: i64,
+    proofs: &mut ProofChecks,
+) -> Result<VerifiedPresentation, Error> {
     request.check()?;
     if presentation.nonce != request.nonce {
         return Err(Error::AnswersAnotherRequest);
@@ -106,7 +119,9 @@ pub fn verify(
         .iter()
         .zip(&presentation.credentials)
         .enumerate()
-        .map(|(index, (policy, got))| verify_one(request, policy, got, trust, &digest, index as u8))
+        .map(|(index, (policy, got))| {
+            verify_one(request, policy, got, trust, &digest, index as u8, proofs)
+        })
         .collect::<Result<_, _>>()?;
     Ok(VerifiedPresentation { credentials })
 }
@@ -118,6 +133,7 @@ fn verify_one(
     trust: &TrustList,
     digest: &[u8; 32],
     index: u8,
+    proofs: &mut ProofChecks,
 ) -> Result<VerifiedCredential, Error> {
     let alternatives = formula::alternatives_for(
         policy,
@@ -258,8 +274,8 @@ fn verify_one(
             .map_err(zk::Error::from)
             .and_then(|scalars| {
                 let generators = Generators::new::<C>(schema.message_count(), &api_id)?;
-                zk::verify_formula::<C>(&issuer.public_key, &linked, &generators, &header,
-                    &scalars, &indexes, &proven.formula, &context, &api_id, &mut rand::rng())
+                proofs.verify::<C>(issuer, &linked, &generators, &header, &scalars,
+                    &indexes, &proven.formula, &context, &api_id)
             })
             .map_err(|_| invalid())?;
         Ok(proven)

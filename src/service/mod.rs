@@ -9,6 +9,7 @@ pub mod metrics;
 mod page;
 pub mod ratelimit;
 pub mod store;
+pub mod verifier;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -86,6 +87,11 @@ pub struct ServeArgs {
     /// Requests a client may make at once before the rate applies.
     #[arg(long, default_value_t = 40, value_name = "N")]
     burst: u32,
+    /// The most waiting presentations verified in one batch (their BBS proofs in one
+    /// pairing check): 1 to 256; 1 verifies one at a time.
+    #[arg(long, default_value_t = 16, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    batch: u16,
 }
 
 /// Runs the service until SIGINT or SIGTERM.
@@ -125,6 +131,7 @@ async fn serve(a: ServeArgs) -> CliResult<()> {
         public_url,
         validity: i64::from(a.request_ttl),
         scan_limit: healthpass::presentation::qr::DEFAULT_DECODE_LIMIT,
+        batch: usize::from(a.batch),
     };
     let state = Arc::new(AppState::new(
         config,
@@ -139,10 +146,11 @@ async fn serve(a: ServeArgs) -> CliResult<()> {
     spawn_shutdown(handle.clone());
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     eprintln!(
-        "healthpass serve: listening on {} ({}, store: {})",
+        "healthpass serve: listening on {} ({}, store: {}, batches of up to {})",
         a.listen,
         state.options.public_url,
-        state.store.kind()
+        state.store.kind(),
+        state.options.batch
     );
     let served = match (&a.tls_cert, &a.tls_key) {
         (Some(cert), Some(key)) => {
@@ -379,6 +387,7 @@ mod tests {
             public_url: "http://127.0.0.1:1".into(),
             validity: 300,
             scan_limit: Duration::from_millis(300),
+            batch: 16,
         };
         router(Arc::new(AppState::new(
             config,

@@ -14,7 +14,9 @@ use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
 use super::error::Error;
-use super::predicate::{self, Commitments, PredicateProof, PredicateStatement, PredicateWitness};
+use super::predicate::{
+    self, Commitments, DigitPairings, PredicateProof, PredicateStatement, PredicateWitness,
+};
 use crate::bbs::octets::{
     octets_to_g1, octets_to_nonzero_scalar, octets_to_scalar, scalar_to_octets, Serializer,
     OCTET_POINT_LENGTH, OCTET_SCALAR_LENGTH,
@@ -1000,7 +1002,7 @@ pub(crate) fn prove_inner<C: Ciphersuite>(
 /// the transcript (the BBS presentation header), verifies the BBS proof (with the messages
 /// the root's equalities fix as known messages), and checks every digit's pairing equation
 /// in one batched pairing product (`rng` draws the batching weights).
-#[allow(clippy::too_many_arguments, clippy::too_many_lines)]
+#[allow(clippy::too_many_arguments)]
 pub fn verify_formula<C: Ciphersuite>(
     pk: &PublicKey,
     proof: &LinkedFormulaProof,
@@ -1013,7 +1015,88 @@ pub fn verify_formula<C: Ciphersuite>(
     api_id: &[u8],
     rng: &mut impl CryptoRng,
 ) -> Result<(), Error> {
-    let l = generators.message_count();
+    let (bbs_check, pairs) = verify_formula_parts::<C>(
+        proof,
+        generators.message_count(),
+        disclosed_messages,
+        disclosed_indexes,
+        formula,
+        context,
+    )?;
+    bbs::core_proof_verify::<C>(
+        pk,
+        &proof.bbs,
+        generators,
+        header,
+        &bbs_check.presentation_header,
+        &bbs_check.disclosed_messages,
+        &bbs_check.disclosed_indexes,
+        api_id,
+    )?;
+    predicate::check_pairings(&pairs, rng)
+}
+
+/// What [`verify_formula_deferred`] leaves to the caller: the BBS proof's check (draft
+/// §3.6.4 CoreProofVerify) with these inputs, and the digits' pairing equations; both can
+/// be checked in a batch with other proofs' ([`bbs::core_batch_proof_verify`],
+/// [`DigitPairings::check_many`]).
+#[derive(Clone, Debug)]
+pub struct DeferredChecks {
+    /// The BBS presentation header: the transcript of the formula's first round and
+    /// context.
+    pub presentation_header: Vec<u8>,
+    /// The messages the BBS proof discloses (the presentation's disclosed messages and the
+    /// known messages the root's equalities fix), paired with `disclosed_indexes`.
+    pub disclosed_messages: Vec<Scalar>,
+    /// Their indexes, sorted.
+    pub disclosed_indexes: Vec<usize>,
+    /// The pairing equations of every predicate's digits.
+    pub digit_pairings: DigitPairings,
+}
+
+/// [`verify_formula`] without its two closing checks: every step but CoreProofVerify and
+/// the digits' pairing equations, returning those checks' inputs. The proof is valid when
+/// this returns `Ok`, `bbs::core_proof_verify(pk, &proof.bbs, generators, header,
+/// &checks.presentation_header, &checks.disclosed_messages, &checks.disclosed_indexes,
+/// api_id)` succeeds and `checks.digit_pairings` hold (each alone or in a batch).
+pub fn verify_formula_deferred<C: Ciphersuite>(
+    proof: &LinkedFormulaProof,
+    message_count: usize,
+    disclosed_messages: &[Scalar],
+    disclosed_indexes: &[usize],
+    formula: &Formula,
+    context: &[u8],
+) -> Result<DeferredChecks, Error> {
+    let (checks, pairs) = verify_formula_parts::<C>(
+        proof,
+        message_count,
+        disclosed_messages,
+        disclosed_indexes,
+        formula,
+        context,
+    )?;
+    Ok(DeferredChecks {
+        digit_pairings: DigitPairings::of(&pairs),
+        ..checks
+    })
+}
+
+/// The work of [`verify_formula`] before its two closing checks: the BBS proof's inputs and
+/// the digits whose pairing equations remain to be checked.
+type Parts<'a> = (
+    DeferredChecks,
+    Vec<(&'a PredicateStatement, &'a PredicateProof)>,
+);
+
+#[allow(clippy::too_many_lines)]
+fn verify_formula_parts<'a, C: Ciphersuite>(
+    proof: &'a LinkedFormulaProof,
+    l: usize,
+    disclosed_messages: &[Scalar],
+    disclosed_indexes: &[usize],
+    formula: &'a Formula,
+    context: &[u8],
+) -> Result<Parts<'a>, Error> {
     let (indexes, messages) = bbs::sort_disclosed(disclosed_indexes, disclosed_messages)?;
     let indexes = bbs::check_indexes(&indexes, l)?;
     let undisclosed = super::complement(&indexes, l);
@@ -1166,18 +1249,16 @@ pub fn verify_formula<C: Ciphersuite>(
         branches: branch_t,
         atoms,
     };
-    let ph = transcript(context, formula, &plan, &first);
-    bbs::core_proof_verify::<C>(
-        pk,
-        &proof.bbs,
-        generators,
-        header,
-        &ph,
-        &bbs_messages,
-        &bbs_indexes,
-        api_id,
-    )?;
-    predicate::check_pairings(&pairs, rng)
+    let presentation_header = transcript(context, formula, &plan, &first);
+    Ok((
+        DeferredChecks {
+            presentation_header,
+            disclosed_messages: bbs_messages,
+            disclosed_indexes: bbs_indexes,
+            digit_pairings: DigitPairings::default(),
+        },
+        pairs,
+    ))
 }
 
 impl Formula {

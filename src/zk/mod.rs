@@ -22,11 +22,13 @@ pub mod weak_bb;
 
 pub use error::Error;
 pub use formula::{
-    prove_formula, verify_formula, AtomProof, BranchProof, EqualityStatement, Formula,
-    FormulaProof, LinkProof, LinkedFormulaProof, NotEqualProof, MAX_FORMULA_DEPTH,
-    MAX_FORMULA_NODES, PEDERSEN_API_ID, TRANSCRIPT_LABEL_V2,
+    prove_formula, verify_formula, verify_formula_deferred, AtomProof, BranchProof, DeferredChecks,
+    EqualityStatement, Formula, FormulaProof, LinkProof, LinkedFormulaProof, NotEqualProof,
+    MAX_FORMULA_DEPTH, MAX_FORMULA_NODES, PEDERSEN_API_ID, TRANSCRIPT_LABEL_V2,
 };
-pub use predicate::{DigitProof, PredicateProof, PredicateStatement, MAX_DIGITS, TRANSCRIPT_LABEL};
+pub use predicate::{
+    DigitPairings, DigitProof, PredicateProof, PredicateStatement, MAX_DIGITS, TRANSCRIPT_LABEL,
+};
 pub use weak_bb::{SetKind, SignedSet, MAX_SET_SIZE};
 
 use bls12_381::Scalar;
@@ -134,12 +136,52 @@ pub fn verify<C: Ciphersuite>(
     api_id: &[u8],
     rng: &mut impl CryptoRng,
 ) -> Result<(), Error> {
+    verify_formula::<C>(
+        pk,
+        &as_formula_proof(proof, statements)?,
+        generators,
+        header,
+        disclosed_messages,
+        disclosed_indexes,
+        &conjunction(statements),
+        context,
+        api_id,
+        rng,
+    )
+}
+
+/// [`verify`] without its two closing checks ([`verify_formula_deferred`] for the AND of
+/// the statements): the proof is valid when this returns `Ok` and the returned
+/// [`DeferredChecks`] pass (alone, or in a batch with other proofs' checks).
+pub fn verify_deferred<C: Ciphersuite>(
+    proof: &LinkedProof,
+    message_count: usize,
+    disclosed_messages: &[Scalar],
+    disclosed_indexes: &[usize],
+    statements: &[PredicateStatement],
+    context: &[u8],
+) -> Result<DeferredChecks, Error> {
+    verify_formula_deferred::<C>(
+        &as_formula_proof(proof, statements)?,
+        message_count,
+        disclosed_messages,
+        disclosed_indexes,
+        &conjunction(statements),
+        context,
+    )
+}
+
+/// A [`LinkedProof`] as the proof of the AND of its statements.
+fn as_formula_proof(
+    proof: &LinkedProof,
+    statements: &[PredicateStatement],
+) -> Result<LinkedFormulaProof, Error> {
     if proof.predicates.len() != statements.len() {
         return Err(Error::WrongShape {
             predicate: proof.predicates.len().min(statements.len()),
         });
     }
-    let linked = LinkedFormulaProof {
+    Ok(LinkedFormulaProof {
         bbs: proof.bbs.clone(),
         formula: FormulaProof {
             links: Vec::new(),
@@ -151,17 +193,5 @@ pub fn verify<C: Ciphersuite>(
                 .map(AtomProof::Predicate)
                 .collect(),
         },
-    };
-    verify_formula::<C>(
-        pk,
-        &linked,
-        generators,
-        header,
-        disclosed_messages,
-        disclosed_indexes,
-        &conjunction(statements),
-        context,
-        api_id,
-        rng,
-    )
+    })
 }

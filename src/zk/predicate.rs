@@ -495,11 +495,79 @@ pub(crate) fn check_pairings(
     pairs: &[(&PredicateStatement, &PredicateProof)],
     rng: &mut impl CryptoRng,
 ) -> Result<(), Error> {
+    match DigitPairings::of(pairs)
+        .check_many_refs(&[], rng)
+        .is_empty()
+    {
+        true => Ok(()),
+        false => Err(Error::VerificationFailed),
+    }
+}
+
+/// The pairing equations `e(V_j, X) = e(Vbar_j, BP2)` of a proof's digits (every digit of
+/// every predicate of one proof), kept to be checked together with other proofs'
+/// ([`DigitPairings::check_many`]).
+#[derive(Clone, Debug, Default)]
+pub struct DigitPairings {
+    /// Per digit: the parameter set's key `X`, `V` and `Vbar`.
+    digits: Vec<(G2Affine, G1Affine, G1Affine)>,
+}
+
+impl DigitPairings {
+    /// The equations of these predicates' digits.
+    pub(crate) fn of(pairs: &[(&PredicateStatement, &PredicateProof)]) -> Self {
+        Self {
+            digits: pairs
+                .iter()
+                .flat_map(|(st, proof)| {
+                    let key = *st.set.public_key();
+                    proof.digits.iter().map(move |d| (key, d.v, d.v_bar))
+                })
+                .collect(),
+        }
+    }
+
+    /// Checks the equations of many proofs in one pairing product (random 128-bit weights
+    /// from `rng`, one pair per distinct key plus one for `BP2`, one final
+    /// exponentiation); when it fails, bisects to name the failing proofs. Returns their
+    /// positions in `all` (empty: every equation holds, up to `2^-128`).
+    pub fn check_many(all: &[&DigitPairings], rng: &mut impl CryptoRng) -> Vec<usize> {
+        match all.split_first() {
+            Some((first, rest)) => first.check_many_refs(rest, rng),
+            None => Vec::new(),
+        }
+    }
+
+    /// [`DigitPairings::check_many`] over `self` followed by `rest`.
+    fn check_many_refs(&self, rest: &[&DigitPairings], rng: &mut impl CryptoRng) -> Vec<usize> {
+        // Each proof's digits with their weights.
+        let weighted: Vec<Vec<(G2Affine, G1Affine, G1Affine, Scalar)>> = std::iter::once(self)
+            .chain(rest.iter().copied())
+            .map(|p| {
+                p.digits
+                    .iter()
+                    .map(|&(key, v, v_bar)| {
+                        let mut b = [0u8; 32];
+                        rng.fill_bytes(&mut b[..16]);
+                        (key, v, v_bar, Scalar::from_bytes(&b).unwrap_or(Scalar::ONE))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut failed = Vec::new();
+        if !digits_hold(&weighted) {
+            crate::bbs::bisect(&weighted, &digits_hold, 0, &mut failed);
+        }
+        failed
+    }
+}
+
+/// The combined pairing check of every weighted digit of `proofs`.
+fn digits_hold(proofs: &[Vec<(G2Affine, G1Affine, G1Affine, Scalar)>]) -> bool {
     let mut by_key: Vec<(G2Affine, Vec<G1Affine>, Vec<Scalar>)> = Vec::new();
     let mut bars = Vec::new();
     let mut bar_weights = Vec::new();
-    for (st, proof) in pairs {
-        let key = *st.set.public_key();
+    for &(key, v, v_bar, r) in proofs.iter().flatten() {
         let slot = match by_key.iter().position(|(k, _, _)| *k == key) {
             Some(i) => i,
             None => {
@@ -507,18 +575,13 @@ pub(crate) fn check_pairings(
                 by_key.len() - 1
             }
         };
-        for d in &proof.digits {
-            let mut b = [0u8; 32];
-            rng.fill_bytes(&mut b[..16]);
-            let r = Scalar::from_bytes(&b).unwrap_or(Scalar::ONE);
-            by_key[slot].1.push(d.v);
-            by_key[slot].2.push(r);
-            bars.push(d.v_bar);
-            bar_weights.push(-r);
-        }
+        by_key[slot].1.push(v);
+        by_key[slot].2.push(r);
+        bars.push(v_bar);
+        bar_weights.push(-r);
     }
     if bars.is_empty() {
-        return Ok(());
+        return true;
     }
     let lhs: Vec<(G1Affine, std::sync::Arc<G2Prepared>)> = by_key
         .iter()
@@ -528,11 +591,7 @@ pub(crate) fn check_pairings(
     let mut terms: Vec<(&G1Affine, &G2Prepared)> =
         lhs.iter().map(|(p, q)| (p, q.as_ref())).collect();
     terms.push((&rhs, &BP2_PREPARED.0));
-    if pairing_product_is_identity(&terms) {
-        Ok(())
-    } else {
-        Err(Error::VerificationFailed)
-    }
+    pairing_product_is_identity(&terms)
 }
 
 /// A cheating prover for tests: replaces the lowest digit (or the element) by

@@ -1187,3 +1187,86 @@ fn forged_inequalities_identities_and_non_canonical_encodings_are_rejected() {
     assert!(FormulaProof::from_bytes(&bytes[1..], &f).is_err());
     assert_eq!(FormulaProof::from_bytes(&bytes, &f).unwrap(), good.formula);
 }
+
+/// `verify_deferred` leaves exactly the BBS proof and the digits' pairing equations: a
+/// proof whose digit carries a wrong signature (its transcript consistent) passes the
+/// deferred steps and its BBS proof passes in a batch, and only the digits' combined check
+/// finds it, naming exactly that proof among honest ones; `verify` refuses it alone.
+#[test]
+fn deferred_checks_batch_and_name_exactly_the_failing_proofs() {
+    let cred = sample();
+    let st = vec![at_least(1, 2, 16, 1), at_most(2, 18_779 + 14, 64, 2)];
+    let forged_at = [2usize, 5];
+    let proofs: Vec<LinkedProof> = (0..7)
+        .map(|i| {
+            let prover = if forged_at.contains(&i) {
+                Prover::Cheating(None, Some(G1Affine::generator()))
+            } else {
+                Prover::Honest
+            };
+            super::prove_inner::<C>(
+                &prepared(&cred),
+                &[],
+                &st,
+                CONTEXT,
+                &mut rand::rng(),
+                prover,
+            )
+            .unwrap()
+        })
+        .collect();
+    let checks: Vec<DeferredChecks> = proofs
+        .iter()
+        .map(|p| {
+            super::verify_deferred::<C>(p, cred.messages.len(), &[], &[], &st, CONTEXT).unwrap()
+        })
+        .collect();
+    fn item<'a>(
+        cred: &'a Credential,
+        p: &'a LinkedProof,
+        c: &'a DeferredChecks,
+    ) -> bbs::CoreBatchItem<'a> {
+        bbs::CoreBatchItem {
+            pk: &cred.pk,
+            proof: &p.bbs,
+            generators: &cred.generators,
+            header: HEADER,
+            presentation_header: &c.presentation_header,
+            disclosed_messages: &c.disclosed_messages,
+            disclosed_indexes: &c.disclosed_indexes,
+            api_id: API_ID,
+        }
+    }
+    let items: Vec<bbs::CoreBatchItem> = proofs
+        .iter()
+        .zip(&checks)
+        .map(|(p, c)| item(&cred, p, c))
+        .collect();
+    bbs::core_batch_proof_verify::<C>(&items, &mut rand::rng()).unwrap();
+    let digits: Vec<&DigitPairings> = checks.iter().map(|c| &c.digit_pairings).collect();
+    assert_eq!(
+        DigitPairings::check_many(&digits, &mut rand::rng()),
+        forged_at
+    );
+    assert!(DigitPairings::check_many(&[digits[0], digits[1]], &mut rand::rng()).is_empty());
+    assert!(DigitPairings::check_many(&[], &mut rand::rng()).is_empty());
+    for (i, p) in proofs.iter().enumerate() {
+        assert_eq!(
+            verify(&cred, p, &[], &st).is_ok(),
+            !forged_at.contains(&i),
+            "{i}"
+        );
+    }
+    // A tampered BBS response: the deferred steps pass or fail, but never the whole.
+    let mut tampered = proofs[0].clone();
+    let bytes = tampered.bbs.to_bytes();
+    let mut b = bytes.clone();
+    b[3 * 48 + 3 * 32 + 31] ^= 1;
+    tampered.bbs = bbs::Proof::from_bytes(&b).unwrap();
+    if let Ok(c) =
+        super::verify_deferred::<C>(&tampered, cred.messages.len(), &[], &[], &st, CONTEXT)
+    {
+        let both = [items[1], item(&cred, &tampered, &c)];
+        assert!(bbs::core_batch_proof_verify::<C>(&both, &mut rand::rng()).is_err());
+    }
+}
