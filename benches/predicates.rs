@@ -110,26 +110,38 @@ fn benches(c: &mut Criterion) {
 /// The two typical presentations of issue #5, end to end through the library: the holder's
 /// `present` (parameters already checked once, as a long-lived parameter set is) and the
 /// verifier's `verify`.
-fn typical_presentations(c: &mut Criterion) {
+/// A German issuer of every type and a trust list holding it.
+fn issuer_and_trust(
+    rng: &mut impl rand::CryptoRng,
+) -> (
+    healthpass::credential::IssuerKey,
+    healthpass::presentation::TrustList,
+) {
     use healthpass::credential::{CredentialType, IssuerKey, Suite};
-    use healthpass::presentation::{
-        self, CredentialRequest, ParameterSet, Predicate, PresentationRequest, TrustList,
-    };
-    use serde_json::json;
-
-    let now = 1_795_953_600; // 2026-11-29T12:00:00Z
-    let mut rng = rand::rng();
     let issuer = IssuerKey::generate(
         "de-rki",
         "RKI",
         "DE",
         Suite::Sha256,
         &CredentialType::ALL,
-        &mut rng,
+        rng,
     )
     .unwrap();
-    let mut trust = TrustList::default();
+    let mut trust = healthpass::presentation::TrustList::default();
     trust.add(issuer.info().clone(), false).unwrap();
+    (issuer, trust)
+}
+
+fn typical_presentations(c: &mut Criterion) {
+    use healthpass::credential::CredentialType;
+    use healthpass::presentation::{
+        self, CredentialRequest, ParameterSet, Predicate, PresentationRequest,
+    };
+    use serde_json::json;
+
+    let now = 1_795_953_600; // 2026-11-29T12:00:00Z
+    let mut rng = rand::rng();
+    let (issuer, trust) = issuer_and_trust(&mut rng);
     let params = ParameterSet::generate(&mut rng).unwrap();
     let common = json!({
         "family_name": "Mustermann", "given_name": "Erika", "birth_date": "1964-08-12",
@@ -300,23 +312,13 @@ fn formulas(c: &mut Criterion) {
 /// two vaccination branches (complete course, booster) and the two tests (PCR, rapid
 /// antigen) each prove the same OR, so their figures should agree.
 fn entry_policy(c: &mut Criterion) {
-    use healthpass::credential::{CredentialType, IssuerKey, Suite};
-    use healthpass::presentation::{self, Policy, PresentationRequest, TrustList};
+    use healthpass::credential::CredentialType;
+    use healthpass::presentation::{self, Policy, PresentationRequest};
     use serde_json::json;
 
     let now = 1_795_953_600; // 2026-11-29T12:00:00Z
     let mut rng = rand::rng();
-    let issuer = IssuerKey::generate(
-        "de-rki",
-        "RKI",
-        "DE",
-        Suite::Sha256,
-        &CredentialType::ALL,
-        &mut rng,
-    )
-    .unwrap();
-    let mut trust = TrustList::default();
-    trust.add(issuer.info().clone(), false).unwrap();
+    let (issuer, trust) = issuer_and_trust(&mut rng);
     let policy = Policy::from_policy_json(include_str!("../examples/policies/entry.json"), now)
         .unwrap()
         .with_params(None, &mut rng)

@@ -197,99 +197,111 @@ fn refused(env: &Env, credential: &str, needle: &str) {
     );
 }
 
+/// Issues one credential per alternative and branch of the entry policy, each true at
+/// `AT`: a complete course within 14 to 270 days, a booster (the course window does not
+/// hold), a PCR within 72 hours, a rapid antigen test within 24 hours, a recovery 11 to
+/// 180 days ago.
+fn issue_passing(env: &Env) {
+    let cases = [
+        ("course", "vaccination", vaccination(2, 2, "2026-03-01")),
+        ("booster", "vaccination", vaccination(3, 2, "2025-01-01")),
+        (
+            "pcr",
+            "test",
+            test("LP6464-4", "260415000", "2026-05-30T12:00:00Z"),
+        ),
+        (
+            "rat",
+            "test",
+            test("LP217198-3", "260415000", "2026-06-01T00:00:00Z"),
+        ),
+        ("recovered", "recovery", recovery("2026-04-01")),
+    ];
+    for (name, ty, attributes) in cases {
+        env.issue(&format!("{name}.json"), ty, &attributes);
+    }
+}
+
 #[test]
 fn every_alternative_of_the_entry_policy() {
     let env = Env::new();
-    // Vaccinated, complete course within 14 to 270 days.
-    env.issue(
-        "course.json",
-        "vaccination",
-        &vaccination(2, 2, "2026-03-01"),
-    );
-    let v = accepted(&env, "course.json", "course");
-    assert_eq!(v["type"], json!("vaccination"));
-    assert_eq!(
-        v["disclosed"]["vaccine_product"]["value"],
-        json!("EU/1/20/1528")
-    );
-    // Boosted: the course window does not hold, the booster branch does.
-    env.issue(
-        "booster.json",
-        "vaccination",
-        &vaccination(3, 2, "2025-01-01"),
-    );
-    accepted(&env, "booster.json", "booster");
-    // PCR within 72 hours, rapid antigen within 24 hours.
-    env.issue(
-        "pcr.json",
-        "test",
-        &test("LP6464-4", "260415000", "2026-05-30T12:00:00Z"),
-    );
-    let v = accepted(&env, "pcr.json", "pcr");
-    assert_eq!(v["type"], json!("test"));
-    assert_eq!(v["disclosed"], json!({}));
-    env.issue(
-        "rat.json",
-        "test",
-        &test("LP217198-3", "260415000", "2026-06-01T00:00:00Z"),
-    );
-    accepted(&env, "rat.json", "rat");
-    // Recovered: first positive 11 to 180 days ago.
-    env.issue("recovered.json", "recovery", &recovery("2026-04-01"));
-    let v = accepted(&env, "recovered.json", "recovered");
-    assert_eq!(v["type"], json!("recovery"));
+    issue_passing(&env);
+    for (name, ty) in [
+        ("course", "vaccination"),
+        ("booster", "vaccination"),
+        ("pcr", "test"),
+        ("rat", "test"),
+        ("recovered", "recovery"),
+    ] {
+        let v = accepted(&env, &format!("{name}.json"), name);
+        assert_eq!(v["type"], json!(ty), "{name}");
+        let disclosed = if ty == "vaccination" {
+            json!({ "vaccine_product": { "value": "EU/1/20/1528", "display": "Comirnaty" } })
+        } else {
+            json!({})
+        };
+        assert_eq!(v["disclosed"], disclosed, "{name}");
+    }
 }
 
 #[test]
 fn the_holder_refuses_what_does_not_hold() {
     let env = Env::new();
-    // An incomplete course, and a complete one too recent (13 days).
-    env.issue(
-        "partial.json",
-        "vaccination",
-        &vaccination(1, 2, "2026-03-01"),
-    );
-    refused(&env, "partial.json", "dose_number");
-    env.issue(
-        "recent.json",
-        "vaccination",
-        &vaccination(2, 2, "2026-05-19"),
-    );
-    refused(&env, "recent.json", "vaccination_date");
-    // A rapid antigen test 30 hours old (PCR's 72 hours do not apply to it).
-    env.issue(
-        "old-rat.json",
-        "test",
-        &test("LP217198-3", "260415000", "2026-05-31T06:00:00Z"),
-    );
-    refused(&env, "old-rat.json", "sample_time");
-    // A positive PCR.
-    env.issue(
-        "positive.json",
-        "test",
-        &test("LP6464-4", "260373001", "2026-05-31T06:00:00Z"),
-    );
-    refused(&env, "positive.json", "test_result");
-    // A sample taken after the request's time: the window has an upper end.
-    env.issue(
-        "future.json",
-        "test",
-        &test("LP6464-4", "260415000", "2026-06-01T14:00:00Z"),
-    );
-    refused(&env, "future.json", "sample_time");
-    // Recovery too recent (5 days).
-    env.issue("fresh.json", "recovery", &recovery("2026-05-27"));
-    refused(&env, "fresh.json", "first_positive_date");
-    // An expired credential, though its statements hold: validity is always proven.
     let mut expired = vaccination(2, 2, "2026-03-01");
     expired["valid_until"] = json!("2026-05-31T00:00:00Z");
-    env.issue("expired.json", "vaccination", &expired);
-    refused(&env, "expired.json", "valid");
-    // Not yet valid.
     let mut early = vaccination(2, 2, "2026-03-01");
     early["valid_from"] = json!("2026-06-01T13:00:00Z");
-    env.issue("early.json", "vaccination", &early);
-    refused(&env, "early.json", "valid");
+    let cases = [
+        // An incomplete course, and a complete one too recent (13 days).
+        (
+            "partial",
+            "vaccination",
+            vaccination(1, 2, "2026-03-01"),
+            "dose_number",
+        ),
+        (
+            "recent",
+            "vaccination",
+            vaccination(2, 2, "2026-05-19"),
+            "vaccination_date",
+        ),
+        // A rapid antigen test 30 hours old (PCR's 72 hours do not apply to it).
+        (
+            "old-rat",
+            "test",
+            test("LP217198-3", "260415000", "2026-05-31T06:00:00Z"),
+            "sample_time",
+        ),
+        // A positive PCR.
+        (
+            "positive",
+            "test",
+            test("LP6464-4", "260373001", "2026-05-31T06:00:00Z"),
+            "test_result",
+        ),
+        // A sample taken after the request's time: the window has an upper end.
+        (
+            "future",
+            "test",
+            test("LP6464-4", "260415000", "2026-06-01T14:00:00Z"),
+            "sample_time",
+        ),
+        // Recovery too recent (5 days).
+        (
+            "fresh",
+            "recovery",
+            recovery("2026-05-27"),
+            "first_positive_date",
+        ),
+        // Expired, or not yet valid, though the statements hold: validity is always proven.
+        ("expired", "vaccination", expired, "valid"),
+        ("early", "vaccination", early, "valid"),
+    ];
+    for (name, ty, attributes, needle) in cases {
+        let file = format!("{name}.json");
+        env.issue(&file, ty, &attributes);
+        refused(&env, &file, needle);
+    }
 }
 
 /// Two presentations satisfying different branches of one `any_of` (a complete course and
@@ -298,26 +310,7 @@ fn the_holder_refuses_what_does_not_hold() {
 #[test]
 fn the_branch_stays_hidden() {
     let env = Env::new();
-    env.issue(
-        "course.json",
-        "vaccination",
-        &vaccination(2, 2, "2026-03-01"),
-    );
-    env.issue(
-        "booster.json",
-        "vaccination",
-        &vaccination(3, 2, "2025-01-01"),
-    );
-    env.issue(
-        "pcr.json",
-        "test",
-        &test("LP6464-4", "260415000", "2026-05-30T12:00:00Z"),
-    );
-    env.issue(
-        "rat.json",
-        "test",
-        &test("LP217198-3", "260415000", "2026-06-01T00:00:00Z"),
-    );
+    issue_passing(&env);
     for (a, b) in [("course", "booster"), ("pcr", "rat")] {
         let va = accepted(&env, &format!("{a}.json"), a);
         let vb = accepted(&env, &format!("{b}.json"), b);
@@ -327,7 +320,7 @@ fn the_branch_stays_hidden() {
             env.bytes(&format!("p-{b}.bin")),
         );
         assert_eq!(ca.len(), cb.len(), "{a} / {b}: compact sizes differ");
-        // The same layout: both decode against the request, field by field.
+        // The same layout: the same fields, of the same lengths.
         let shape = |name: &str| {
             let v: Value = serde_json::from_slice(&env.bytes(&format!("p-{name}.json"))).unwrap();
             let c = &v["credentials"][0];
@@ -348,11 +341,7 @@ fn the_branch_stays_hidden() {
 #[test]
 fn presentations_answer_only_their_request() {
     let env = Env::new();
-    env.issue(
-        "course.json",
-        "vaccination",
-        &vaccination(2, 2, "2026-03-01"),
-    );
+    issue_passing(&env);
     accepted(&env, "course.json", "course");
     let strict = json!({
         "format": "healthpass-policy/1", "name": "booster",
