@@ -8,8 +8,8 @@ use healthpass::credential::{
     calendar, AttributeType, AttributeValue, Credential, CredentialType, IssuerInfo, IssuerKey,
 };
 use healthpass::presentation::{
-    self, Alternative, Presentation, PresentationRequest, TrustList, VerifiedCredential,
-    VerifiedPresentation, COMPACT_VERSION, PRESENTATION_FORMAT, REQUEST_FORMAT,
+    self, Presentation, PresentationRequest, TrustList, VerifiedCredential, VerifiedPresentation,
+    COMPACT_VERSION, PRESENTATION_FORMAT, REQUEST_FORMAT,
 };
 use healthpass::untrusted::{escape_json_output, Untrusted};
 use serde_json::{json, Value};
@@ -246,22 +246,12 @@ pub fn print_presentation_plan(request: &PresentationRequest, p: &Presentation) 
                 value_text(c.credential_type, name, v)
             );
         }
-        outln!(
-            "  prove      valid at {} (valid_from and valid_until not disclosed)",
-            time(request.created)
-        );
-        let alternatives: Vec<&Alternative> = match &c.branch {
-            Some(b) => policy.alternatives.get(b.alternative).into_iter().collect(),
-            None => policy
-                .alternatives
-                .iter()
-                .filter(|a| a.credential_type == c.credential_type)
-                .collect(),
-        };
-        for a in alternatives {
-            for s in a.describe() {
-                outln!("  prove      {}", Untrusted(&s));
-            }
+        // The same list the verifier prints: the validity, then the statements (an
+        // `any_of` whose branch stays hidden as such).
+        let proven = presentation::describe_proven(request, policy, c)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        for s in proven {
+            outln!("  prove      {}", Untrusted(&s));
         }
         if let Some(b) = &c.branch {
             outln!("  reveal     the branch: {b} (the policy asks for it)");

@@ -259,6 +259,24 @@ pub(crate) fn build<C: Ciphersuite>(
     })
 }
 
+/// What `presented` proves for `policy` in answer to `request`, for people (the list
+/// [`VerifiedCredential::proven`](super::VerifiedCredential::proven) gives the verifier):
+/// the validity at the request's time, then the statements as the policy writes them,
+/// several alternatives of the presented type as one `any_of`.
+pub fn describe_proven(
+    request: &PresentationRequest,
+    policy: &Policy,
+    presented: &super::PresentedCredential,
+) -> Result<Vec<String>, Error> {
+    let alternatives = alternatives_for(
+        policy,
+        presented.credential_type,
+        presented.branch.as_ref(),
+        presented.schema_version,
+    )?;
+    Ok(describe(&alternatives, request))
+}
+
 /// What is proven, for people: `valid at T`, then the statements.
 fn describe(alternatives: &[AlternativeView<'_>], request: &PresentationRequest) -> Vec<String> {
     let at =

@@ -32,7 +32,7 @@ mod attribute;
 mod batch;
 mod bundle;
 mod formula;
-pub use formula::zk_atoms;
+pub use formula::{describe_proven, zk_atoms};
 mod compact;
 mod json;
 mod params;
