@@ -563,3 +563,27 @@ fn signature_parts_are_its_octets() {
     assert_eq!(f.sig.a().to_compressed()[..], bytes[..48]);
     assert_eq!(bbs::octets::scalar_to_octets(f.sig.e())[..], bytes[48..]);
 }
+
+/// `create_generators` makes up to `MAX_MESSAGES + 1` points (`Q_1` and one per message),
+/// each the draft's (the first two match a short call), and refuses one more with the
+/// message count in the error. Before this test nothing asked for the limit itself, so
+/// moving it by one (`>` to `>=`, `MAX_MESSAGES + 1` to `- 1` or `* 1`) went unnoticed.
+#[test]
+fn generators_up_to_the_message_limit() {
+    type C = Bls12381Sha256;
+    // An interface of its own, so that the generator cache of the other tests plays no part.
+    let api_id = b"healthpass generator limit test";
+    let all = bbs::create_generators::<C>(bbs::MAX_MESSAGES + 1, api_id).unwrap();
+    assert_eq!(all.len(), bbs::MAX_MESSAGES + 1);
+    assert_eq!(
+        all[..2],
+        bbs::create_generators::<C>(2, api_id).unwrap()[..]
+    );
+    assert_eq!(
+        bbs::create_generators::<C>(bbs::MAX_MESSAGES + 2, api_id).unwrap_err(),
+        Error::TooManyMessages {
+            actual: bbs::MAX_MESSAGES + 1,
+            max: bbs::MAX_MESSAGES
+        }
+    );
+}
