@@ -587,3 +587,35 @@ fn generators_up_to_the_message_limit() {
         }
     );
 }
+
+/// Public values print their octets in hex (`PublicKey(…)`, `Signature(…)`, `Proof(…)`), so
+/// that a log shows which key or proof it was; secrets are redacted
+/// (`secrets_are_not_printed`). Kills the mutant that printed a public key as nothing.
+#[test]
+fn public_values_print_their_octets() {
+    type C = Bls12381Sha256;
+    let f = fixture::<C>();
+    let hex = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("{b:02x}")).collect() };
+    let proof = bbs::proof_gen::<C>(
+        &f.pk,
+        &f.sig,
+        HEADER,
+        PH,
+        &refs(&f.msgs),
+        &[1],
+        &mut rand::rng(),
+    )
+    .unwrap();
+    assert_eq!(
+        format!("{:?}", f.pk),
+        format!("PublicKey({})", hex(&f.pk.to_bytes()))
+    );
+    assert_eq!(
+        format!("{:?}", f.sig),
+        format!("Signature({})", hex(&f.sig.to_bytes()))
+    );
+    assert_eq!(
+        format!("{proof:?}"),
+        format!("Proof({})", hex(&proof.to_bytes()))
+    );
+}
