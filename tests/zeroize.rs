@@ -190,3 +190,19 @@ fn a_refused_membership_proof_leaves_no_copy_of_the_hidden_value() {
         "freed blocks held the hidden value (the prover's digit)"
     );
 }
+
+/// Signing serializes the secret key into the input of the hash that makes `e` (draft
+/// §3.6.1, CoreSign); that buffer is wiped before it is freed. (Kills the mutant that made
+/// `Serializer`'s `Drop` do nothing, which no other test could see.)
+#[test]
+fn signing_leaves_no_copy_of_the_secret_key() {
+    type C = Bls12381Sha256;
+    let sk = bbs::keygen::<C>(&[9u8; 32], b"zeroize signing", None).unwrap();
+    let pk = sk.public_key();
+    let needle = Zeroizing::new(sk.to_bytes());
+    let messages: [&[u8]; 3] = [b"a", b"b", b"c"];
+    let hits = freed_copies(&needle[..], || {
+        bbs::sign::<C>(&sk, &pk, b"h", &messages).unwrap();
+    });
+    assert_eq!(hits, 0, "freed blocks held the secret key's octets");
+}
