@@ -206,3 +206,25 @@ fn signing_leaves_no_copy_of_the_secret_key() {
     });
     assert_eq!(hits, 0, "freed blocks held the secret key's octets");
 }
+
+/// A `PreparedSignature` keeps the signed messages (the hidden ones are the holder's
+/// secrets); preparing one and dropping it leaves no copy of a message in freed memory.
+/// (Kills the mutant that made `PreparedSignature`'s `Drop` do nothing.)
+#[test]
+fn a_dropped_prepared_signature_leaves_no_copy_of_its_messages() {
+    type C = Bls12381Sha256;
+    let api_id = b"ZEROIZE_TEST_";
+    let hidden = bbs::calculate_random_scalars(&mut rand::rng(), 1)[0];
+    let messages = [Scalar::from(7u64), hidden];
+    let sk = bbs::keygen::<C>(&[4u8; 32], b"zeroize", None).unwrap();
+    let pk = sk.public_key();
+    let generators = Generators::new::<C>(2, api_id).unwrap();
+    let sig = bbs::core_sign::<C>(&sk, &pk, &generators, b"h", &messages, api_id).unwrap();
+    let needle = in_memory(&hidden);
+    let hits = freed_copies(&needle, || {
+        let prepared =
+            PreparedSignature::<C>::from_scalars(&pk, &sig, b"h", &messages, api_id).unwrap();
+        drop(prepared);
+    });
+    assert_eq!(hits, 0, "freed blocks held a signed message");
+}
