@@ -4,8 +4,8 @@ mod common;
 
 use common::{g1_identity, g1_off_subgroup, g2_off_subgroup, R};
 use healthpass::bbs::{
-    self, Bls12381Sha256, Bls12381Shake256, Ciphersuite, Error, Proof, PublicKey, SecretKey,
-    Signature,
+    self, Bls12381Sha256, Bls12381Shake256, Ciphersuite, Error, Proof, PublicKey, Scalar,
+    SecretKey, Signature,
 };
 
 const HEADER: &[u8] = b"healthpass test header";
@@ -618,4 +618,48 @@ fn public_values_print_their_octets() {
         format!("{proof:?}"),
         format!("Proof({})", hex(&proof.to_bytes()))
     );
+}
+
+/// The core ProofInit (draft §3.7.1) refuses a wrong number of random scalars, counting all
+/// of them (`5 + U` needed, `5 + m~` given), and its state prints only its public result.
+/// (Kills the mutants of that error's counts and of `ProofInit`'s `Debug`.)
+#[test]
+fn core_proof_init_counts_its_random_scalars_and_prints_its_result() {
+    type C = Bls12381Sha256;
+    let api_id = bbs::api_id::<C>();
+    let f = fixture::<C>();
+    let scalars = bbs::messages_to_scalars::<C>(&refs(&f.msgs), &api_id).unwrap();
+    let generators = bbs::Generators::new::<C>(scalars.len(), &api_id).unwrap();
+    let init = |undisclosed: &[usize], random| {
+        bbs::proof_init::<C>(
+            &f.pk,
+            &f.sig,
+            &generators,
+            HEADER,
+            &scalars,
+            undisclosed,
+            random,
+            &api_id,
+        )
+    };
+    // Two hidden messages: 7 scalars needed; 6 given.
+    let short = bbs::ProofRandomScalars::from_scalars(&[Scalar::one(); 6], 1).unwrap();
+    assert_eq!(
+        init(&[1, 4], short).unwrap_err(),
+        Error::RandomScalarCount {
+            expected: 7,
+            actual: 6
+        }
+    );
+    let state = init(
+        &[1, 4],
+        bbs::ProofRandomScalars::random(&mut rand::rng(), 2),
+    )
+    .unwrap();
+    let printed = format!("{state:?}");
+    assert!(
+        printed.starts_with(&format!("ProofInit {{ result: {:?}", state.result())),
+        "{printed}"
+    );
+    assert!(printed.ends_with(".. }"), "{printed}");
 }

@@ -228,3 +228,35 @@ fn a_dropped_prepared_signature_leaves_no_copy_of_its_messages() {
     });
     assert_eq!(hits, 0, "freed blocks held a signed message");
 }
+
+/// ProofInit (draft §3.7.1) keeps the hidden messages and `e` until ProofFinalize; making
+/// one and dropping it leaves no copy of a hidden message in freed memory. (Kills the mutant
+/// that made `ProofInit`'s `Drop` do nothing.)
+#[test]
+fn a_dropped_proof_init_leaves_no_copy_of_the_hidden_messages() {
+    type C = Bls12381Sha256;
+    let api_id = b"ZEROIZE_TEST_";
+    let hidden = bbs::calculate_random_scalars(&mut rand::rng(), 1)[0];
+    let messages = [Scalar::from(7u64), hidden];
+    let sk = bbs::keygen::<C>(&[5u8; 32], b"zeroize", None).unwrap();
+    let pk = sk.public_key();
+    let generators = Generators::new::<C>(2, api_id).unwrap();
+    let sig = bbs::core_sign::<C>(&sk, &pk, &generators, b"h", &messages, api_id).unwrap();
+    let needle = in_memory(&hidden);
+    let hits = freed_copies(&needle, || {
+        let random = bbs::ProofRandomScalars::random(&mut rand::rng(), 1);
+        let init = bbs::proof_init::<C>(
+            &pk,
+            &sig,
+            &generators,
+            b"h",
+            &messages,
+            &[1],
+            random,
+            api_id,
+        )
+        .unwrap();
+        drop(init);
+    });
+    assert_eq!(hits, 0, "freed blocks held a hidden message");
+}
