@@ -663,3 +663,50 @@ fn core_proof_init_counts_its_random_scalars_and_prints_its_result() {
     );
     assert!(printed.ends_with(".. }"), "{printed}");
 }
+
+/// ProofVerifyInit (draft §3.7.3) with the caller's generators: `R + U` must be their `L` and
+/// there must be one message per disclosed index; the error gives `L` and `U + R`. (Kills the
+/// mutants that let `R + U != L` through when the disclosed messages matched, and those of
+/// the error's count.)
+#[test]
+fn proof_verify_init_checks_the_message_counts() {
+    type C = Bls12381Sha256;
+    let api_id = bbs::api_id::<C>();
+    let f = fixture::<C>();
+    let msgs = refs(&f.msgs);
+    let proof =
+        bbs::proof_gen::<C>(&f.pk, &f.sig, HEADER, PH, &msgs, &[0, 2], &mut rand::rng()).unwrap();
+    let scalars = bbs::messages_to_scalars::<C>(&msgs, &api_id).unwrap();
+    let disclosed = [scalars[0], scalars[2]];
+    let init = |l: usize, disclosed: &[Scalar]| {
+        let generators = bbs::Generators::new::<C>(l, &api_id).unwrap();
+        bbs::proof_verify_init::<C>(
+            &f.pk,
+            &proof,
+            &generators,
+            HEADER,
+            disclosed,
+            &[0, 2],
+            &api_id,
+        )
+    };
+    assert!(init(7, &disclosed).is_ok());
+    // R + U = 7 against generators for 6 and for 8 messages.
+    for l in [6, 8] {
+        assert_eq!(
+            init(l, &disclosed).unwrap_err(),
+            Error::MessageCountMismatch {
+                expected: l,
+                actual: 7
+            }
+        );
+    }
+    // One disclosed message for two disclosed indexes.
+    assert_eq!(
+        init(7, &disclosed[..1]).unwrap_err(),
+        Error::MessageCountMismatch {
+            expected: 7,
+            actual: 6
+        }
+    );
+}
