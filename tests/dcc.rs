@@ -454,8 +454,19 @@ fn world() -> World {
 
 impl World {
     fn credential(&self, birth: &str, version: u8) -> Credential {
+        self.credential_valid_at(birth, version, None)
+    }
+
+    /// A credential valid from a day before `at` to a year after (seconds), or with the
+    /// attributes' own validity.
+    fn credential_valid_at(&self, birth: &str, version: u8, at: Option<i64>) -> Credential {
         let mut a = attrs();
         a["birth_date"] = json!(birth);
+        if let Some(at) = at {
+            let minute = at / 60;
+            a["valid_from"] = json!(calendar::format_instant(minute - 1440).unwrap());
+            a["valid_until"] = json!(calendar::format_instant(minute + 365 * 1440).unwrap());
+        }
         let schema = CredentialType::Vaccination.schema_version(version).unwrap();
         self.key
             .issue_under(schema, &a, NOW, &mut rand::rng())
@@ -613,7 +624,7 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
     let companion = schema.companion_index(3).unwrap();
     let forge = |bound: &str, index: usize| -> Result<(), Error> {
         let r = w.request(&[], &[&format!("birth_date > {bound}")], NOW);
-        let p = &r.credentials[0].predicates[0];
+        let p = r.policies[0].alternatives[0].statements().next().unwrap();
         let params = p.params().unwrap();
         let api_id = healthpass::credential::api_id::<Bls12381Sha256>();
         let scalars: Vec<Scalar> = c
@@ -646,8 +657,15 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
             set: params.set().unwrap().clone(),
         };
         let context = proof_context(&r.digest(), 0);
+        // The validity statements come first in every presentation.
+        let mut statements = presentation::zk_statements::<Bls12381Sha256>(
+            &r.validity_statements(schema).unwrap(),
+            schema,
+        )
+        .unwrap();
+        statements.push(statement);
         let linked =
-            zk::prove::<Bls12381Sha256>(&prepared, &[], &[statement], &context, &mut rand::rng())
+            zk::prove::<Bls12381Sha256>(&prepared, &[], &statements, &context, &mut rand::rng())
                 .map_err(Error::Predicate)?;
         let presented = Presentation {
             nonce: r.nonce,
@@ -656,8 +674,9 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
                 credential_type: CredentialType::Vaccination,
                 schema_version: 2,
                 issuer: c.issuer().id.clone(),
+                branch: None,
                 disclosed: vec![],
-                predicate_proofs: vec![linked.predicates[0].to_bytes()],
+                predicate_proofs: linked.predicates.iter().map(|p| p.to_bytes()).collect(),
                 proof: linked.bbs.to_bytes(),
             }],
         };
@@ -690,8 +709,8 @@ proptest! {
         let today = calendar::add_years(bound, 18).unwrap();
         prop_assume!(calendar::add_years(today, -18) == Some(bound));
         let w = world();
-        let c = w.credential(&text, 2);
         let now = today * 86_400 + 43_200;
+        let c = w.credential_valid_at(&text, 2, Some(now));
         let r = w.request(&[], &["birth_date <= today-18y"], now);
         let accepted = w.run(&c, &r).is_ok();
         prop_assert_eq!(accepted, shift >= 0, "{} at shift {}", text, shift);
@@ -774,6 +793,10 @@ impl Env {
         let o = Command::new(env!("CARGO_BIN_EXE_healthpass"))
             .args(args)
             .current_dir(self.dir.path())
+            .env(
+                "HEALTHPASS_PARAMS_STORE",
+                std::path::Path::new(self.dir.path()).join("params-store"),
+            )
             .output()
             .unwrap();
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
@@ -1012,5 +1035,9 @@ fn cli_replays_at_a_given_time() {
         "2024-06-04T10:01:00Z",
     ]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("sample_time"), "{err}");
+    // Too old for the statement, and no longer valid at the request's time either.
+    assert!(
+        err.contains("sample_time") || err.contains("not at the request's time"),
+        "{err}"
+    );
 }

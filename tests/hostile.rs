@@ -162,7 +162,7 @@ fn error_messages_escape_text_from_files() {
         text.replace("\"EU/1/20/1528\"", "\"EU/1/\\u202e20/1528\""),
         // A format tag with a C1 control sequence introducer.
         text.replace(
-            "healthpass-presentation/1",
+            "healthpass-presentation/2",
             "healthpass-presentation/\\u009b2J",
         ),
         // An unknown field whose name carries DEL and a newline.
@@ -191,6 +191,10 @@ fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_healthpass"))
         .args(args)
         .current_dir(dir)
+        .env(
+            "HEALTHPASS_PARAMS_STORE",
+            std::path::Path::new(dir).join("params-store"),
+        )
         .output()
         .unwrap();
     (
@@ -207,6 +211,10 @@ fn the_command_line_never_prints_raw_escapes() {
     let d = dir.path();
     std::fs::write(d.join("trust.json"), w.trust.to_json()).unwrap();
     std::fs::write(d.join("req.json"), w.request.to_json()).unwrap();
+    healthpass::presentation::ParamStore::open(d.join("params-store"))
+        .unwrap()
+        .keep(&w.request)
+        .unwrap();
     // `inspect` of a compact file whose issuer is an escape sequence.
     let mut bytes = w.presentation.to_compact().unwrap();
     bytes[37..43].copy_from_slice(b"\x1b[2JAB");
@@ -261,6 +269,8 @@ fn the_command_line_never_prints_raw_escapes() {
     .unwrap();
     let mut a = attributes();
     a["family_name"] = json!("Love\u{1b}[2J\u{202e}lace\nACCEPTED");
+    // Valid at the wall clock's time, which this test's request uses.
+    a["valid_until"] = json!("2033-01-01T00:00:00Z");
     let c = issuer
         .issue(CredentialType::Vaccination, &a, &mut rng)
         .unwrap();
@@ -277,6 +287,8 @@ fn the_command_line_never_prints_raw_escapes() {
     let p = presentation::present(&request, std::slice::from_ref(&c), now, &mut rng).unwrap();
     std::fs::write(d.join("trust2.json"), trust.to_json()).unwrap();
     std::fs::write(d.join("req2.json"), request.to_json()).unwrap();
+    let store = healthpass::presentation::ParamStore::open(d.join("params-store")).unwrap();
+    assert_eq!(store.keep(&request).unwrap(), 1);
     std::fs::write(d.join("p2.json"), p.to_json()).unwrap();
     std::fs::write(d.join("cred2.json"), c.to_json()).unwrap();
     for args in [
@@ -325,7 +337,7 @@ fn the_command_line_never_prints_raw_escapes() {
     // The JSON output keeps the value (escaped as JSON, which reads back the same).
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
-        v["credentials"][0]["disclosed"]["family_name"]["value"],
+        v["disclosed"]["family_name"]["value"],
         json!("Love\u{1b}[2J\u{202e}lace\nACCEPTED")
     );
 }
@@ -482,7 +494,7 @@ fn an_attributes_file_with_a_repeated_attribute_is_refused() {
 fn presentation_disclosing(t: &str, name: &str, raw: &str) -> String {
     let zero = "A".repeat(43);
     format!(
-        r#"{{"format": "healthpass-presentation/1", "nonce": "{zero}", "request_digest": "{zero}",
+        r#"{{"format": "healthpass-presentation/2", "nonce": "{zero}", "request_digest": "{zero}",
   "credentials": [{{"type": "{t}", "schema_version": 1, "issuer": "gb-nhs",
     "disclosed": {{"{name}": {raw}}}, "predicates": [], "proof": "AA"}}]}}"#
     )

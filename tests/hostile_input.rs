@@ -207,10 +207,10 @@ fn repeated_request(credentials: usize, predicates: usize, padding: usize) -> St
     let asked = CredentialRequest::new(CredentialType::Vaccination, &[], &[], vec![p]).unwrap();
     let r = PresentationRequest::new("border", vec![asked], NOW, 600, &mut rand::rng()).unwrap();
     let mut v: Value = serde_json::from_str(&r.to_json()).unwrap();
-    let predicate = v["credentials"][0]["predicates"][0].clone();
-    let mut credential = v["credentials"][0].clone();
-    credential["predicates"] = Value::Array(vec![predicate; predicates]);
-    v["credentials"] = Value::Array(vec![credential; credentials]);
+    let predicate = v["policies"][0]["any_of"][0]["all_of"][0].clone();
+    let mut policy = v["policies"][0].clone();
+    policy["any_of"][0]["all_of"] = Value::Array(vec![predicate; predicates]);
+    v["policies"] = Value::Array(vec![policy; credentials]);
     serde_json::to_string(&v).unwrap() + &" ".repeat(padding)
 }
 
@@ -232,9 +232,9 @@ fn a_request_repeating_one_parameter_set_names_it_by_one_digest() {
     let text = repeated_request(16, 16, 0);
     let r = PresentationRequest::from_json(&text).unwrap();
     let all: Vec<_> = r
-        .credentials
+        .policies
         .iter()
-        .flat_map(|c| &c.predicates)
+        .flat_map(|c| c.alternatives[0].statements())
         .map(|p| p.params.as_ref().unwrap())
         .collect();
     assert_eq!(all.len(), 256);
@@ -249,7 +249,7 @@ fn request_counts_and_digit_counts_are_capped() {
             .to_string()
     };
     assert!(too_many(&repeated_request(17, 1, 0)).contains("1 to 16 credentials"));
-    assert!(too_many(&repeated_request(1, 17, 0)).contains("more than 16 predicates"));
+    assert!(too_many(&repeated_request(1, 17, 0)).contains("more than 16 statements"));
     let nine = repeated_request(1, 1, 0).replace("\"digits\":1", "\"digits\":9");
     assert!(too_many(&nine).contains("digits between 1 and 8"));
     let short = repeated_request(1, 1, 0).replace("\"set\":\"", "\"set\":\"AAAA");
@@ -281,7 +281,10 @@ fn the_distinct_signatures_a_holder_loads_for_one_request_are_capped() {
         std::fs::write(store.path_of(&digest), &bytes).unwrap();
         digest
     };
-    let half = (MAX_REQUEST_SIGNATURES / 2) as u32;
+    // The request's validity set (real, from the store) counts too.
+    let validity = store.validity(&mut rand::rng()).unwrap();
+    let validity_base = validity.span().unwrap().base as usize;
+    let half = ((MAX_REQUEST_SIGNATURES - validity_base) / 2) as u32;
     let schema = CredentialType::Vaccination.schema();
     let request = |digests: &[[u8; 32]]| {
         let predicates = digests
@@ -293,7 +296,15 @@ fn the_distinct_signatures_a_holder_loads_for_one_request_are_capped() {
             })
             .collect();
         let c = CredentialRequest::new(CredentialType::Vaccination, &[], &[], predicates).unwrap();
-        PresentationRequest::new("border", vec![c], NOW, 600, &mut rand::rng()).unwrap()
+        PresentationRequest::new_with_validity(
+            "border",
+            vec![c],
+            NOW,
+            600,
+            validity.clone(),
+            &mut rand::rng(),
+        )
+        .unwrap()
     };
     let (a, b, c) = (fake(half, 1), fake(half, 2), fake(2, 3));
     // Within the cap the points are decoded (and, being zeros, refused as malformed).

@@ -132,7 +132,8 @@ fn every_kind_is_proven_and_verified() {
         let v = presentation::verify(&r, &p, &trust(), NOW + 60)
             .unwrap_or_else(|e| panic!("{prove}: {e}"));
         assert_eq!(v.credentials[0].predicates.len(), 1, "{prove}");
-        assert_eq!(p.credentials[0].predicate_proofs.len(), 1, "{prove}");
+        // The two validity statements come first.
+        assert_eq!(p.credentials[0].predicate_proofs.len(), 3, "{prove}");
         // The presentation round-trips through both wire formats.
         let compact = p.to_compact().unwrap();
         assert_eq!(
@@ -208,7 +209,7 @@ fn proofs_do_not_transfer() {
     // The same request with another bound (nonce, times and parameters kept): the digest
     // differs, and if a forger also swaps the digest the proof itself fails.
     let mut other = r.clone();
-    other.credentials[0].predicates[0] = Predicate::parse(
+    (*other.policies[0].statement_mut(0, 0).unwrap()) = Predicate::parse(
         CredentialType::Vaccination.schema(),
         "dose_number >= 1",
         NOW,
@@ -232,7 +233,8 @@ fn proofs_do_not_transfer() {
     ));
     // Other parameters (another key for the same span).
     let mut rekeyed = r.clone();
-    rekeyed.credentials[0].predicates[0] = rekeyed.credentials[0].predicates[0]
+    let first = rekeyed.policies[0].statement_mut(0, 0).unwrap();
+    *first = first
         .clone()
         .with_fresh_params(CredentialType::Vaccination.schema(), &mut rand::rng())
         .unwrap();
@@ -252,7 +254,7 @@ fn proofs_do_not_transfer() {
     let ps = present(&rs, &c, NOW).unwrap();
     presentation::verify(&rs, &ps, &trust(), NOW + 60).unwrap();
     let mut other_set = rs.clone();
-    other_set.credentials[0].predicates[0] = Predicate::parse(
+    (*other_set.policies[0].statement_mut(0, 0).unwrap()) = Predicate::parse(
         CredentialType::Vaccination.schema(),
         "vaccine_product in {EU/1/20/1528,EU/1/20/1507}",
         NOW,
@@ -347,18 +349,16 @@ fn typical_presentations_fit_the_size_budget() {
     let r = request(
         CredentialType::Vaccination,
         &["vaccine_product"],
-        &[
-            "dose_number >= 2",
-            "vaccination_date <= today-14d",
-            "valid_until >= now",
-        ],
+        &["dose_number >= 2", "vaccination_date <= today-14d"],
         NOW,
     );
     let p = present(&r, &c, NOW).unwrap();
     presentation::verify(&r, &p, &trust(), NOW + 60).unwrap();
     let vaccination = p.to_compact().unwrap().len();
+    // Interim budgets (docs/benchmarks.md): validity is always proven (two 3-digit
+    // statements), so one QR code at level M (2,331 bytes) until the wire format lands.
     assert!(
-        vaccination <= 1600,
+        vaccination <= 2331,
         "vaccination presentation: {vaccination} bytes"
     );
 
@@ -370,16 +370,16 @@ fn typical_presentations_fit_the_size_budget() {
     let r = request(
         CredentialType::Test,
         &["test_result"],
-        &["sample_time >= now-72h", "valid_until >= now"],
+        &["sample_time in now-72h..now"],
         NOW,
     );
     let p = present(&r, &t, NOW).unwrap();
     presentation::verify(&r, &p, &trust(), NOW + 60).unwrap();
     let test = p.to_compact().unwrap().len();
-    assert!(test <= 1500, "test presentation: {test} bytes");
-    // Both fit one QR code at level Q.
+    assert!(test <= 2331, "test presentation: {test} bytes");
+    // Both fit one QR code (level M or better).
     for bytes in [vaccination, test] {
-        assert!(bytes <= 1663);
+        assert!(presentation::qr::Qr::new(&vec![0; bytes]).is_ok_and(|q| q.level() != 'L'));
     }
     eprintln!("compact sizes: vaccination {vaccination} bytes, test {test} bytes");
 }
@@ -522,7 +522,7 @@ fn holder_refuses_spans_narrower_than_the_default() {
             digits,
             SignedSet::generate(&mut rand::rng(), SetKind::Digits { base }).unwrap(),
         );
-        r.credentials[0].predicates[0].params = Some(narrow);
+        r.policies[0].statement_mut(0, 0).unwrap().params = Some(narrow);
         match present(&r, &c, NOW) {
             Err(e @ Error::PredicateSpanTooNarrow { .. }) => assert!(e.is_rejection(), "{prove}"),
             other => panic!("{prove}: a narrow span must be refused, got {other:?}"),
@@ -530,7 +530,7 @@ fn holder_refuses_spans_narrower_than_the_default() {
     }
     // The default spans, and wider ones, are fine.
     let mut r = request(CredentialType::Vaccination, &[], &["dose_number >= 2"], NOW);
-    r.credentials[0].predicates[0].params = Some(PredicateParams::new(
+    r.policies[0].statement_mut(0, 0).unwrap().params = Some(PredicateParams::new(
         2,
         SignedSet::generate(&mut rand::rng(), SetKind::Digits { base: 64 }).unwrap(),
     ));
@@ -550,11 +550,11 @@ fn huge_sets_are_refused_before_any_work() {
         NOW,
     );
     let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
-    let p = &mut v["credentials"][0]["predicates"][0];
+    let p = &mut v["policies"][0]["any_of"][0]["all_of"][0];
     p["values"] = (0..5000).collect::<Vec<i64>>().into();
     let e = PresentationRequest::from_json(&v.to_string()).unwrap_err();
-    assert!(matches!(e, Error::PredicateSyntax { .. }), "{e:?}");
-    assert!(e.to_string().contains("256"), "{e}");
+    assert!(matches!(e, Error::Format(_)), "{e:?}");
+    assert!(e.to_string().contains("at most 256 values"), "{e}");
 }
 
 #[test]

@@ -82,6 +82,10 @@ impl Setup {
         Command::new(binary())
             .args(args)
             .current_dir(self.dir.path())
+            .env(
+                "HEALTHPASS_PARAMS_STORE",
+                std::path::Path::new(self.dir.path()).join("params-store"),
+            )
             .output()
             .unwrap()
     }
@@ -141,6 +145,10 @@ impl Server {
                 extra
             })
             .current_dir(setup.dir.path())
+            .env(
+                "HEALTHPASS_PARAMS_STORE",
+                std::path::Path::new(setup.dir.path()).join("params-store"),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -6,9 +6,10 @@ use std::path::Path;
 
 use healthpass::credential::{dcc, CredentialType, IssuerKey, Suite};
 use healthpass::presentation::{
-    self, hex, qr::Qr, CredentialRequest, ParamStore, ParameterSet, Predicate, Presentation,
-    PresentationRequest, TrustList,
+    self, hex, qr::Qr, CredentialRequest, ParamStore, ParameterSet, Policy, Predicate,
+    Presentation, PresentationRequest, TrustList,
 };
+use healthpass::untrusted::Untrusted;
 use zeroize::Zeroize;
 
 use super::files::{
@@ -158,6 +159,30 @@ pub(super) fn open_store(dir: &Path) -> CliResult<ParamStore> {
     ParamStore::open(dir).map_err(CliError::usage)
 }
 
+/// The parameter store to use: `--params-store DIR` when given, otherwise
+/// `$HEALTHPASS_PARAMS_STORE`, otherwise `$XDG_DATA_HOME/healthpass/params` (by default
+/// `~/.local/share/healthpass/params`): the user's own store, which keeps the sets this
+/// user's requests named or this user checked (content-addressed, so one store serves a
+/// verifier and a holder alike).
+pub(super) fn store_dir(given: Option<&Path>) -> CliResult<std::path::PathBuf> {
+    if let Some(dir) = given {
+        return Ok(dir.to_owned());
+    }
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(dir) = var("HEALTHPASS_PARAMS_STORE") {
+        return Ok(dir.into());
+    }
+    let data = var("XDG_DATA_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| var("HOME").map(|h| Path::new(&h).join(".local/share")))
+        .ok_or_else(|| {
+            CliError::usage(
+                "no parameter store: give --params-store DIR (or set HEALTHPASS_PARAMS_STORE or HOME)",
+            )
+        })?;
+    Ok(data.join("healthpass").join("params"))
+}
+
 /// A set's kind in words.
 fn describe_kind(kind: &healthpass::zk::SetKind) -> String {
     match kind {
@@ -226,8 +251,8 @@ pub(super) fn params_list(a: ParamsStoreArgs) -> CliResult<()> {
 }
 
 /// Attaches the sets a request names: the verifier's from its store, the holder's from its
-/// store (checked once) or fetched from the verifier's. A request without predicates needs
-/// no store.
+/// store (checked once) or fetched from the verifier's. Every request names at least the
+/// validity statements' set.
 pub(super) fn resolve_params(
     request: &mut PresentationRequest,
     store: Option<&Path>,
@@ -235,16 +260,7 @@ pub(super) fn resolve_params(
     holder: bool,
     request_path: &Path,
 ) -> CliResult<()> {
-    if request.predicates_mut().next().is_none() {
-        return Ok(());
-    }
-    let Some(dir) = store else {
-        return Err(CliError::usage(format!(
-            "{}: the request names parameter sets by digest: give --params-store DIR",
-            request_path.display()
-        )));
-    };
-    let store = open_store(dir)?;
+    let store = open_store(&store_dir(store)?)?;
     let resolved = if holder {
         let from = from.map(open_store).transpose()?;
         store.resolve_checked(request, from.as_ref(), &mut rand::rng())
@@ -254,52 +270,108 @@ pub(super) fn resolve_params(
     resolved.map_err(|e| CliError::presentation(request_path, e))
 }
 
-pub(super) fn request(a: RequestArgs) -> CliResult<()> {
-    let credential_type = credential_type(&a.credential_type)?;
-    let now = files::clock(a.at.as_deref())?;
-    let schema = credential_type.schema();
-    let mut rng = rand::rng();
-    let store = match &a.params_store {
-        Some(dir) => Some(open_store(dir)?),
-        None if !a.predicates.is_empty() => {
-            return Err(CliError::usage(
-                "requests name their predicates' parameter sets by digest: give --params-store DIR (the verifier's store; created when missing)",
-            ))
-        }
-        None => None,
-    };
-    let predicates = a
-        .predicates
-        .iter()
-        .map(|p| {
-            let p = Predicate::parse(schema, p, now)?;
-            match &store {
-                Some(store) => p.with_params_in(schema, store, &mut rng),
-                None => Ok(p),
+/// Splits an optional `TYPE:` prefix off a `--disclose` name or `--prove` statement: the
+/// types it applies to (all of `types` without a prefix) and the rest.
+fn for_types<'a>(
+    item: &'a str,
+    types: &[CredentialType],
+) -> CliResult<(Vec<CredentialType>, &'a str)> {
+    match item.split_once(':') {
+        Some((t, rest)) if t.trim().parse::<CredentialType>().is_ok() => {
+            let t = credential_type(t.trim())?;
+            if !types.contains(&t) {
+                return Err(CliError::usage(format!(
+                    "`{}` names a type the request does not ask for (give --type {t})",
+                    Untrusted(item)
+                )));
             }
-        })
+            Ok((vec![t], rest.trim()))
+        }
+        _ => Ok((types.to_vec(), item.trim())),
+    }
+}
+
+pub(super) fn request(a: RequestArgs) -> CliResult<()> {
+    let now = files::clock(a.at.as_deref())?;
+    let mut rng = rand::rng();
+    let store = open_store(&store_dir(a.params_store.as_deref())?)?;
+    let policies: Vec<Policy> = match &a.policy {
+        Some(path) => {
+            let text = files::read_text(path, "policy file")?;
+            vec![Policy::from_policy_json(&text, now)
+                .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?]
+        }
+        None => {
+            let types = a
+                .credential_types
+                .iter()
+                .map(|t| credential_type(t))
+                .collect::<CliResult<Vec<_>>>()?;
+            if types.is_empty() {
+                return Err(CliError::usage("give --policy POLICY.json, or --type TYPE"));
+            }
+            let mut asked: Vec<(CredentialType, Vec<String>, Vec<Predicate>)> =
+                types.iter().map(|&t| (t, vec![], vec![])).collect();
+            for item in a.disclose.iter().filter(|s| !s.trim().is_empty()) {
+                let (ts, name) = for_types(item, &types)?;
+                for t in ts {
+                    asked
+                        .iter_mut()
+                        .filter(|x| x.0 == t)
+                        .for_each(|x| x.1.push(name.to_owned()));
+                }
+            }
+            for item in &a.predicates {
+                let (ts, text) = for_types(item, &types)?;
+                for t in ts {
+                    let p = Predicate::parse(t.schema(), text, now).map_err(CliError::usage)?;
+                    asked
+                        .iter_mut()
+                        .filter(|x| x.0 == t)
+                        .for_each(|x| x.2.push(p.clone()));
+                }
+            }
+            let issuers: Vec<&str> = a.issuers.iter().map(String::as_str).collect();
+            asked
+                .into_iter()
+                .map(|(t, disclose, predicates)| {
+                    let disclose: Vec<&str> = disclose.iter().map(String::as_str).collect();
+                    CredentialRequest::new(t, &disclose, &issuers, predicates).map(Policy::from)
+                })
+                .collect::<Result<_, _>>()
+                .map_err(CliError::usage)?
+        }
+    };
+    let policies = policies
+        .into_iter()
+        .map(|p| p.with_params(Some(&store), &mut rng))
         .collect::<Result<Vec<_>, _>>()
         .map_err(CliError::usage)?;
-    let disclose: Vec<&str> = a
-        .disclose
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let issuers: Vec<&str> = a.issuers.iter().map(String::as_str).collect();
-    let asked = CredentialRequest::new(credential_type, &disclose, &issuers, predicates)
-        .map_err(CliError::usage)?;
-    let request = PresentationRequest::new(
+    if let Some(p) = policies.iter().find(|p| p.needs_hidden_or()) {
+        return Err(CliError::usage(format!(
+            "policy `{}`: a choice that the credential type does not reveal (two alternatives of one type, or an any_of inside an alternative) needs the hidden OR proof, which this build does not have yet; set \"reveal_branch\": true in the policy to let the presentation name its branch",
+            Untrusted(&p.name)
+        )));
+    }
+    let validity = store.validity(&mut rng).map_err(CliError::usage)?;
+    let request = PresentationRequest::new_with_validity(
         &a.verifier,
-        vec![asked],
+        policies,
         now,
         i64::from(a.valid_for) * 60,
-        &mut rand::rng(),
+        validity,
+        &mut rng,
     )
     .map_err(CliError::usage)?;
     write_output(&a.out, request.to_json().as_bytes(), Mode::Public)?;
+    let what: Vec<String> = request
+        .policies
+        .iter()
+        .map(|p| format!("`{}`", Untrusted(&p.name)))
+        .collect();
     outln!(
-        "wrote a request for a {credential_type} credential to {}",
+        "wrote a request for a credential satisfying {} to {}",
+        what.join(" and one satisfying "),
         files::shown(&a.out)
     );
     report::print_request(&request)?;
@@ -321,7 +393,7 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
                 let f = fetched
                     .as_ref()
                     .ok_or_else(|| CliError::usage("--request-url: no request"))?;
-                super::wallet::fetch_params(f, a.params_store.as_deref())?;
+                super::wallet::fetch_params(f, Some(&store_dir(a.params_store.as_deref())?))?;
                 (f.request.clone(), std::path::PathBuf::from(url))
             }
             _ => return Err(CliError::usage(
@@ -369,6 +441,10 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
             "only one output may go to standard output (`-`), and not with --show-qr",
         ));
     }
+    if to_stdout == 1 {
+        super::output::messages_to_stderr();
+    }
+    report::print_presentation_plan(&request, &presentation)?;
     let written = write_presentation(
         &presentation,
         a.out.as_deref(),
@@ -485,7 +561,7 @@ pub(super) fn verify(a: VerifyArgs) -> CliResult<()> {
     match outcome {
         Ok((request, verified)) => {
             if a.json {
-                outln!("{}", report::verified_json(&request, &verified));
+                outln!("{}", report::verified_json(&verified));
             } else {
                 report::print_verified(&request, &verified)?;
             }

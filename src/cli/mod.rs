@@ -37,9 +37,10 @@ enum Command {
     /// Predicate parameters (weak Boneh-Boyen digit sets) that requests can reuse.
     #[command(subcommand)]
     Params(ParamsCommand),
-    /// Make a verifier's request.
+    /// Make a verifier's request from a policy file or --type/--disclose/--prove.
     Request(RequestArgs),
-    /// Answer a request with a presentation of a credential.
+    /// Answer a request with a presentation: picks a credential that satisfies the policy,
+    /// prints what will be disclosed and proven, then writes it.
     Present(PresentArgs),
     /// Verify a presentation against a request and a trust list.
     Verify(VerifyArgs),
@@ -180,22 +181,33 @@ struct IssueArgs {
     force: bool,
 }
 
+/// `request (--policy POLICY.json | --type T [--type T2 ...] [--disclose ...] [--prove ...])
+/// --out REQUEST.json`. Every presented credential is proven valid at the request's time.
 #[derive(Args)]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["policy", "credential_types"]))]
 struct RequestArgs {
-    /// The credential type asked for.
+    /// A policy file (healthpass-policy/1: alternatives with all_of / any_of of statements;
+    /// see docs/formats.md and examples/policies/).
+    #[arg(long, value_name = "POLICY.json", conflicts_with_all = ["credential_types", "disclose", "issuers", "predicates"])]
+    policy: Option<PathBuf>,
+    /// A credential type asked for (repeatable: an AND of types, one credential each).
     #[arg(long = "type", value_name = "TYPE")]
-    credential_type: String,
-    /// Attributes to disclose, comma-separated.
+    credential_types: Vec<String>,
+    /// Attributes to disclose, comma-separated; `TYPE:name` for one type only when
+    /// several --type are given.
     #[arg(long, value_delimiter = ',', value_name = "a,b,c")]
     disclose: Vec<String>,
     /// An accepted issuer (repeatable; none: any issuer in the trust list).
     #[arg(long = "issuer", value_name = "ID")]
     issuers: Vec<String>,
-    /// A predicate to prove, e.g. 'dose_number >= 2' (repeatable).
-    #[arg(long = "prove", value_name = "PREDICATE")]
+    /// A statement to prove, e.g. 'dose_number >= 2', 'sample_time in now-72h..now',
+    /// 'test_type = LP6464-4', 'dose_number >= total_doses' (repeatable; `TYPE:statement`
+    /// for one type only when several --type are given).
+    #[arg(long = "prove", value_name = "STATEMENT")]
     predicates: Vec<String>,
-    /// The verifier's parameter store: predicates name its sets (made there when missing).
-    /// Required with --prove.
+    /// The verifier's parameter store: the request names its sets, the validity statements'
+    /// and the statements' (made there when missing) [default: $HEALTHPASS_PARAMS_STORE, else
+    /// $XDG_DATA_HOME/healthpass/params].
     #[arg(long, value_name = "DIR")]
     params_store: Option<PathBuf>,
     /// The verifier's identifier.
@@ -217,7 +229,8 @@ struct RequestArgs {
 #[command(group = clap::ArgGroup::new("output").required(true).multiple(true).args(["out", "compact", "qr", "post"]))]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["request", "request_url"]))]
 struct PresentArgs {
-    /// The credential file (repeatable when the request asks for several).
+    /// A credential file (repeatable: the holder picks, for each policy of the request, the
+    /// first credential that satisfies one of its alternatives).
     #[arg(long = "credential", value_name = "CREDENTIAL.json", required = true)]
     credentials: Vec<PathBuf>,
     /// The verifier's request.
@@ -242,13 +255,13 @@ struct PresentArgs {
     /// Also print the QR code to the terminal.
     #[arg(long)]
     show_qr: bool,
-    /// The holder's parameter store: the sets the request names, checked once. Required
-    /// when the request has predicates.
+    /// The holder's parameter store: the sets the request names, checked once [default:
+    /// $HEALTHPASS_PARAMS_STORE, else $XDG_DATA_HOME/healthpass/params].
     #[arg(long, value_name = "DIR")]
     params_store: Option<PathBuf>,
     /// The verifier's parameter store, to fetch the sets the holder's store lacks from
     /// (each is checked, then added to --params-store).
-    #[arg(long, value_name = "DIR", requires = "params_store")]
+    #[arg(long, value_name = "DIR")]
     params_from: Option<PathBuf>,
     /// The holder's clock (RFC 3339) for expiry checks [default: now].
     #[arg(long, value_name = "RFC3339")]
@@ -273,11 +286,12 @@ struct VerifyArgs {
     /// A PNG image of a QR code of the compact encoding.
     #[arg(long, value_name = "PRESENTATION.png")]
     qr: Option<PathBuf>,
-    /// The verifier's parameter store (the one its requests were made with). Required when
-    /// the request has predicates.
+    /// The verifier's parameter store (the one its requests were made with) [default:
+    /// $HEALTHPASS_PARAMS_STORE, else $XDG_DATA_HOME/healthpass/params].
     #[arg(long, value_name = "DIR")]
     params_store: Option<PathBuf>,
-    /// Print the result as JSON.
+    /// Print the result as JSON: accepted, type, disclosed, proven, valid_at, holder_bound
+    /// (and branch when the policy reveals branches).
     #[arg(long)]
     json: bool,
     /// The verifier's clock (RFC 3339) [default: now].

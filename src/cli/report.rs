@@ -8,7 +8,8 @@ use healthpass::credential::{
     calendar, AttributeType, AttributeValue, Credential, CredentialType, IssuerInfo, IssuerKey,
 };
 use healthpass::presentation::{
-    self, Presentation, PresentationRequest, TrustList, VerifiedPresentation, COMPACT_VERSION,
+    self, Alternative, Predicate, Presentation, PresentationRequest, TrustList, VerifiedCredential,
+    VerifiedPresentation, COMPACT_VERSION, PRESENTATION_FORMAT, REQUEST_FORMAT,
 };
 use healthpass::untrusted::{escape_json_output, Untrusted};
 use serde_json::{json, Value};
@@ -59,6 +60,11 @@ fn time(s: i64) -> String {
     calendar::format_rfc3339_seconds(s).unwrap_or_else(|| s.to_string())
 }
 
+/// The statements a verified credential satisfies, each with how it was established.
+fn statements(c: &VerifiedCredential) -> impl Iterator<Item = (&Predicate, bool)> {
+    c.predicates.iter().zip(c.checked_in_clear.iter().copied())
+}
+
 /// Prints the summary of an accepted presentation.
 pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) -> CliResult<()> {
     outln!(
@@ -74,6 +80,14 @@ pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) -
             c.schema_version
         );
         outln!("    issuer     {}", issuer_text(&c.issuer));
+        outln!(
+            "    valid at   {} (proven: valid_from <= {} <= valid_until, values not disclosed)",
+            time(c.valid_at),
+            time(c.valid_at)
+        );
+        if let Some(b) = &c.branch {
+            outln!("    branch     {b} (the policy reveals branches)");
+        }
         if c.disclosed.is_empty() {
             outln!("    disclosed  nothing");
         }
@@ -84,16 +98,19 @@ pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) -
                 value_text(c.credential_type, name, value)
             );
         }
-        for p in &c.predicates {
-            outln!(
-                "    proven     {} (value not disclosed)",
-                Untrusted(&p.describe())
-            );
+        for (p, clear) in statements(c) {
+            let how = if clear {
+                "checked on the disclosed value"
+            } else {
+                "value not disclosed"
+            };
+            outln!("    proven     {} ({how})", Untrusted(&p.describe()));
         }
         outln!(
             "    hidden     {} other attribute(s), the holder secret among them",
             schema.len() - c.disclosed.len()
         );
+        outln!("    holder     not bound (this build issues no holder-bound credentials)");
     }
     Ok(())
 }
@@ -115,29 +132,53 @@ pub fn disclosed_json(
         .collect()
 }
 
-/// The JSON form of an accepted presentation's summary.
-pub fn verified_json(request: &PresentationRequest, v: &VerifiedPresentation) -> String {
-    let credentials: Vec<Value> = v
-        .credentials
-        .iter()
-        .map(|c| {
-            let disclosed = disclosed_json(c.credential_type, &c.disclosed);
-            json!({
-                "type": c.credential_type.name(),
-                "schema": c.credential_type.schema().id,
-                "schema_version": c.schema_version,
-                "issuer": { "id": c.issuer.id, "name": c.issuer.name, "country": c.issuer.country },
-                "disclosed": disclosed,
-                "predicates": c.predicates.iter().map(|p| json!({
-                    "predicate": p.to_string(),
-                    "proven": p.describe(),
-                })).collect::<Vec<_>>(),
-                "hidden_count": c.credential_type.schema().len() - c.disclosed.len(),
-            })
-        })
-        .collect();
-    let v = json!({ "accepted": true, "verifier": request.verifier, "credentials": credentials });
-    json_for_terminal(&v)
+/// One credential's `type`, `disclosed`, `proven`, `holder_bound` and `branch`.
+type Verdict = (Value, Value, Value, Value, Option<Value>);
+
+/// The JSON form of an accepted presentation's summary: `accepted`, `type`, `disclosed`
+/// (name to `{value, display}`), `proven` (the statements that hold, as written),
+/// `valid_at`, `holder_bound`, and `branch` when the policy reveals branches. A request for
+/// several credentials gives `type`, `disclosed`, `proven`, `holder_bound` and `branch` as
+/// lists, one entry per credential in the request's order.
+pub fn verified_json(v: &VerifiedPresentation) -> String {
+    let per_credential = |c: &VerifiedCredential| {
+        let disclosed = disclosed_json(c.credential_type, &c.disclosed);
+        let proven: Vec<String> = c.predicates.iter().map(ToString::to_string).collect();
+        let branch = c.branch.as_ref().map(|b| {
+            std::iter::once(b.alternative)
+                .chain(b.choices.iter().copied())
+                .collect::<Vec<_>>()
+        });
+        (
+            Value::from(c.credential_type.name()),
+            Value::Object(disclosed),
+            json!(proven),
+            Value::from(false),
+            branch.map(|b| json!(b)),
+        )
+    };
+    let parts: Vec<_> = v.credentials.iter().map(per_credential).collect();
+    let pick = |f: fn(&Verdict) -> Value| -> Value {
+        match parts.as_slice() {
+            [one] => f(one),
+            many => Value::Array(many.iter().map(f).collect()),
+        }
+    };
+    let mut o = serde_json::Map::new();
+    o.insert("accepted".into(), Value::from(true));
+    o.insert("type".into(), pick(|p| p.0.clone()));
+    o.insert("disclosed".into(), pick(|p| p.1.clone()));
+    o.insert("proven".into(), pick(|p| p.2.clone()));
+    let valid_at = v.credentials.first().map_or(0, |c| c.valid_at);
+    o.insert("valid_at".into(), Value::from(time(valid_at)));
+    o.insert("holder_bound".into(), pick(|p| p.3.clone()));
+    if parts.iter().any(|p| p.4.is_some()) {
+        o.insert(
+            "branch".into(),
+            pick(|p| p.4.clone().unwrap_or(Value::Null)),
+        );
+    }
+    json_for_terminal(&Value::Object(o))
 }
 
 /// Prints what a request asks for.
@@ -146,31 +187,93 @@ pub fn print_request(r: &PresentationRequest) -> CliResult<()> {
     outln!("  created    {}", time(r.created));
     outln!("  expires    {}", time(r.expires));
     outln!("  digest     {}", b64_encode(&r.digest()));
-    for c in &r.credentials {
-        outln!("  asks for a {} credential", c.credential_type);
-        let list = |v: &[String]| {
-            if v.is_empty() {
-                "(none)".to_owned()
-            } else {
-                v.join(", ")
-            }
-        };
-        outln!("    disclose   {}", Untrusted(&list(&c.disclose)));
-        let issuers = if c.issuers.is_empty() {
-            "any in the trust list".to_owned()
+    outln!(
+        "  validity   every credential is proven valid at {} (valid_from <= it <= valid_until)",
+        time(r.created)
+    );
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "(none)".to_owned()
         } else {
-            c.issuers.join(", ")
+            v.join(", ")
+        }
+    };
+    for policy in &r.policies {
+        let branch = if policy.reveal_branch {
+            "; the presentation names the branch it satisfies"
+        } else {
+            ""
         };
-        outln!("    issuers    {}", Untrusted(&issuers));
-        for p in &c.predicates {
-            outln!("    prove      {}", Untrusted(&p.to_string()));
-            if let Some(params) = &p.params {
-                outln!(
-                    "               parameter set {} ({} digit(s))",
-                    presentation::hex(&params.digest),
-                    params.digits
-                );
+        outln!(
+            "  asks for a credential satisfying policy `{}` ({} alternative(s){branch})",
+            Untrusted(&policy.name),
+            policy.alternatives.len()
+        );
+        for (i, a) in policy.alternatives.iter().enumerate() {
+            outln!("    {}. a {} credential", i + 1, a.credential_type);
+            outln!("       disclose   {}", Untrusted(&list(&a.disclose)));
+            let issuers = if a.issuers.is_empty() {
+                "any in the trust list".to_owned()
+            } else {
+                a.issuers.join(", ")
+            };
+            outln!("       issuers    {}", Untrusted(&issuers));
+            for s in a.describe() {
+                outln!("       prove      {}", Untrusted(&s));
             }
+        }
+    }
+    // The parameter sets the request names (a holder fetches those it lacks).
+    let mut digests: Vec<[u8; 32]> = Vec::new();
+    for params in r.params() {
+        if !digests.contains(&params.digest) {
+            digests.push(params.digest);
+        }
+    }
+    for digest in digests {
+        outln!("  parameter set {}", presentation::hex(&digest));
+    }
+    Ok(())
+}
+
+/// Prints what a presentation will show the verifier, before it is written.
+pub fn print_presentation_plan(request: &PresentationRequest, p: &Presentation) -> CliResult<()> {
+    for (policy, c) in request.policies.iter().zip(&p.credentials) {
+        outln!(
+            "presenting a {} credential from `{}` for policy `{}`:",
+            c.credential_type,
+            Untrusted(&c.issuer),
+            Untrusted(&policy.name)
+        );
+        if c.disclosed.is_empty() {
+            outln!("  disclose   nothing");
+        }
+        for (name, v) in &c.disclosed {
+            outln!(
+                "  disclose   {} = {}",
+                Untrusted(name),
+                value_text(c.credential_type, name, v)
+            );
+        }
+        outln!(
+            "  prove      valid at {} (valid_from and valid_until not disclosed)",
+            time(request.created)
+        );
+        let alternatives: Vec<&Alternative> = match &c.branch {
+            Some(b) => policy.alternatives.get(b.alternative).into_iter().collect(),
+            None => policy
+                .alternatives
+                .iter()
+                .filter(|a| a.credential_type == c.credential_type)
+                .collect(),
+        };
+        for a in alternatives {
+            for s in a.describe() {
+                outln!("  prove      {}", Untrusted(&s));
+            }
+        }
+        if let Some(b) = &c.branch {
+            outln!("  reveal     the branch: {b} (the policy asks for it)");
         }
     }
     Ok(())
@@ -210,6 +313,9 @@ fn print_presentation(p: &Presentation) -> CliResult<()> {
             c.schema_version,
             Untrusted(&c.issuer)
         );
+        if let Some(b) = &c.branch {
+            outln!("    branch     {b}");
+        }
         for (name, v) in &c.disclosed {
             outln!(
                 "    disclosed  {} = {}",
@@ -326,12 +432,12 @@ pub fn inspect(path: &Path) -> CliResult<()> {
                 outln!("  {} may issue: {}", issuer_text(i), types(&i.schemas));
             }
         }
-        "healthpass-request/1" => {
+        REQUEST_FORMAT => {
             let request = PresentationRequest::from_json(text).map_err(in_file)?;
             outln!("request");
             print_request(&request)?;
         }
-        "healthpass-presentation/1" => {
+        PRESENTATION_FORMAT => {
             print_presentation(&Presentation::from_json(text).map_err(in_file)?)?
         }
         other => {

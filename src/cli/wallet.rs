@@ -105,11 +105,7 @@ pub fn fetch_request(url: &str) -> CliResult<Fetched> {
 /// [`presentation::MAX_SET_BYTES`] each, its SHA-256 checked against the name). Their
 /// signatures are checked afterwards, once, when the request is resolved.
 pub fn fetch_params(fetched: &Fetched, dir: Option<&std::path::Path>) -> CliResult<()> {
-    let mut request = fetched.request.clone();
-    let digests: Vec<[u8; 32]> = request
-        .predicates_mut()
-        .filter_map(|p| p.params.as_ref().map(|params| params.digest))
-        .collect();
+    let digests: Vec<[u8; 32]> = fetched.request.params().iter().map(|p| p.digest).collect();
     let Some(dir) = dir else {
         return Ok(()); // resolving the request says what is missing
     };

@@ -203,6 +203,13 @@ pub(crate) fn unix_now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
+/// The longest validity a credential may have: ten years (3,653 days), in minutes. Every
+/// presentation proves `valid_from <= now <= valid_until`; the span of those two statements
+/// is derived from this (`presentation::validity_span`), so a credential of the longest
+/// validity stays presentable throughout, and a proof reveals nothing beyond what the
+/// validity already bounds.
+pub const MAX_VALIDITY_MINUTES: i64 = 3653 * 1440;
+
 /// The attributes that record an event, which cannot lie after the issuance time.
 const EVENTS: [&str; 4] = [
     "birth_date",
@@ -216,7 +223,7 @@ const EVENTS: [&str; 4] = [
 /// - an event (birth date, vaccination date, sample time, first positive test) must not lie
 ///   after the issuance time: a date must not be after the UTC date of `at` (a partial birth
 ///   date: its first possible day), an instant not after the minute of `at`;
-/// - `valid_until` must be later than `valid_from`;
+/// - `valid_until` must be later than `valid_from`, by at most [`MAX_VALIDITY_MINUTES`];
 /// - `dose_number` and `total_doses` must not be negative (`dose_number > total_doses` is
 ///   allowed: DCCs encode boosters that way).
 pub fn check_issuance(schema: &Schema, values: &[AttributeValue], at: i64) -> Result<(), Error> {
@@ -242,6 +249,12 @@ pub fn check_issuance(schema: &Schema, values: &[AttributeValue], at: i64) -> Re
     {
         if until <= from {
             return refuse("valid_until", "must be later than valid_from".to_owned());
+        }
+        if until - from > MAX_VALIDITY_MINUTES {
+            return refuse(
+                "valid_until",
+                "must be at most ten years (3,653 days) after valid_from".to_owned(),
+            );
         }
     }
     for name in ["dose_number", "total_doses"] {

@@ -61,7 +61,7 @@ mod valueset;
 
 pub use attribute::{integer_to_scalar, AttributeType, AttributeValue, HolderSecret, ValueError};
 pub(crate) use issuer::to_scalars;
-pub use issuer::{check_issuance, Credential, IssuerInfo, IssuerKey};
+pub use issuer::{check_issuance, Credential, IssuerInfo, IssuerKey, MAX_VALIDITY_MINUTES};
 pub use schema::{
     AttributeSpec, CredentialType, Schema, UnknownType, CURRENT_SCHEMA_VERSION, HOLDER_SECRET,
 };

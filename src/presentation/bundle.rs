@@ -4,7 +4,9 @@ use rand_core::CryptoRng;
 use zeroize::Zeroize;
 
 use super::attribute::check_attribute;
-use super::params::{self, Span};
+use super::params::{self, validity_span, Span};
+use super::policy::{Branch, Failure, Policy};
+use super::predicate::Predicate;
 use super::request::{CredentialRequest, PresentationRequest};
 use super::Error;
 use crate::bbs::{self, Ciphersuite, PreparedSignature};
@@ -20,10 +22,12 @@ pub struct PresentedCredential {
     pub schema_version: u8,
     /// The issuer's identifier.
     pub issuer: String,
+    /// The branch of the policy it satisfies, when the policy reveals branches.
+    pub branch: Option<Branch>,
     /// The disclosed attributes with their values, in the request's order.
     pub disclosed: Vec<(String, AttributeValue)>,
-    /// The predicate sub-proofs, one per requested predicate (a range's two bounds are one
-    /// entry, their proofs concatenated).
+    /// The predicate sub-proofs: the two validity statements, then one per statement over
+    /// hidden attributes (a range's two bounds are one entry, their proofs concatenated).
     pub predicate_proofs: Vec<Vec<u8>>,
     /// The BBS proof, as the draft's proof octets (decoded only when verified, so that a
     /// malformed proof is a rejection rather than unreadable input).
@@ -56,16 +60,19 @@ pub fn proof_context(request_digest: &[u8; 32], index: u8) -> Vec<u8> {
 }
 
 /// Makes a presentation that answers `request` from the holder's `credentials` at `now`
-/// (seconds since the Unix epoch): for each requested credential, the first credential of
-/// that type from an accepted issuer, its requested attributes disclosed and everything
-/// else hidden behind a fresh proof.
+/// (seconds since the Unix epoch): for each requested policy, the first credential that
+/// satisfies one of its alternatives (of the alternative's type, from an accepted issuer,
+/// valid at the request's time, every statement of one branch true), its requested
+/// attributes disclosed and everything else hidden behind a fresh proof. The proof covers
+/// the credential's validity at the request's time and every statement over hidden
+/// attributes; statements over disclosed attributes are checked by the verifier.
 ///
 /// Refuses (with an error for which [`Error::is_rejection`] is true) an expired request,
-/// a missing credential, an issuer the request does not accept, a credential whose
-/// signature does not verify, predicate parameters whose signatures do not verify, a
-/// predicate the credential does not satisfy, and a true predicate whose difference from
-/// its bound exceeds the request's span. Each predicate is proven over its hidden
-/// attribute, under the same challenge as the BBS proof.
+/// credentials that satisfy no alternative (naming, per credential, what fails), a
+/// credential whose signature does not verify, predicate parameters whose signatures do
+/// not verify, and a true predicate whose difference from its bound exceeds the request's
+/// span. Each predicate is proven over its hidden attribute, under the same challenge as
+/// the BBS proof.
 ///
 /// # Security
 /// `rng` must be a cryptographically secure generator: every presentation must use fresh
@@ -85,22 +92,24 @@ pub fn present(
     }
     let digest = request.digest();
     let presented = request
-        .credentials
+        .policies
         .iter()
         .enumerate()
-        .map(|(index, asked)| {
-            let credential = choose(asked, credentials)?;
-            check_predicates(asked, credential)?;
+        .map(|(index, policy)| {
+            let (credential, branch) = choose(request, policy, credentials)?;
+            let asked = policy.alternatives[branch.alternative].resolve(&branch.choices)?;
             let schema = credential.schema();
             let disclosed_indexes = asked.disclosed_indexes(schema)?;
             let messages = asked.disclosed_messages(schema)?;
             let context = proof_context(&digest, index as u8);
+            let (proven, validity) = proven_statements(request, &asked, schema)?;
             let (proof, predicate_proofs) =
-                generate_proof(credential, asked, &context, &messages, rng)?;
+                generate_proof(credential, &proven, validity, &context, &messages, rng)?;
             Ok(PresentedCredential {
                 credential_type: credential.credential_type(),
                 schema_version: credential.schema().version,
                 issuer: credential.issuer().id.clone(),
+                branch: policy.reveal_branch.then_some(branch),
                 disclosed: asked
                     .disclose
                     .iter()
@@ -119,57 +128,171 @@ pub fn present(
     })
 }
 
-/// The credential that answers `asked`: of its type, from an accepted issuer.
-fn choose<'a>(
+/// The statements a presentation of `asked` proves over a credential of `schema`: the
+/// validity statements (those over hidden attributes: a disclosed `valid_from` or
+/// `valid_until` is checked by the verifier on its value), then the statements over hidden
+/// attributes, in order; and how many of them are validity statements. The verifier
+/// derives the same list.
+pub(crate) fn proven_statements(
+    request: &PresentationRequest,
     asked: &CredentialRequest,
-    credentials: &'a [Credential],
-) -> Result<&'a Credential, Error> {
-    let of_type: Vec<&Credential> = credentials
-        .iter()
-        .filter(|c| c.credential_type() == asked.credential_type)
+    schema: &Schema,
+) -> Result<(Vec<Predicate>, usize), Error> {
+    let mut proven: Vec<Predicate> = request
+        .validity_statements(schema)?
+        .into_iter()
+        .filter(|p| !asked.is_checked_in_clear(p))
         .collect();
-    let first = of_type.first().ok_or(Error::NoCredential {
-        credential_type: asked.credential_type,
-    })?;
-    let chosen = of_type
-        .iter()
-        .find(|c| asked.issuers.is_empty() || asked.issuers.contains(&c.issuer().id))
-        .ok_or_else(|| Error::IssuerNotAccepted {
-            issuer: first.issuer().id.clone(),
-            credential_type: asked.credential_type,
-        })?;
-    // The signature is checked when the credential is prepared for proving.
-    Ok(chosen)
+    let validity = proven.len();
+    proven.extend(asked.proven().cloned());
+    Ok((proven, validity))
 }
 
-/// Refuses false predicates by name, before any cryptography.
-fn check_predicates(asked: &CredentialRequest, credential: &Credential) -> Result<(), Error> {
-    for p in &asked.predicates {
-        let holds = credential.value(&p.attribute).is_some_and(|v| p.holds(v));
-        if !holds {
-            return Err(Error::PredicateFalse {
-                predicate: p.to_string(),
-            });
-        }
+/// How well a credential did against a policy, for the holder's explanation: a failing
+/// statement says more than an invalid credential, which says more than a refused issuer.
+fn rank(f: &Failure) -> u8 {
+    match f {
+        Failure::WrongType => 0,
+        Failure::IssuerNotAccepted => 1,
+        Failure::NotValid => 2,
+        Failure::Statement(_) => 3,
     }
-    Ok(())
 }
 
-/// The `zk` statements of every requested predicate over a credential of `schema` (the
+/// The first credential that satisfies an alternative of `policy`, with the branch it
+/// satisfies (plaintext evaluation, before any cryptography); otherwise the refusal,
+/// naming per credential what fails.
+fn choose<'a>(
+    request: &PresentationRequest,
+    policy: &Policy,
+    credentials: &'a [Credential],
+) -> Result<(&'a Credential, Branch), Error> {
+    if policy.needs_hidden_or() {
+        return Err(Error::NotProvableYet {
+            predicate: format!("policy {}", policy.name),
+            reason: "a choice the credential type does not reveal needs the hidden OR composition; the policy may set \"reveal_branch\": true",
+        });
+    }
+    let mut failures: Vec<(&Credential, Failure)> = Vec::with_capacity(credentials.len());
+    for c in credentials {
+        let mut failure = Failure::WrongType;
+        let mut worse = |f: Failure| {
+            if rank(&f) >= rank(&failure) {
+                failure = f;
+            }
+        };
+        for (i, alternative) in policy.alternatives.iter().enumerate() {
+            if alternative.credential_type != c.credential_type() {
+                continue;
+            }
+            if !alternative.issuers.is_empty() && !alternative.issuers.contains(&c.issuer().id) {
+                worse(Failure::IssuerNotAccepted);
+                continue;
+            }
+            let validity = request.validity_statements(c.schema())?;
+            if !validity.iter().all(|p| p.evaluate(|n| c.value(n))) {
+                worse(Failure::NotValid);
+                continue;
+            }
+            match alternative.evaluate(c) {
+                Ok(choices) => {
+                    return Ok((
+                        c,
+                        Branch {
+                            alternative: i,
+                            choices,
+                        },
+                    ))
+                }
+                Err(f) => worse(f),
+            }
+        }
+        failures.push((c, failure));
+    }
+    Err(refusal(request, policy, &failures))
+}
+
+/// The holder's refusal: the specific error when one credential was given (or none), the
+/// list of reasons otherwise.
+fn refusal(
+    request: &PresentationRequest,
+    policy: &Policy,
+    failures: &[(&Credential, Failure)],
+) -> Error {
+    let first_type = policy.alternatives[0].credential_type;
+    match failures {
+        [] => Error::NoCredential {
+            credential_type: first_type,
+        },
+        [(c, f)] => match f {
+            Failure::WrongType => Error::NoCredential {
+                credential_type: first_type,
+            },
+            Failure::IssuerNotAccepted => Error::IssuerNotAccepted {
+                issuer: c.issuer().id.clone(),
+                credential_type: c.credential_type(),
+            },
+            Failure::NotValid => not_valid(request, c),
+            Failure::Statement(s) => Error::PredicateFalse {
+                predicate: s.clone(),
+            },
+        },
+        _ => Error::PolicyNotSatisfied {
+            policy: policy.name.clone(),
+            reasons: failures
+                .iter()
+                .map(|(c, f)| {
+                    let why = match f {
+                        Failure::NotValid => not_valid(request, c).to_string(),
+                        f => f.to_string(),
+                    };
+                    format!(
+                        "{} credential from `{}`: {why}",
+                        c.credential_type(),
+                        c.issuer().id
+                    )
+                })
+                .collect(),
+        },
+    }
+}
+
+fn not_valid(request: &PresentationRequest, c: &Credential) -> Error {
+    let text = |name| c.value(name).map(ToString::to_string).unwrap_or_default();
+    Error::CredentialNotValid {
+        credential_type: c.credential_type(),
+        valid_from: text("valid_from"),
+        valid_until: text("valid_until"),
+        at: credential::calendar::format_rfc3339_seconds(request.created).unwrap_or_default(),
+    }
+}
+
+/// The `zk` statements of every proven predicate over a credential of `schema` (the
 /// presented one, which fixes the message indexes), under suite `C`, and how many
 /// statements each predicate has (two for a range, one otherwise).
 pub(crate) fn predicate_statements<C: Ciphersuite>(
-    asked: &CredentialRequest,
+    proven: &[Predicate],
     schema: &Schema,
 ) -> Result<(Vec<PredicateStatement>, Vec<usize>), Error> {
     let mut statements = Vec::new();
-    let mut counts = Vec::with_capacity(asked.predicates.len());
-    for p in &asked.predicates {
-        let st = super::predicate::statements::<C>(p, p.params()?, p.message_indexes(schema)?)?;
+    let mut counts = Vec::with_capacity(proven.len());
+    for p in proven {
+        let st = super::predicate::statements::<C>(p, p.params()?, schema)?;
         counts.push(st.len());
         statements.extend(st);
     }
     Ok((statements, counts))
+}
+
+/// The `zk` statements that prove `predicates` over a hidden attribute of a credential of
+/// `schema` under suite `C`, in order (for hand-made proofs: a presentation's are the
+/// validity statements, [`PresentationRequest::validity_statements`], then the statements
+/// over hidden attributes).
+pub fn zk_statements<C: Ciphersuite>(
+    predicates: &[Predicate],
+    schema: &Schema,
+) -> Result<Vec<PredicateStatement>, Error> {
+    Ok(predicate_statements::<C>(predicates, schema)?.0)
 }
 
 /// The predicate a statement belongs to.
@@ -204,8 +327,8 @@ fn check_params_once(
 }
 
 /// A refusal of the prover, named after the requested predicate it concerns.
-fn prove_error(asked: &CredentialRequest, counts: &[usize], e: zk::Error) -> Error {
-    let predicate = |statement| &asked.predicates[predicate_of(counts, statement)];
+fn prove_error(proven: &[Predicate], counts: &[usize], e: zk::Error) -> Error {
+    let predicate = |statement| &proven[predicate_of(counts, statement)];
     match e {
         zk::Error::NotSatisfied { predicate: i } => Error::PredicateFalse {
             predicate: predicate(i).to_string(),
@@ -232,7 +355,8 @@ fn prove_error(asked: &CredentialRequest, counts: &[usize], e: zk::Error) -> Err
 /// statements' proofs, concatenated).
 fn generate_proof(
     credential: &Credential,
-    asked: &CredentialRequest,
+    proven: &[Predicate],
+    validity: usize,
     context: &[u8],
     disclosed_messages: &[usize],
     rng: &mut impl CryptoRng,
@@ -240,13 +364,18 @@ fn generate_proof(
     // The holder checks the verifier's parameters before proving anything against them: a
     // span narrower than the type's default would make a one-sided bound two-sided (a proof
     // shows `0 <= s * (m - a) < base^digits`), and forged signatures would reveal the digits.
-    let schema = asked.schema();
-    for p in &asked.predicates {
+    // The validity statements (the first `validity`) need the validity span.
+    let schema = credential.schema();
+    for (i, p) in proven.iter().enumerate() {
         let params = p.params()?;
-        p.accepts_set(params.set()?)?;
+        p.accepts_set(params.set()?, schema)?;
         if let Some(span) = params.span() {
             let ty = schema.attributes[check_attribute(schema, &p.attribute)?].ty;
-            let minimum = Span::default_for(ty).map_or(u64::MAX, Span::max_difference);
+            let minimum = if i < validity {
+                validity_span().max_difference()
+            } else {
+                Span::default_for(ty).map_or(u64::MAX, Span::max_difference)
+            };
             let max = span.max_difference();
             if max < minimum {
                 return Err(Error::PredicateSpanTooNarrow {
@@ -266,7 +395,7 @@ fn generate_proof(
     let issuer = credential.issuer();
     let header = credential.header();
     with_suite!(issuer.suite, C => {
-        let (statements, counts) = predicate_statements::<C>(asked, credential.schema())?;
+        let (statements, counts) = predicate_statements::<C>(proven, credential.schema())?;
         let api_id = credential::api_id::<C>();
         let mut scalars = credential::to_scalars::<C>(credential.values(), &api_id)
             .map_err(credential::Error::from)?;
@@ -286,7 +415,7 @@ fn generate_proof(
         });
         let result = prepared.and_then(|prepared| {
             zk::prove::<C>(&prepared, disclosed_messages, &statements, context, rng)
-                .map_err(|e| prove_error(asked, &counts, e))
+                .map_err(|e| prove_error(proven, &counts, e))
         });
         scalars.zeroize();
         let linked = result?;

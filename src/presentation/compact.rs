@@ -3,29 +3,34 @@
 //! request, the issuer's key and name from the trust list.
 //!
 //! ```text
-//! version          1 byte   0x01
+//! version          1 byte   0x02
 //! request_digest  32 bytes
 //! count            1 byte   number of credentials (1..16)
 //! per credential:
 //!   type           1 byte   1 vaccination, 2 test, 3 recovery
 //!   schema_version 1 byte
 //!   issuer         varint length, identifier (1 to 64 of a-z 0-9 . _ -)
-//!   disclosed      each value in the request's disclosure order, by type:
+//!   branch         only when the policy reveals branches: varint count (1 to 16), then
+//!                  varints: the alternative's index, the choice at each any_of
+//!   disclosed      each value in the disclosure order of the policy's alternatives of
+//!                  the presented type (they all have the same list), by type:
 //!                  string/code varint length + UTF-8; integer/date/instant zigzag varint;
 //!                  boolean 1 byte
-//!   predicates     varint count, then each sub-proof as varint length + bytes
+//!   predicates     varint count, then each sub-proof as varint length + bytes (the two
+//!                  validity statements first)
 //!   proof          varint length + the draft's proof octets (272 + 32 U)
 //! ```
 //! No byte may follow the last credential.
 
 use super::bundle::{Presentation, PresentedCredential};
+use super::policy::{Branch, MAX_BRANCHES};
 use super::request::PresentationRequest;
 use super::Error;
 use crate::credential::bytes::{ByteReader, ByteWriter};
 use crate::credential::{AttributeValue, CredentialType};
 
 /// The version byte of the compact encoding.
-pub const COMPACT_VERSION: u8 = 1;
+pub const COMPACT_VERSION: u8 = 2;
 
 impl Presentation {
     /// The compact binary encoding. The disclosed values must be in the request's order (as
@@ -40,6 +45,13 @@ impl Presentation {
             w.u8(c.credential_type.code())
                 .u8(c.schema_version)
                 .bytes(c.issuer.as_bytes());
+            if let Some(b) = &c.branch {
+                w.varint(1 + b.choices.len() as u64)
+                    .varint(b.alternative as u64);
+                for &choice in &b.choices {
+                    w.varint(choice as u64);
+                }
+            }
             for (_, v) in &c.disclosed {
                 if !v.write_compact(&mut w) {
                     return Err(Error::HolderSecretNotDisclosable);
@@ -66,7 +78,7 @@ impl Presentation {
         };
         match r.u8() {
             Some(COMPACT_VERSION) => {}
-            Some(_) => return Err(at(&r, "unknown version byte (expected 0x01)")),
+            Some(_) => return Err(at(&r, "unknown version byte (expected 0x02)")),
             None => return Err(at(&r, "empty input")),
         }
         let digest: [u8; 32] = r
@@ -79,14 +91,14 @@ impl Presentation {
             return Err(Error::RequestDigestMismatch);
         }
         let count = usize::from(r.u8().ok_or_else(|| at(&r, "truncated credential count"))?);
-        if count != request.credentials.len() {
+        if count != request.policies.len() {
             return Err(Error::CredentialCountMismatch {
-                expected: request.credentials.len(),
+                expected: request.policies.len(),
                 actual: count,
             });
         }
         let mut credentials = Vec::with_capacity(count);
-        for asked in &request.credentials {
+        for policy in &request.policies {
             let code = r.u8().ok_or_else(|| at(&r, "truncated credential type"))?;
             let credential_type =
                 CredentialType::from_code(code).ok_or_else(|| at(&r, "unknown credential type"))?;
@@ -99,12 +111,44 @@ impl Presentation {
             if !crate::credential::is_valid_issuer_id(&issuer) {
                 return Err(at(&r, "invalid issuer identifier"));
             }
+            let branch = if policy.reveal_branch {
+                let n = r
+                    .varint()
+                    .filter(|n| (1..=16).contains(n))
+                    .ok_or_else(|| at(&r, "truncated or invalid branch length"))?;
+                let mut path = Vec::with_capacity(n as usize);
+                for _ in 0..n {
+                    let i = r
+                        .varint()
+                        .and_then(|i| usize::try_from(i).ok())
+                        .filter(|&i| i < MAX_BRANCHES)
+                        .ok_or_else(|| at(&r, "truncated or invalid branch"))?;
+                    path.push(i);
+                }
+                Some(Branch {
+                    alternative: path[0],
+                    choices: path[1..].to_vec(),
+                })
+            } else {
+                None
+            };
+            // The disclosed values' names and types: those of the policy's alternatives of
+            // the presented type (all alike).
+            let asked = policy
+                .alternatives
+                .iter()
+                .find(|a| a.credential_type == credential_type)
+                .ok_or(Error::SchemaMismatch {
+                    expected: policy.alternatives[0].credential_type,
+                    found: credential_type,
+                    version: schema_version,
+                })?;
             // Values are read with the types of the presented schema (an unknown version is
             // read as the current one and refused by `verify`).
             let schema = asked
                 .credential_type
                 .schema_version(schema_version)
-                .unwrap_or(asked.schema());
+                .unwrap_or(asked.credential_type.schema());
             let mut disclosed = Vec::with_capacity(asked.disclose.len());
             for name in &asked.disclose {
                 let ty = schema
@@ -130,6 +174,7 @@ impl Presentation {
                 credential_type,
                 schema_version,
                 issuer,
+                branch,
                 disclosed,
                 predicate_proofs,
                 proof,

@@ -6,8 +6,9 @@ use serde_json::{Map, Value};
 
 use super::attribute::check_attribute;
 use super::bundle::{Presentation, PresentedCredential};
-use super::predicate::Predicate;
-use super::request::{check_counts, CredentialRequest, PresentationRequest, MAX_REQUEST_BYTES};
+use super::params::PredicateParams;
+use super::policy::{Branch, Policy, MAX_BRANCHES};
+use super::request::{check_counts, PresentationRequest, MAX_REQUEST_BYTES};
 use super::Error;
 use crate::credential::json::{
     b64_decode, b64_encode, check_format, invalid, parse, pretty, FormatError,
@@ -15,9 +16,9 @@ use crate::credential::json::{
 use crate::credential::{calendar, AttributeValue, CredentialType, HOLDER_SECRET};
 
 /// Format tag of a request file.
-pub const REQUEST_FORMAT: &str = "healthpass-request/1";
+pub const REQUEST_FORMAT: &str = "healthpass-request/2";
 /// Format tag of a presentation file.
-pub const PRESENTATION_FORMAT: &str = "healthpass-presentation/1";
+pub const PRESENTATION_FORMAT: &str = "healthpass-presentation/2";
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,17 +28,8 @@ struct RequestFile {
     nonce: String,
     created: String,
     expires: String,
-    credentials: Vec<CredentialRequestJson>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CredentialRequestJson {
-    #[serde(rename = "type")]
-    credential_type: String,
-    disclose: Vec<String>,
-    issuers: Vec<String>,
-    predicates: Vec<Value>,
+    validity: Value,
+    policies: Vec<Value>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -56,6 +48,8 @@ struct PresentedJson {
     credential_type: String,
     schema_version: u8,
     issuer: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    branch: Option<Vec<usize>>,
     disclosed: Map<String, Value>,
     predicates: Vec<String>,
     proof: String,
@@ -107,6 +101,26 @@ fn issuer_id(what: &'static str, id: String) -> Result<String, FormatError> {
     }
 }
 
+/// A branch as written: the alternative's index, then the choices, each below 64, at most
+/// 16 in all.
+fn branch(what: &'static str, path: &[usize]) -> Result<Branch, FormatError> {
+    match path.split_first() {
+        Some((&alternative, choices))
+            if path.len() <= 16 && path.iter().all(|&i| i < MAX_BRANCHES) =>
+        {
+            Ok(Branch {
+                alternative,
+                choices: choices.to_vec(),
+            })
+        }
+        _ => Err(invalid(
+            what,
+            "branch",
+            "must be 1 to 16 indexes below 64 (the alternative, then each any_of's choice)",
+        )),
+    }
+}
+
 impl PresentationRequest {
     /// The request file.
     pub fn to_json(&self) -> String {
@@ -117,16 +131,8 @@ impl PresentationRequest {
             nonce: b64_encode(&self.nonce),
             created: t(self.created),
             expires: t(self.expires),
-            credentials: self
-                .credentials
-                .iter()
-                .map(|c| CredentialRequestJson {
-                    credential_type: c.credential_type.name().to_owned(),
-                    disclose: c.disclose.clone(),
-                    issuers: c.issuers.clone(),
-                    predicates: c.predicates.iter().map(Predicate::to_json).collect(),
-                })
-                .collect(),
+            validity: self.validity.to_json(),
+            policies: self.policies.iter().map(Policy::to_json).collect(),
         })
     }
 
@@ -145,34 +151,20 @@ impl PresentationRequest {
         }
         let file: RequestFile = parse(WHAT, text)?;
         check_format(WHAT, REQUEST_FORMAT, &file.format)?;
-        check_counts(
-            file.credentials.len(),
-            file.credentials.iter().map(|c| c.predicates.len()),
-        )?;
-        let credentials = file
-            .credentials
-            .into_iter()
-            .map(|c| {
-                let credential_type = credential_type(WHAT, &c.credential_type)?;
-                let schema = credential_type.schema();
-                Ok(CredentialRequest {
-                    credential_type,
-                    disclose: c.disclose,
-                    issuers: c.issuers,
-                    predicates: c
-                        .predicates
-                        .iter()
-                        .map(|p| Predicate::from_json(schema, p))
-                        .collect::<Result<_, Error>>()?,
-                })
-            })
+        check_counts(file.policies.len(), [])?;
+        let policies = file
+            .policies
+            .iter()
+            .map(Policy::from_request_json)
             .collect::<Result<_, Error>>()?;
+        let validity = PredicateParams::from_json(&file.validity)?;
         let request = PresentationRequest {
             verifier: file.verifier,
             nonce: bytes32(WHAT, "nonce", &file.nonce)?,
             created: time(WHAT, "created", &file.created)?,
             expires: time(WHAT, "expires", &file.expires)?,
-            credentials,
+            policies,
+            validity,
         };
         request.check()?;
         Ok(request)
@@ -193,6 +185,11 @@ impl Presentation {
                     credential_type: c.credential_type.name().to_owned(),
                     schema_version: c.schema_version,
                     issuer: c.issuer.clone(),
+                    branch: c.branch.as_ref().map(|b| {
+                        std::iter::once(b.alternative)
+                            .chain(b.choices.iter().copied())
+                            .collect()
+                    }),
                     disclosed: c
                         .disclosed
                         .iter()
@@ -243,6 +240,10 @@ impl Presentation {
                     credential_type,
                     schema_version: c.schema_version,
                     issuer: issuer_id(WHAT, c.issuer)?,
+                    branch: match c.branch {
+                        None => None,
+                        Some(b) => Some(branch(WHAT, &b)?),
+                    },
                     disclosed,
                     predicate_proofs: c
                         .predicates

@@ -33,6 +33,7 @@ mod bundle;
 mod compact;
 mod json;
 mod params;
+pub mod policy;
 mod predicate;
 pub mod qr;
 mod request;
@@ -41,16 +42,18 @@ mod store;
 mod trust;
 mod verify;
 
-pub use bundle::{present, proof_context, Presentation, PresentedCredential};
+pub use bundle::{present, proof_context, zk_statements, Presentation, PresentedCredential};
 pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
 pub use params::{
-    hex, set_digest, set_from_bytes, set_kind_from_bytes, set_to_bytes, ParameterSet, ParamsFor,
-    PredicateParams, Span, MAX_BASE, MAX_SET_BYTES, MAX_SET_SIZE, SET_TAG,
+    hex, set_digest, set_from_bytes, set_kind_from_bytes, set_to_bytes, validity_span,
+    ParameterSet, ParamsFor, PredicateParams, Span, MAX_BASE, MAX_SET_BYTES, MAX_SET_SIZE,
+    SET_TAG,
 };
-pub use predicate::{Condition, Predicate};
+pub use policy::{Alternative, Branch, Node, Policy, POLICY_FORMAT};
+pub use predicate::{Comparison, Condition, Predicate};
 pub use request::{
-    CredentialRequest, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_CREDENTIALS,
+    CredentialRequest, ParamsRef, PresentationRequest, DEFAULT_VALIDITY_SECONDS, MAX_CREDENTIALS,
     MAX_PREDICATES, MAX_REQUEST_BYTES, MAX_VALIDITY_SECONDS, REQUEST_DIGEST_TAG,
 };
 pub use store::{ParamStore, StoredSet, MAX_REQUEST_SIGNATURES};
@@ -94,9 +97,11 @@ pub enum Error {
         /// The attribute.
         name: String,
     },
-    /// A predicate over an attribute that is also disclosed.
+    /// A comparison between a disclosed and a hidden attribute (a statement over
+    /// disclosed attributes only is checked by the verifier on the disclosed values; one
+    /// over hidden attributes is proven).
     #[error(
-        "attribute `{}` is both disclosed and under a predicate; ask for one or the other",
+        "attribute `{}` is disclosed but compared with a hidden attribute; disclose both or neither",
         Untrusted(.name)
     )]
     PredicateOnDisclosed {
@@ -127,6 +132,13 @@ pub enum Error {
         /// What is wrong.
         #[source]
         source: ValueError,
+    },
+    /// Two alternatives of one credential type whose `disclose` or `issuers` lists differ:
+    /// the lists would reveal which alternative was satisfied.
+    #[error("the policy's {credential_type} alternatives must disclose the same attributes and accept the same issuers (differing lists would reveal the branch)")]
+    AlternativesDiffer {
+        /// The credential type.
+        credential_type: CredentialType,
     },
     /// A compact presentation that does not decode.
     #[error("compact presentation: {problem} (at byte {offset})")]
@@ -275,6 +287,43 @@ pub enum Error {
         /// The type asked for.
         credential_type: CredentialType,
     },
+    /// The holder's credentials satisfy no alternative of a policy: per credential, why.
+    #[error("no credential satisfies the policy `{}`: {}", Untrusted(.policy), Untrusted(&.reasons.join("; ")))]
+    PolicyNotSatisfied {
+        /// The policy's name.
+        policy: String,
+        /// Per credential given, its description and the reason (e.g. the first statement
+        /// that fails).
+        reasons: Vec<String>,
+    },
+    /// The credential is not valid at the request's time (every presentation proves
+    /// `valid_from <= now <= valid_until`, `now` the request's `created` time).
+    #[error("the {credential_type} credential is valid from {valid_from} until {valid_until}, not at the request's time {at}")]
+    CredentialNotValid {
+        /// The credential type.
+        credential_type: CredentialType,
+        /// Its `valid_from`.
+        valid_from: String,
+        /// Its `valid_until`.
+        valid_until: String,
+        /// The request's time.
+        at: String,
+    },
+    /// The presentation's branch is missing, or present when the policy does not reveal
+    /// branches, or names no branch of the policy.
+    #[error("{credential_type}: the presentation's branch does not fit the policy")]
+    BranchMismatch {
+        /// The credential type.
+        credential_type: CredentialType,
+    },
+    /// A statement over a disclosed attribute that the disclosed value does not satisfy.
+    #[error("{credential_type}: the disclosed value does not satisfy `{}`", Untrusted(.predicate))]
+    DisclosedValueFails {
+        /// The credential type.
+        credential_type: CredentialType,
+        /// The statement.
+        predicate: String,
+    },
     /// The holder refuses a predicate its credential does not satisfy.
     #[error("the credential does not satisfy `{}`, so it cannot be proven", Untrusted(.predicate))]
     PredicateFalse {
@@ -313,6 +362,15 @@ pub enum Error {
         /// The largest difference the type's default span covers.
         minimum: u64,
     },
+    /// A statement that parses and can be evaluated, but that this build cannot prove in
+    /// zero knowledge yet (refused when a request is made).
+    #[error("`{}` cannot be proven yet: {reason}", Untrusted(.predicate))]
+    NotProvableYet {
+        /// The statement.
+        predicate: String,
+        /// What is missing.
+        reason: &'static str,
+    },
     /// A predicate proof failed for another reason (malformed parameters or proof shape).
     #[error("predicate proof: {0}")]
     Predicate(crate::zk::Error),
@@ -332,9 +390,11 @@ impl Error {
                 | Error::HolderSecretNotDisclosable
                 | Error::PredicateOnHolderSecret
                 | Error::DuplicateAttribute { .. }
+                | Error::AlternativesDiffer { .. }
                 | Error::PredicateOnDisclosed { .. }
                 | Error::PredicateSyntax { .. }
                 | Error::PredicateNeedsOrder { .. }
+                | Error::NotProvableYet { .. }
                 | Error::InvalidValue { .. }
                 | Error::Compact { .. }
                 | Error::Qr { .. }

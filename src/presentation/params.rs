@@ -11,6 +11,8 @@
 //! | date (days) | 256 | 2 | 65,536 days, about 179 years |
 //! | instant (minutes) | 1024 | 2 | 1,048,576 minutes, about 728 days |
 
+use std::borrow::Cow;
+
 use rand_core::CryptoRng;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -75,6 +77,19 @@ impl Span {
     }
 }
 
+/// The span of the validity statements every presentation proves (`valid_from <= now`,
+/// `valid_until >= now`): the instant base with the fewest digits that cover
+/// [`credential::MAX_VALIDITY_MINUTES`], the longest validity issuance allows (3 digits of
+/// base 1024 for ten years). The one place the validity span is chosen.
+pub fn validity_span() -> Span {
+    let base = Span::default_for(AttributeType::Instant).map_or(MAX_BASE, |s| s.base);
+    let mut span = Span { base, digits: 1 };
+    while span.max_difference() < credential::MAX_VALIDITY_MINUTES.unsigned_abs() {
+        span.digits += 1;
+    }
+    span
+}
+
 /// The most elements a set predicate may have: enough for the largest EU DCC value sets a
 /// policy lists (88 lab-test manufacturers, 249 countries). Each element is signed under
 /// both ciphersuites, so a set holds at most twice as many signatures.
@@ -128,7 +143,7 @@ fn set_elements(values: &[AttributeValue]) -> Result<Vec<Scalar>, Error> {
 
 /// What the parameters of one predicate sign: the digits of a range (comparisons and
 /// ranges), or the elements of a set (membership).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum ParamsFor<'a> {
     /// A comparison or a range over the attribute named here.
     Range {
@@ -136,20 +151,20 @@ pub enum ParamsFor<'a> {
         attribute: &'a str,
     },
     /// Membership of these values.
-    Set(&'a [AttributeValue]),
+    Set(Cow<'a, [AttributeValue]>),
 }
 
 impl ParamsFor<'_> {
     /// What parameters for this predicate must sign, at `span` for a range, and their digit
     /// count.
-    pub(crate) fn set_kind(self, span: Option<Span>) -> Result<(SetKind, u8), Error> {
+    pub(crate) fn set_kind(&self, span: Option<Span>) -> Result<(SetKind, u8), Error> {
         match (self, span) {
             (ParamsFor::Set(values), _) => Ok((SetKind::Elements(set_elements(values)?), 1)),
             (ParamsFor::Range { .. }, Some(span)) => {
                 Ok((SetKind::Digits { base: span.base }, span.digits))
             }
             (ParamsFor::Range { attribute }, None) => Err(Error::PredicateNeedsOrder {
-                name: attribute.to_owned(),
+                name: (*attribute).to_owned(),
                 type_name: "this",
             }),
         }
@@ -183,7 +198,7 @@ impl PredicateParams {
     /// Fresh parameters for `what` over an attribute of type `ty`: a new parameter key
     /// signs the digits of the type's default span (or the set's elements) and is discarded.
     pub fn generate(
-        what: ParamsFor<'_>,
+        what: &ParamsFor<'_>,
         ty: AttributeType,
         rng: &mut impl CryptoRng,
     ) -> Result<Self, Error> {
@@ -191,6 +206,16 @@ impl PredicateParams {
         Ok(Self::new(
             digits,
             SignedSet::generate(rng, kind).map_err(Error::Predicate)?,
+        ))
+    }
+
+    /// Fresh parameters for the validity statements, at [`validity_span`].
+    pub fn generate_validity(rng: &mut impl CryptoRng) -> Result<Self, Error> {
+        let span = validity_span();
+        Ok(Self::new(
+            span.digits,
+            SignedSet::generate(rng, SetKind::Digits { base: span.base })
+                .map_err(Error::Predicate)?,
         ))
     }
 
@@ -424,6 +449,19 @@ impl ParameterSet {
         Ok(Self { sets })
     }
 
+    /// Parameters for the validity statements: the instant digit set, with
+    /// [`validity_span`]'s digits.
+    pub fn validity(&self) -> Option<PredicateParams> {
+        let span = validity_span();
+        self.for_type(AttributeType::Instant)
+            .filter(|p| p.span().map(|s| s.base) == Some(span.base))
+            .map(|p| PredicateParams {
+                digits: span.digits,
+                digest: p.digest,
+                set: p.set.clone(),
+            })
+    }
+
     /// The digit set for attributes of type `ty`.
     pub fn for_type(&self, ty: AttributeType) -> Option<&PredicateParams> {
         let ty = ty.bound_type();
@@ -440,7 +478,9 @@ mod tests {
         let mut rng = rand::rng();
         let digits = SignedSet::generate(&mut rng, SetKind::Digits { base: 16 }).unwrap();
         let values = [AttributeValue::Code("EU/1/20/1528".into())];
-        let (kind, _) = ParamsFor::Set(&values).set_kind(None).unwrap();
+        let (kind, _) = ParamsFor::Set(Cow::Borrowed(&values[..]))
+            .set_kind(None)
+            .unwrap();
         let elements = SignedSet::generate(&mut rng, kind).unwrap();
         for set in [digits, elements] {
             let bytes = set_to_bytes(&set);

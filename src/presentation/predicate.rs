@@ -12,6 +12,7 @@
 //! direction that keeps the statement exact.
 
 use core::fmt;
+use std::borrow::Cow;
 
 use serde_json::Value;
 
@@ -23,6 +24,79 @@ use crate::credential;
 use crate::credential::bytes::ByteWriter;
 use crate::credential::{calendar, AttributeType, AttributeValue, Schema, HOLDER_SECRET};
 use crate::zk::PredicateStatement;
+
+/// A comparison between two attributes of one credential (`dose_number >= total_doses`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Comparison {
+    /// `>=`.
+    AtLeast,
+    /// `>`.
+    Greater,
+    /// `<=`.
+    AtMost,
+    /// `<`.
+    Less,
+    /// `=`.
+    Equal,
+    /// `!=`.
+    NotEqual,
+}
+
+impl Comparison {
+    const ALL: [Comparison; 6] = [
+        Comparison::AtLeast,
+        Comparison::Greater,
+        Comparison::AtMost,
+        Comparison::Less,
+        Comparison::Equal,
+        Comparison::NotEqual,
+    ];
+
+    /// The operator as written: `>=`, `>`, `<=`, `<`, `=`, `!=`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => ">=",
+            Comparison::Greater => ">",
+            Comparison::AtMost => "<=",
+            Comparison::Less => "<",
+            Comparison::Equal => "=",
+            Comparison::NotEqual => "!=",
+        }
+    }
+
+    fn from_symbol(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.symbol() == s)
+    }
+
+    /// `a OP b` on two integers.
+    pub fn holds(self, a: i64, b: i64) -> bool {
+        match self {
+            Comparison::AtLeast => a >= b,
+            Comparison::Greater => a > b,
+            Comparison::AtMost => a <= b,
+            Comparison::Less => a < b,
+            Comparison::Equal => a == b,
+            Comparison::NotEqual => a != b,
+        }
+    }
+
+    /// In words, on a timeline or on numbers.
+    fn words(self, timeline: bool) -> &'static str {
+        match (self, timeline) {
+            (Comparison::AtLeast, true) => "on or after",
+            (Comparison::Greater, true) => "after",
+            (Comparison::AtMost, true) => "on or before",
+            (Comparison::Less, true) => "before",
+            (Comparison::AtLeast, false) => "at least",
+            (Comparison::Greater, false) => "more than",
+            (Comparison::AtMost, false) => "at most",
+            (Comparison::Less, false) => "less than",
+            (Comparison::Equal, _) => "equal to",
+            (Comparison::NotEqual, _) => "not equal to",
+        }
+    }
+}
 
 /// What a predicate asserts about an attribute's value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,10 +114,20 @@ pub enum Condition {
     Between(AttributeValue, AttributeValue),
     /// `value` is one of the set's elements.
     OneOf(Vec<AttributeValue>),
+    /// `value = v`.
+    Equal(AttributeValue),
+    /// `value != v`.
+    NotEqual(AttributeValue),
+    /// `value` is none of the listed codes: it is one of the rest of the attribute's value
+    /// set (or the empty "not applicable" code).
+    NoneOf(Vec<AttributeValue>),
+    /// `value OP` the value of another attribute of the same credential.
+    Attribute(Comparison, String),
 }
 
 impl Condition {
-    /// The operator's name in JSON (`>=`, `>`, `<=`, `<`, `range`, `in`).
+    /// The operator's name in JSON (`>=`, `>`, `<=`, `<`, `range`, `in`, `=`, `!=`,
+    /// `not in`; a comparison between attributes has its comparison's symbol).
     pub fn op(&self) -> &'static str {
         match self {
             Condition::AtLeast(_) => ">=",
@@ -52,6 +136,10 @@ impl Condition {
             Condition::Less(_) => "<",
             Condition::Between(..) => "range",
             Condition::OneOf(_) => "in",
+            Condition::Equal(_) => "=",
+            Condition::NotEqual(_) => "!=",
+            Condition::NoneOf(_) => "not in",
+            Condition::Attribute(c, _) => c.symbol(),
         }
     }
 
@@ -63,20 +151,27 @@ impl Condition {
             Condition::Less(_) => 4,
             Condition::Between(..) => 5,
             Condition::OneOf(_) => 6,
+            Condition::Equal(_) => 7,
+            Condition::NotEqual(_) => 8,
+            Condition::NoneOf(_) => 9,
+            Condition::Attribute(c, _) => 16 + *c as u8,
         }
     }
 
-    /// The bounds or elements, in order.
+    /// The bounds or elements, in order (none for a comparison between attributes).
     pub fn values(&self) -> Vec<&AttributeValue> {
         match self {
             Condition::AtLeast(v)
             | Condition::Greater(v)
             | Condition::AtMost(v)
-            | Condition::Less(v) => {
+            | Condition::Less(v)
+            | Condition::Equal(v)
+            | Condition::NotEqual(v) => {
                 vec![v]
             }
             Condition::Between(lo, hi) => vec![lo, hi],
-            Condition::OneOf(set) => set.iter().collect(),
+            Condition::OneOf(set) | Condition::NoneOf(set) => set.iter().collect(),
+            Condition::Attribute(..) => vec![],
         }
     }
 
@@ -88,11 +183,14 @@ impl Condition {
             ">" => Condition::Greater(single(&mut values)?),
             "<=" => Condition::AtMost(single(&mut values)?),
             "<" => Condition::Less(single(&mut values)?),
+            "=" => Condition::Equal(single(&mut values)?),
+            "!=" => Condition::NotEqual(single(&mut values)?),
             "range" if values.len() == 2 => {
                 let hi = values.pop()?;
                 Condition::Between(values.pop()?, hi)
             }
             "in" => Condition::OneOf(values),
+            "not in" => Condition::NoneOf(values),
             _ => return None,
         })
     }
@@ -138,6 +236,7 @@ impl Rounding {
     fn for_op(op: &str) -> Self {
         match op {
             ">=" | "<" => Rounding::Up,
+            "=" | "!=" => Rounding::Exact,
             _ => Rounding::Down,
         }
     }
@@ -241,7 +340,7 @@ fn parse_value(
                 Rounding::Exact if rest != 0 => {
                     return Err(syntax(
                         whole,
-                        "an instant in a set must be a whole minute (instants are signed to the minute)",
+                        "an instant in a set or an (in)equality must be a whole minute (instants are signed to the minute)",
                     ))
                 }
                 _ => minute,
@@ -272,19 +371,22 @@ impl Predicate {
     /// minutes); offsets are unsigned digits after one sign.
     pub fn parse(schema: &Schema, text: &str, now: i64) -> Result<Self, Error> {
         let t = text.trim();
-        let (name, op, rhs) = if let Some(i) = t.find(" in ") {
+        let (name, op, rhs) = if let Some(i) = t.find(" not in ") {
+            (&t[..i], "not in", t[i + 8..].trim())
+        } else if let Some(i) = t.find(" in ") {
             (&t[..i], "in", t[i + 4..].trim())
         } else {
-            let i = t.find(['<', '>']).ok_or_else(|| {
+            let i = t.find(['<', '>', '=', '!']).ok_or_else(|| {
                 syntax(
                     text,
-                    "expected ATTRIBUTE >= BOUND (or >, <=, <) or ATTRIBUTE in {A,B} / LOW..HIGH",
+                    "expected ATTRIBUTE OP BOUND (OP one of >=, >, <=, <, =, !=), ATTRIBUTE OP ATTRIBUTE, or ATTRIBUTE [not] in {A,B} / in LOW..HIGH",
                 )
             })?;
-            let op = if t[i + 1..].starts_with('=') {
-                &t[i..i + 2]
-            } else {
-                &t[i..i + 1]
+            let op = match (t.as_bytes()[i], t.as_bytes().get(i + 1)) {
+                (b'=', Some(b'=')) => return Err(syntax(text, "equality is `=`, not `==`")),
+                (b'!', Some(b'=')) | (b'<' | b'>', Some(b'=')) => &t[i..i + 2],
+                (b'!', _) => return Err(syntax(text, "`!` is only part of `!=`")),
+                _ => &t[i..i + 1],
             };
             (&t[..i], op, t[i + op.len()..].trim())
         };
@@ -295,21 +397,33 @@ impl Predicate {
         }
         let ty = schema.attributes[index].ty.bound_type();
         let value = |s: &str, rounding| parse_value(ty, s.trim(), now, text, rounding);
+        let set = |rhs: &str| -> Result<Vec<AttributeValue>, Error> {
+            let inner = rhs
+                .strip_prefix('{')
+                .and_then(|r| r.strip_suffix('}'))
+                .ok_or_else(|| syntax(text, "after `not in` comes {A,B,...}"))?;
+            inner
+                .split(',')
+                .map(|e| value(e, Rounding::Exact))
+                .collect()
+        };
         let condition = match op {
             "in" => {
-                if let Some(inner) = rhs.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
-                    Condition::OneOf(
-                        inner
-                            .split(',')
-                            .map(|e| value(e, Rounding::Exact))
-                            .collect::<Result<_, _>>()?,
-                    )
+                if rhs.starts_with('{') {
+                    Condition::OneOf(set(rhs)?)
                 } else if let Some((lo, hi)) = rhs.split_once("..") {
                     Condition::Between(value(lo, Rounding::Up)?, value(hi, Rounding::Down)?)
                 } else {
                     return Err(syntax(text, "after `in` comes {A,B,...} or LOW..HIGH"));
                 }
             }
+            "not in" => Condition::NoneOf(set(rhs)?),
+            // The right-hand side names another attribute of the schema: a comparison
+            // between the two (attribute names never parse as values of ordered types).
+            other if schema.attribute(rhs).is_some() => Condition::Attribute(
+                Comparison::from_symbol(other).ok_or_else(|| syntax(text, "unknown operator"))?,
+                rhs.to_owned(),
+            ),
             other => Condition::from_op(other, vec![value(rhs, Rounding::for_op(other))?])
                 .ok_or_else(|| syntax(text, "unknown operator"))?,
         };
@@ -322,14 +436,70 @@ impl Predicate {
         Ok(p)
     }
 
-    /// What this predicate's parameters sign: the elements of its set, or digits.
-    pub fn params_for(&self) -> ParamsFor<'_> {
-        match &self.condition {
-            Condition::OneOf(values) => ParamsFor::Set(values),
-            _ => ParamsFor::Range {
-                attribute: &self.attribute,
-            },
+    /// What this predicate's parameters sign: the elements of its set (a singleton for
+    /// `=`, the rest of the value set for `!=` and `not in` on a code, the other boolean for
+    /// `!=` on a boolean), or digits (comparisons, ranges, `=` on a partial date, comparisons
+    /// between attributes). Fails for the statements this build cannot prove yet
+    /// ([`Error::NotProvableYet`]).
+    pub fn params_for(&self, schema: &Schema) -> Result<ParamsFor<'_>, Error> {
+        let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
+        let range = ParamsFor::Range {
+            attribute: &self.attribute,
+        };
+        Ok(match &self.condition {
+            Condition::OneOf(values) => ParamsFor::Set(Cow::Borrowed(values)),
+            Condition::Equal(_) if ty == AttributeType::PartialDate => range,
+            Condition::Equal(v) => ParamsFor::Set(Cow::Owned(vec![v.clone()])),
+            Condition::NotEqual(AttributeValue::Boolean(b)) => {
+                ParamsFor::Set(Cow::Owned(vec![AttributeValue::Boolean(!b)]))
+            }
+            Condition::NotEqual(v) if matches!(ty, AttributeType::Code(_)) => {
+                ParamsFor::Set(Cow::Owned(self.complement(ty, std::slice::from_ref(v))?))
+            }
+            Condition::NoneOf(values) => ParamsFor::Set(Cow::Owned(self.complement(ty, values)?)),
+            Condition::NotEqual(_) => {
+                return Err(Error::NotProvableYet {
+                    predicate: self.to_string(),
+                    reason:
+                        "`!=` on strings, integers, dates and instants needs the inequality proof",
+                })
+            }
+            Condition::Attribute(..) => {
+                return Err(Error::NotProvableYet {
+                    predicate: self.to_string(),
+                    reason: "comparisons between attributes need the linear-form proofs",
+                })
+            }
+            _ => range,
+        })
+    }
+
+    /// The codes of `ty`'s value set other than `excluded`, with the empty "not applicable"
+    /// code: the set a code is in exactly when it is none of `excluded` (issuance refuses
+    /// codes outside the value set).
+    fn complement(
+        &self,
+        ty: AttributeType,
+        excluded: &[AttributeValue],
+    ) -> Result<Vec<AttributeValue>, Error> {
+        let AttributeType::Code(set) = ty else {
+            return Err(syntax(
+                &self.to_string(),
+                "`!=` and `not in` on a code need an attribute with a value set",
+            ));
+        };
+        let rest: Vec<AttributeValue> = core::iter::once("")
+            .chain(set.codes())
+            .map(|c| AttributeValue::Code(c.to_owned()))
+            .filter(|c| !excluded.contains(c))
+            .collect();
+        if rest.len() > MAX_SET_SIZE {
+            return Err(syntax(
+                &self.to_string(),
+                "the value set has more than 64 other codes, more than a set proof takes: list the accepted codes with `in {...}`",
+            ));
         }
+        Ok(rest)
     }
 
     /// Attaches fresh parameters (a new key, signatures, the key discarded), as a verifier
@@ -340,7 +510,8 @@ impl Predicate {
         rng: &mut impl rand_core::CryptoRng,
     ) -> Result<Self, Error> {
         let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
-        self.params = Some(PredicateParams::generate(self.params_for(), ty, rng)?);
+        let params = PredicateParams::generate(&self.params_for(schema)?, ty, rng)?;
+        self.params = Some(params);
         Ok(self)
     }
 
@@ -353,7 +524,7 @@ impl Predicate {
         rng: &mut impl rand_core::CryptoRng,
     ) -> Result<Self, Error> {
         let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
-        if matches!(self.condition, Condition::OneOf(_)) {
+        if matches!(self.params_for(schema)?, ParamsFor::Set(_)) {
             return self.with_fresh_params(schema, rng);
         }
         self.params = Some(
@@ -376,8 +547,7 @@ impl Predicate {
         store: &super::ParamStore,
         rng: &mut impl rand_core::CryptoRng,
     ) -> Result<Self, Error> {
-        let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
-        let (kind, digits) = self.set_kind(ty)?;
+        let (kind, digits) = self.set_kind(schema)?;
         self.params = Some(PredicateParams::new(digits, store.obtain(kind, rng)?));
         Ok(self)
     }
@@ -398,8 +568,8 @@ impl Predicate {
     /// set (encoded as [`ParamsFor::Set`] signs them), or digits for a comparison or range.
     /// A set that is not is [`Error::PredicateParamsRejected`] (the holder never proves
     /// against it).
-    pub fn resolve(&mut self, set: crate::zk::SignedSet) -> Result<(), Error> {
-        self.accepts_set(&set)?;
+    pub fn resolve(&mut self, set: crate::zk::SignedSet, schema: &Schema) -> Result<(), Error> {
+        self.accepts_set(&set, schema)?;
         let params = self.params.as_mut().ok_or(Error::PredicateParamsRejected {
             predicate: String::new(),
         })?;
@@ -408,9 +578,14 @@ impl Predicate {
 
     /// Checks that `set` is what this predicate needs: its `in {..}` set's elements (as
     /// [`ParamsFor::Set`] signs them), or digits for a comparison or range.
-    pub(crate) fn accepts_set(&self, set: &crate::zk::SignedSet) -> Result<(), Error> {
-        let fits = match (self.params_for(), set.kind()) {
-            (ParamsFor::Set(_), kind) => *kind == self.params_for().set_kind(None)?.0,
+    pub(crate) fn accepts_set(
+        &self,
+        set: &crate::zk::SignedSet,
+        schema: &Schema,
+    ) -> Result<(), Error> {
+        let what = self.params_for(schema)?;
+        let fits = match (&what, set.kind()) {
+            (ParamsFor::Set(_), kind) => *kind == what.set_kind(None)?.0,
             (ParamsFor::Range { .. }, crate::zk::SetKind::Digits { .. }) => true,
             (ParamsFor::Range { .. }, crate::zk::SetKind::Elements(_)) => false,
         };
@@ -423,26 +598,55 @@ impl Predicate {
         }
     }
 
-    /// The signed set a request would name for this predicate over an attribute of type
-    /// `ty`: digits of the type's default span, or the set's elements.
-    pub fn set_kind(&self, ty: AttributeType) -> Result<(crate::zk::SetKind, u8), Error> {
-        self.params_for().set_kind(Span::default_for(ty))
+    /// The signed set a request would name for this predicate over an attribute of
+    /// `schema`: digits of the attribute type's default span, or the set's elements.
+    pub fn set_kind(&self, schema: &Schema) -> Result<(crate::zk::SetKind, u8), Error> {
+        let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
+        self.params_for(schema)?.set_kind(Span::default_for(ty))
     }
 
-    /// Checks the predicate against `schema`: a known attribute other than the holder secret,
-    /// values of its type, comparisons and ranges only over integers, dates and instants,
-    /// `low <= high`, sets of 1 to [`MAX_SET_SIZE`] distinct elements.
+    /// The attributes the predicate reads: its own, and the other one of a comparison
+    /// between attributes.
+    pub fn attributes(&self) -> impl Iterator<Item = &str> {
+        let other = match &self.condition {
+            Condition::Attribute(_, other) => Some(other.as_str()),
+            _ => None,
+        };
+        core::iter::once(self.attribute.as_str()).chain(other)
+    }
+
+    /// Checks the predicate against `schema`: known attributes other than the holder secret,
+    /// values of the attribute's type, comparisons and ranges only over integers, dates and
+    /// instants, `low <= high`, sets of 1 to [`MAX_SET_SIZE`] distinct elements, `not in` only on codes
+    /// with a value set, comparisons between two distinct attributes of one ordered type.
     pub fn check(&self, schema: &Schema) -> Result<(), Error> {
         let index = check_attribute(schema, &self.attribute)?;
         if self.attribute == HOLDER_SECRET {
             return Err(Error::PredicateOnHolderSecret);
         }
+        let text = self.to_string();
         let ty = schema.attributes[index].ty;
-        if ty == AttributeType::PartialDate && matches!(self.condition, Condition::OneOf(_)) {
-            return Err(syntax(
-                &self.to_string(),
-                "the attribute may hold a partial date (a range of days): use a comparison or a range, not a set",
-            ));
+        let partial = ty == AttributeType::PartialDate;
+        match &self.condition {
+            Condition::OneOf(_) | Condition::NoneOf(_) if partial => {
+                return Err(syntax(
+                    &text,
+                    "the attribute may hold a partial date (a range of days): use a comparison or a range, not a set",
+                ))
+            }
+            Condition::NotEqual(_) if partial => {
+                return Err(syntax(
+                    &text,
+                    "the attribute may hold a partial date (a range of days): `!=` is not defined on it; use a comparison or a range",
+                ))
+            }
+            Condition::NoneOf(_) if !matches!(ty, AttributeType::Code(_)) => {
+                return Err(syntax(
+                    &text,
+                    "`not in` needs a code attribute with a value set (its complement is proven)",
+                ))
+            }
+            _ => {}
         }
         for v in self.condition.values() {
             v.check(ty.bound_type())
@@ -451,7 +655,15 @@ impl Predicate {
                     source,
                 })?;
         }
-        let ordered_only = !matches!(self.condition, Condition::OneOf(_));
+        let ordered_only = matches!(
+            self.condition,
+            Condition::AtLeast(_)
+                | Condition::Greater(_)
+                | Condition::AtMost(_)
+                | Condition::Less(_)
+                | Condition::Between(..)
+                | Condition::Attribute(..)
+        );
         if ordered_only && !ty.is_ordered() {
             return Err(Error::PredicateNeedsOrder {
                 name: self.attribute.clone(),
@@ -459,19 +671,44 @@ impl Predicate {
             });
         }
         match &self.condition {
-            Condition::Between(lo, hi) if lo.as_integer() > hi.as_integer() => Err(syntax(
-                &self.to_string(),
-                "the range's low end is above its high end",
-            )),
-            Condition::OneOf(set)
+            Condition::Between(lo, hi) if lo.as_integer() > hi.as_integer() => {
+                Err(syntax(&text, "the range's low end is above its high end"))
+            }
+            Condition::OneOf(set) | Condition::NoneOf(set)
                 if set.is_empty()
                     || set.len() > MAX_SET_SIZE
                     || set.iter().enumerate().any(|(i, v)| set[..i].contains(v)) =>
             {
-                Err(syntax(
-                    &self.to_string(),
-                    "a set has 1 to 256 distinct elements",
-                ))
+                Err(syntax(&text, "a set has 1 to 256 distinct elements"))
+            }
+            Condition::Attribute(cmp, other) => {
+                let other_ty = schema.attributes[check_attribute(schema, other)?].ty;
+                if other == HOLDER_SECRET {
+                    return Err(Error::PredicateOnHolderSecret);
+                }
+                if *other == self.attribute {
+                    return Err(syntax(&text, "compares an attribute with itself"));
+                }
+                if !other_ty.is_ordered() {
+                    return Err(Error::PredicateNeedsOrder {
+                        name: other.clone(),
+                        type_name: other_ty.name(),
+                    });
+                }
+                if other_ty.bound_type() != ty.bound_type() {
+                    return Err(syntax(
+                        &text,
+                        "compares attributes of different types (integers with integers, dates with dates, instants with instants)",
+                    ));
+                }
+                let partial = partial || other_ty == AttributeType::PartialDate;
+                if partial && matches!(cmp, Comparison::Equal | Comparison::NotEqual) {
+                    return Err(syntax(
+                        &text,
+                        "a partial date (a range of days) takes only <, <=, >, >= against another attribute",
+                    ));
+                }
+                Ok(())
             }
             _ => Ok(()),
         }
@@ -480,8 +717,21 @@ impl Predicate {
     /// `true` when `value` satisfies the predicate. A partial date satisfies a lower bound
     /// (`>=`, `>`, a range's low end) by its first possible day and an upper bound (`<=`,
     /// `<`, a range's high end) by its last, so that the predicate holds for every day it
-    /// can stand for; the unknown date (`""`) satisfies no comparison.
+    /// can stand for (and `=` only when it is a full date); the unknown date (`""`)
+    /// satisfies no comparison. A comparison between attributes needs the other value:
+    /// see [`Predicate::evaluate`] (here it is `false`).
     pub fn holds(&self, value: &AttributeValue) -> bool {
+        self.evaluate(|name| (name == self.attribute).then_some(value))
+    }
+
+    /// `true` when the predicate holds on the values `value_of` gives by attribute name
+    /// (`false` when one it reads is missing). See [`Predicate::holds`] for partial dates;
+    /// a comparison between attributes holds when it holds for every pair of days the two
+    /// can stand for.
+    pub fn evaluate<'a>(&self, value_of: impl Fn(&str) -> Option<&'a AttributeValue>) -> bool {
+        let Some(value) = value_of(&self.attribute) else {
+            return false;
+        };
         let ends = value.ends();
         let cmp =
             |b: &AttributeValue, upper: bool, f: fn(i64, i64) -> bool| match (ends, b.as_integer())
@@ -498,6 +748,27 @@ impl Predicate {
                 cmp(lo, false, |v, b| v >= b) && cmp(hi, true, |v, b| v <= b)
             }
             Condition::OneOf(set) => set.contains(value),
+            Condition::NoneOf(set) => !set.contains(value),
+            Condition::Equal(v) | Condition::NotEqual(v) => {
+                let equal = match (ends, v.as_integer()) {
+                    (Some(e), Some(b)) => e == (b, b),
+                    _ => value == v,
+                };
+                equal == matches!(self.condition, Condition::Equal(_))
+            }
+            Condition::Attribute(c, other) => {
+                let Some(((af, al), (bf, bl))) =
+                    value_of(other).and_then(|o| Some((ends?, o.ends()?)))
+                else {
+                    return false;
+                };
+                match c {
+                    Comparison::AtLeast | Comparison::Greater => c.holds(af, bl),
+                    Comparison::AtMost | Comparison::Less => c.holds(al, bf),
+                    Comparison::Equal => af == al && bf == bl && af == bf,
+                    Comparison::NotEqual => al < bf || af > bl,
+                }
+            }
         }
     }
 
@@ -505,18 +776,23 @@ impl Predicate {
     /// credential of `schema`: the attribute's own index for both, except for a partial
     /// date, whose lower bounds are proven over its companion (the first possible day).
     pub fn message_indexes(&self, schema: &Schema) -> Result<(usize, usize), Error> {
-        let index = check_attribute(schema, &self.attribute)?;
-        Ok((schema.companion_index(index).unwrap_or(index), index))
+        message_indexes(schema, &self.attribute)
     }
 
     /// The JSON form: `{"attribute": ..., "op": ..., "values": [...], "params": {...}}`
-    /// (`params` when present, see [`PredicateParams::to_json`]).
+    /// (`params` when present, see [`PredicateParams::to_json`]); a comparison between
+    /// attributes has `"other": NAME` instead of `values`.
     pub fn to_json(&self) -> Value {
         let mut v = serde_json::json!({
             "attribute": self.attribute,
             "op": self.condition.op(),
-            "values": self.condition.values().iter().map(|v| v.to_json()).collect::<Vec<_>>(),
         });
+        match &self.condition {
+            Condition::Attribute(_, other) => v["other"] = Value::from(other.as_str()),
+            c => {
+                v["values"] = c.values().iter().map(|v| v.to_json()).collect::<Value>();
+            }
+        }
         if let Some(params) = &self.params {
             v["params"] = params.to_json();
         }
@@ -536,7 +812,9 @@ impl Predicate {
         };
         let o = v.as_object().ok_or(bad("must hold objects"))?;
         if o.len() != 3 + usize::from(o.contains_key("params")) {
-            return Err(bad("have exactly the fields attribute, op, values, params"));
+            return Err(bad(
+                "have exactly the fields attribute, op, values (or other), params",
+            ));
         }
         let name = o
             .get("attribute")
@@ -546,39 +824,55 @@ impl Predicate {
             .get("op")
             .and_then(Value::as_str)
             .ok_or(bad("need an op"))?;
-        let raw = o
-            .get("values")
-            .and_then(Value::as_array)
-            .ok_or(bad("need values"))?;
         let index = check_attribute(schema, name)?;
-        let ty = schema.attributes[index].ty.bound_type();
-        let values = raw
-            .iter()
-            .map(|x| {
-                AttributeValue::from_canonical_json(ty, x).map_err(|source| Error::InvalidValue {
-                    name: name.to_owned(),
-                    source,
+        let condition = if let Some(other) = o.get("other") {
+            let other = other.as_str().ok_or(bad("name the other attribute"))?;
+            check_attribute(schema, other)?;
+            let cmp = Comparison::from_symbol(op).ok_or(bad("have an unknown op"))?;
+            Condition::Attribute(cmp, other.to_owned())
+        } else {
+            let raw = o
+                .get("values")
+                .and_then(Value::as_array)
+                .ok_or(bad("need values"))?;
+            if raw.len() > MAX_SET_SIZE {
+                return Err(bad("have at most 256 values (MAX_SET_SIZE)"));
+            }
+            let ty = schema.attributes[index].ty.bound_type();
+            let values = raw
+                .iter()
+                .map(|x| {
+                    AttributeValue::from_canonical_json(ty, x).map_err(|source| {
+                        Error::InvalidValue {
+                            name: name.to_owned(),
+                            source,
+                        }
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let condition = Condition::from_op(op, values)
-            .ok_or(bad("have an unknown op or the wrong number of values"))?;
+                .collect::<Result<Vec<_>, _>>()?;
+            Condition::from_op(op, values)
+                .ok_or(bad("have an unknown op or the wrong number of values"))?
+        };
         let mut p = Predicate {
             attribute: name.to_owned(),
             condition,
             params: None,
         };
+        p.check(schema)?;
         if let Some(params) = o.get("params") {
             p.params = Some(PredicateParams::from_json(params)?);
         }
-        p.check(schema)?;
         Ok(p)
     }
 
     /// Appends the canonical encoding that the request digest covers: the attribute name,
-    /// the operator's code, the values in their compact form and the parameters.
+    /// the operator's code, the values in their compact form (for a comparison between
+    /// attributes, the other attribute's name) and the parameters.
     pub(crate) fn write_canonical(&self, w: &mut ByteWriter) {
         w.bytes(self.attribute.as_bytes()).u8(self.condition.code());
+        if let Condition::Attribute(_, other) = &self.condition {
+            w.bytes(other.as_bytes());
+        }
         let values = self.condition.values();
         w.varint(values.len() as u64);
         for v in values {
@@ -596,30 +890,46 @@ impl Predicate {
     }
 }
 
+/// The message indexes of attribute `name`'s first and last possible values in a
+/// credential of `schema` (its companion and itself for a partial date, itself twice
+/// otherwise).
+fn message_indexes(schema: &Schema, name: &str) -> Result<(usize, usize), Error> {
+    let index = check_attribute(schema, name)?;
+    Ok((schema.companion_index(index).unwrap_or(index), index))
+}
+
 impl Predicate {
     /// The predicate in plain words, e.g. `dose_number is at least 2` or
     /// `vaccination_date is on or before 2026-11-15`.
     pub fn describe(&self) -> String {
         let a = &self.attribute;
-        let timeline = matches!(
-            self.condition.values().first(),
-            Some(AttributeValue::Date(_)) | Some(AttributeValue::Instant(_))
-        );
-        let (at_least, more, at_most, less) = if timeline {
-            ("on or after", "after", "on or before", "before")
-        } else {
-            ("at least", "more than", "at most", "less than")
+        let timeline = |v: Option<&&AttributeValue>| {
+            matches!(
+                v,
+                Some(AttributeValue::Date(_)) | Some(AttributeValue::Instant(_))
+            )
+        };
+        let words = |c: Comparison, v: &AttributeValue| {
+            format!("{a} is {} {v}", c.words(timeline(Some(&v))))
         };
         match &self.condition {
-            Condition::AtLeast(v) => format!("{a} is {at_least} {v}"),
-            Condition::Greater(v) => format!("{a} is {more} {v}"),
-            Condition::AtMost(v) => format!("{a} is {at_most} {v}"),
-            Condition::Less(v) => format!("{a} is {less} {v}"),
+            Condition::AtLeast(v) => words(Comparison::AtLeast, v),
+            Condition::Greater(v) => words(Comparison::Greater, v),
+            Condition::AtMost(v) => words(Comparison::AtMost, v),
+            Condition::Less(v) => words(Comparison::Less, v),
+            Condition::Equal(v) => format!("{a} is {v}"),
+            Condition::NotEqual(v) => format!("{a} is not {v}"),
             Condition::Between(lo, hi) => format!("{a} is between {lo} and {hi}, both included"),
-            Condition::OneOf(set) => {
+            Condition::OneOf(set) | Condition::NoneOf(set) => {
                 let items: Vec<String> = set.iter().map(ToString::to_string).collect();
-                format!("{a} is one of {}", items.join(", "))
+                let which = if matches!(self.condition, Condition::OneOf(_)) {
+                    "one"
+                } else {
+                    "none"
+                };
+                format!("{a} is {which} of {}", items.join(", "))
             }
+            Condition::Attribute(c, other) => format!("{a} is {} {other}", c.words(false)),
         }
     }
 }
@@ -630,25 +940,31 @@ impl fmt::Display for Predicate {
         let a = &self.attribute;
         match &self.condition {
             Condition::Between(lo, hi) => write!(f, "{a} in {lo}..{hi}"),
-            Condition::OneOf(set) => {
+            Condition::OneOf(set) | Condition::NoneOf(set) => {
                 let items: Vec<String> = set.iter().map(ToString::to_string).collect();
-                write!(f, "{a} in {{{}}}", items.join(","))
+                let op = self.condition.op();
+                write!(f, "{a} {op} {{{}}}", items.join(","))
             }
+            Condition::Attribute(c, other) => write!(f, "{a} {} {other}", c.symbol()),
             c => write!(f, "{a} {} {}", c.op(), c.values()[0]),
         }
     }
 }
 
-/// The `zk` statements that prove `predicate` over the message at `message_index`, with the
-/// bounds encoded as the credential layer signs them: one statement for a comparison or a
-/// set, two (a lower and an upper bound on one message, sharing its blinding) for a range.
+/// The `zk` statements that prove `predicate` over a hidden attribute of a credential of
+/// `schema`, with the bounds encoded as the credential layer signs them: one statement for
+/// a comparison or a set (`=`, `!=` and `not in` are sets: the value, the other boolean or
+/// the rest of the value set), two (a lower and an upper bound on one message, sharing its
+/// blinding) for a range or `=` on a partial date. A lower bound is proven over the first
+/// possible value (a partial date's companion), an upper bound and a set over the last.
 /// The parameters must be resolved.
 pub(crate) fn statements<C: Ciphersuite>(
     predicate: &Predicate,
     params: &PredicateParams,
-    (lower_index, upper_index): (usize, usize),
+    schema: &Schema,
 ) -> Result<Vec<PredicateStatement>, Error> {
     let set = params.set()?;
+    let (lower_index, upper_index) = predicate.message_indexes(schema)?;
     let api_id = credential::api_id::<C>();
     let scalar = |v: &AttributeValue| {
         v.to_scalar::<C>(&api_id)
@@ -666,6 +982,11 @@ pub(crate) fn statements<C: Ciphersuite>(
         digit_count: usize::from(params.digits),
         set: set.clone(),
     };
+    let member = || PredicateStatement {
+        message_index: upper_index,
+        ..statement(false, Scalar::zero())
+    };
+    let is_set = params.span().is_none();
     Ok(match &predicate.condition {
         Condition::AtLeast(b) => vec![statement(false, scalar(b)?)],
         Condition::Greater(b) => vec![statement(false, scalar(b)? + one)],
@@ -674,10 +995,22 @@ pub(crate) fn statements<C: Ciphersuite>(
         Condition::Between(lo, hi) => {
             vec![statement(false, scalar(lo)?), statement(true, scalar(hi)?)]
         }
-        Condition::OneOf(_) => vec![PredicateStatement {
-            message_index: upper_index,
-            ..statement(false, Scalar::zero())
-        }],
+        Condition::Equal(v) if !is_set => {
+            vec![statement(false, scalar(v)?), statement(true, scalar(v)?)]
+        }
+        Condition::OneOf(_)
+        | Condition::Equal(_)
+        | Condition::NotEqual(_)
+        | Condition::NoneOf(_) => {
+            // The parameters' elements are what `params_for` chose (checked by the holder
+            // against the predicate when it checks the parameters).
+            predicate.params_for(schema)?;
+            vec![member()]
+        }
+        Condition::Attribute(..) => {
+            predicate.params_for(schema)?;
+            vec![]
+        }
     })
 }
 
@@ -715,6 +1048,87 @@ mod tests {
     }
 
     #[test]
+    fn parses_equalities_complements_windows_and_attribute_comparisons() {
+        let (v, t, r) = (
+            CredentialType::Vaccination,
+            CredentialType::Test,
+            CredentialType::Recovery,
+        );
+        let p = parse(t, "test_type = LP6464-4").unwrap();
+        assert_eq!(
+            p.condition,
+            Condition::Equal(AttributeValue::Code("LP6464-4".into()))
+        );
+        assert!(p.holds(&AttributeValue::Code("LP6464-4".into())));
+        assert!(!p.holds(&AttributeValue::Code("LP217198-3".into())));
+        let p = parse(t, "test_result != 260373001").unwrap();
+        assert!(p.holds(&AttributeValue::Code("260415000".into())));
+        assert!(!p.holds(&AttributeValue::Code("260373001".into())));
+        let p = parse(v, "dose_number != 3").unwrap();
+        assert!(p.holds(&AttributeValue::Integer(2)) && !p.holds(&AttributeValue::Integer(3)));
+        let p = parse(v, "vaccine_product not in {EU/1/20/1528,EU/1/20/1507}").unwrap();
+        assert_eq!(
+            p.to_string(),
+            "vaccine_product not in {EU/1/20/1528,EU/1/20/1507}"
+        );
+        assert!(p.holds(&AttributeValue::Code("EU/1/21/1529".into())));
+        assert!(!p.holds(&AttributeValue::Code("EU/1/20/1507".into())));
+        // The complement is the rest of the value set, "not applicable" included.
+        let ParamsFor::Set(rest) = p.params_for(v.schema()).unwrap() else {
+            panic!("a set")
+        };
+        assert_eq!(rest.len(), 39 - 2 + 1);
+        let p = parse(t, "sample_time in now-72h..now").unwrap();
+        assert_eq!(
+            p.to_string(),
+            "sample_time in 2024-05-29T12:00:00Z..2024-06-01T12:00:00Z"
+        );
+        let p = parse(r, "first_positive_date in today-180d..today-11d").unwrap();
+        assert_eq!(
+            p.to_string(),
+            "first_positive_date in 2023-12-04..2024-05-21"
+        );
+        let p = parse(v, "dose_number >= total_doses").unwrap();
+        assert_eq!(
+            p.condition,
+            Condition::Attribute(Comparison::AtLeast, "total_doses".into())
+        );
+        assert_eq!(p.to_string(), "dose_number >= total_doses");
+        let values = |d: i64, t: i64| {
+            move |n: &str| match n {
+                "dose_number" => Some(AttributeValue::Integer(d)),
+                "total_doses" => Some(AttributeValue::Integer(t)),
+                _ => None,
+            }
+        };
+        let eval = |p: &Predicate, d, t| {
+            let f = values(d, t);
+            let (a, b) = (f("dose_number"), f("total_doses"));
+            p.evaluate(|n| match n {
+                "dose_number" => a.as_ref(),
+                _ => b.as_ref(),
+            })
+        };
+        assert!(eval(&p, 2, 2) && eval(&p, 3, 2) && !eval(&p, 1, 2));
+        let p = parse(v, "dose_number > total_doses").unwrap();
+        assert!(eval(&p, 3, 2) && !eval(&p, 2, 2));
+        // Round trips through the request's JSON form.
+        for text in [
+            "test_type = LP6464-4",
+            "test_result != 260373001",
+            "test_type not in {LP217198-3}",
+            "sample_time = 2024-06-01T10:00:00Z",
+        ] {
+            let p = parse(t, text).unwrap();
+            assert_eq!(Predicate::from_json(t.schema(), &p.to_json()).unwrap(), p);
+        }
+        let p = parse(v, "dose_number >= total_doses").unwrap();
+        assert_eq!(Predicate::from_json(v.schema(), &p.to_json()).unwrap(), p);
+        // An instant in an equality is a whole minute.
+        assert!(parse(t, "sample_time = 2024-06-01T10:00:30Z").is_err());
+    }
+
+    #[test]
     fn refuses_what_cannot_be_proven() {
         let v = CredentialType::Vaccination;
         assert!(matches!(
@@ -734,8 +1148,41 @@ mod tests {
             Err(Error::PredicateSyntax { .. })
         ));
         assert!(matches!(
-            parse(v, "dose_number = 2"),
+            parse(v, "dose_number == 2"),
             Err(Error::PredicateSyntax { .. })
+        ));
+        assert!(matches!(
+            parse(v, "dose_number ! 2"),
+            Err(Error::PredicateSyntax { .. })
+        ));
+        // `not in` needs a value set; comparisons between attributes an order and one type.
+        assert!(matches!(
+            parse(v, "family_name not in {A}"),
+            Err(Error::PredicateSyntax { .. })
+        ));
+        assert!(matches!(
+            parse(v, "dose_number >= vaccination_date"),
+            Err(Error::PredicateSyntax { .. })
+        ));
+        assert!(matches!(
+            parse(v, "dose_number >= dose_number"),
+            Err(Error::PredicateSyntax { .. })
+        ));
+        assert!(matches!(
+            parse(v, "family_name >= given_name"),
+            Err(Error::PredicateNeedsOrder { .. })
+        ));
+        assert!(matches!(
+            parse(v, "dose_number >= holder_secret"),
+            Err(Error::PredicateOnHolderSecret)
+        ));
+        assert!(matches!(
+            parse(v, "birth_date != 1978-01-01"),
+            Err(Error::PredicateSyntax { .. })
+        ));
+        assert!(matches!(
+            parse(v, "vaccine_product not in {EU/1/99/0000}"),
+            Err(Error::InvalidValue { .. })
         ));
         assert!(matches!(
             parse(v, "birth_date <= now-1h"),

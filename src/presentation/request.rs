@@ -1,10 +1,14 @@
-//! A verifier's request: nonce, verifier, validity, and per credential type the attributes
-//! to disclose, the accepted issuers and the predicates to prove.
+//! A verifier's request: nonce, verifier, validity, and per credential asked for a
+//! [`Policy`] (alternatives of one credential type each, with the attributes to disclose,
+//! the accepted issuers and the statements to prove). Every credential is also proven valid
+//! at the request's time, without the verifier asking.
 
 use rand_core::CryptoRng;
 use sha2::{Digest, Sha256};
 
 use super::attribute::check_attribute;
+use super::params::{validity_span, PredicateParams};
+use super::policy::Policy;
 use super::predicate::Predicate;
 use super::Error;
 use crate::credential::bytes::ByteWriter;
@@ -18,8 +22,8 @@ pub const DEFAULT_VALIDITY_SECONDS: i64 = 600;
 /// request would keep accepting what has since expired.
 pub const MAX_VALIDITY_SECONDS: i64 = 86_400;
 
-/// The most predicates one credential request may carry (bounds the holder's work on a
-/// hostile request).
+/// The most statements one credential request (one alternative of a policy) may carry
+/// (bounds the holder's work on a hostile request).
 pub const MAX_PREDICATES: usize = 16;
 
 /// The most credentials one request may ask for.
@@ -32,9 +36,10 @@ pub const MAX_CREDENTIALS: usize = 16;
 pub const MAX_REQUEST_BYTES: usize = 2 << 20;
 
 /// Domain tag of the request digest's input.
-pub const REQUEST_DIGEST_TAG: &[u8] = b"healthpass-request/1";
+pub const REQUEST_DIGEST_TAG: &[u8] = b"healthpass-request/2";
 
-/// What a verifier asks of one credential.
+/// What a verifier asks of one credential: one alternative of a policy with its branch
+/// chosen, a plain AND of statements. [`Policy`] turns it into a policy of one alternative.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CredentialRequest {
     /// The credential type asked for.
@@ -96,13 +101,35 @@ impl CredentialRequest {
         check_counts(1, [self.predicates.len()])?;
         for p in &self.predicates {
             p.check(schema)?;
-            if self.disclose.contains(&p.attribute) {
+            let disclosed = p.attributes().filter(|n| self.is_disclosed(n)).count();
+            if disclosed != 0 && disclosed != p.attributes().count() {
                 return Err(Error::PredicateOnDisclosed {
-                    name: p.attribute.clone(),
+                    name: p
+                        .attributes()
+                        .find(|n| self.is_disclosed(n))
+                        .unwrap_or_default()
+                        .to_owned(),
                 });
             }
         }
         Ok(())
+    }
+
+    fn is_disclosed(&self, name: &str) -> bool {
+        self.disclose.iter().any(|d| d == name)
+    }
+
+    /// `true` when the statement reads disclosed attributes only: the verifier checks it on
+    /// the disclosed values, and no proof is made for it.
+    pub fn is_checked_in_clear(&self, p: &Predicate) -> bool {
+        p.attributes().all(|n| self.is_disclosed(n))
+    }
+
+    /// The statements proven in zero knowledge (over hidden attributes), in order.
+    pub fn proven(&self) -> impl Iterator<Item = &Predicate> {
+        self.predicates
+            .iter()
+            .filter(|p| !self.is_checked_in_clear(p))
     }
 
     /// The indexes in `schema` (the presented credential's) of the disclosed attributes, in
@@ -136,7 +163,7 @@ pub(crate) fn check_counts(
     let invalid =
         |field, problem| Error::from(crate::credential::json::invalid("request", field, problem));
     if credentials == 0 || credentials > MAX_CREDENTIALS {
-        return Err(invalid("credentials", "must ask for 1 to 16 credentials"));
+        return Err(invalid("policies", "must ask for 1 to 16 credentials"));
     }
     if predicates.into_iter().any(|n| n > MAX_PREDICATES) {
         return Err(invalid(
@@ -145,6 +172,42 @@ pub(crate) fn check_counts(
         ));
     }
     Ok(())
+}
+
+/// One place a request names a parameter set ([`PresentationRequest::params_mut`]).
+#[derive(Debug)]
+pub enum ParamsRef<'a> {
+    /// The validity statements' digit set.
+    Validity(&'a mut PredicateParams),
+    /// A statement of a credential of this schema.
+    Statement(&'static Schema, &'a mut Predicate),
+}
+
+impl ParamsRef<'_> {
+    /// The digest of the set named here (`None` for a statement checked in the clear).
+    pub fn digest(&self) -> Option<[u8; 32]> {
+        match self {
+            ParamsRef::Validity(p) => Some(p.digest),
+            ParamsRef::Statement(_, p) => p.params.as_ref().map(|x| x.digest),
+        }
+    }
+
+    /// Attaches `set`, after checking it is what this place needs (a digit set of the
+    /// validity base, or what [`Predicate::resolve`] accepts).
+    pub fn resolve(&mut self, set: crate::zk::SignedSet) -> Result<(), Error> {
+        match self {
+            ParamsRef::Validity(p) => {
+                if !matches!(set.kind(), crate::zk::SetKind::Digits { base } if *base == validity_span().base)
+                {
+                    return Err(Error::PredicateParamsRejected {
+                        predicate: "the validity statements".into(),
+                    });
+                }
+                p.resolve(set)
+            }
+            ParamsRef::Statement(schema, p) => p.resolve(set, schema),
+        }
+    }
 }
 
 /// A verifier's request for a presentation.
@@ -158,18 +221,36 @@ pub struct PresentationRequest {
     pub created: i64,
     /// When it expires, in seconds since the Unix epoch; presentations are rejected after.
     pub expires: i64,
-    /// What is asked, one entry per credential.
-    pub credentials: Vec<CredentialRequest>,
+    /// What is asked, one policy per credential (all must be answered).
+    pub policies: Vec<Policy>,
+    /// The parameters of the validity statements every presented credential is proven to
+    /// satisfy, `valid_from <= created <= valid_until` (at [`validity_span`]).
+    pub validity: PredicateParams,
 }
 
 impl PresentationRequest {
     /// A new request made at `now` (seconds since the Unix epoch), valid for
-    /// `validity_seconds`, with a fresh nonce from `rng`.
-    pub fn new(
+    /// `validity_seconds`, with a fresh nonce and fresh validity parameters from `rng`; one
+    /// policy (or [`CredentialRequest`], a policy of one alternative) per credential.
+    pub fn new<P: Into<Policy>>(
         verifier: &str,
-        credentials: Vec<CredentialRequest>,
+        policies: impl IntoIterator<Item = P>,
         now: i64,
         validity_seconds: i64,
+        rng: &mut impl CryptoRng,
+    ) -> Result<Self, Error> {
+        let validity = PredicateParams::generate_validity(rng)?;
+        Self::new_with_validity(verifier, policies, now, validity_seconds, validity, rng)
+    }
+
+    /// [`PresentationRequest::new`] with given validity parameters (e.g.
+    /// [`ParameterSet::validity`](super::ParameterSet::validity) of a long-lived set).
+    pub fn new_with_validity<P: Into<Policy>>(
+        verifier: &str,
+        policies: impl IntoIterator<Item = P>,
+        now: i64,
+        validity_seconds: i64,
+        validity: PredicateParams,
         rng: &mut impl CryptoRng,
     ) -> Result<Self, Error> {
         let mut nonce = [0u8; 32];
@@ -179,10 +260,26 @@ impl PresentationRequest {
             nonce,
             created: now,
             expires: now.saturating_add(validity_seconds),
-            credentials,
+            policies: policies.into_iter().map(Into::into).collect(),
+            validity,
         };
         r.check()?;
         Ok(r)
+    }
+
+    /// The two validity statements a credential of `schema` is proven to satisfy:
+    /// `valid_from <= now` and `valid_until >= now`, `now` the request's `created` time
+    /// (rounded to the minute so that each statement over minutes is exactly the one over
+    /// seconds), with the request's validity parameters.
+    pub fn validity_statements(&self, schema: &Schema) -> Result<Vec<Predicate>, Error> {
+        ["valid_from <= now", "valid_until >= now"]
+            .iter()
+            .map(|s| {
+                let mut p = Predicate::parse(schema, s, self.created)?;
+                p.params = Some(self.validity.clone());
+                Ok(p)
+            })
+            .collect()
     }
 
     /// Checks every part: a verifier identifier, at least one credential, a validity that
@@ -195,10 +292,17 @@ impl PresentationRequest {
         if self.verifier.is_empty() || self.verifier.len() > 255 {
             return Err(invalid("verifier", "must have 1 to 255 bytes"));
         }
-        check_counts(
-            self.credentials.len(),
-            self.credentials.iter().map(|c| c.predicates.len()),
-        )?;
+        check_counts(self.policies.len(), [])?;
+        let span = validity_span();
+        if self.validity.digits != span.digits
+            || (self.validity.is_resolved()
+                && self.validity.span().is_none_or(|s| s.base != span.base))
+        {
+            return Err(invalid(
+                "validity",
+                "must be a digit set of the instant base",
+            ));
+        }
         if self.expires <= self.created {
             return Err(invalid("expires", "must be later than `created`"));
         }
@@ -212,9 +316,7 @@ impl PresentationRequest {
                 "must be at most 24 hours after `created`",
             ));
         }
-        self.credentials
-            .iter()
-            .try_for_each(CredentialRequest::check)
+        self.policies.iter().try_for_each(Policy::check)
     }
 
     /// The request digest: SHA-256 of the request's canonical encoding, which covers every
@@ -225,31 +327,40 @@ impl PresentationRequest {
             .bytes(self.verifier.as_bytes())
             .raw(&self.nonce)
             .zigzag(self.created)
-            .zigzag(self.expires)
-            .varint(self.credentials.len() as u64);
-        for c in &self.credentials {
-            w.u8(c.credential_type.code());
-            w.varint(c.disclose.len() as u64);
-            for name in &c.disclose {
-                w.bytes(name.as_bytes());
-            }
-            w.varint(c.issuers.len() as u64);
-            for id in &c.issuers {
-                w.bytes(id.as_bytes());
-            }
-            w.varint(c.predicates.len() as u64);
-            for p in &c.predicates {
-                p.write_canonical(&mut w);
-            }
+            .zigzag(self.expires);
+        self.validity.write_canonical(&mut w);
+        w.varint(self.policies.len() as u64);
+        for p in &self.policies {
+            p.write_canonical(&mut w);
         }
         Sha256::digest(&w.buf).into()
     }
 
-    /// Every predicate of the request, mutably (to attach parameter sets).
-    pub fn predicates_mut(&mut self) -> impl Iterator<Item = &mut super::Predicate> {
-        self.credentials
-            .iter_mut()
-            .flat_map(|c| c.predicates.iter_mut())
+    /// The parameters the request names: the validity statements' first, then every
+    /// statement's (in policy, alternative and document order; repeats included).
+    pub fn params(&self) -> Vec<&PredicateParams> {
+        let statements = self
+            .policies
+            .iter()
+            .flat_map(|p| &p.alternatives)
+            .flat_map(|a| a.statements())
+            .filter_map(|s| s.params.as_ref());
+        core::iter::once(&self.validity).chain(statements).collect()
+    }
+
+    /// Every parameter reference of the request, mutably (to attach parameter sets): the
+    /// validity statements' and every statement's.
+    pub fn params_mut(&mut self) -> Vec<ParamsRef<'_>> {
+        let mut out = vec![ParamsRef::Validity(&mut self.validity)];
+        for policy in &mut self.policies {
+            out.extend(
+                policy
+                    .statements_mut()
+                    .into_iter()
+                    .map(|(schema, p)| ParamsRef::Statement(schema, p)),
+            );
+        }
+        out
     }
 
     /// `true` when the request has expired at `now` (seconds since the Unix epoch).
@@ -291,13 +402,24 @@ mod tests {
         m.created -= 1;
         changed.push(m);
         let mut m = r.clone();
-        m.credentials[0].disclose.push("dose_number".into());
+        m.policies[0].alternatives[0]
+            .disclose
+            .push("dose_number".into());
         changed.push(m);
         let mut m = r.clone();
-        m.credentials[0].issuers.push("nl".into());
+        m.policies[0].alternatives[0].issuers.push("nl".into());
         changed.push(m);
         let mut m = r.clone();
-        m.credentials[0].credential_type = CredentialType::Test;
+        m.policies[0].alternatives[0].credential_type = CredentialType::Test;
+        changed.push(m);
+        let mut m = r.clone();
+        m.policies[0].reveal_branch = true;
+        changed.push(m);
+        let mut m = r.clone();
+        m.policies[0].name.push('x');
+        changed.push(m);
+        let mut m = r.clone();
+        m.validity.digits += 1;
         changed.push(m);
         for m in changed {
             assert_ne!(m.digest(), d, "{m:?}");

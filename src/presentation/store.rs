@@ -17,7 +17,8 @@ use rand_core::CryptoRng;
 use sha2::{Digest, Sha256};
 
 use super::params::{
-    hex, remember_checked, set_from_bytes, set_kind_from_bytes, set_to_bytes, MAX_SET_BYTES,
+    hex, remember_checked, set_from_bytes, set_kind_from_bytes, set_to_bytes, PredicateParams,
+    MAX_SET_BYTES,
 };
 use super::request::PresentationRequest;
 use super::Error;
@@ -203,6 +204,28 @@ impl ParamStore {
         Ok(set)
     }
 
+    /// The validity statements' parameters from this store: its digit set of the validity
+    /// base ([`super::params::validity_span`]), made and added when missing.
+    pub fn validity(&self, rng: &mut impl CryptoRng) -> Result<PredicateParams, Error> {
+        let span = super::params::validity_span();
+        let set = self.obtain(SetKind::Digits { base: span.base }, rng)?;
+        Ok(PredicateParams::new(span.digits, set))
+    }
+
+    /// Keeps every set `request` has attached (a request made in this process with fresh
+    /// parameters), so that this store can resolve the request when it is read back.
+    /// Returns how many sets were kept.
+    pub fn keep(&self, request: &PresentationRequest) -> Result<usize, Error> {
+        let mut kept = 0;
+        for params in request.params() {
+            if params.is_resolved() {
+                self.put(params.set()?)?;
+                kept += 1;
+            }
+        }
+        Ok(kept)
+    }
+
     /// The verifier's side: attaches every set `request` names from this store (the
     /// verifier's own, made with its requests; not checked again).
     pub fn resolve(&self, request: &mut PresentationRequest) -> Result<(), Error> {
@@ -246,8 +269,8 @@ impl ParamStore {
         // header declares: the cap is enforced before any point is decoded.
         let mut files: Vec<([u8; 32], Vec<u8>, bool)> = Vec::new();
         let mut signatures = 0usize;
-        for p in request.predicates_mut() {
-            let Some(digest) = p.params.as_ref().map(|x| x.digest) else {
+        for p in request.params_mut() {
+            let Some(digest) = p.digest() else {
                 continue;
             };
             if files.iter().any(|(d, _, _)| *d == digest) {
@@ -288,8 +311,8 @@ impl ParamStore {
             }
             loaded.insert(digest, set);
         }
-        for p in request.predicates_mut() {
-            let Some(digest) = p.params.as_ref().map(|x| x.digest) else {
+        for mut p in request.params_mut() {
+            let Some(digest) = p.digest() else {
                 continue;
             };
             if let Some(set) = loaded.get(&digest) {
@@ -351,14 +374,27 @@ mod tests {
             })
             .collect();
         let c = CredentialRequest::new(t, &[], &[], predicates).unwrap();
-        PresentationRequest::new("border", vec![c], 1_700_000_000, 600, &mut rng).unwrap()
+        let validity = store.validity(&mut rng).unwrap();
+        PresentationRequest::new_with_validity(
+            "border",
+            vec![c],
+            1_700_000_000,
+            600,
+            validity,
+            &mut rng,
+        )
+        .unwrap()
+    }
+
+    fn first(r: &mut PresentationRequest) -> &mut Predicate {
+        r.policies[0].statement_mut(0, 0).unwrap()
     }
 
     #[test]
     fn requests_name_sets_that_stores_resolve() {
         let verifier = temp_store("verifier");
         let holder = temp_store("holder");
-        let r = request_in(
+        let mut r = request_in(
             &verifier,
             &[
                 "dose_number >= 2",
@@ -366,21 +402,18 @@ mod tests {
             ],
         );
         // The same kinds are reused, not made again.
-        let again = request_in(&verifier, &["dose_number >= 1"]);
-        assert_eq!(
-            again.credentials[0].predicates[0].params,
-            r.credentials[0].predicates[0].params
-        );
-        assert_eq!(verifier.list().unwrap().len(), 2);
+        let mut again = request_in(&verifier, &["dose_number >= 1"]);
+        assert_eq!(first(&mut again).params, first(&mut r).params);
+        assert_eq!(again.validity, r.validity);
+        // Integer digits, the set's elements, and the instant digits of the validity.
+        assert_eq!(verifier.list().unwrap().len(), 3);
         let mut read = PresentationRequest::from_json(&r.to_json()).unwrap();
         assert_eq!(read, r);
         assert_eq!(read.digest(), r.digest());
-        assert!(!read.credentials[0].predicates[0]
-            .params()
-            .unwrap()
-            .is_resolved());
+        assert!(!first(&mut read).params().unwrap().is_resolved());
+        assert!(!read.validity.is_resolved());
         // The holder has nothing: refused, naming the digest.
-        let digest = hex(&r.credentials[0].predicates[0].params().unwrap().digest);
+        let digest = hex(&r.validity.digest);
         let e = holder
             .resolve_checked(&mut read.clone(), None, &mut rand::rng())
             .unwrap_err();
@@ -390,11 +423,13 @@ mod tests {
         holder
             .resolve_checked(&mut read, Some(&verifier), &mut rand::rng())
             .unwrap();
-        assert!(read
-            .predicates_mut()
-            .all(|p| p.params().unwrap().is_resolved()));
+        assert!(read.validity.is_resolved());
+        assert!(read.policies[0]
+            .statements_mut()
+            .iter()
+            .all(|(_, p)| p.params().unwrap().is_resolved()));
         let listed = holder.list().unwrap();
-        assert_eq!(listed.len(), 2);
+        assert_eq!(listed.len(), 3);
         assert!(listed.iter().all(|s| s.checked));
         // The verifier resolves from its own store.
         let mut mine = PresentationRequest::from_json(&r.to_json()).unwrap();
@@ -407,8 +442,8 @@ mod tests {
     fn tampered_or_forged_sets_are_refused() {
         let verifier = temp_store("forged");
         let holder = temp_store("forged-holder");
-        let r = request_in(&verifier, &["dose_number >= 2"]);
-        let digest = r.credentials[0].predicates[0].params().unwrap().digest;
+        let mut r = request_in(&verifier, &["dose_number >= 2"]);
+        let digest = first(&mut r).params().unwrap().digest;
         // A file whose content is not what its name says.
         let path = verifier.path_of(&digest);
         let mut bytes = fs::read(&path).unwrap();
@@ -428,18 +463,17 @@ mod tests {
         raw[n - 48..].copy_from_slice(&set_to_bytes(&other)[n - 48..]);
         set = set_from_bytes(&raw).unwrap();
         let forged = verifier.put(&set).unwrap();
-        let mut r = r;
-        r.credentials[0].predicates[0].params =
-            Some(super::super::PredicateParams::by_digest(1, forged));
+        first(&mut r).params = Some(super::super::PredicateParams::by_digest(1, forged));
         let e = holder
             .resolve_checked(&mut r, Some(&verifier), &mut rand::rng())
             .unwrap_err();
         assert!(matches!(e, Error::PredicateParamsRejected { .. }), "{e}");
-        assert!(holder.list().unwrap().is_empty());
+        // The validity set (good) may be kept; the forged one is not.
+        assert!(holder.list().unwrap().iter().all(|s| s.digest != forged));
+        assert!(holder.get(&forged).unwrap().is_none());
         // A digit set named for a membership predicate is refused.
         let mut m = request_in(&verifier, &["vaccine_product in {EU/1/20/1528}"]);
-        m.credentials[0].predicates[0].params =
-            Some(super::super::PredicateParams::by_digest(1, forged));
+        first(&mut m).params = Some(super::super::PredicateParams::by_digest(1, forged));
         let e = verifier.resolve(&mut m).unwrap_err();
         assert!(matches!(e, Error::PredicateParamsRejected { .. }), "{e}");
         let _ = fs::remove_dir_all(verifier.dir());

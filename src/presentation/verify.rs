@@ -1,7 +1,10 @@
 //! Verification of a presentation against the verifier's request and trust list.
 
 use super::attribute::check_attribute;
-use super::bundle::{predicate_statements, proof_context, Presentation, PresentedCredential};
+use super::bundle::{
+    predicate_statements, proof_context, proven_statements, Presentation, PresentedCredential,
+};
+use super::policy::{Branch, Policy};
 use super::predicate::Predicate;
 use super::request::{CredentialRequest, PresentationRequest};
 use super::trust::TrustList;
@@ -28,8 +31,18 @@ pub struct VerifiedCredential {
     pub schema_version: u8,
     /// The disclosed attributes and their signed values, in the request's order.
     pub disclosed: Vec<(String, AttributeValue)>,
-    /// The predicates proven over hidden attributes, with the request's absolute bounds.
+    /// The statements that hold, with the request's absolute bounds: proven over hidden
+    /// attributes, or checked on the disclosed values (see
+    /// [`CredentialRequest::is_checked_in_clear`]). The validity statements are not listed:
+    /// see `valid_at`.
     pub predicates: Vec<Predicate>,
+    /// The statements over disclosed attributes among `predicates`, checked in the clear.
+    pub checked_in_clear: Vec<bool>,
+    /// The time (seconds since the Unix epoch) the credential is proven valid at: the
+    /// request's `created` time (`valid_from <= valid_at <= valid_until`).
+    pub valid_at: i64,
+    /// The branch the presentation names (only when the policy reveals branches).
+    pub branch: Option<Branch>,
 }
 
 /// Verifies `presentation` against `request` and `trust` at `now` (seconds since the Unix
@@ -42,10 +55,15 @@ pub struct VerifiedCredential {
 ///    request ([`Error::IssuerNotAccepted`]);
 /// 3. the schema matches ([`Error::SchemaMismatch`]) and the issuer may issue it
 ///    ([`Error::IssuerMayNotIssue`]);
-/// 4. exactly the requested attributes are disclosed ([`Error::DisclosureMismatch`]) and
-///    one predicate proof comes per requested predicate ([`Error::PredicateMismatch`]);
+/// 4. the alternative: named by the branch when the policy reveals branches
+///    ([`Error::BranchMismatch`]), by the type otherwise; exactly its attributes are
+///    disclosed ([`Error::DisclosureMismatch`]), its statements over disclosed attributes
+///    hold on the disclosed values ([`Error::DisclosedValueFails`]) and one predicate proof
+///    comes per proven statement, the two validity statements first
+///    ([`Error::PredicateMismatch`]);
 /// 5. the BBS proof and every predicate proof verify, under one challenge
-///    ([`Error::ProofInvalid`]).
+///    ([`Error::ProofInvalid`]): the credential is valid at the request's `created` time
+///    and every statement over hidden attributes holds.
 ///
 /// Steps 2 to 5 run for each credential in turn.
 pub fn verify(
@@ -67,29 +85,70 @@ pub fn verify(
             expires: calendar::format_rfc3339_seconds(request.expires).unwrap_or_default(),
         });
     }
-    if presentation.credentials.len() != request.credentials.len() {
+    if presentation.credentials.len() != request.policies.len() {
         return Err(Error::CredentialCountMismatch {
-            expected: request.credentials.len(),
+            expected: request.policies.len(),
             actual: presentation.credentials.len(),
         });
     }
     let credentials = request
-        .credentials
+        .policies
         .iter()
         .zip(&presentation.credentials)
         .enumerate()
-        .map(|(index, (asked, got))| verify_one(asked, got, trust, &digest, index as u8))
+        .map(|(index, (policy, got))| verify_one(request, policy, got, trust, &digest, index as u8))
         .collect::<Result<_, _>>()?;
     Ok(VerifiedPresentation { credentials })
 }
 
+/// The alternative (with its branch chosen) that a presented credential claims to satisfy:
+/// the one its branch names when the policy reveals branches, the one of its type
+/// otherwise.
+fn alternative(policy: &Policy, got: &PresentedCredential) -> Result<CredentialRequest, Error> {
+    let mismatch = || Error::BranchMismatch {
+        credential_type: got.credential_type,
+    };
+    let schema_mismatch = || Error::SchemaMismatch {
+        expected: policy.alternatives[0].credential_type,
+        found: got.credential_type,
+        version: got.schema_version,
+    };
+    match (&got.branch, policy.reveal_branch) {
+        (Some(b), true) => {
+            let a = policy
+                .alternatives
+                .get(b.alternative)
+                .ok_or_else(mismatch)?;
+            if a.credential_type != got.credential_type {
+                return Err(schema_mismatch());
+            }
+            a.resolve(&b.choices).map_err(|_| mismatch())
+        }
+        (None, false) => {
+            if policy.needs_hidden_or() {
+                return Err(Error::NotProvableYet {
+                    predicate: format!("policy {}", policy.name),
+                    reason: "a choice the credential type does not reveal needs the hidden OR composition",
+                });
+            }
+            let i = policy
+                .alternative_of_type(got.credential_type)
+                .ok_or_else(schema_mismatch)?;
+            policy.alternatives[i].resolve(&[])
+        }
+        _ => Err(mismatch()),
+    }
+}
+
 fn verify_one(
-    asked: &CredentialRequest,
+    request: &PresentationRequest,
+    policy: &Policy,
     got: &PresentedCredential,
     trust: &TrustList,
     digest: &[u8; 32],
     index: u8,
 ) -> Result<VerifiedCredential, Error> {
+    let asked = &alternative(policy, got)?;
     // 2. The issuer.
     let issuer = trust
         .find(&got.issuer)
@@ -158,10 +217,25 @@ fn verify_one(
             values.push((value, k == 1));
         }
     }
-    if got.predicate_proofs.len() != asked.predicates.len() {
+    // Statements over disclosed attributes, on the disclosed values.
+    let disclosed_value = |n: &str| got.disclosed.iter().find(|(d, _)| d == n).map(|(_, v)| v);
+    for p in asked
+        .predicates
+        .iter()
+        .filter(|p| asked.is_checked_in_clear(p))
+    {
+        if !p.evaluate(disclosed_value) {
+            return Err(Error::DisclosedValueFails {
+                credential_type: got.credential_type,
+                predicate: p.to_string(),
+            });
+        }
+    }
+    let (proven, _) = proven_statements(request, asked, schema)?;
+    if got.predicate_proofs.len() != proven.len() {
         return Err(Error::PredicateMismatch {
             credential_type: got.credential_type,
-            expected: asked.predicates.len(),
+            expected: proven.len(),
             actual: got.predicate_proofs.len(),
         });
     }
@@ -177,7 +251,7 @@ fn verify_one(
     }
     let checked: Result<(), Error> = with_suite!(issuer.suite, C => {
         let api_id = credential::api_id::<C>();
-        let (statements, counts) = predicate_statements::<C>(asked, schema)?;
+        let (statements, counts) = predicate_statements::<C>(&proven, schema)?;
         let mut predicates = Vec::with_capacity(statements.len());
         let mut next = 0;
         for (bytes, &n) in got.predicate_proofs.iter().zip(&counts) {
@@ -213,6 +287,13 @@ fn verify_one(
         credential_type: got.credential_type,
         schema_version: got.schema_version,
         disclosed: got.disclosed.clone(),
+        checked_in_clear: asked
+            .predicates
+            .iter()
+            .map(|p| asked.is_checked_in_clear(p))
+            .collect(),
         predicates: asked.predicates.clone(),
+        valid_at: request.created,
+        branch: got.branch.clone(),
     })
 }

@@ -411,11 +411,22 @@ pub async fn policies(State(s): State<Shared>) -> Response {
         .policies
         .values()
         .map(|p| {
+            let policy = p.policy();
+            let alternatives: Vec<Value> = policy
+                .alternatives
+                .iter()
+                .map(|a| {
+                    json!({
+                        "type": a.credential_type.name(),
+                        "disclose": a.disclose,
+                        "statements": a.describe(),
+                    })
+                })
+                .collect();
             json!({
                 "name": p.name,
-                "type": p.credential_type.name(),
-                "disclose": p.disclose(),
-                "statements": p.statements(),
+                "alternatives": alternatives,
+                "reveal_branch": policy.reveal_branch,
             })
         })
         .collect();

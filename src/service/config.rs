@@ -6,114 +6,50 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use healthpass::credential::json::parse;
-use healthpass::credential::CredentialType;
-use healthpass::presentation::{
-    CredentialRequest, ParamStore, Predicate, PredicateParams, PresentationRequest, TrustList,
-};
+use healthpass::presentation::{self, ParamStore, PredicateParams, PresentationRequest, TrustList};
 use healthpass::untrusted::Untrusted;
 use rand::CryptoRng;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
-
-/// The format tag of a policy file (`docs/formats.md`, the contract of issue 11).
-pub const POLICY_FORMAT: &str = "healthpass-policy/1";
 
 /// The largest policy, trust list or parameter file the service reads.
 const MAX_CONFIG_BYTES: u64 = 4 << 20;
 
-/// A policy the officer can pick: a name and how to make a request from it.
+/// A policy the officer can pick: the policy file's text, read again at each request's
+/// time (its statements say `now` and `today`), and its name.
 #[derive(Clone, Debug)]
 pub struct Policy {
     /// The policy's name (unique in the service).
     pub name: String,
-    /// The credential type asked for.
-    pub credential_type: CredentialType,
-    disclose: Vec<String>,
-    issuers: Vec<String>,
-    statements: Vec<String>,
-    /// The parameters of each statement's predicate, resolved from the store once when the
-    /// configuration is loaded (reading and decoding sets per request would cost a second).
-    params: Vec<Option<PredicateParams>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PolicyFile {
-    format: String,
-    name: String,
-    any_of: Vec<Alternative>,
-    #[serde(default)]
-    reveal_branch: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Alternative {
-    #[serde(rename = "type")]
-    credential_type: String,
-    #[serde(default)]
-    disclose: Vec<String>,
-    #[serde(default)]
-    issuers: Vec<String>,
-    #[serde(default)]
-    all_of: Vec<serde_json::Value>,
+    text: String,
+    /// The policy as read at load time (for listing; requests read the text at their time).
+    parsed: presentation::Policy,
 }
 
 impl Policy {
-    /// Reads a `healthpass-policy/1` file. Until the policy layer lands in the library, the
-    /// service takes the subset the request of today can express: one alternative whose
-    /// `all_of` lists statements (an `and` of predicates).
+    /// Reads a `healthpass-policy/1` file ([`presentation::Policy::from_policy_json`]) and
+    /// checks that its name suits a URL and a page: 1 to 64 characters `a-z A-Z 0-9 - _ .`.
     pub fn from_json(text: &str) -> Result<Self, String> {
-        let value = parse("policy", text).map_err(|e| e.to_string())?;
-        let file: PolicyFile = serde_json::from_value(value).map_err(|e| e.to_string())?;
-        if file.format != POLICY_FORMAT {
-            return Err(format!("the format is not `{POLICY_FORMAT}`"));
-        }
-        if file.name.is_empty()
-            || file.name.len() > 64
-            || !file
-                .name
+        let parsed = presentation::Policy::from_policy_json(text, 0).map_err(|e| e.to_string())?;
+        let name = parsed.name.clone();
+        if name.is_empty()
+            || name.len() > 64
+            || !name
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
         {
             return Err("the name must be 1 to 64 characters a-z, A-Z, 0-9, '-', '_', '.'".into());
         }
-        let _ = file.reveal_branch;
-        let [alt] = <[Alternative; 1]>::try_from(file.any_of).map_err(|_| {
-            "this service takes policies of exactly one alternative (any_of of one)".to_owned()
-        })?;
-        let credential_type: CredentialType =
-            alt.credential_type.parse().map_err(|e| format!("{e}"))?;
-        let statements = alt
-            .all_of
-            .iter()
-            .map(|s| {
-                s.as_str().map(str::to_owned).ok_or_else(|| {
-                    "this service takes `all_of` lists of statements only".to_owned()
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let policy = Policy {
-            name: file.name,
-            credential_type,
-            disclose: alt.disclose,
-            issuers: alt.issuers,
-            statements,
-            params: Vec::new(),
-        };
-        // Checked once now, so that a request is never refused later for the policy's sake.
-        policy
-            .make_request("check", 0, 600, None, &mut rand::rng())
-            .map_err(|e| e.to_string())?;
-        Ok(policy)
+        Ok(Policy {
+            name,
+            text: text.to_owned(),
+            parsed,
+        })
     }
 
     /// The one interface between the service and request-making: a fresh request (fresh
-    /// nonce) for this policy at `now`, valid for `validity` seconds, naming its predicates'
-    /// parameter sets by digest from the verifier's store `params` (sets it lacks are made
-    /// and added; without a store the predicates have no parameters, which only a check of
-    /// the policy wants).
+    /// nonce) for this policy at `now`, valid for `validity` seconds, naming its parameter
+    /// sets by digest from the verifier's store `params` (sets it lacks are made and added;
+    /// without a store, fresh sets that only a check of the policy wants).
     pub fn make_request(
         &self,
         verifier: &str,
@@ -121,38 +57,26 @@ impl Policy {
         validity: i64,
         params: Option<&ParamStore>,
         rng: &mut impl CryptoRng,
-    ) -> Result<PresentationRequest, healthpass::presentation::Error> {
-        let schema = self.credential_type.schema();
-        let predicates = self
-            .statements
-            .iter()
-            .enumerate()
-            .map(|(i, text)| {
-                let mut p = Predicate::parse(schema, text, now)?;
-                match (self.params.get(i).cloned().flatten(), params) {
-                    (Some(resolved), _) => {
-                        p.params = Some(resolved);
-                        Ok(p)
-                    }
-                    (None, Some(store)) => p.with_params_in(schema, store, rng),
-                    (None, None) => Ok(p),
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let disclose: Vec<&str> = self.disclose.iter().map(String::as_str).collect();
-        let issuers: Vec<&str> = self.issuers.iter().map(String::as_str).collect();
-        let asked = CredentialRequest::new(self.credential_type, &disclose, &issuers, predicates)?;
-        PresentationRequest::new(verifier, vec![asked], now, validity, rng)
+    ) -> Result<PresentationRequest, presentation::Error> {
+        let policy =
+            presentation::Policy::from_policy_json(&self.text, now)?.with_params(params, rng)?;
+        let validity_params = match params {
+            Some(store) => store.validity(rng)?,
+            None => PredicateParams::generate_validity(rng)?,
+        };
+        PresentationRequest::new_with_validity(
+            verifier,
+            vec![policy],
+            now,
+            validity,
+            validity_params,
+            rng,
+        )
     }
 
-    /// The statements, as written in the policy.
-    pub fn statements(&self) -> &[String] {
-        &self.statements
-    }
-
-    /// The disclosed attributes.
-    pub fn disclose(&self) -> &[String] {
-        &self.disclose
+    /// The policy as read at load time.
+    pub fn policy(&self) -> &presentation::Policy {
+        &self.parsed
     }
 }
 
@@ -229,15 +153,11 @@ impl Sources {
             if policies.contains_key(&policy.name) {
                 return Err(format!("two policies are named `{}`", policy.name));
             }
-            let mut policy = policy;
-            let template = policy
+            // Made once now: the store then holds every set the policy's requests name, and
+            // a request is never refused later for the policy's sake.
+            policy
                 .make_request("load", 0, 600, Some(&params), &mut rand::rng())
                 .map_err(|e| format!("policy {}: {e}", path.display()))?;
-            policy.params = template.credentials[0]
-                .predicates
-                .iter()
-                .map(|p| p.params.clone())
-                .collect();
             policies.insert(policy.name.clone(), policy);
         }
         if policies.is_empty() {
@@ -258,23 +178,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn policies_of_the_contract_subset_are_read_and_others_refused() {
+    fn policy_files_are_read_and_bad_ones_refused() {
         let ok = r#"{"format":"healthpass-policy/1","name":"entry","any_of":[{"type":"vaccination",
             "disclose":["vaccine_product"],"all_of":["dose_number >= 2","valid_until >= now"]}]}"#;
         let p = Policy::from_json(ok).unwrap();
         assert_eq!(p.name, "entry");
-        assert_eq!(p.statements().len(), 2);
+        assert_eq!(p.policy().alternatives[0].statements().count(), 2);
         let r = p
             .make_request("v", 1_700_000_000, 300, None, &mut rand::rng())
             .unwrap();
-        assert_eq!(r.credentials[0].predicates.len(), 2);
+        assert_eq!(r.policies[0].alternatives[0].statements().count(), 2);
         for bad in [
             ok.replace("policy/1", "policy/9"),
             ok.replace("dose_number >= 2", "dose_number >>= 2"),
             ok.replace("vaccine_product", "no_such"),
             ok.replace("\"entry\"", "\"a b\""),
             ok.replace("\"all_of\"", "\"all_of\":[],\"x\""),
-            ok.replace("}]}", "},{\"type\":\"test\"}]}"),
         ] {
             assert!(Policy::from_json(&bad).is_err(), "{bad}");
         }

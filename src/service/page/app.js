@@ -19,7 +19,7 @@
     for (const p of body.policies) {
       const o = document.createElement("option");
       o.value = p.name;
-      o.textContent = p.name + " (" + p.type + ")";
+      o.textContent = p.name + " (" + p.alternatives.map((a) => a.type).join(" or ") + ")";
       select.appendChild(o);
     }
   }
