@@ -643,6 +643,13 @@ fn core_proof_init_counts_its_random_scalars_and_prints_its_result() {
         )
     };
     // Two hidden messages: 7 scalars needed; 6 given.
+    assert_eq!(
+        bbs::ProofRandomScalars::from_scalars(&[Scalar::one(); 6], 2).unwrap_err(),
+        Error::RandomScalarCount {
+            expected: 7,
+            actual: 6
+        }
+    );
     let short = bbs::ProofRandomScalars::from_scalars(&[Scalar::one(); 6], 1).unwrap();
     assert_eq!(
         init(&[1, 4], short).unwrap_err(),
