@@ -717,3 +717,33 @@ fn proof_verify_init_checks_the_message_counts() {
         }
     );
 }
+
+/// CoreSign and CoreVerify (draft §3.6.1, §3.6.2) with the caller's generators refuse a
+/// message list of another length, naming both counts. (Kills the mutant that dropped
+/// that check.)
+#[test]
+fn core_sign_and_verify_check_the_message_count() {
+    type C = Bls12381Sha256;
+    let api_id = bbs::api_id::<C>();
+    let f = fixture::<C>();
+    let messages = [Scalar::from(1u64), Scalar::from(2u64)];
+    let three = bbs::Generators::new::<C>(3, &api_id).unwrap();
+    let two = bbs::Generators::new::<C>(2, &api_id).unwrap();
+    let mismatch = Error::MessageCountMismatch {
+        expected: 3,
+        actual: 2,
+    };
+    assert_eq!(
+        bbs::core_sign::<C>(&f.sk, &f.pk, &three, HEADER, &messages, &api_id).unwrap_err(),
+        mismatch
+    );
+    let sig = bbs::core_sign::<C>(&f.sk, &f.pk, &two, HEADER, &messages, &api_id).unwrap();
+    assert_eq!(
+        bbs::core_verify::<C>(&f.pk, &sig, &three, HEADER, &messages, &api_id),
+        Err(mismatch)
+    );
+    assert_eq!(
+        bbs::core_verify::<C>(&f.pk, &sig, &two, HEADER, &messages, &api_id),
+        Ok(())
+    );
+}
