@@ -279,5 +279,113 @@ fn formulas(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(predicate_benches, benches, typical_presentations, formulas);
+/// The example policy of issue #11 (`examples/policies/entry.json`), one credential per
+/// alternative and branch: present and verify, with the compact size printed once. The
+/// two vaccination branches (complete course, booster) and the two tests (PCR, rapid
+/// antigen) each prove the same OR, so their figures should agree.
+fn entry_policy(c: &mut Criterion) {
+    use healthpass::credential::{CredentialType, IssuerKey, Suite};
+    use healthpass::presentation::{self, Policy, PresentationRequest, TrustList};
+    use serde_json::json;
+
+    let now = 1_795_953_600; // 2026-11-29T12:00:00Z
+    let mut rng = rand::rng();
+    let issuer = IssuerKey::generate(
+        "de-rki",
+        "RKI",
+        "DE",
+        Suite::Sha256,
+        &CredentialType::ALL,
+        &mut rng,
+    )
+    .unwrap();
+    let mut trust = TrustList::default();
+    trust.add(issuer.info().clone(), false).unwrap();
+    let policy = Policy::from_policy_json(include_str!("../examples/policies/entry.json"), now)
+        .unwrap()
+        .with_params(None, &mut rng)
+        .unwrap();
+    let request = PresentationRequest::new("border", vec![policy], now, 600, &mut rng).unwrap();
+    let common = json!({
+        "family_name": "Mustermann", "given_name": "Erika", "birth_date": "1964-08-12",
+        "country": "DE", "issuer_name": "RKI", "certificate_id": "URN:UVCI:01:DE:BENCH",
+        "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2027-06-01T00:00:00Z",
+        "disease": "840539006",
+    });
+    let with = |extra: serde_json::Value| {
+        let mut a = common.clone();
+        a.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        a
+    };
+    let vaccination = |dose: i64, date: &str| {
+        with(
+            json!({ "vaccine_type": "1119349007", "vaccine_product": "EU/1/20/1528",
+            "manufacturer": "ORG-100030215", "dose_number": dose, "total_doses": 2,
+            "vaccination_date": date }),
+        )
+    };
+    let test = |test_type: &str, sample: &str| {
+        with(
+            json!({ "test_type": test_type, "test_name": "", "test_device": "",
+            "sample_time": sample, "test_result": "260415000", "test_centre": "Mitte" }),
+        )
+    };
+    let cases = [
+        (
+            "course",
+            CredentialType::Vaccination,
+            vaccination(2, "2026-09-01"),
+        ),
+        (
+            "booster",
+            CredentialType::Vaccination,
+            vaccination(3, "2025-01-01"),
+        ),
+        (
+            "pcr",
+            CredentialType::Test,
+            test("LP6464-4", "2026-11-27T12:00:00Z"),
+        ),
+        (
+            "rat",
+            CredentialType::Test,
+            test("LP217198-3", "2026-11-29T06:00:00Z"),
+        ),
+        (
+            "recovery",
+            CredentialType::Recovery,
+            with(json!({ "first_positive_date": "2026-10-01" })),
+        ),
+    ];
+    let mut group = c.benchmark_group("entry_policy");
+    group.sample_size(10);
+    for (name, t, attributes) in cases {
+        let credential = issuer.issue(t, &attributes, &mut rng).unwrap();
+        let credentials = std::slice::from_ref(&credential);
+        let answer = presentation::present(&request, credentials, now, &mut rng).unwrap();
+        println!(
+            "entry_policy/{name}: compact {} bytes (formula proof {} bytes, BBS proof {} bytes)",
+            answer.to_compact().unwrap().len(),
+            answer.credentials[0].formula_proof.len(),
+            answer.credentials[0].proof.len()
+        );
+        group.bench_function(format!("present/{name}"), |b| {
+            b.iter(|| presentation::present(&request, credentials, now, &mut rng).unwrap())
+        });
+        group.bench_function(format!("verify/{name}"), |b| {
+            b.iter(|| presentation::verify(&request, &answer, &trust, now + 60).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    predicate_benches,
+    benches,
+    typical_presentations,
+    formulas,
+    entry_policy
+);
 criterion_main!(predicate_benches);

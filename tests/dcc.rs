@@ -658,15 +658,20 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
         };
         let context = proof_context(&r.digest(), 0);
         // The validity statements come first in every presentation.
-        let mut statements = presentation::zk_statements::<Bls12381Sha256>(
+        let mut atoms = presentation::zk_atoms::<Bls12381Sha256>(
             &r.validity_statements(schema).unwrap(),
             schema,
         )
         .unwrap();
-        statements.push(statement);
-        let linked =
-            zk::prove::<Bls12381Sha256>(&prepared, &[], &statements, &context, &mut rand::rng())
-                .map_err(Error::Predicate)?;
+        atoms.push(zk::Formula::Predicate(statement));
+        let linked = zk::prove_formula::<Bls12381Sha256>(
+            &prepared,
+            &[],
+            &zk::Formula::All(atoms),
+            &context,
+            &mut rand::rng(),
+        )
+        .map_err(Error::Predicate)?;
         let presented = Presentation {
             nonce: r.nonce,
             request_digest: r.digest(),
@@ -676,7 +681,7 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
                 issuer: c.issuer().id.clone(),
                 branch: None,
                 disclosed: vec![],
-                predicate_proofs: linked.predicates.iter().map(|p| p.to_bytes()).collect(),
+                formula_proof: linked.formula.to_bytes(),
                 proof: linked.bbs.to_bytes(),
             }],
         };

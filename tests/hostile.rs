@@ -162,7 +162,7 @@ fn error_messages_escape_text_from_files() {
         text.replace("\"EU/1/20/1528\"", "\"EU/1/\\u202e20/1528\""),
         // A format tag with a C1 control sequence introducer.
         text.replace(
-            "healthpass-presentation/2",
+            "healthpass-presentation/3",
             "healthpass-presentation/\\u009b2J",
         ),
         // An unknown field whose name carries DEL and a newline.
@@ -494,9 +494,9 @@ fn an_attributes_file_with_a_repeated_attribute_is_refused() {
 fn presentation_disclosing(t: &str, name: &str, raw: &str) -> String {
     let zero = "A".repeat(43);
     format!(
-        r#"{{"format": "healthpass-presentation/2", "nonce": "{zero}", "request_digest": "{zero}",
+        r#"{{"format": "healthpass-presentation/3", "nonce": "{zero}", "request_digest": "{zero}",
   "credentials": [{{"type": "{t}", "schema_version": 1, "issuer": "gb-nhs",
-    "disclosed": {{"{name}": {raw}}}, "predicates": [], "proof": "AA"}}]}}"#
+    "disclosed": {{"{name}": {raw}}}, "formula": "", "proof": "AA"}}]}}"#
     )
 }
 

@@ -132,8 +132,8 @@ fn every_kind_is_proven_and_verified() {
         let v = presentation::verify(&r, &p, &trust(), NOW + 60)
             .unwrap_or_else(|e| panic!("{prove}: {e}"));
         assert_eq!(v.credentials[0].predicates.len(), 1, "{prove}");
-        // The two validity statements come first.
-        assert_eq!(p.credentials[0].predicate_proofs.len(), 3, "{prove}");
+        // The two validity statements (896 bytes) come first, then the statement's proof.
+        assert!(p.credentials[0].formula_proof.len() > 896, "{prove}");
         // The presentation round-trips through both wire formats.
         let compact = p.to_compact().unwrap();
         assert_eq!(
@@ -276,14 +276,14 @@ fn proofs_do_not_transfer() {
     // A predicate proof moved from one presentation to another of the same request.
     let p2 = present(&r, &c, NOW).unwrap();
     let mut mixed = p2.clone();
-    mixed.credentials[0].predicate_proofs = p.credentials[0].predicate_proofs.clone();
+    mixed.credentials[0].formula_proof = p.credentials[0].formula_proof.clone();
     assert!(matches!(
         presentation::verify(&r, &mixed, &trust(), NOW + 60),
         Err(Error::ProofInvalid { .. })
     ));
     // A missing predicate proof.
     let mut dropped = p.clone();
-    dropped.credentials[0].predicate_proofs.clear();
+    dropped.credentials[0].formula_proof.clear();
     assert!(matches!(
         presentation::verify(&r, &dropped, &trust(), NOW + 60),
         Err(Error::PredicateMismatch { .. })
@@ -304,20 +304,18 @@ fn every_byte_of_the_predicate_part_matters() {
     );
     let p = present(&r, &c, NOW).unwrap();
     presentation::verify(&r, &p, &trust(), NOW + 60).unwrap();
-    for k in 0..p.credentials[0].predicate_proofs.len() {
-        let len = p.credentials[0].predicate_proofs[k].len();
-        for i in 0..len {
-            let mut t = p.clone();
-            t.credentials[0].predicate_proofs[k][i] ^= 0x01;
-            assert!(
-                presentation::verify(&r, &t, &trust(), NOW + 60).is_err(),
-                "predicate {k} byte {i}"
-            );
-        }
-        let mut short = p.clone();
-        short.credentials[0].predicate_proofs[k].pop();
-        assert!(presentation::verify(&r, &short, &trust(), NOW + 60).is_err());
+    let len = p.credentials[0].formula_proof.len();
+    for i in 0..len {
+        let mut t = p.clone();
+        t.credentials[0].formula_proof[i] ^= 0x01;
+        assert!(
+            presentation::verify(&r, &t, &trust(), NOW + 60).is_err(),
+            "byte {i}"
+        );
     }
+    let mut short = p.clone();
+    short.credentials[0].formula_proof.pop();
+    assert!(presentation::verify(&r, &short, &trust(), NOW + 60).is_err());
 }
 
 #[test]

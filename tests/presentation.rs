@@ -126,7 +126,7 @@ fn compact_golden_files() {
         assert_eq!(decoded.to_compact().unwrap(), golden);
         w.verify(&decoded).unwrap();
         // The layout: version, digest, count, type, schema version, issuer.
-        assert_eq!(golden[0], 2);
+        assert_eq!(golden[0], presentation::COMPACT_VERSION);
         assert_eq!(golden[1..33], w.request.digest());
         assert_eq!(golden[33..37], [1, t.code(), 1, 6]);
         assert_eq!(&golden[37..43], b"gb-nhs");
@@ -262,14 +262,15 @@ fn verification_checks_run_in_order_with_distinct_errors() {
     check(&w, &p, |e| matches!(e, Error::DisclosureMismatch { .. }));
 
     let mut p = good.clone();
-    // Two proofs come for the validity statements the verifier did not have to ask for.
-    p.credentials[0].predicate_proofs.push(vec![1, 2, 3]);
+    // The validity statements the verifier did not have to ask for take two one-digit...
+    // three-digit range proofs: 2 * (3 * 128 + 2 * 32) = 896 bytes; three more are refused.
+    p.credentials[0].formula_proof.extend([1, 2, 3]);
     check(&w, &p, |e| {
         matches!(
             e,
             Error::PredicateMismatch {
-                expected: 2,
-                actual: 3,
+                expected: 896,
+                actual: 899,
                 ..
             }
         )

@@ -319,7 +319,10 @@ fn post_flow_accepts_once_and_a_replay_is_refused() {
         verdict["disclosed"]["vaccine_product"]["display"],
         "Comirnaty"
     );
-    assert_eq!(verdict["proven"].as_array().unwrap().len(), 2);
+    // The validity at the request's time, then the policy's two statements.
+    let proven = verdict["proven"].as_array().unwrap();
+    assert_eq!(proven.len(), 3, "{proven:?}");
+    assert!(proven[0].as_str().unwrap().starts_with("valid_from <= "));
     assert!(verdict["valid_at"].as_str().unwrap().ends_with('Z'));
     // Nothing beyond the disclosed value.
     let text = verdict.to_string();

@@ -347,12 +347,6 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
         .map(|p| p.with_params(Some(&store), &mut rng))
         .collect::<Result<Vec<_>, _>>()
         .map_err(CliError::usage)?;
-    if let Some(p) = policies.iter().find(|p| p.needs_hidden_or()) {
-        return Err(CliError::usage(format!(
-            "policy `{}`: a choice that the credential type does not reveal (two alternatives of one type, or an any_of inside an alternative) needs the hidden OR proof, which this build does not have yet; set \"reveal_branch\": true in the policy to let the presentation name its branch",
-            Untrusted(&p.name)
-        )));
-    }
     let validity = store.validity(&mut rng).map_err(CliError::usage)?;
     let request = PresentationRequest::new_with_validity(
         &a.verifier,

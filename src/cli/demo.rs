@@ -254,15 +254,11 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
     outln!("\nSizes:");
     outln!("  presentation JSON    {:>5} bytes", written.json_len);
     outln!(
-        "  compact encoding     {:>5} bytes (BBS proof {} bytes for {} hidden attributes; predicate proofs {} bytes)",
+        "  compact encoding     {:>5} bytes (BBS proof {} bytes for {} hidden attributes; formula proof {} bytes)",
         written.compact_len,
         answer.credentials[0].proof.len(),
         schema.len() - DISCLOSE.len(),
-        answer.credentials[0]
-            .predicate_proofs
-            .iter()
-            .map(Vec::len)
-            .sum::<usize>()
+        answer.credentials[0].formula_proof.len()
     );
     outln!(
         "  QR code              version {}, level {}, {}x{} modules",

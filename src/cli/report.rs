@@ -8,7 +8,7 @@ use healthpass::credential::{
     calendar, AttributeType, AttributeValue, Credential, CredentialType, IssuerInfo, IssuerKey,
 };
 use healthpass::presentation::{
-    self, Alternative, Predicate, Presentation, PresentationRequest, TrustList, VerifiedCredential,
+    self, Alternative, Presentation, PresentationRequest, TrustList, VerifiedCredential,
     VerifiedPresentation, COMPACT_VERSION, PRESENTATION_FORMAT, REQUEST_FORMAT,
 };
 use healthpass::untrusted::{escape_json_output, Untrusted};
@@ -60,11 +60,6 @@ fn time(s: i64) -> String {
     calendar::format_rfc3339_seconds(s).unwrap_or_else(|| s.to_string())
 }
 
-/// The statements a verified credential satisfies, each with how it was established.
-fn statements(c: &VerifiedCredential) -> impl Iterator<Item = (&Predicate, bool)> {
-    c.predicates.iter().zip(c.checked_in_clear.iter().copied())
-}
-
 /// Prints the summary of an accepted presentation.
 pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) -> CliResult<()> {
     outln!(
@@ -98,13 +93,9 @@ pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) -
                 value_text(c.credential_type, name, value)
             );
         }
-        for (p, clear) in statements(c) {
-            let how = if clear {
-                "checked on the disclosed value"
-            } else {
-                "value not disclosed"
-            };
-            outln!("    proven     {} ({how})", Untrusted(&p.describe()));
+        // The first entry is the validity, printed above.
+        for s in c.proven.iter().skip(1) {
+            outln!("    proven     {}", Untrusted(s));
         }
         outln!(
             "    hidden     {} other attribute(s), the holder secret among them",
@@ -143,7 +134,7 @@ type Verdict = (Value, Value, Value, Value, Option<Value>);
 pub fn verified_json(v: &VerifiedPresentation) -> String {
     let per_credential = |c: &VerifiedCredential| {
         let disclosed = disclosed_json(c.credential_type, &c.disclosed);
-        let proven: Vec<String> = c.predicates.iter().map(ToString::to_string).collect();
+        let proven = &c.proven;
         let branch = c.branch.as_ref().map(|b| {
             std::iter::once(b.alternative)
                 .chain(b.choices.iter().copied())
@@ -324,9 +315,9 @@ fn print_presentation(p: &Presentation) -> CliResult<()> {
             );
         }
         outln!(
-            "    proof      {} bytes; predicate proofs: {}",
+            "    proof      {} bytes; formula proof {} bytes",
             c.proof.len(),
-            c.predicate_proofs.len()
+            c.formula_proof.len()
         );
     }
     Ok(())

@@ -4,14 +4,14 @@ use rand_core::CryptoRng;
 use zeroize::Zeroize;
 
 use super::attribute::check_attribute;
+use super::formula::{self, ProvenFormula};
 use super::params::{self, validity_span, Span};
 use super::policy::{Branch, Failure, Policy};
-use super::predicate::Predicate;
-use super::request::{CredentialRequest, PresentationRequest};
+use super::request::PresentationRequest;
 use super::Error;
-use crate::bbs::{self, Ciphersuite, PreparedSignature};
+use crate::bbs::{self, PreparedSignature};
 use crate::credential::{self, with_suite, AttributeValue, Credential, CredentialType, Schema};
-use crate::zk::{self, PredicateStatement};
+use crate::zk;
 
 /// One presented credential: what the verifier learns and the proof of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,9 +26,10 @@ pub struct PresentedCredential {
     pub branch: Option<Branch>,
     /// The disclosed attributes with their values, in the request's order.
     pub disclosed: Vec<(String, AttributeValue)>,
-    /// The predicate sub-proofs: the two validity statements, then one per statement over
-    /// hidden attributes (a range's two bounds are one entry, their proofs concatenated).
-    pub predicate_proofs: Vec<Vec<u8>>,
+    /// The proof of the formula the credential proves ([`crate::zk::FormulaProof`]'s
+    /// bytes): the validity statements and the policy's statements over hidden attributes,
+    /// its OR branches hidden unless the policy reveals branches.
+    pub formula_proof: Vec<u8>,
     /// The BBS proof, as the draft's proof octets (decoded only when verified, so that a
     /// malformed proof is a rejection rather than unreadable input).
     pub proof: Vec<u8>,
@@ -102,10 +103,7 @@ pub fn present(
             let disclosed_indexes = asked.disclosed_indexes(schema)?;
             let messages = asked.disclosed_messages(schema)?;
             let context = proof_context(&digest, index as u8);
-            let (proven, validity) = proven_statements(request, &asked, schema)?;
-            let (proof, predicate_proofs) =
-                generate_proof(credential, &proven, validity, &context, &messages, rng)?;
-            Ok(PresentedCredential {
+            let mut presented = PresentedCredential {
                 credential_type: credential.credential_type(),
                 schema_version: credential.schema().version,
                 issuer: credential.issuer().id.clone(),
@@ -116,9 +114,27 @@ pub fn present(
                     .zip(&disclosed_indexes)
                     .map(|(n, &i)| (n.clone(), credential.values()[i].clone()))
                     .collect(),
-                predicate_proofs,
-                proof,
-            })
+                formula_proof: Vec::new(),
+                proof: Vec::new(),
+            };
+            let alternatives = formula::alternatives_for(
+                policy,
+                presented.credential_type,
+                presented.branch.as_ref(),
+                presented.schema_version,
+            )?;
+            let (proof, formula_proof) = generate_proof(
+                request,
+                &alternatives,
+                credential,
+                &presented,
+                &context,
+                &messages,
+                rng,
+            )?;
+            presented.proof = proof;
+            presented.formula_proof = formula_proof;
+            Ok(presented)
         })
         .collect::<Result<Vec<_>, Error>>()?;
     Ok(Presentation {
@@ -126,26 +142,6 @@ pub fn present(
         request_digest: digest,
         credentials: presented,
     })
-}
-
-/// The statements a presentation of `asked` proves over a credential of `schema`: the
-/// validity statements (those over hidden attributes: a disclosed `valid_from` or
-/// `valid_until` is checked by the verifier on its value), then the statements over hidden
-/// attributes, in order; and how many of them are validity statements. The verifier
-/// derives the same list.
-pub(crate) fn proven_statements(
-    request: &PresentationRequest,
-    asked: &CredentialRequest,
-    schema: &Schema,
-) -> Result<(Vec<Predicate>, usize), Error> {
-    let mut proven: Vec<Predicate> = request
-        .validity_statements(schema)?
-        .into_iter()
-        .filter(|p| !asked.is_checked_in_clear(p))
-        .collect();
-    let validity = proven.len();
-    proven.extend(asked.proven().cloned());
-    Ok((proven, validity))
 }
 
 /// How well a credential did against a policy, for the holder's explanation: a failing
@@ -167,18 +163,21 @@ fn choose<'a>(
     policy: &Policy,
     credentials: &'a [Credential],
 ) -> Result<(&'a Credential, Branch), Error> {
-    if policy.needs_hidden_or() {
-        return Err(Error::NotProvableYet {
-            predicate: format!("policy {}", policy.name),
-            reason: "a choice the credential type does not reveal needs the hidden OR composition; the policy may set \"reveal_branch\": true",
-        });
-    }
     let mut failures: Vec<(&Credential, Failure)> = Vec::with_capacity(credentials.len());
     for c in credentials {
         let mut failure = Failure::WrongType;
-        let mut worse = |f: Failure| {
-            if rank(&f) >= rank(&failure) {
-                failure = f;
+        // Several alternatives of the type may fail on statements: all are named.
+        let mut worse = |f: Failure| match (&mut failure, f) {
+            (Failure::Statement(all), Failure::Statement(s)) => {
+                if !all.split("` nor `").any(|x| x == s) {
+                    all.push_str("` nor `");
+                    all.push_str(&s);
+                }
+            }
+            (current, f) => {
+                if rank(&f) >= rank(current) {
+                    *current = f;
+                }
             }
         };
         for (i, alternative) in policy.alternatives.iter().enumerate() {
@@ -267,46 +266,6 @@ fn not_valid(request: &PresentationRequest, c: &Credential) -> Error {
     }
 }
 
-/// The `zk` statements of every proven predicate over a credential of `schema` (the
-/// presented one, which fixes the message indexes), under suite `C`, and how many
-/// statements each predicate has (two for a range, one otherwise).
-pub(crate) fn predicate_statements<C: Ciphersuite>(
-    proven: &[Predicate],
-    schema: &Schema,
-) -> Result<(Vec<PredicateStatement>, Vec<usize>), Error> {
-    let mut statements = Vec::new();
-    let mut counts = Vec::with_capacity(proven.len());
-    for p in proven {
-        let st = super::predicate::statements::<C>(p, p.params()?, schema)?;
-        counts.push(st.len());
-        statements.extend(st);
-    }
-    Ok((statements, counts))
-}
-
-/// The `zk` statements that prove `predicates` over a hidden attribute of a credential of
-/// `schema` under suite `C`, in order (for hand-made proofs: a presentation's are the
-/// validity statements, [`PresentationRequest::validity_statements`], then the statements
-/// over hidden attributes).
-pub fn zk_statements<C: Ciphersuite>(
-    predicates: &[Predicate],
-    schema: &Schema,
-) -> Result<Vec<PredicateStatement>, Error> {
-    Ok(predicate_statements::<C>(predicates, schema)?.0)
-}
-
-/// The predicate a statement belongs to.
-fn predicate_of(counts: &[usize], statement: usize) -> usize {
-    let mut end = 0;
-    counts
-        .iter()
-        .position(|c| {
-            end += c;
-            statement < end
-        })
-        .unwrap_or(0)
-}
-
 /// Checks a parameter set's signatures once per process: the digests of sets that passed
 /// are remembered ([`params::remember_checked`]), so a long-lived set reused by many
 /// requests, or one a parameter store already checked, is not checked again.
@@ -326,52 +285,98 @@ fn check_params_once(
     Ok(())
 }
 
-/// A refusal of the prover, named after the requested predicate it concerns.
-fn prove_error(proven: &[Predicate], counts: &[usize], e: zk::Error) -> Error {
-    let predicate = |statement| &proven[predicate_of(counts, statement)];
+/// A refusal of the prover, named after the statement of the atom it concerns.
+fn prove_error(proven: &ProvenFormula, e: zk::Error) -> Error {
+    let statement = |atom: usize| proven.atoms.get(atom).and_then(|&i| proven.hidden.get(i));
+    let text = |atom| statement(atom).map(ToString::to_string).unwrap_or_default();
     match e {
-        zk::Error::NotSatisfied { predicate: i } => Error::PredicateFalse {
-            predicate: predicate(i).to_string(),
+        zk::Error::NotSatisfied { predicate: i } => Error::PredicateFalse { predicate: text(i) },
+        zk::Error::OutOfSpan { predicate: i } => Error::PredicateOutOfSpan {
+            predicate: text(i),
+            max: statement(i)
+                .and_then(|p| p.params.as_ref())
+                .and_then(|x| x.span())
+                .map_or(0, |s| s.max_difference()),
         },
-        zk::Error::OutOfSpan { predicate: i } => {
-            let p = predicate(i);
-            Error::PredicateOutOfSpan {
-                predicate: p.to_string(),
-                max: p
-                    .params
-                    .as_ref()
-                    .and_then(|x| x.span())
-                    .map_or(0, |s| s.max_difference()),
-            }
-        }
         zk::Error::Bbs(e) => Error::from(credential::Error::from(e)),
         other => Error::Predicate(other),
     }
 }
 
 /// The one place where presentations make proofs: the BBS proof (CoreProofGen under the
-/// credential interface's `api_id`) and the predicate sub-proofs that share its challenge
-/// (`zk::prove`). Returns the BBS proof octets and one byte string per predicate (its
-/// statements' proofs, concatenated).
+/// credential interface's `api_id`) and the proof of the formula that shares its challenge
+/// (`zk::prove_formula`) for the credential's `alternatives` of the policy. Returns the BBS
+/// proof octets and the formula proof's.
 fn generate_proof(
+    request: &PresentationRequest,
+    alternatives: &[formula::AlternativeView<'_>],
     credential: &Credential,
-    proven: &[Predicate],
-    validity: usize,
+    presented: &PresentedCredential,
     context: &[u8],
     disclosed_messages: &[usize],
     rng: &mut impl CryptoRng,
-) -> Result<(Vec<u8>, Vec<Vec<u8>>), Error> {
-    // The holder checks the verifier's parameters before proving anything against them: a
-    // span narrower than the type's default would make a one-sided bound two-sided (a proof
-    // shows `0 <= s * (m - a) < base^digits`), and forged signatures would reveal the digits.
-    // The validity statements (the first `validity`) need the validity span.
+) -> Result<(Vec<u8>, Vec<u8>), Error> {
     let schema = credential.schema();
-    for (i, p) in proven.iter().enumerate() {
-        let params = p.params()?;
+    let issuer = credential.issuer();
+    let header = credential.header();
+    with_suite!(issuer.suite, C => {
+        let proven = formula::build::<C>(
+            request,
+            alternatives,
+            presented.credential_type,
+            schema,
+            &presented.disclosed,
+        )
+        .map_err(|e| match e {
+            Error::DisclosedValueFails { predicate, .. } => Error::PredicateFalse { predicate },
+            other => other,
+        })?;
+        check_parameters(&proven, schema, rng)?;
+        let api_id = credential::api_id::<C>();
+        let mut scalars = credential::to_scalars::<C>(credential.values(), &api_id)
+            .map_err(credential::Error::from)?;
+        // The prepared credential checks the signature once and keeps what is fixed for it
+        // (message scalars, domain, B, tables for A and B); each presentation then does only
+        // the work that must be fresh.
+        let prepared = PreparedSignature::<C>::from_scalars(
+            &issuer.public_key,
+            credential.signature(),
+            &header,
+            &scalars,
+            &api_id,
+        )
+        .map_err(|e| match e {
+            bbs::Error::VerificationFailed => Error::CredentialInvalid,
+            other => Error::from(credential::Error::from(other)),
+        });
+        let result = prepared.and_then(|prepared| {
+            zk::prove_formula::<C>(&prepared, disclosed_messages, &proven.formula, context, rng)
+                .map_err(|e| prove_error(&proven, e))
+        });
+        scalars.zeroize();
+        let linked = result?;
+        Ok((linked.bbs.to_bytes(), linked.formula.to_bytes()))
+    })
+}
+
+/// The holder checks the verifier's parameters before proving anything against them: each
+/// set is what its statement needs, a span is not narrower than the type's default (a
+/// narrower one would make a one-sided bound two-sided: a proof shows
+/// `0 <= s * (m - a) < base^digits`), the validity statements' span covers the longest
+/// validity, and the signatures verify (forged ones would reveal the digits).
+fn check_parameters(
+    proven: &ProvenFormula,
+    schema: &Schema,
+    rng: &mut impl CryptoRng,
+) -> Result<(), Error> {
+    for (i, p) in proven.hidden.iter().enumerate() {
+        let Some(params) = p.params.as_ref() else {
+            continue;
+        };
         p.accepts_set(params.set()?, schema)?;
         if let Some(span) = params.span() {
             let ty = schema.attributes[check_attribute(schema, &p.attribute)?].ty;
-            let minimum = if i < validity {
+            let minimum = if i < proven.validity {
                 validity_span().max_difference()
             } else {
                 Span::default_for(ty).map_or(u64::MAX, Span::max_difference)
@@ -392,38 +397,5 @@ fn generate_proof(
             other => other,
         })?;
     }
-    let issuer = credential.issuer();
-    let header = credential.header();
-    with_suite!(issuer.suite, C => {
-        let (statements, counts) = predicate_statements::<C>(proven, credential.schema())?;
-        let api_id = credential::api_id::<C>();
-        let mut scalars = credential::to_scalars::<C>(credential.values(), &api_id)
-            .map_err(credential::Error::from)?;
-        // The prepared credential checks the signature once and keeps what is fixed for it
-        // (message scalars, domain, B, tables for A and B); each presentation then does only
-        // the work that must be fresh.
-        let prepared = PreparedSignature::<C>::from_scalars(
-            &issuer.public_key,
-            credential.signature(),
-            &header,
-            &scalars,
-            &api_id,
-        )
-        .map_err(|e| match e {
-            bbs::Error::VerificationFailed => Error::CredentialInvalid,
-            other => Error::from(credential::Error::from(other)),
-        });
-        let result = prepared.and_then(|prepared| {
-            zk::prove::<C>(&prepared, disclosed_messages, &statements, context, rng)
-                .map_err(|e| prove_error(proven, &counts, e))
-        });
-        scalars.zeroize();
-        let linked = result?;
-        let mut proofs = linked.predicates.iter();
-        let predicate_proofs = counts
-            .iter()
-            .map(|&n| proofs.by_ref().take(n).flat_map(|p| p.to_bytes()).collect())
-            .collect();
-        Ok((linked.bbs.to_bytes(), predicate_proofs))
-    })
+    Ok(())
 }

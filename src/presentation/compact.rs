@@ -3,7 +3,7 @@
 //! request, the issuer's key and name from the trust list.
 //!
 //! ```text
-//! version          1 byte   0x02
+//! version          1 byte   0x03
 //! request_digest  32 bytes
 //! count            1 byte   number of credentials (1..16)
 //! per credential:
@@ -16,8 +16,8 @@
 //!                  the presented type (they all have the same list), by type:
 //!                  string/code varint length + UTF-8; integer/date/instant zigzag varint;
 //!                  boolean 1 byte
-//!   predicates     varint count, then each sub-proof as varint length + bytes (the two
-//!                  validity statements first)
+//!   formula        varint length + the formula proof (`zk::FormulaProof`: the validity
+//!                  statements and the policy's statements over hidden attributes)
 //!   proof          varint length + the draft's proof octets (272 + 32 U)
 //! ```
 //! No byte may follow the last credential.
@@ -30,7 +30,7 @@ use crate::credential::bytes::{ByteReader, ByteWriter};
 use crate::credential::{AttributeValue, CredentialType};
 
 /// The version byte of the compact encoding.
-pub const COMPACT_VERSION: u8 = 2;
+pub const COMPACT_VERSION: u8 = 3;
 
 impl Presentation {
     /// The compact binary encoding. The disclosed values must be in the request's order (as
@@ -57,11 +57,7 @@ impl Presentation {
                     return Err(Error::HolderSecretNotDisclosable);
                 }
             }
-            w.varint(c.predicate_proofs.len() as u64);
-            for p in &c.predicate_proofs {
-                w.bytes(p);
-            }
-            w.bytes(&c.proof);
+            w.bytes(&c.formula_proof).bytes(&c.proof);
         }
         Ok(w.buf)
     }
@@ -159,16 +155,10 @@ impl Presentation {
                     .ok_or_else(|| at(&r, "truncated or malformed disclosed value"))?;
                 disclosed.push((name.clone(), v));
             }
-            let n = r
-                .varint()
-                .ok_or_else(|| at(&r, "truncated predicate count"))?;
-            let mut predicate_proofs = Vec::new();
-            for _ in 0..n {
-                let p = r
-                    .bytes()
-                    .ok_or_else(|| at(&r, "truncated predicate proof"))?;
-                predicate_proofs.push(p.to_vec());
-            }
+            let formula_proof = r
+                .bytes()
+                .ok_or_else(|| at(&r, "truncated formula proof"))?
+                .to_vec();
             let proof = r.bytes().ok_or_else(|| at(&r, "truncated proof"))?.to_vec();
             credentials.push(PresentedCredential {
                 credential_type,
@@ -176,7 +166,7 @@ impl Presentation {
                 issuer,
                 branch,
                 disclosed,
-                predicate_proofs,
+                formula_proof,
                 proof,
             });
         }

@@ -18,7 +18,7 @@ use crate::credential::{calendar, AttributeValue, CredentialType, HOLDER_SECRET}
 /// Format tag of a request file.
 pub const REQUEST_FORMAT: &str = "healthpass-request/2";
 /// Format tag of a presentation file.
-pub const PRESENTATION_FORMAT: &str = "healthpass-presentation/2";
+pub const PRESENTATION_FORMAT: &str = "healthpass-presentation/3";
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,7 +51,7 @@ struct PresentedJson {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     branch: Option<Vec<usize>>,
     disclosed: Map<String, Value>,
-    predicates: Vec<String>,
+    formula: String,
     proof: String,
 }
 
@@ -195,7 +195,7 @@ impl Presentation {
                         .iter()
                         .map(|(n, v)| (n.clone(), v.to_json()))
                         .collect(),
-                    predicates: c.predicate_proofs.iter().map(|p| b64_encode(p)).collect(),
+                    formula: b64_encode(&c.formula_proof),
                     proof: b64_encode(&c.proof),
                 })
                 .collect(),
@@ -245,11 +245,7 @@ impl Presentation {
                         Some(b) => Some(branch(WHAT, &b)?),
                     },
                     disclosed,
-                    predicate_proofs: c
-                        .predicates
-                        .iter()
-                        .map(|p| bytes(WHAT, "predicates", p))
-                        .collect::<Result<_, _>>()?,
+                    formula_proof: bytes(WHAT, "formula", &c.formula)?,
                     proof: bytes(WHAT, "proof", &c.proof)?,
                 })
             })

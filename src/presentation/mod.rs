@@ -30,6 +30,8 @@
 
 mod attribute;
 mod bundle;
+mod formula;
+pub use formula::zk_atoms;
 mod compact;
 mod json;
 mod params;
@@ -42,13 +44,12 @@ mod store;
 mod trust;
 mod verify;
 
-pub use bundle::{present, proof_context, zk_statements, Presentation, PresentedCredential};
+pub use bundle::{present, proof_context, Presentation, PresentedCredential};
 pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
 pub use params::{
     hex, set_digest, set_from_bytes, set_kind_from_bytes, set_to_bytes, validity_span,
-    ParameterSet, ParamsFor, PredicateParams, Span, MAX_BASE, MAX_SET_BYTES, MAX_SET_SIZE,
-    SET_TAG,
+    ParameterSet, ParamsFor, PredicateParams, Span, MAX_BASE, MAX_SET_BYTES, MAX_SET_SIZE, SET_TAG,
 };
 pub use policy::{Alternative, Branch, Node, Policy, POLICY_FORMAT};
 pub use predicate::{Comparison, Condition, Predicate};
@@ -265,14 +266,15 @@ pub enum Error {
         /// Disclosed but not requested.
         unexpected: Vec<String>,
     },
-    /// The predicate proofs are not one per requested predicate, or cannot be checked yet.
-    #[error("{credential_type}: the request asks for {expected} predicate proof(s), the presentation has {actual}")]
+    /// The formula proof does not have the length the request's statements give it (its
+    /// length depends on the statements only, never on which branch holds).
+    #[error("{credential_type}: the request's statements take a formula proof of {expected} bytes, the presentation has {actual}")]
     PredicateMismatch {
         /// The credential type.
         credential_type: CredentialType,
-        /// Asked for.
+        /// The length the statements give, in bytes.
         expected: usize,
-        /// Presented.
+        /// The presented length, in bytes.
         actual: usize,
     },
     /// The BBS proof does not verify (or does not decode).
@@ -362,15 +364,6 @@ pub enum Error {
         /// The largest difference the type's default span covers.
         minimum: u64,
     },
-    /// A statement that parses and can be evaluated, but that this build cannot prove in
-    /// zero knowledge yet (refused when a request is made).
-    #[error("`{}` cannot be proven yet: {reason}", Untrusted(.predicate))]
-    NotProvableYet {
-        /// The statement.
-        predicate: String,
-        /// What is missing.
-        reason: &'static str,
-    },
     /// A predicate proof failed for another reason (malformed parameters or proof shape).
     #[error("predicate proof: {0}")]
     Predicate(crate::zk::Error),
@@ -394,7 +387,6 @@ impl Error {
                 | Error::PredicateOnDisclosed { .. }
                 | Error::PredicateSyntax { .. }
                 | Error::PredicateNeedsOrder { .. }
-                | Error::NotProvableYet { .. }
                 | Error::InvalidValue { .. }
                 | Error::Compact { .. }
                 | Error::Qr { .. }

@@ -293,6 +293,24 @@ impl Alternative {
         expand(&self.all_of)
     }
 
+    /// The alternative's type, disclosure and issuers with its root statements (those
+    /// outside every `any_of`, which hold whichever branch does).
+    pub fn root(&self) -> CredentialRequest {
+        CredentialRequest {
+            credential_type: self.credential_type,
+            disclose: self.disclose.clone(),
+            issuers: self.issuers.clone(),
+            predicates: self
+                .all_of
+                .iter()
+                .filter_map(|n| match n {
+                    Node::Statement(p) => Some(p.clone()),
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
     /// The alternative for one branch (`choices`), as a plain AND of statements.
     pub fn resolve(&self, choices: &[usize]) -> Result<CredentialRequest, Error> {
         let (_, predicates) = self
@@ -428,21 +446,8 @@ impl Policy {
         Ok(())
     }
 
-    /// `true` when a presentation that does not name its branch would need the hidden OR
-    /// composition: the branch is not revealed and the credential type does not tell it
-    /// (two alternatives of one type, or an `any_of` inside an alternative).
-    pub fn needs_hidden_or(&self) -> bool {
-        !self.reveal_branch
-            && self.alternatives.iter().enumerate().any(|(i, a)| {
-                a.has_choice()
-                    || self.alternatives[..i]
-                        .iter()
-                        .any(|b| b.credential_type == a.credential_type)
-            })
-    }
-
-    /// The alternative a presentation of `credential_type` satisfies when the branch is not
-    /// revealed and the type tells it (see [`Policy::needs_hidden_or`]).
+    /// The first alternative of `credential_type` (every alternative of one type has the
+    /// same disclosure and issuer lists, see [`Policy::check`]).
     pub fn alternative_of_type(&self, credential_type: CredentialType) -> Option<usize> {
         self.alternatives
             .iter()

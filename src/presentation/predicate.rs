@@ -1,15 +1,18 @@
-//! Predicates a request may ask a holder to prove over hidden attributes: comparisons,
-//! two-sided ranges and set membership. This module parses and checks them and carries
-//! them in requests; the zero-knowledge sub-proofs that prove them are a later layer
-//! (`healthpass::zk`), for which presentations already have room.
+//! Statements a policy or request asks a holder to prove: comparisons with a bound or
+//! between two attributes, two-sided ranges, set membership and its complement, equality
+//! and inequality. This module parses and checks them, carries them in requests, evaluates
+//! them in the clear, and turns them into the `zk` atoms that prove them (`atoms`; the
+//! formula a presented credential proves is built in `presentation::formula`).
 //!
-//! Syntax (`request --prove`): `ATTRIBUTE OP BOUND` with `OP` one of `>=`, `>`, `<=`, `<`,
-//! or `ATTRIBUTE in LOW..HIGH` (both ends included) or `ATTRIBUTE in {A,B,...}`. A bound
-//! of a date may be `today` with an optional offset in days or years (`today-18y`,
-//! `today-14d`), a bound of an instant `now` with an offset in hours, days or years
-//! (`now-72h`); they are resolved to absolute values, in UTC, when the request is made. An
-//! offset is one sign and 1 to 6 digits; an instant bound is rounded to the minute in the
-//! direction that keeps the statement exact.
+//! Syntax (`request --prove`, policy files): `ATTRIBUTE OP BOUND` with `OP` one of `>=`,
+//! `>`, `<=`, `<`, `=`, `!=`; `ATTRIBUTE OP ATTRIBUTE` (two attributes of one credential);
+//! `ATTRIBUTE in LOW..HIGH` (both ends included); `ATTRIBUTE in {A,B,...}`;
+//! `ATTRIBUTE not in {A,B,...}` (codes with a value set). A bound of a date may be `today`
+//! with an optional offset in days or years (`today-18y`, `today-14d`), a bound of an
+//! instant `now` with an offset in hours, days or years (`now-72h`); they are resolved to
+//! absolute values, in UTC, when the request is made. An offset is one sign and 1 to 6
+//! digits; an instant bound is rounded to the minute in the direction that keeps the
+//! statement exact.
 
 use core::fmt;
 use std::borrow::Cow;
@@ -23,7 +26,7 @@ use crate::bbs::{Ciphersuite, Scalar};
 use crate::credential;
 use crate::credential::bytes::ByteWriter;
 use crate::credential::{calendar, AttributeType, AttributeValue, Schema, HOLDER_SECRET};
-use crate::zk::PredicateStatement;
+use crate::zk::{EqualityStatement, Formula, PredicateStatement};
 
 /// A comparison between two attributes of one credential (`dose_number >= total_doses`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -436,41 +439,25 @@ impl Predicate {
         Ok(p)
     }
 
-    /// What this predicate's parameters sign: the elements of its set (a singleton for
-    /// `=`, the rest of the value set for `!=` and `not in` on a code, the other boolean for
-    /// `!=` on a boolean), or digits (comparisons, ranges, `=` on a partial date, comparisons
-    /// between attributes). Fails for the statements this build cannot prove yet
-    /// ([`Error::NotProvableYet`]).
-    pub fn params_for(&self, schema: &Schema) -> Result<ParamsFor<'_>, Error> {
+    /// What this predicate's parameters sign: the elements of its set (`in`, and `not in` on
+    /// a code: the rest of the value set), or digits (comparisons, ranges, `=` on a partial
+    /// date, ordered comparisons between attributes). `None` for the statements proven
+    /// without parameters: `=` and `!=` (an equality, or a hiding inequality proof, over the
+    /// attribute or the difference of two; `zk::formula`).
+    pub fn params_for(&self, schema: &Schema) -> Result<Option<ParamsFor<'_>>, Error> {
         let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
         let range = ParamsFor::Range {
             attribute: &self.attribute,
         };
         Ok(match &self.condition {
-            Condition::OneOf(values) => ParamsFor::Set(Cow::Borrowed(values)),
-            Condition::Equal(_) if ty == AttributeType::PartialDate => range,
-            Condition::Equal(v) => ParamsFor::Set(Cow::Owned(vec![v.clone()])),
-            Condition::NotEqual(AttributeValue::Boolean(b)) => {
-                ParamsFor::Set(Cow::Owned(vec![AttributeValue::Boolean(!b)]))
+            Condition::OneOf(values) => Some(ParamsFor::Set(Cow::Borrowed(values))),
+            Condition::Equal(_) if ty == AttributeType::PartialDate => Some(range),
+            Condition::Equal(_) | Condition::NotEqual(_) => None,
+            Condition::NoneOf(values) => {
+                Some(ParamsFor::Set(Cow::Owned(self.complement(ty, values)?)))
             }
-            Condition::NotEqual(v) if matches!(ty, AttributeType::Code(_)) => {
-                ParamsFor::Set(Cow::Owned(self.complement(ty, std::slice::from_ref(v))?))
-            }
-            Condition::NoneOf(values) => ParamsFor::Set(Cow::Owned(self.complement(ty, values)?)),
-            Condition::NotEqual(_) => {
-                return Err(Error::NotProvableYet {
-                    predicate: self.to_string(),
-                    reason:
-                        "`!=` on strings, integers, dates and instants needs the inequality proof",
-                })
-            }
-            Condition::Attribute(..) => {
-                return Err(Error::NotProvableYet {
-                    predicate: self.to_string(),
-                    reason: "comparisons between attributes need the linear-form proofs",
-                })
-            }
-            _ => range,
+            Condition::Attribute(Comparison::Equal | Comparison::NotEqual, _) => None,
+            _ => Some(range),
         })
     }
 
@@ -510,8 +497,10 @@ impl Predicate {
         rng: &mut impl rand_core::CryptoRng,
     ) -> Result<Self, Error> {
         let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
-        let params = PredicateParams::generate(&self.params_for(schema)?, ty, rng)?;
-        self.params = Some(params);
+        self.params = match self.params_for(schema)? {
+            Some(what) => Some(PredicateParams::generate(&what, ty, rng)?),
+            None => None,
+        };
         Ok(self)
     }
 
@@ -524,8 +513,13 @@ impl Predicate {
         rng: &mut impl rand_core::CryptoRng,
     ) -> Result<Self, Error> {
         let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
-        if matches!(self.params_for(schema)?, ParamsFor::Set(_)) {
-            return self.with_fresh_params(schema, rng);
+        match self.params_for(schema)? {
+            Some(ParamsFor::Set(_)) => return self.with_fresh_params(schema, rng),
+            None => {
+                self.params = None;
+                return Ok(self);
+            }
+            Some(ParamsFor::Range { .. }) => {}
         }
         self.params = Some(
             set.for_type(ty)
@@ -547,8 +541,10 @@ impl Predicate {
         store: &super::ParamStore,
         rng: &mut impl rand_core::CryptoRng,
     ) -> Result<Self, Error> {
-        let (kind, digits) = self.set_kind(schema)?;
-        self.params = Some(PredicateParams::new(digits, store.obtain(kind, rng)?));
+        self.params = match self.set_kind(schema)? {
+            Some((kind, digits)) => Some(PredicateParams::new(digits, store.obtain(kind, rng)?)),
+            None => None,
+        };
         Ok(self)
     }
 
@@ -583,11 +579,12 @@ impl Predicate {
         set: &crate::zk::SignedSet,
         schema: &Schema,
     ) -> Result<(), Error> {
-        let what = self.params_for(schema)?;
-        let fits = match (&what, set.kind()) {
-            (ParamsFor::Set(_), kind) => *kind == what.set_kind(None)?.0,
-            (ParamsFor::Range { .. }, crate::zk::SetKind::Digits { .. }) => true,
-            (ParamsFor::Range { .. }, crate::zk::SetKind::Elements(_)) => false,
+        let fits = match self.params_for(schema)? {
+            Some(what @ ParamsFor::Set(_)) => *set.kind() == what.set_kind(None)?.0,
+            Some(ParamsFor::Range { .. }) => {
+                matches!(set.kind(), crate::zk::SetKind::Digits { .. })
+            }
+            None => false,
         };
         if fits {
             Ok(())
@@ -599,10 +596,13 @@ impl Predicate {
     }
 
     /// The signed set a request would name for this predicate over an attribute of
-    /// `schema`: digits of the attribute type's default span, or the set's elements.
-    pub fn set_kind(&self, schema: &Schema) -> Result<(crate::zk::SetKind, u8), Error> {
+    /// `schema`: digits of the attribute type's default span, or the set's elements (`None`
+    /// for a statement proven without parameters).
+    pub fn set_kind(&self, schema: &Schema) -> Result<Option<(crate::zk::SetKind, u8)>, Error> {
         let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
-        self.params_for(schema)?.set_kind(Span::default_for(ty))
+        self.params_for(schema)?
+            .map(|what| what.set_kind(Span::default_for(ty)))
+            .transpose()
     }
 
     /// The attributes the predicate reads: its own, and the other one of a comparison
@@ -951,19 +951,22 @@ impl fmt::Display for Predicate {
     }
 }
 
-/// The `zk` statements that prove `predicate` over a hidden attribute of a credential of
-/// `schema`, with the bounds encoded as the credential layer signs them: one statement for
-/// a comparison or a set (`=`, `!=` and `not in` are sets: the value, the other boolean or
-/// the rest of the value set), two (a lower and an upper bound on one message, sharing its
-/// blinding) for a range or `=` on a partial date. A lower bound is proven over the first
-/// possible value (a partial date's companion), an upper bound and a set over the last.
-/// The parameters must be resolved.
-pub(crate) fn statements<C: Ciphersuite>(
+/// The `zk` atoms that prove `predicate` over hidden attributes of a credential of
+/// `schema`, with the bounds encoded as the credential layer signs them (their AND):
+/// - one range statement for a comparison, two (a lower and an upper bound on one
+///   message, sharing its response) for a range or `=` on a partial date; a lower bound is
+///   proven over the first possible value (a partial date's companion), an upper bound over
+///   the last;
+/// - one membership statement for `in` and `not in` (the rest of the value set);
+/// - an equality for `=`, a hiding inequality for `!=` (`zk::formula`: 0 and 144 bytes);
+/// - for a comparison between two attributes, the same over their difference `m_a - m_b`,
+///   each attribute at the end that keeps the statement sound for a partial date.
+///
+/// The parameters of range and membership statements must be resolved.
+pub(crate) fn atoms<C: Ciphersuite>(
     predicate: &Predicate,
-    params: &PredicateParams,
     schema: &Schema,
-) -> Result<Vec<PredicateStatement>, Error> {
-    let set = params.set()?;
+) -> Result<Vec<Formula>, Error> {
     let (lower_index, upper_index) = predicate.message_indexes(schema)?;
     let api_id = credential::api_id::<C>();
     let scalar = |v: &AttributeValue| {
@@ -971,47 +974,66 @@ pub(crate) fn statements<C: Ciphersuite>(
             .map_err(|e| Error::from(credential::Error::from(e)))
     };
     let one = Scalar::from(1u64);
-    // A lower bound (`m - a >= 0`) is proven over `lower_index`, an upper bound
-    // (`a - m >= 0`, negated) and a set over `upper_index`: for a partial date, its first
-    // and its last possible day.
-    let statement = |negate: bool, offset: Scalar| PredicateStatement {
-        message_index: if negate { upper_index } else { lower_index },
-        minus_index: None,
-        negate,
-        offset,
-        digit_count: usize::from(params.digits),
-        set: set.clone(),
+    let equality = |minus_index, value, equal| {
+        Ok(vec![Formula::Equality(EqualityStatement {
+            message_index: upper_index,
+            minus_index,
+            value,
+            equal,
+        })])
     };
-    let member = || PredicateStatement {
-        message_index: upper_index,
-        ..statement(false, Scalar::zero())
+    let partial = schema.companion_index(upper_index).is_some();
+    // A range or membership statement over the predicate's parameters.
+    let statement = |message_index: usize, minus_index, negate: bool, offset: Scalar| {
+        let params = predicate.params()?;
+        Ok::<_, Error>(Formula::Predicate(PredicateStatement {
+            message_index,
+            minus_index,
+            negate,
+            offset,
+            digit_count: usize::from(params.digits),
+            set: params.set()?.clone(),
+        }))
     };
-    let is_set = params.span().is_none();
-    Ok(match &predicate.condition {
-        Condition::AtLeast(b) => vec![statement(false, scalar(b)?)],
-        Condition::Greater(b) => vec![statement(false, scalar(b)? + one)],
-        Condition::AtMost(b) => vec![statement(true, scalar(b)?)],
-        Condition::Less(b) => vec![statement(true, scalar(b)? - one)],
-        Condition::Between(lo, hi) => {
-            vec![statement(false, scalar(lo)?), statement(true, scalar(hi)?)]
+    // A lower bound (`m - a >= 0`) over the first possible value, an upper bound
+    // (`a - m >= 0`, negated) over the last.
+    let lower = |offset| statement(lower_index, None, false, offset);
+    let upper = |offset| statement(upper_index, None, true, offset);
+    match &predicate.condition {
+        Condition::AtLeast(b) => Ok(vec![lower(scalar(b)?)?]),
+        Condition::Greater(b) => Ok(vec![lower(scalar(b)? + one)?]),
+        Condition::AtMost(b) => Ok(vec![upper(scalar(b)?)?]),
+        Condition::Less(b) => Ok(vec![upper(scalar(b)? - one)?]),
+        Condition::Between(lo, hi) => Ok(vec![lower(scalar(lo)?)?, upper(scalar(hi)?)?]),
+        Condition::Equal(v) if partial => Ok(vec![lower(scalar(v)?)?, upper(scalar(v)?)?]),
+        Condition::Equal(v) => equality(None, scalar(v)?, true),
+        Condition::NotEqual(_) if partial => Err(syntax(
+            &predicate.to_string(),
+            "`!=` on a partial date (a range of days) cannot be proven",
+        )),
+        Condition::NotEqual(v) => equality(None, scalar(v)?, false),
+        // The parameters' elements are what `params_for` chose (checked by the holder
+        // against the predicate when it checks the parameters).
+        Condition::OneOf(_) | Condition::NoneOf(_) => {
+            Ok(vec![statement(upper_index, None, false, Scalar::zero())?])
         }
-        Condition::Equal(v) if !is_set => {
-            vec![statement(false, scalar(v)?), statement(true, scalar(v)?)]
+        Condition::Attribute(cmp, other) => {
+            // `a >= b` holds for every value of a partial `a` and `b` when it holds for the
+            // first day of `a` and the last of `b`; `a <= b` the other way round.
+            let (other_lower, other_upper) = message_indexes(schema, other)?;
+            let zero = Scalar::zero();
+            let difference =
+                |a, b, negate, offset| Ok(vec![statement(a, Some(b), negate, offset)?]);
+            match cmp {
+                Comparison::AtLeast => difference(lower_index, other_upper, false, zero),
+                Comparison::Greater => difference(lower_index, other_upper, false, one),
+                Comparison::AtMost => difference(upper_index, other_lower, true, zero),
+                Comparison::Less => difference(upper_index, other_lower, true, -one),
+                Comparison::Equal => equality(Some(other_upper), zero, true),
+                Comparison::NotEqual => equality(Some(other_upper), zero, false),
+            }
         }
-        Condition::OneOf(_)
-        | Condition::Equal(_)
-        | Condition::NotEqual(_)
-        | Condition::NoneOf(_) => {
-            // The parameters' elements are what `params_for` chose (checked by the holder
-            // against the predicate when it checks the parameters).
-            predicate.params_for(schema)?;
-            vec![member()]
-        }
-        Condition::Attribute(..) => {
-            predicate.params_for(schema)?;
-            vec![]
-        }
-    })
+    }
 }
 
 #[cfg(test)]
@@ -1074,7 +1096,7 @@ mod tests {
         assert!(p.holds(&AttributeValue::Code("EU/1/21/1529".into())));
         assert!(!p.holds(&AttributeValue::Code("EU/1/20/1507".into())));
         // The complement is the rest of the value set, "not applicable" included.
-        let ParamsFor::Set(rest) = p.params_for(v.schema()).unwrap() else {
+        let Some(ParamsFor::Set(rest)) = p.params_for(v.schema()).unwrap() else {
             panic!("a set")
         };
         assert_eq!(rest.len(), 39 - 2 + 1);

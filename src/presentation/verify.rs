@@ -1,9 +1,8 @@
 //! Verification of a presentation against the verifier's request and trust list.
 
 use super::attribute::check_attribute;
-use super::bundle::{
-    predicate_statements, proof_context, proven_statements, Presentation, PresentedCredential,
-};
+use super::bundle::{proof_context, Presentation, PresentedCredential};
+use super::formula::{self, ProvenFormula};
 use super::policy::{Branch, Policy};
 use super::predicate::Predicate;
 use super::request::{CredentialRequest, PresentationRequest};
@@ -11,7 +10,7 @@ use super::trust::TrustList;
 use super::Error;
 use crate::bbs::{Generators, Proof};
 use crate::credential::{self, calendar, with_suite, AttributeValue, CredentialType, IssuerInfo};
-use crate::zk::{self, LinkedProof, PredicateProof};
+use crate::zk::{self, FormulaProof, LinkedFormulaProof};
 
 /// What a verifier learns from an accepted presentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,13 +30,18 @@ pub struct VerifiedCredential {
     pub schema_version: u8,
     /// The disclosed attributes and their signed values, in the request's order.
     pub disclosed: Vec<(String, AttributeValue)>,
-    /// The statements that hold, with the request's absolute bounds: proven over hidden
-    /// attributes, or checked on the disclosed values (see
-    /// [`CredentialRequest::is_checked_in_clear`]). The validity statements are not listed:
-    /// see `valid_at`.
+    /// The statements that hold whichever branch does, with the request's absolute bounds:
+    /// proven over hidden attributes, or checked on the disclosed values (see
+    /// [`CredentialRequest::is_checked_in_clear`]); empty when the credential is held to
+    /// several alternatives of its type. The validity statements are not listed: see
+    /// `valid_at`; `proven` lists everything.
     pub predicates: Vec<Predicate>,
     /// The statements over disclosed attributes among `predicates`, checked in the clear.
     pub checked_in_clear: Vec<bool>,
+    /// Everything the presentation proves, for people: the validity at `valid_at`, then
+    /// the statements as the policy writes them (an `any_of` whose branch stays hidden as
+    /// `any_of(...)`; several alternatives of the type as one `any_of`).
+    pub proven: Vec<String>,
     /// The time (seconds since the Unix epoch) the credential is proven valid at: the
     /// request's `created` time (`valid_from <= valid_at <= valid_until`).
     pub valid_at: i64,
@@ -48,24 +52,30 @@ pub struct VerifiedCredential {
 /// Verifies `presentation` against `request` and `trust` at `now` (seconds since the Unix
 /// epoch). The checks run in this order, each with its own error:
 ///
-/// 1. it answers this request: the nonce ([`Error::AnswersAnotherRequest`]), the request
-///    digest ([`Error::RequestDigestMismatch`]), not expired ([`Error::RequestExpired`]),
-///    one credential per requested one ([`Error::CredentialCountMismatch`]);
-/// 2. the issuer is in the trust list ([`Error::UntrustedIssuer`]) and accepted by the
-///    request ([`Error::IssuerNotAccepted`]);
-/// 3. the schema matches ([`Error::SchemaMismatch`]) and the issuer may issue it
-///    ([`Error::IssuerMayNotIssue`]);
-/// 4. the alternative: named by the branch when the policy reveals branches
-///    ([`Error::BranchMismatch`]), by the type otherwise; exactly its attributes are
-///    disclosed ([`Error::DisclosureMismatch`]), its statements over disclosed attributes
-///    hold on the disclosed values ([`Error::DisclosedValueFails`]) and one predicate proof
-///    comes per proven statement, the two validity statements first
-///    ([`Error::PredicateMismatch`]);
-/// 5. the BBS proof and every predicate proof verify, under one challenge
-///    ([`Error::ProofInvalid`]): the credential is valid at the request's `created` time
-///    and every statement over hidden attributes holds.
+/// 1. the request is well formed ([`PresentationRequest::check`]);
+/// 2. the presentation answers it: the nonce ([`Error::AnswersAnotherRequest`]), the
+///    request digest ([`Error::RequestDigestMismatch`]), not expired
+///    ([`Error::RequestExpired`]), one credential per policy
+///    ([`Error::CredentialCountMismatch`]);
+/// 3. the alternatives the credential is held to: the one its branch names when the policy
+///    reveals branches ([`Error::BranchMismatch`] without a valid branch, or with one when the
+///    policy does not reveal branches), every alternative of the presented type otherwise
+///    ([`Error::SchemaMismatch`] when there is none);
+/// 4. the issuer is in the trust list ([`Error::UntrustedIssuer`]) and accepted by the
+///    alternative ([`Error::IssuerNotAccepted`]);
+/// 5. the schema version is known ([`Error::SchemaMismatch`]) and the issuer may issue the
+///    type ([`Error::IssuerMayNotIssue`]);
+/// 6. exactly the alternative's attributes are disclosed ([`Error::DisclosureMismatch`]),
+///    each value of its attribute's type ([`Error::InvalidValue`]);
+/// 7. the proofs: the BBS proof decodes ([`Error::ProofInvalid`]); the formula is built from
+///    the request and the disclosed values, the statements over disclosed attributes
+///    evaluated on them ([`Error::DisclosedValueFails`] when nothing can hold); the formula
+///    proof has that formula's length ([`Error::PredicateMismatch`]); the BBS proof and the
+///    formula proof verify under one challenge ([`Error::ProofInvalid`]): the credential is
+///    valid at the request's `created` time and the policy's statements over hidden
+///    attributes hold.
 ///
-/// Steps 2 to 5 run for each credential in turn.
+/// Steps 3 to 7 run for each credential in turn.
 pub fn verify(
     request: &PresentationRequest,
     presentation: &Presentation,
@@ -101,45 +111,6 @@ pub fn verify(
     Ok(VerifiedPresentation { credentials })
 }
 
-/// The alternative (with its branch chosen) that a presented credential claims to satisfy:
-/// the one its branch names when the policy reveals branches, the one of its type
-/// otherwise.
-fn alternative(policy: &Policy, got: &PresentedCredential) -> Result<CredentialRequest, Error> {
-    let mismatch = || Error::BranchMismatch {
-        credential_type: got.credential_type,
-    };
-    let schema_mismatch = || Error::SchemaMismatch {
-        expected: policy.alternatives[0].credential_type,
-        found: got.credential_type,
-        version: got.schema_version,
-    };
-    match (&got.branch, policy.reveal_branch) {
-        (Some(b), true) => {
-            let a = policy
-                .alternatives
-                .get(b.alternative)
-                .ok_or_else(mismatch)?;
-            if a.credential_type != got.credential_type {
-                return Err(schema_mismatch());
-            }
-            a.resolve(&b.choices).map_err(|_| mismatch())
-        }
-        (None, false) => {
-            if policy.needs_hidden_or() {
-                return Err(Error::NotProvableYet {
-                    predicate: format!("policy {}", policy.name),
-                    reason: "a choice the credential type does not reveal needs the hidden OR composition",
-                });
-            }
-            let i = policy
-                .alternative_of_type(got.credential_type)
-                .ok_or_else(schema_mismatch)?;
-            policy.alternatives[i].resolve(&[])
-        }
-        _ => Err(mismatch()),
-    }
-}
-
 fn verify_one(
     request: &PresentationRequest,
     policy: &Policy,
@@ -148,7 +119,40 @@ fn verify_one(
     digest: &[u8; 32],
     index: u8,
 ) -> Result<VerifiedCredential, Error> {
-    let asked = &alternative(policy, got)?;
+    let alternatives = formula::alternatives_for(
+        policy,
+        got.credential_type,
+        got.branch.as_ref(),
+        got.schema_version,
+    )?;
+    // Every alternative the credential is held to has the same disclosure and issuer lists
+    // (`Policy::check`): the first speaks for all.
+    let asked = &match &alternatives[0] {
+        formula::AlternativeView::Branch(_) => {
+            let b = got.branch.as_ref().ok_or(Error::BranchMismatch {
+                credential_type: got.credential_type,
+            })?;
+            policy.alternatives[b.alternative].resolve(&b.choices)?
+        }
+        formula::AlternativeView::Tree(_) => {
+            let i =
+                policy
+                    .alternative_of_type(got.credential_type)
+                    .ok_or(Error::BranchMismatch {
+                        credential_type: got.credential_type,
+                    })?;
+            let root = policy.alternatives[i].root();
+            if alternatives.len() > 1 {
+                // Several alternatives of the type: no statement holds for sure.
+                CredentialRequest {
+                    predicates: Vec::new(),
+                    ..root
+                }
+            } else {
+                root
+            }
+        }
+    };
     // 2. The issuer.
     let issuer = trust
         .find(&got.issuer)
@@ -217,28 +221,6 @@ fn verify_one(
             values.push((value, k == 1));
         }
     }
-    // Statements over disclosed attributes, on the disclosed values.
-    let disclosed_value = |n: &str| got.disclosed.iter().find(|(d, _)| d == n).map(|(_, v)| v);
-    for p in asked
-        .predicates
-        .iter()
-        .filter(|p| asked.is_checked_in_clear(p))
-    {
-        if !p.evaluate(disclosed_value) {
-            return Err(Error::DisclosedValueFails {
-                credential_type: got.credential_type,
-                predicate: p.to_string(),
-            });
-        }
-    }
-    let (proven, _) = proven_statements(request, asked, schema)?;
-    if got.predicate_proofs.len() != proven.len() {
-        return Err(Error::PredicateMismatch {
-            credential_type: got.credential_type,
-            expected: proven.len(),
-            actual: got.predicate_proofs.len(),
-        });
-    }
     // 5. The proofs: BBS and predicates, under one challenge.
     let context = proof_context(digest, index);
     let header = credential::header(schema, &issuer.id);
@@ -246,26 +228,26 @@ fn verify_one(
         credential_type: got.credential_type,
     };
     let proof = Proof::from_bytes(&got.proof).map_err(|_| invalid())?;
-    if proof.undisclosed_count() + indexes.len() != schema.message_count() {
-        return Err(invalid());
-    }
-    let checked: Result<(), Error> = with_suite!(issuer.suite, C => {
+    let proven: Result<ProvenFormula, Error> = with_suite!(issuer.suite, C => {
         let api_id = credential::api_id::<C>();
-        let (statements, counts) = predicate_statements::<C>(&proven, schema)?;
-        let mut predicates = Vec::with_capacity(statements.len());
-        let mut next = 0;
-        for (bytes, &n) in got.predicate_proofs.iter().zip(&counts) {
-            let k = statements[next].digit_count;
-            let each = PredicateProof::encoded_len(k);
-            if bytes.len() != n * each {
-                return Err(invalid());
-            }
-            for chunk in bytes.chunks(each) {
-                predicates.push(PredicateProof::from_bytes(chunk, k).map_err(|_| invalid())?);
-            }
-            next += n;
+        // Statements over disclosed attributes are checked on the disclosed values here.
+        let proven = formula::build::<C>(request, &alternatives, got.credential_type, schema, &got.disclosed)?;
+        let expected = FormulaProof::encoded_len(&proven.formula).map_err(|_| invalid())?;
+        if got.formula_proof.len() != expected {
+            return Err(Error::PredicateMismatch {
+                credential_type: got.credential_type,
+                expected,
+                actual: got.formula_proof.len(),
+            });
         }
-        let linked = LinkedProof { bbs: proof, predicates };
+        let formula_proof = FormulaProof::from_bytes(&got.formula_proof, &proven.formula)
+            .map_err(|_| invalid())?;
+        // The messages the formula's equalities fix are known to the BBS proof.
+        let known = proven.formula.known_messages().map_err(|_| invalid())?;
+        if proof.undisclosed_count() + indexes.len() + known.len() != schema.message_count() {
+            return Err(invalid());
+        }
+        let linked = LinkedFormulaProof { bbs: proof, formula: formula_proof };
         values
             .iter()
             .map(|&(v, companion)| match companion {
@@ -276,12 +258,13 @@ fn verify_one(
             .map_err(zk::Error::from)
             .and_then(|scalars| {
                 let generators = Generators::new::<C>(schema.message_count(), &api_id)?;
-                zk::verify::<C>(&issuer.public_key, &linked, &generators, &header, &scalars,
-                    &indexes, &statements, &context, &api_id, &mut rand::rng())
+                zk::verify_formula::<C>(&issuer.public_key, &linked, &generators, &header,
+                    &scalars, &indexes, &proven.formula, &context, &api_id, &mut rand::rng())
             })
-            .map_err(|_| invalid())
+            .map_err(|_| invalid())?;
+        Ok(proven)
     });
-    checked?;
+    let proven = proven?;
     Ok(VerifiedCredential {
         issuer: issuer.clone(),
         credential_type: got.credential_type,
@@ -293,6 +276,7 @@ fn verify_one(
             .map(|p| asked.is_checked_in_clear(p))
             .collect(),
         predicates: asked.predicates.clone(),
+        proven: proven.described,
         valid_at: request.created,
         branch: got.branch.clone(),
     })

@@ -753,7 +753,7 @@ fn verdict_json(v: &presentation::VerifiedPresentation, at: i64) -> Value {
                 "type": c.credential_type.name(),
                 "issuer": { "id": c.issuer.id, "name": c.issuer.name, "country": c.issuer.country },
                 "disclosed": disclosed,
-                "proven": c.predicates.iter().map(|p| p.describe()).collect::<Vec<_>>(),
+                "proven": c.proven,
             })
         })
         .collect();
