@@ -4,8 +4,8 @@ mod common;
 
 use common::{g1_identity, g1_off_subgroup, g2_off_subgroup, R};
 use healthpass::bbs::{
-    self, Bls12381Sha256, Bls12381Shake256, Ciphersuite, Error, Proof, PublicKey, SecretKey,
-    Signature,
+    self, Bls12381Sha256, Bls12381Shake256, Ciphersuite, Error, Proof, PublicKey, Scalar,
+    SecretKey, Signature,
 };
 
 const HEADER: &[u8] = b"healthpass test header";
@@ -562,4 +562,188 @@ fn signature_parts_are_its_octets() {
     let bytes = f.sig.to_bytes();
     assert_eq!(f.sig.a().to_compressed()[..], bytes[..48]);
     assert_eq!(bbs::octets::scalar_to_octets(f.sig.e())[..], bytes[48..]);
+}
+
+/// `create_generators` makes up to `MAX_MESSAGES + 1` points (`Q_1` and one per message),
+/// each the draft's (the first two match a short call), and refuses one more with the
+/// message count in the error. Before this test nothing asked for the limit itself, so
+/// moving it by one (`>` to `>=`, `MAX_MESSAGES + 1` to `- 1` or `* 1`) went unnoticed.
+#[test]
+fn generators_up_to_the_message_limit() {
+    type C = Bls12381Sha256;
+    // An interface of its own, so that the generator cache of the other tests plays no part.
+    let api_id = b"healthpass generator limit test";
+    let all = bbs::create_generators::<C>(bbs::MAX_MESSAGES + 1, api_id).unwrap();
+    assert_eq!(all.len(), bbs::MAX_MESSAGES + 1);
+    assert_eq!(
+        all[..2],
+        bbs::create_generators::<C>(2, api_id).unwrap()[..]
+    );
+    assert_eq!(
+        bbs::create_generators::<C>(bbs::MAX_MESSAGES + 2, api_id).unwrap_err(),
+        Error::TooManyMessages {
+            actual: bbs::MAX_MESSAGES + 1,
+            max: bbs::MAX_MESSAGES
+        }
+    );
+}
+
+/// Public values print their octets in hex (`PublicKey(…)`, `Signature(…)`, `Proof(…)`), so
+/// that a log shows which key or proof it was; secrets are redacted
+/// (`secrets_are_not_printed`). Kills the mutant that printed a public key as nothing.
+#[test]
+fn public_values_print_their_octets() {
+    type C = Bls12381Sha256;
+    let f = fixture::<C>();
+    let hex = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("{b:02x}")).collect() };
+    let proof = bbs::proof_gen::<C>(
+        &f.pk,
+        &f.sig,
+        HEADER,
+        PH,
+        &refs(&f.msgs),
+        &[1],
+        &mut rand::rng(),
+    )
+    .unwrap();
+    assert_eq!(
+        format!("{:?}", f.pk),
+        format!("PublicKey({})", hex(&f.pk.to_bytes()))
+    );
+    assert_eq!(
+        format!("{:?}", f.sig),
+        format!("Signature({})", hex(&f.sig.to_bytes()))
+    );
+    assert_eq!(
+        format!("{proof:?}"),
+        format!("Proof({})", hex(&proof.to_bytes()))
+    );
+}
+
+/// The core ProofInit (draft §3.7.1) refuses a wrong number of random scalars, counting all
+/// of them (`5 + U` needed, `5 + m~` given), and its state prints only its public result.
+/// (Kills the mutants of that error's counts and of `ProofInit`'s `Debug`.)
+#[test]
+fn core_proof_init_counts_its_random_scalars_and_prints_its_result() {
+    type C = Bls12381Sha256;
+    let api_id = bbs::api_id::<C>();
+    let f = fixture::<C>();
+    let scalars = bbs::messages_to_scalars::<C>(&refs(&f.msgs), &api_id).unwrap();
+    let generators = bbs::Generators::new::<C>(scalars.len(), &api_id).unwrap();
+    let init = |undisclosed: &[usize], random| {
+        bbs::proof_init::<C>(
+            &f.pk,
+            &f.sig,
+            &generators,
+            HEADER,
+            &scalars,
+            undisclosed,
+            random,
+            &api_id,
+        )
+    };
+    // Two hidden messages: 7 scalars needed; 6 given.
+    assert_eq!(
+        bbs::ProofRandomScalars::from_scalars(&[Scalar::one(); 6], 2).unwrap_err(),
+        Error::RandomScalarCount {
+            expected: 7,
+            actual: 6
+        }
+    );
+    let short = bbs::ProofRandomScalars::from_scalars(&[Scalar::one(); 6], 1).unwrap();
+    assert_eq!(
+        init(&[1, 4], short).unwrap_err(),
+        Error::RandomScalarCount {
+            expected: 7,
+            actual: 6
+        }
+    );
+    let state = init(
+        &[1, 4],
+        bbs::ProofRandomScalars::random(&mut rand::rng(), 2),
+    )
+    .unwrap();
+    let printed = format!("{state:?}");
+    assert!(
+        printed.starts_with(&format!("ProofInit {{ result: {:?}", state.result())),
+        "{printed}"
+    );
+    assert!(printed.ends_with(".. }"), "{printed}");
+}
+
+/// ProofVerifyInit (draft §3.7.3) with the caller's generators: `R + U` must be their `L` and
+/// there must be one message per disclosed index; the error gives `L` and `U + R`. (Kills the
+/// mutants that let `R + U != L` through when the disclosed messages matched, and those of
+/// the error's count.)
+#[test]
+fn proof_verify_init_checks_the_message_counts() {
+    type C = Bls12381Sha256;
+    let api_id = bbs::api_id::<C>();
+    let f = fixture::<C>();
+    let msgs = refs(&f.msgs);
+    let proof =
+        bbs::proof_gen::<C>(&f.pk, &f.sig, HEADER, PH, &msgs, &[0, 2], &mut rand::rng()).unwrap();
+    let scalars = bbs::messages_to_scalars::<C>(&msgs, &api_id).unwrap();
+    let disclosed = [scalars[0], scalars[2]];
+    let init = |l: usize, disclosed: &[Scalar]| {
+        let generators = bbs::Generators::new::<C>(l, &api_id).unwrap();
+        bbs::proof_verify_init::<C>(
+            &f.pk,
+            &proof,
+            &generators,
+            HEADER,
+            disclosed,
+            &[0, 2],
+            &api_id,
+        )
+    };
+    assert!(init(7, &disclosed).is_ok());
+    // R + U = 7 against generators for 6 and for 8 messages.
+    for l in [6, 8] {
+        assert_eq!(
+            init(l, &disclosed).unwrap_err(),
+            Error::MessageCountMismatch {
+                expected: l,
+                actual: 7
+            }
+        );
+    }
+    // One disclosed message for two disclosed indexes.
+    assert_eq!(
+        init(7, &disclosed[..1]).unwrap_err(),
+        Error::MessageCountMismatch {
+            expected: 7,
+            actual: 6
+        }
+    );
+}
+
+/// CoreSign and CoreVerify (draft §3.6.1, §3.6.2) with the caller's generators refuse a
+/// message list of another length, naming both counts. (Kills the mutant that dropped
+/// that check.)
+#[test]
+fn core_sign_and_verify_check_the_message_count() {
+    type C = Bls12381Sha256;
+    let api_id = bbs::api_id::<C>();
+    let f = fixture::<C>();
+    let messages = [Scalar::from(1u64), Scalar::from(2u64)];
+    let three = bbs::Generators::new::<C>(3, &api_id).unwrap();
+    let two = bbs::Generators::new::<C>(2, &api_id).unwrap();
+    let mismatch = Error::MessageCountMismatch {
+        expected: 3,
+        actual: 2,
+    };
+    assert_eq!(
+        bbs::core_sign::<C>(&f.sk, &f.pk, &three, HEADER, &messages, &api_id).unwrap_err(),
+        mismatch
+    );
+    let sig = bbs::core_sign::<C>(&f.sk, &f.pk, &two, HEADER, &messages, &api_id).unwrap();
+    assert_eq!(
+        bbs::core_verify::<C>(&f.pk, &sig, &three, HEADER, &messages, &api_id),
+        Err(mismatch)
+    );
+    assert_eq!(
+        bbs::core_verify::<C>(&f.pk, &sig, &two, HEADER, &messages, &api_id),
+        Ok(())
+    );
 }

@@ -140,11 +140,16 @@ fn bad_indexes_are_errors_not_panics() {
             .unwrap_err(),
         Error::BlindingNotForHiddenMessage { index: 0 }
     );
+    // Three messages, one disclosed: `5 + U = 7` scalars are needed, 6 given (the error
+    // counts all of them, not only the `m~`).
     let short = ProofRandomScalars::from_scalars(&[Scalar::one(); 6], 1).unwrap();
-    assert!(matches!(
-        p.proof_init(&[0], short),
-        Err(Error::RandomScalarCount { .. })
-    ));
+    assert_eq!(
+        p.proof_init(&[0], short).unwrap_err(),
+        Error::RandomScalarCount {
+            expected: 7,
+            actual: 6
+        }
+    );
 }
 
 #[test]

@@ -190,3 +190,73 @@ fn a_refused_membership_proof_leaves_no_copy_of_the_hidden_value() {
         "freed blocks held the hidden value (the prover's digit)"
     );
 }
+
+/// Signing serializes the secret key into the input of the hash that makes `e` (draft
+/// §3.6.1, CoreSign); that buffer is wiped before it is freed. (Kills the mutant that made
+/// `Serializer`'s `Drop` do nothing, which no other test could see.)
+#[test]
+fn signing_leaves_no_copy_of_the_secret_key() {
+    type C = Bls12381Sha256;
+    let sk = bbs::keygen::<C>(&[9u8; 32], b"zeroize signing", None).unwrap();
+    let pk = sk.public_key();
+    let needle = Zeroizing::new(sk.to_bytes());
+    let messages: [&[u8]; 3] = [b"a", b"b", b"c"];
+    let hits = freed_copies(&needle[..], || {
+        bbs::sign::<C>(&sk, &pk, b"h", &messages).unwrap();
+    });
+    assert_eq!(hits, 0, "freed blocks held the secret key's octets");
+}
+
+/// A `PreparedSignature` keeps the signed messages (the hidden ones are the holder's
+/// secrets); preparing one and dropping it leaves no copy of a message in freed memory.
+/// (Kills the mutant that made `PreparedSignature`'s `Drop` do nothing.)
+#[test]
+fn a_dropped_prepared_signature_leaves_no_copy_of_its_messages() {
+    type C = Bls12381Sha256;
+    let api_id = b"ZEROIZE_TEST_";
+    let hidden = bbs::calculate_random_scalars(&mut rand::rng(), 1)[0];
+    let messages = [Scalar::from(7u64), hidden];
+    let sk = bbs::keygen::<C>(&[4u8; 32], b"zeroize", None).unwrap();
+    let pk = sk.public_key();
+    let generators = Generators::new::<C>(2, api_id).unwrap();
+    let sig = bbs::core_sign::<C>(&sk, &pk, &generators, b"h", &messages, api_id).unwrap();
+    let needle = in_memory(&hidden);
+    let hits = freed_copies(&needle, || {
+        let prepared =
+            PreparedSignature::<C>::from_scalars(&pk, &sig, b"h", &messages, api_id).unwrap();
+        drop(prepared);
+    });
+    assert_eq!(hits, 0, "freed blocks held a signed message");
+}
+
+/// ProofInit (draft §3.7.1) keeps the hidden messages and `e` until ProofFinalize; making
+/// one and dropping it leaves no copy of a hidden message in freed memory. (Kills the mutant
+/// that made `ProofInit`'s `Drop` do nothing.)
+#[test]
+fn a_dropped_proof_init_leaves_no_copy_of_the_hidden_messages() {
+    type C = Bls12381Sha256;
+    let api_id = b"ZEROIZE_TEST_";
+    let hidden = bbs::calculate_random_scalars(&mut rand::rng(), 1)[0];
+    let messages = [Scalar::from(7u64), hidden];
+    let sk = bbs::keygen::<C>(&[5u8; 32], b"zeroize", None).unwrap();
+    let pk = sk.public_key();
+    let generators = Generators::new::<C>(2, api_id).unwrap();
+    let sig = bbs::core_sign::<C>(&sk, &pk, &generators, b"h", &messages, api_id).unwrap();
+    let needle = in_memory(&hidden);
+    let hits = freed_copies(&needle, || {
+        let random = bbs::ProofRandomScalars::random(&mut rand::rng(), 1);
+        let init = bbs::proof_init::<C>(
+            &pk,
+            &sig,
+            &generators,
+            b"h",
+            &messages,
+            &[1],
+            random,
+            api_id,
+        )
+        .unwrap();
+        drop(init);
+    });
+    assert_eq!(hits, 0, "freed blocks held a hidden message");
+}

@@ -546,13 +546,14 @@ pub(crate) fn verifier_parameters<C: Ciphersuite>(
             actual: usize::MAX,
             max: MAX_MESSAGES,
         })?;
-    // At least the blind is hidden, so there are at least L + 1 messages.
+    // At least the blind is hidden, so there are at least L + 1 messages. (`l` is the
+    // caller's: saturate, so that `usize::MAX` is refused, not an overflow.)
     let blind_count =
         total
             .checked_sub(l)
             .filter(|&n| n >= 1)
-            .ok_or(Error::MessageCountMismatch {
-                expected: l + 1,
+            .ok_or_else(|| Error::MessageCountMismatch {
+                expected: l.saturating_add(1),
                 actual: total,
             })?;
     let indexes = combined_indexes(

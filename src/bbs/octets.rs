@@ -117,10 +117,22 @@ impl Serializer {
         Self::default()
     }
 
+    /// Makes room for `additional` more octets. Growing moves the octets to a larger block:
+    /// the old block is wiped before it is freed (the buffer may hold a secret key), which
+    /// `Vec`'s own growth would not do.
+    fn reserve(&mut self, additional: usize) {
+        let needed = self.buf.len().saturating_add(additional);
+        if needed > self.buf.capacity() {
+            let mut grown = Vec::with_capacity(needed.max(self.buf.capacity().saturating_mul(2)));
+            grown.extend_from_slice(&self.buf);
+            zeroize::Zeroize::zeroize(&mut self.buf);
+            self.buf = grown;
+        }
+    }
+
     /// Appends a G1 point (`point_to_octets_E1`).
     pub fn point(&mut self, p: &G1Affine) -> &mut Self {
-        self.buf.extend_from_slice(&p.to_compressed());
-        self
+        self.raw(&p.to_compressed())
     }
 
     /// Appends a projective G1 point (normalised first).
@@ -130,18 +142,20 @@ impl Serializer {
 
     /// Appends a scalar (`I2OSP(s, 32)`).
     pub fn scalar(&mut self, s: &Scalar) -> &mut Self {
-        self.buf.extend_from_slice(&scalar_to_octets(s));
+        let mut octets = scalar_to_octets(s);
+        self.raw(&octets);
+        zeroize::Zeroize::zeroize(&mut octets);
         self
     }
 
     /// Appends a non-negative integer as `I2OSP(n, 8)`.
     pub fn integer(&mut self, n: usize) -> &mut Self {
-        self.buf.extend_from_slice(&(n as u64).to_be_bytes());
-        self
+        self.raw(&(n as u64).to_be_bytes())
     }
 
     /// Appends raw octets, without a length prefix.
     pub fn raw(&mut self, bytes: &[u8]) -> &mut Self {
+        self.reserve(bytes.len());
         self.buf.extend_from_slice(bytes);
         self
     }
