@@ -369,3 +369,96 @@ fn presentations_answer_only_their_request() {
         bytes[i] ^= 1;
     }
 }
+
+mod bounds {
+    //! Property tests around every bound of the test alternatives, through the library:
+    //! a sample at exactly the window's end is accepted, one minute outside is refused by
+    //! the holder, and a verifier never accepts a proof the holder refused to make.
+
+    use healthpass::credential::calendar::format_rfc3339_seconds;
+    use healthpass::credential::{CredentialType, IssuerKey, Suite};
+    use healthpass::presentation::{self, Error, Policy, PresentationRequest, TrustList};
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    /// 2026-06-01T12:00:00Z, a whole minute, long enough ago that issuance accepts samples
+    /// up to a day after it.
+    const NOW: i64 = 1_780_315_200;
+
+    struct World {
+        issuer: IssuerKey,
+        trust: TrustList,
+        request: PresentationRequest,
+    }
+
+    fn world() -> &'static World {
+        static W: OnceLock<World> = OnceLock::new();
+        W.get_or_init(|| {
+            let mut rng = rand::rng();
+            let issuer = IssuerKey::generate(
+                "gb-nhs",
+                "NHS",
+                "GB",
+                Suite::Sha256,
+                &CredentialType::ALL,
+                &mut rng,
+            )
+            .unwrap();
+            let mut trust = TrustList::default();
+            trust.add(issuer.info().clone(), false).unwrap();
+            let policy =
+                Policy::from_policy_json(include_str!("../examples/policies/entry.json"), NOW)
+                    .unwrap()
+                    .with_params(None, &mut rng)
+                    .unwrap();
+            let request =
+                PresentationRequest::new("border", vec![policy], NOW, 600, &mut rng).unwrap();
+            World {
+                issuer,
+                trust,
+                request,
+            }
+        })
+    }
+
+    /// Presents a test of `test_type` sampled at `sample` and verifies it.
+    fn outcome(test_type: &str, sample: i64) -> Result<(), Error> {
+        let w = world();
+        let mut rng = rand::rng();
+        let attributes = super::test(
+            test_type,
+            "260415000",
+            &format_rfc3339_seconds(sample).unwrap(),
+        );
+        let c = w
+            .issuer
+            .issue(CredentialType::Test, &attributes, &mut rng)
+            .unwrap();
+        let p = presentation::present(&w.request, std::slice::from_ref(&c), NOW, &mut rng)?;
+        presentation::verify(&w.request, &p, &w.trust, NOW + 60).map(|_| ())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+        /// PCR: `sample_time in now-72h..now`, both ends included, to the minute.
+        #[test]
+        fn pcr_window_to_the_minute(minutes in -2i64..=2, upper in any::<bool>()) {
+            let (end, inside) = if upper {
+                (NOW, minutes <= 0)
+            } else {
+                (NOW - 72 * 3600, minutes >= 0)
+            };
+            let r = outcome("LP6464-4", end + 60 * minutes);
+            prop_assert_eq!(r.is_ok(), inside, "{:?} at {} min from the end", r, minutes);
+        }
+
+        /// Rapid antigen: `sample_time in now-24h..now`; a sample 24 h + 1 min old is
+        /// refused even though the PCR window (of the other alternative) would hold.
+        #[test]
+        fn rapid_antigen_window_to_the_minute(minutes in -2i64..=2) {
+            let r = outcome("LP217198-3", NOW - 24 * 3600 + 60 * minutes);
+            prop_assert_eq!(r.is_ok(), minutes >= 0, "{:?} at {} min", r, minutes);
+        }
+    }
+}

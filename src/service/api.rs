@@ -776,16 +776,25 @@ fn verdict_json(v: &presentation::VerifiedPresentation, at: i64) -> Value {
         .iter()
         .map(|c| {
             let disclosed = crate::cli::report::disclosed_json(c.credential_type, &c.disclosed);
-            json!({
+            let mut o = json!({
                 "type": c.credential_type.name(),
                 "issuer": { "id": c.issuer.id, "name": c.issuer.name, "country": c.issuer.country },
                 "disclosed": disclosed,
                 "proven": c.proven,
-            })
+                "holder_bound": false,
+            });
+            // Only when the policy reveals branches: the alternative, then each choice.
+            if let Some(b) = &c.branch {
+                let path: Vec<usize> = std::iter::once(b.alternative)
+                    .chain(b.choices.iter().copied())
+                    .collect();
+                o["branch"] = json!(path);
+            }
+            o
         })
         .collect();
     let first = credentials.first().cloned().unwrap_or(Value::Null);
-    json!({
+    let mut verdict = json!({
         "accepted": true,
         "type": first["type"],
         "issuer": first["issuer"],
@@ -793,8 +802,13 @@ fn verdict_json(v: &presentation::VerifiedPresentation, at: i64) -> Value {
         "proven": first["proven"],
         // The time the credentials are proven valid at: the request's (issue 11 §1).
         "valid_at": rfc3339(v.credentials.first().map_or(at, |c| c.valid_at)),
+        "holder_bound": false,
         "credentials": credentials,
-    })
+    });
+    if let Some(branch) = first.get("branch") {
+        verdict["branch"] = branch.clone();
+    }
+    verdict
 }
 
 #[derive(Deserialize)]
