@@ -1216,3 +1216,30 @@ fn the_page_in_a_real_browser() {
         assert!(artefacts.join(shot).exists(), "{shot}");
     }
 }
+
+/// A policy with `reveal_branch: true` names the branch in the verdict (the alternative,
+/// then the choice at each `any_of`); one that keeps it hidden does not.
+#[test]
+fn the_verdict_names_the_branch_only_when_the_policy_reveals_it() {
+    let setup = Setup::new();
+    for (reveal, expected) in [(true, Some(json!([0, 1]))), (false, None)] {
+        let policy = json!({
+            "format": "healthpass-policy/1", "name": "entry", "reveal_branch": reveal,
+            "any_of": [{ "type": "vaccination", "disclose": ["vaccine_product"],
+                         "all_of": [{ "any_of": ["dose_number > total_doses",
+                                                 "dose_number >= 3"] }] }]
+        });
+        std::fs::write(setup.path("entry.json"), policy.to_string()).unwrap();
+        let server = setup.serve(&format!("store-{reveal}.redb"));
+        let r = server.new_request();
+        let token = r["result_token"].as_str().unwrap();
+        let uri = r["request_uri"].as_str().unwrap();
+        accepted(&setup, uri);
+        let (_, verdict) = get(&format!("{uri}/result?token={token}")).unwrap();
+        assert_eq!(verdict["accepted"], true, "{verdict}");
+        assert_eq!(verdict["holder_bound"], false, "{verdict}");
+        assert_eq!(verdict.get("branch").cloned(), expected, "{verdict}");
+        let proven = verdict["proven"].to_string();
+        assert_eq!(proven.contains("any_of("), !reveal, "{proven}");
+    }
+}
