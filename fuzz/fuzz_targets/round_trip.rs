@@ -6,7 +6,7 @@
 use healthpass::bbs::{Proof, PublicKey, Signature};
 use healthpass::credential::Credential;
 use healthpass::presentation::{Presentation, PresentationRequest, TrustList};
-use healthpass_fuzz::{rng, world};
+use healthpass_fuzz::world;
 use libfuzzer_sys::fuzz_target;
 
 /// `decode(encode(x)) == x` and `encode` is then a fixed point.
