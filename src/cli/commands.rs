@@ -469,7 +469,7 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
         outln!("{line}");
     }
     if let Some(code) = written.qr.filter(|_| a.show_qr) {
-        out!("{}", code.to_terminal());
+        show_qr(&code)?;
     }
     #[cfg(feature = "service")]
     if let (true, Some(fetched)) = (a.post, &fetched) {
@@ -482,6 +482,24 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
         );
         outln!("{}", report::json_for_terminal(&verdict));
     }
+    Ok(())
+}
+
+/// Draws `code` in the terminal, after a warning on standard error when the terminal is
+/// known to be smaller than the code (a wrapped code cannot be scanned).
+pub(super) fn show_qr(code: &Qr) -> CliResult<()> {
+    let (columns, rows) = code.terminal_size();
+    if let Some((terminal_size::Width(w), terminal_size::Height(h))) =
+        terminal_size::terminal_size()
+    {
+        if usize::from(w) < columns || usize::from(h) < rows {
+            eprintln!(
+                "warning: the QR code needs {columns} columns and {rows} rows; this terminal \
+                 has {w} x {h}: enlarge it (or reduce the font), or write the code with --qr FILE.png"
+            );
+        }
+    }
+    out!("{}", code.to_terminal());
     Ok(())
 }
 

@@ -233,7 +233,7 @@ struct RequestArgs {
 }
 
 #[derive(Args)]
-#[command(group = clap::ArgGroup::new("output").required(true).multiple(true).args(["out", "compact", "qr", "post"]))]
+#[command(group = clap::ArgGroup::new("output").required(true).multiple(true).args(["out", "compact", "qr", "post", "show_qr"]))]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["request", "request_url"]))]
 struct PresentArgs {
     /// A credential file (repeatable: the holder picks, for each policy of the request, the
