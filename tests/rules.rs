@@ -1,11 +1,15 @@
 //! The CertLogic compiler (`presentation::rules`) against the countries' rules and their
-//! own test cases: every case whose payload is one certificate of one type is issued as a
-//! credential (the fields its rule does not read filled with the neutral values below),
-//! the rule is compiled at the case's validation clock with its value sets, and the
-//! policy's verdict on the credential must equal `expected`. The other cases (empty,
-//! mixed `v`/`t`/`r`, other than one entry, lacking a field the rule reads) are checked by
-//! the evaluator alone and counted apart; refused issuances are counted apart too (they
-//! never count as agreement).
+//! own test cases, through zero knowledge: every case whose payload is one certificate of
+//! one type is issued as a credential (the fields its rule does not read filled with the
+//! neutral values below), the rule is compiled at the case's validation clock with its
+//! value sets into a request (one parameter store for every case: sets are made once and
+//! reused by digest), and the holder presents the credential and the verifier verifies it
+//! at the same clock through the library's presentation API. The verdict (accepted, or the
+//! holder cannot present) must equal `expected`; the compiled policy's plaintext evaluation
+//! (`CompiledPolicy::holds`) is kept as a cross-check. The other cases (empty, mixed
+//! `v`/`t`/`r`, other than one entry, lacking a field the rule reads) are checked by the
+//! evaluator alone and counted apart; refused issuances are counted apart too (they never
+//! count as agreement).
 //!
 //! `cargo test --release --test rules -- --nocapture` prints the table of
 //! `docs/certlogic.md`.
@@ -18,7 +22,11 @@ use common::certlogic::{corpus_rules, CorpusRule, RuleCase};
 use healthpass::certlogic::{CertificateType, DateTime, Rule};
 use healthpass::credential::dcc::{self, Validity};
 use healthpass::credential::CredentialType;
-use healthpass::presentation::rules::{self, Formula, RulesError};
+use healthpass::credential::{AttributeValue, Credential};
+use healthpass::presentation::rules::{
+    self, CompiledPolicy, Formula, Literal, Op, RulesError, Statement,
+};
+use healthpass::presentation::{self, Error, ParamStore, TrustList};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value as Json};
 
@@ -42,10 +50,11 @@ pub fn neutral_entry(key: &str) -> Json {
 /// issuance checks refuse events after it; the rules never read it).
 pub const ISSUED_AT: i64 = 4_102_444_800; // 2100-01-01T00:00:00Z
 
-/// Validity wide enough not to interfere with any rule (2000-01-01 to 2099-12-31).
+/// Validity wide enough not to interfere with any rule, within issuance's ten-year cap
+/// (2019-06-01T00:00Z to 2029-05-31T23:59Z: every case's clock lies in 2021 to 2028).
 pub const WIDE: Validity = Validity {
-    from: Some(946_684_800),
-    until: Some(4_102_444_740),
+    from: Some(1_559_347_200),
+    until: Some(1_874_966_340),
 };
 
 /// Why a case goes to the evaluator alone.
@@ -144,6 +153,7 @@ struct Tally {
     cases: usize,
     zk: usize,
     zk_agree: usize,
+    zk_accepted: usize,
     evaluator_only: usize,
     evaluator_agree: usize,
     issuance_refused: usize,
@@ -186,18 +196,16 @@ fn run_rule(r: &CorpusRule, tally: &mut Tally, failures: &mut Vec<String>) {
                 continue;
             }
         };
-        if issuer()
-            .issue_at(t, &attributes, ISSUED_AT, &mut rand::rng())
-            .map_err(|e| {
+        let credential = match issuer().issue_at(t, &attributes, ISSUED_AT, &mut rand::rng()) {
+            Ok(c) => c,
+            Err(e) => {
                 if std::env::var_os("RULES_VERBOSE").is_some() {
                     println!("REFUSED {at}: {e}");
                 }
-            })
-            .is_err()
-        {
-            tally.issuance_refused += 1;
-            continue;
-        }
+                tally.issuance_refused += 1;
+                continue;
+            }
+        };
         assert_eq!(rules_key(t), key);
         let policy = match rules::compile(std::slice::from_ref(&rule), &case.external, &r.id) {
             Ok(p) => p,
@@ -212,12 +220,30 @@ fn run_rule(r: &CorpusRule, tally: &mut Tally, failures: &mut Vec<String>) {
         };
         let clock = policy.clock;
         tally.zk += 1;
-        let verdict = valid_at(&attributes, clock) && policy.holds(t, &attributes);
+        let plaintext = valid_at(&attributes, clock) && policy.holds(t, &attributes);
+        let verdict = match through_zk(&policy, &credential) {
+            Ok(v) => v,
+            Err(e) => {
+                failures.push(format!(
+                    "{at} ({}): {e}; policy {}",
+                    case.name,
+                    policy.to_json()
+                ));
+                continue;
+            }
+        };
+        if verdict != plaintext {
+            failures.push(format!(
+                "{at} ({}): zero knowledge says {verdict}, the plaintext policy {plaintext}",
+                case.name
+            ));
+        }
+        tally.zk_accepted += usize::from(verdict);
         if Json::Bool(verdict) == case.expected {
             tally.zk_agree += 1;
         } else {
             failures.push(format!(
-                "{at} ({}): policy says {verdict}, expected {}; policy {}",
+                "{at} ({}): zero knowledge says {verdict}, expected {}; policy {}",
                 case.name,
                 case.expected,
                 policy.to_json()
@@ -228,6 +254,70 @@ fn run_rule(r: &CorpusRule, tally: &mut Tally, failures: &mut Vec<String>) {
         tally.rules_refused += 1;
     } else {
         tally.rules_compiled += 1;
+    }
+}
+
+/// The corpus's verifier: one parameter store for every case (parameter sets made once,
+/// reused by digest) and a trust list holding the corpus issuer.
+struct Verifier {
+    store: ParamStore,
+    trust: TrustList,
+    _dir: tempfile::TempDir,
+}
+
+fn verifier() -> &'static Verifier {
+    static V: std::sync::OnceLock<Verifier> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ParamStore::open(dir.path()).unwrap();
+        let mut trust = TrustList::default();
+        trust.add(issuer().info().clone(), false).unwrap();
+        Verifier {
+            store,
+            trust,
+            _dir: dir,
+        }
+    })
+}
+
+/// The compiled policy's verdict through zero knowledge: the policy becomes a request at
+/// its clock (parameters from the shared store), the holder presents `credential` and the
+/// verifier verifies at the same clock. `Ok(true)`: accepted; `Ok(false)`: the holder
+/// cannot present (no alternative of its type holds); `Err`: anything else (a request
+/// that cannot be made, a presentation the verifier refuses).
+fn through_zk(policy: &CompiledPolicy, credential: &Credential) -> Result<bool, String> {
+    let v = verifier();
+    let mut rng = rand::rng();
+    // A case without a clock is verified at the first minute of the credential's validity
+    // (its rules cannot read the clock: the compiled policy does not depend on it).
+    let now = match policy.clock {
+        Some(c) => c.millis().div_euclid(1000),
+        None => {
+            60 * credential
+                .value("valid_from")
+                .and_then(AttributeValue::as_integer)
+                .ok_or("no valid_from")?
+        }
+    };
+    let request = policy
+        .to_policy(now)
+        .and_then(|p| v.store.request("corpus", vec![p], now, 600, &mut rng))
+        .map_err(|e| format!("request: {e}"))?;
+    match presentation::present(&request, std::slice::from_ref(credential), now, &mut rng) {
+        Ok(p) => presentation::verify(&request, &p, &v.trust, now)
+            .map(|_| true)
+            .map_err(|e| format!("verify: {e}")),
+        Err(
+            e @ (Error::PredicateFalse { .. }
+            | Error::NoCredential { .. }
+            | Error::CredentialNotValid { .. }),
+        ) => {
+            if std::env::var_os("RULES_VERBOSE").is_some() {
+                println!("HOLDER REFUSES: {e}");
+            }
+            Ok(false)
+        }
+        Err(e) => Err(format!("present: {e}")),
     }
 }
 
@@ -260,7 +350,7 @@ fn corpus_policies_agree_with_expected() {
         run_rule(&r, tally, &mut failures);
     }
     let mut all = Tally::default();
-    println!("| rule set | rules compiled / refused | cases | through the policy / agreeing | evaluator only / agreeing | issuance refused |");
+    println!("| rule set | rules compiled / refused | cases | through zero knowledge / agreeing | evaluator only / agreeing | issuance refused |");
     println!("|---|---|---|---|---|---|");
     for (country, t) in &by_country {
         println!(
@@ -280,6 +370,7 @@ fn corpus_policies_agree_with_expected() {
         all.cases += t.cases;
         all.zk += t.zk;
         all.zk_agree += t.zk_agree;
+        all.zk_accepted += t.zk_accepted;
         all.evaluator_only += t.evaluator_only;
         all.evaluator_agree += t.evaluator_agree;
         all.issuance_refused += t.issuance_refused;
@@ -300,8 +391,8 @@ fn corpus_policies_agree_with_expected() {
         all.issuance_refused
     );
     println!(
-        "evaluator only, by reason: {:?}; cases of refused rules: {}",
-        all.by_reason, all.compile_refused
+        "evaluator only, by reason: {:?}; cases of refused rules: {}; through zero knowledge: {} presented and accepted, {} refused by the holder",
+        all.by_reason, all.compile_refused, all.zk_accepted, all.zk - all.zk_accepted
     );
     for f in &failures {
         println!("FAIL {f}");
@@ -581,51 +672,103 @@ fn property_rules() -> Vec<(Rule, Vec<String>)> {
     out
 }
 
+/// One property case: rule `which` at one of its clocks on a payload near its bounds
+/// (`picks` choose); the evaluator's verdict must equal the compiled policy's, in plaintext
+/// and, when `zk`, through a presentation (`through_zk`).
+fn property_case(which: usize, picks: Vec<usize>, zk: bool) -> Result<(), TestCaseError> {
+    static RULES: std::sync::OnceLock<Vec<(Rule, Vec<String>)>> = std::sync::OnceLock::new();
+    let rules = RULES.get_or_init(property_rules);
+    let (rule, clocks) = &rules[which % rules.len()];
+    let mut it = picks.into_iter();
+    let mut pick = |n: usize| it.next().unwrap_or(0) % n;
+    let clock_text = clocks[pick(clocks.len())].clone();
+    let clock = DateTime::parse(&clock_text).unwrap();
+    let keys: Vec<&str> = match rule.certificate_type {
+        CertificateType::Vaccination => vec!["v"],
+        CertificateType::Test => vec!["t"],
+        CertificateType::Recovery => vec!["r"],
+        _ => vec!["v", "t", "r"],
+    };
+    let key = keys[pick(keys.len())];
+    let mut s = Vec::new();
+    shifts(&rule.logic, &mut s);
+    let payload = generated_payload(key, &s, clock, &mut pick);
+    let mut sets = serde_json::Map::new();
+    for id in [
+        "disease-agent-targeted",
+        "sct-vaccines-covid-19",
+        "vaccines-covid-19-names",
+        "vaccines-covid-19-auth-holders",
+        "covid-19-lab-test-type",
+        "covid-19-lab-result",
+        "covid-19-lab-test-manufacturer-and-name",
+        "country-2-codes",
+    ] {
+        sets.insert(id.to_owned(), json!(value_set(id)));
+    }
+    let external = json!({ "validationClock": clock_text, "valueSets": sets });
+    let expected = rule.check(&payload, &external).passed();
+    let (t, attributes) =
+        dcc::attributes(&payload.to_string(), validity_for(rule), ISSUED_AT).unwrap();
+    let policy = match rules::compile(std::slice::from_ref(rule), &external, "p") {
+        Ok(policy) => policy,
+        Err(RulesError::NeedsDisclosure { .. }) => return Ok(()),
+        Err(e) => return Err(TestCaseError::fail(format!("{}: {e}", rule.identifier))),
+    };
+    let context = || {
+        format!(
+            "{} at {clock_text}: payload {payload} policy {}",
+            rule.identifier,
+            policy.to_json()
+        )
+    };
+    prop_assert_eq!(policy.holds(t, &attributes), expected, "{}", context());
+    if zk {
+        let credential = issuer()
+            .issue_at(t, &attributes, ISSUED_AT, &mut rand::rng())
+            .unwrap();
+        let verdict = through_zk(&policy, &credential).map_err(TestCaseError::fail)?;
+        // A presentation always proves the credential valid at the clock as well (for
+        // recovery rules that read `df`/`du`, the payload's own validity).
+        let valid = valid_at(&attributes, policy.clock);
+        prop_assert_eq!(
+            verdict,
+            expected && valid,
+            "through zero knowledge: {}",
+            context()
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
 
     /// On payloads around every bound of a rule (±1 day and ±1 hour or minute around each
     /// `plusTime`, every product and code, dose combinations), the compiled policy's verdict
-    /// equals the evaluator's.
+    /// equals the evaluator's (in plaintext: `CompiledPolicy::holds`).
     #[test]
     fn compiled_policies_agree_with_the_evaluator_around_every_bound(
         which in any::<usize>(),
         picks in proptest::collection::vec(any::<usize>(), 24),
     ) {
-        static RULES: std::sync::OnceLock<Vec<(Rule, Vec<String>)>> = std::sync::OnceLock::new();
-        let rules = RULES.get_or_init(property_rules);
-        let (rule, clocks) = &rules[which % rules.len()];
-        let mut it = picks.into_iter();
-        let mut pick = |n: usize| it.next().unwrap_or(0) % n;
-        let clock_text = clocks[pick(clocks.len())].clone();
-        let clock = DateTime::parse(&clock_text).unwrap();
-        let keys: Vec<&str> = match rule.certificate_type {
-            CertificateType::Vaccination => vec!["v"],
-            CertificateType::Test => vec!["t"],
-            CertificateType::Recovery => vec!["r"],
-            _ => vec!["v", "t", "r"],
-        };
-        let key = keys[pick(keys.len())];
-        let mut s = Vec::new();
-        shifts(&rule.logic, &mut s);
-        let payload = generated_payload(key, &s, clock, &mut pick);
-        let mut sets = serde_json::Map::new();
-        for id in ["disease-agent-targeted", "sct-vaccines-covid-19", "vaccines-covid-19-names",
-                   "vaccines-covid-19-auth-holders", "covid-19-lab-test-type",
-                   "covid-19-lab-result", "covid-19-lab-test-manufacturer-and-name",
-                   "country-2-codes"] {
-            sets.insert(id.to_owned(), json!(value_set(id)));
-        }
-        let external = json!({ "validationClock": clock_text, "valueSets": sets });
-        let expected = rule.check(&payload, &external).passed();
-        let (t, attributes) = dcc::attributes(&payload.to_string(), validity_for(rule), ISSUED_AT).unwrap();
-        match rules::compile(std::slice::from_ref(rule), &external, "p") {
-            Ok(policy) => prop_assert_eq!(
-                policy.holds(t, &attributes), expected,
-                "{} at {}: payload {} policy {}", rule.identifier, clock_text, payload, policy.to_json()),
-            Err(RulesError::NeedsDisclosure { .. }) => {}
-            Err(e) => prop_assert!(false, "{}: {}", rule.identifier, e),
-        }
+        property_case(which, picks, false)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The same payloads through zero knowledge: the policy made into a request, the
+    /// payload issued, presented and verified at the clock; accepted exactly when the
+    /// evaluator passes the rule and the credential is valid at the clock (which every
+    /// presentation proves). Fewer cases: each costs a presentation.
+    #[test]
+    fn zero_knowledge_verdicts_agree_with_the_evaluator_around_every_bound(
+        which in any::<usize>(),
+        picks in proptest::collection::vec(any::<usize>(), 24),
+    ) {
+        property_case(which, picks, true)?;
     }
 }
 
@@ -804,4 +947,153 @@ fn the_obstacles_compile_to_exact_statements() {
         .to_json()
         .to_string();
     assert!(p.contains("test_type not in {LP217198-3,LP6464-4}"), "{p}");
+}
+
+/// String truthiness through zero knowledge (`TR-CZ-0005`: `if(t.0.is, true, false)` for
+/// rapid antigen tests): `issuer_name != ""` is read as the empty string, so a test with an
+/// empty issuer cannot be presented and one with an issuer is accepted.
+#[test]
+fn an_empty_issuer_fails_string_truthiness_through_zero_knowledge() {
+    let rule = corpus_rules()
+        .into_iter()
+        .find(|r| r.id == "TR-CZ-0005")
+        .unwrap();
+    let rule = Rule::from_json_str(&rule.text).unwrap();
+    let external = json!({ "validationClock": "2022-06-15T10:00:00Z",
+        "valueSets": { "disease-agent-targeted": ["840539006"] } });
+    let policy = rules::compile(std::slice::from_ref(&rule), &external, "p").unwrap();
+    assert!(
+        policy
+            .to_json()
+            .to_string()
+            .contains(r#"issuer_name != \"\""#),
+        "{}",
+        policy.to_json()
+    );
+    let verdict = |issuer_name: &str| {
+        let mut entry = neutral_entry("t");
+        entry["tt"] = json!("LP217198-3");
+        entry["is"] = json!(issuer_name);
+        let payload = json!({ "ver": "1.3.0",
+            "nam": { "fn": "Neutral", "fnt": "NEUTRAL", "gn": "Case", "gnt": "CASE" },
+            "dob": "1980-01-01", "t": [entry] });
+        let external_ok = rule.check(&payload, &external).passed();
+        let (t, attributes) = dcc::attributes(&payload.to_string(), WIDE, ISSUED_AT).unwrap();
+        let credential = issuer()
+            .issue_at(t, &attributes, ISSUED_AT, &mut rand::rng())
+            .unwrap();
+        let zk = through_zk(&policy, &credential).unwrap();
+        assert_eq!(zk, external_ok, "issuer `{issuer_name}`");
+        zk
+    };
+    assert!(verdict("Issuer"));
+    assert!(!verdict(""));
+    // The statement's text reads back as itself.
+    let p =
+        presentation::Predicate::parse(CredentialType::Test.schema(), r#"issuer_name != """#, 0)
+            .unwrap();
+    assert_eq!(p.to_string(), r#"issuer_name != """#);
+    assert!(!p.holds(&AttributeValue::String(String::new())));
+    assert!(p.holds(&AttributeValue::String("\"\"".to_owned())));
+}
+
+// ---------------------------------------------------------------------------------------
+// The compiler's formula simplifications
+
+/// A boolean tree over statements on two integers, evaluated naively.
+#[derive(Clone, Debug)]
+enum Tree {
+    Atom(Op, i64),
+    Doses(Op),
+    All(Vec<Tree>),
+    Any(Vec<Tree>),
+}
+
+impl Tree {
+    fn holds(&self, dn: i64, sd: i64) -> bool {
+        match self {
+            Tree::Atom(op, c) => op.holds(&dn, c),
+            Tree::Doses(op) => op.holds(&dn, &sd),
+            Tree::All(parts) => parts.iter().all(|p| p.holds(dn, sd)),
+            Tree::Any(parts) => parts.iter().any(|p| p.holds(dn, sd)),
+        }
+    }
+
+    /// Built through `Formula::all` and `Formula::any`, which simplify.
+    fn formula(&self) -> Formula {
+        match self {
+            Tree::Atom(op, c) => Formula::compare("dose_number", *op, Literal::Int(*c)),
+            Tree::Doses(op) => Formula::Atom(Statement::Attributes {
+                left: "dose_number",
+                op: *op,
+                right: "total_doses",
+            }),
+            Tree::All(parts) => Formula::all(parts.iter().map(Tree::formula).collect()),
+            Tree::Any(parts) => Formula::any(parts.iter().map(Tree::formula).collect()),
+        }
+    }
+}
+
+fn tree() -> impl Strategy<Value = Tree> {
+    let op = prop_oneof![
+        Just(Op::Eq),
+        Just(Op::Ne),
+        Just(Op::Lt),
+        Just(Op::Le),
+        Just(Op::Gt),
+        Just(Op::Ge)
+    ];
+    let leaf = prop_oneof![
+        (op.clone(), 0i64..4).prop_map(|(o, c)| Tree::Atom(o, c)),
+        op.prop_map(Tree::Doses),
+    ];
+    leaf.prop_recursive(4, 24, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 1..4).prop_map(Tree::All),
+            proptest::collection::vec(inner, 1..4).prop_map(Tree::Any),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Absorption and merging (`L or (not L and r)` is `L or r`; `(X and P) or (X and not
+    /// P)` is `X`) and the disjunctive form keep a formula's meaning on every value.
+    #[test]
+    fn simplified_formulas_keep_their_meaning(t in tree()) {
+        let f = t.formula();
+        let dnf = f.disjunctive(1 << 12);
+        if let Some(d) = &dnf {
+            prop_assert!(d.depth() <= 2, "{d:?}");
+        }
+        for dn in -1..5 {
+            for sd in -1..5 {
+                let attributes = json!({ "dose_number": dn, "total_doses": sd });
+                let naive = t.holds(dn, sd);
+                prop_assert_eq!(f.holds(CredentialType::Vaccination, &attributes), naive,
+                    "{:?} became {:?} at dn {} sd {}", t, f, dn, sd);
+                if let Some(d) = &dnf {
+                    prop_assert_eq!(d.holds(CredentialType::Vaccination, &attributes), naive);
+                }
+            }
+        }
+    }
+}
+
+/// `true in [a, b, c]` of three hidden booleans compiles to `a or b or c`, shallow enough
+/// for the policy grammar (VR-CZ-0012's shape), and a deep `if` chain to a flat one.
+#[test]
+fn hidden_boolean_memberships_and_if_chains_compile_shallow() {
+    let rule = corpus_rules()
+        .into_iter()
+        .find(|r| r.id == "VR-CZ-0012")
+        .unwrap();
+    let rule = Rule::from_json_str(&rule.text).unwrap();
+    let external = json!({ "validationClock": "2022-10-16T00:00:00Z", "valueSets": {} });
+    let policy = rules::compile(std::slice::from_ref(&rule), &external, "p").unwrap();
+    let f = policy.formula(CredentialType::Vaccination);
+    assert!(f.size() <= 8, "{f:?}");
+    assert!(f.depth() <= 3, "{f:?}");
+    policy.to_policy(0).unwrap();
 }

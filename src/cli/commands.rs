@@ -342,21 +342,15 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
                 .map_err(CliError::usage)?
         }
     };
-    let policies = policies
-        .into_iter()
-        .map(|p| p.with_params(Some(&store), &mut rng))
-        .collect::<Result<Vec<_>, _>>()
+    let request = store
+        .request(
+            &a.verifier,
+            policies,
+            now,
+            i64::from(a.valid_for) * 60,
+            &mut rng,
+        )
         .map_err(CliError::usage)?;
-    let validity = store.validity(&mut rng).map_err(CliError::usage)?;
-    let request = PresentationRequest::new_with_validity(
-        &a.verifier,
-        policies,
-        now,
-        i64::from(a.valid_for) * 60,
-        validity,
-        &mut rng,
-    )
-    .map_err(CliError::usage)?;
     write_output(&a.out, request.to_json().as_bytes(), Mode::Public)?;
     let what: Vec<String> = request
         .policies

@@ -201,6 +201,16 @@ impl CompiledPolicy {
         })
     }
 
+    /// The policy of the presentation layer ([`crate::presentation::Policy`]), read from
+    /// [`CompiledPolicy::to_json`] as a policy file is (`healthpass request --policy`), at
+    /// `now` (seconds since the Unix epoch; compiled statements hold no relative bound).
+    pub fn to_policy(
+        &self,
+        now: i64,
+    ) -> Result<crate::presentation::Policy, crate::presentation::Error> {
+        crate::presentation::Policy::from_policy_json(&self.to_json().to_string(), now)
+    }
+
     /// The compiled statements in words, per credential type, as a verifier reads them.
     pub fn explain(&self) -> String {
         let mut out = format!(
