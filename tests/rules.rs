@@ -1097,3 +1097,187 @@ fn hidden_boolean_memberships_and_if_chains_compile_shallow() {
     assert!(f.depth() <= 3, "{f:?}");
     policy.to_policy(0).unwrap();
 }
+
+// ---------------------------------------------------------------------------------------
+// The command line: `request --rules`, end to end
+
+/// A verifier and a holder on the command line, in one folder with one parameter store.
+struct Cli(common::cli::Folder);
+
+/// The holder's outcome (exit code, output, errors), and the verifier's when the holder
+/// presented.
+type Outcome = (i32, String, String);
+
+impl Cli {
+    fn new() -> Self {
+        Cli(common::cli::Folder::with_issuer("at-bmsgpk", "AT"))
+    }
+
+    fn run(&self, args: &[&str]) -> Outcome {
+        self.0.run(args)
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        self.0.ok(args)
+    }
+
+    /// Issues the DCC payload `payload` as `name` (valid through 2022).
+    fn issue(&self, name: &str, payload: &Json) {
+        let file = format!("{name}.dcc.json");
+        std::fs::write(self.0.path(&file), payload.to_string()).unwrap();
+        self.ok(&[
+            "issue",
+            "--issuer",
+            "keys/at-bmsgpk.secret.json",
+            "--dcc",
+            &file,
+            "--valid-from",
+            "2021-06-01T00:00:00Z",
+            "--valid-until",
+            "2022-12-31T23:59:00Z",
+            "--at",
+            "2022-01-10T12:00:00Z",
+            "--out",
+            name,
+        ]);
+    }
+
+    /// `present` then `verify` of `credential` for `request` at `at`: the holder's and the
+    /// verifier's exit codes and outputs.
+    fn present_and_verify(
+        &self,
+        request: &str,
+        credential: &str,
+        at: &str,
+    ) -> (Outcome, Option<Outcome>) {
+        let presented = self.run(&[
+            "present",
+            "--credential",
+            credential,
+            "--request",
+            request,
+            "--at",
+            at,
+            "--out",
+            "p.json",
+        ]);
+        if presented.0 != 0 {
+            return (presented, None);
+        }
+        let verified = self.run(&[
+            "verify",
+            "--trust-list",
+            "trust.json",
+            "--request",
+            request,
+            "--presentation",
+            "p.json",
+            "--at",
+            at,
+        ]);
+        (presented, Some(verified))
+    }
+}
+
+/// Every rule of a country's rule set, as `--rules` arguments.
+fn rule_set_args(country: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    for r in corpus_rules().into_iter().filter(|r| r.country == country) {
+        args.push("--rules".to_owned());
+        args.push(fixture(&format!("rules/{country}/{}/rule.json", r.id)));
+    }
+    args
+}
+
+fn dcc_test(sample: &str, result: &str) -> Json {
+    json!({ "ver": "1.3.0",
+        "nam": { "fn": "Musterfrau", "fnt": "MUSTERFRAU", "gn": "Erika", "gnt": "ERIKA" },
+        "dob": "1964-08-12",
+        "t": [{ "tg": "840539006", "tt": "LP6464-4", "nm": "", "ma": "", "sc": sample,
+                "tr": result, "tc": "Teststelle Wien", "co": "AT", "is": "BMSGPK Austria",
+                "ci": "URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B" }] })
+}
+
+/// Austria's whole rule set (16 rules) compiled into a request at a clock: a PCR test
+/// sampled 24 hours before is presented and ACCEPTED; one sampled 73 hours before (the
+/// rules allow 72) and a positive one are refused by the holder, naming the statement;
+/// nothing the rules read is disclosed.
+#[test]
+fn request_rules_compiles_a_rule_set_that_a_dcc_credential_meets_in_zero_knowledge() {
+    let cli = Cli::new();
+    let at = "2022-01-10T12:00:00Z";
+    let sets = fixture("valueSets.json");
+    let mut args: Vec<String> = vec!["request".into()];
+    args.extend(rule_set_args("AT"));
+    args.extend(
+        ["--valuesets", &sets, "--at", at, "--out", "at.req.json"]
+            .iter()
+            .map(|s| (*s).to_owned()),
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = cli.ok(&args);
+    assert!(out.contains("certlogic AT"), "{out}");
+    let request: Json =
+        serde_json::from_str(&std::fs::read_to_string(cli.0.path("at.req.json")).unwrap()).unwrap();
+    let alternatives = request["policies"][0]["any_of"].as_array().unwrap();
+    assert_eq!(alternatives.len(), 3, "{request}");
+    for a in alternatives {
+        assert_eq!(a["disclose"], json!([]), "{request}");
+    }
+
+    cli.issue("fresh.json", &dcc_test("2022-01-09T12:00:00Z", "260415000"));
+    let (presented, verified) = cli.present_and_verify("at.req.json", "fresh.json", at);
+    assert_eq!(presented.0, 0, "{presented:?}");
+    let verified = verified.unwrap();
+    assert_eq!(verified.0, 0, "{verified:?}");
+    assert!(verified.1.contains("ACCEPTED"), "{verified:?}");
+    assert!(!verified.1.contains("BMSGPK"), "{verified:?}");
+
+    cli.issue("old.json", &dcc_test("2022-01-07T11:00:00Z", "260415000"));
+    let (presented, verified) = cli.present_and_verify("at.req.json", "old.json", at);
+    assert_eq!(presented.0, 1, "{presented:?}");
+    assert!(verified.is_none());
+    assert!(presented.2.contains("sample_time >="), "{presented:?}");
+
+    cli.issue(
+        "positive.json",
+        &dcc_test("2022-01-09T12:00:00Z", "260373001"),
+    );
+    let (presented, _) = cli.present_and_verify("at.req.json", "positive.json", at);
+    assert_eq!(presented.0, 1, "{presented:?}");
+    assert!(presented.2.contains("test_result"), "{presented:?}");
+}
+
+/// A rule with a part that needs a disclosure (`RR-EU-0002`: `df >= fr + 11 days`, two
+/// hidden dates with different offsets) is refused by `request --rules` by default, naming
+/// the rule, the operator and the field; no request is written.
+#[test]
+fn request_rules_refuses_a_rule_that_needs_a_disclosure_by_name() {
+    let cli = Cli::new();
+    let (code, _, err) = cli.run(&[
+        "request",
+        "--rules",
+        &fixture("rules/EU/RR-EU-0002/rule.json"),
+        "--at",
+        "2022-01-10T12:00:00Z",
+        "--out",
+        "eu.req.json",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("RR-EU-0002") && err.contains("`not-before`") && err.contains("r.0.df"),
+        "{err}"
+    );
+    assert!(!cli.0.path("eu.req.json").exists());
+    // --rules does not mix with --type or --policy.
+    let (code, _, _) = cli.run(&[
+        "request",
+        "--rules",
+        &fixture("rules/AT/TR-AT-0004/rule.json"),
+        "--type",
+        "test",
+        "--out",
+        "x.json",
+    ]);
+    assert_eq!(code, 2);
+}

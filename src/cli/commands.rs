@@ -301,6 +301,10 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
             vec![Policy::from_policy_json(&text, now)
                 .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?]
         }
+        None if !a.rules.is_empty() => {
+            let compiled = super::rules::compile_input(&a.rules, a.valuesets.as_deref(), now)?;
+            vec![compiled.to_policy(now).map_err(CliError::usage)?]
+        }
         None => {
             let types = a
                 .credential_types

@@ -181,15 +181,22 @@ struct IssueArgs {
     force: bool,
 }
 
-/// `request (--policy POLICY.json | --type T [--type T2 ...] [--disclose ...] [--prove ...])
-/// --out REQUEST.json`. Every presented credential is proven valid at the request's time.
+/// `request (--policy POLICY.json | --rules RULE.json [--rules ...] [--valuesets F] | --type T
+/// [--type T2 ...] [--disclose ...] [--prove ...]) --out REQUEST.json`. Every presented credential is proven valid at the request's time.
 #[derive(Args)]
-#[command(group = clap::ArgGroup::new("what").required(true).args(["policy", "credential_types"]))]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["policy", "rules", "credential_types"]))]
 struct RequestArgs {
     /// A policy file (healthpass-policy/1: alternatives with all_of / any_of of statements;
     /// see docs/formats.md and examples/policies/).
-    #[arg(long, value_name = "POLICY.json", conflicts_with_all = ["credential_types", "disclose", "issuers", "predicates"])]
+    #[arg(long, value_name = "POLICY.json", conflicts_with_all = ["credential_types", "disclose", "issuers", "predicates", "rules"])]
     policy: Option<PathBuf>,
+    /// A CertLogic rule file (one rule or an array; repeatable), compiled at --at as
+    /// `rules compile` does: every applicable rule must hold, one alternative per type.
+    #[arg(long = "rules", value_name = "RULE.json", conflicts_with_all = ["credential_types", "disclose", "issuers", "predicates"])]
+    rules: Vec<PathBuf>,
+    /// With --rules: value sets (`valueSets.json`'s format) [default: the embedded ones].
+    #[arg(long, value_name = "VALUESETS.json", requires = "rules")]
+    valuesets: Option<PathBuf>,
     /// A credential type asked for (repeatable: an AND of types, one credential each).
     #[arg(long = "type", value_name = "TYPE")]
     credential_types: Vec<String>,

@@ -63,11 +63,12 @@ fn load_rules(path: &Path) -> CliResult<Vec<Rule>> {
     }
 }
 
-/// Reads the rules and value sets and compiles them at the clock.
+/// Reads the rules and value sets and compiles them at the clock `seconds` (since the Unix
+/// epoch): `rules compile`, `rules explain` and `request --rules`.
 pub(super) fn compile_input(
     rule_files: &[PathBuf],
     valuesets: Option<&Path>,
-    at: Option<&str>,
+    seconds: i64,
 ) -> CliResult<CompiledPolicy> {
     let mut all = Vec::new();
     for path in rule_files {
@@ -88,7 +89,6 @@ pub(super) fn compile_input(
         }
         None => ValueSets::embedded(),
     };
-    let seconds = files::clock(at)?;
     let clock = healthpass::credential::calendar::format_rfc3339_seconds(seconds)
         .ok_or_else(|| CliError::usage("--at lies outside years 0000 to 9999"))?;
     let mut countries: Vec<&str> = all.iter().map(|r| r.country.as_str()).collect();
@@ -100,7 +100,11 @@ pub(super) fn compile_input(
 
 /// `healthpass rules compile`.
 pub(super) fn compile(a: RulesCompileArgs) -> CliResult<()> {
-    let policy = compile_input(&a.rules, a.valuesets.as_deref(), a.at.as_deref())?;
+    let policy = compile_input(
+        &a.rules,
+        a.valuesets.as_deref(),
+        files::clock(a.at.as_deref())?,
+    )?;
     let text = serde_json::to_string_pretty(&policy.to_json()).unwrap_or_default() + "\n";
     write_output(&a.out, text.as_bytes(), Mode::Public)?;
     outln!(
@@ -113,7 +117,11 @@ pub(super) fn compile(a: RulesCompileArgs) -> CliResult<()> {
 
 /// `healthpass rules explain`.
 pub(super) fn explain(a: RulesExplainArgs) -> CliResult<()> {
-    let policy = compile_input(&a.rules, a.valuesets.as_deref(), a.at.as_deref())?;
+    let policy = compile_input(
+        &a.rules,
+        a.valuesets.as_deref(),
+        files::clock(a.at.as_deref())?,
+    )?;
     out!("{}", policy.explain());
     Ok(())
 }
