@@ -302,7 +302,12 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
                 .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?]
         }
         None if !a.rules.is_empty() => {
-            let compiled = super::rules::compile_input(&a.rules, a.valuesets.as_deref(), now)?;
+            let compiled = super::rules::compile_input(
+                &a.rules,
+                a.valuesets.as_deref(),
+                now,
+                a.disclose_as_needed,
+            )?;
             vec![compiled.to_policy(now).map_err(CliError::usage)?]
         }
         None => {
@@ -548,14 +553,19 @@ pub(super) fn verify(a: VerifyArgs) -> CliResult<()> {
         let presentation = files::load_presentation(source, &request)?;
         let verified = presentation::verify(&request, &presentation, &trust, now)
             .map_err(|e| CliError::presentation(path, e))?;
-        Ok((request, verified))
+        let lines =
+            super::rules::check_disclosed(&a.rules, a.valuesets.as_deref(), &request, &verified)?;
+        Ok((request, verified, lines))
     })();
     match outcome {
-        Ok((request, verified)) => {
+        Ok((request, verified, lines)) => {
             if a.json {
                 outln!("{}", report::verified_json(&verified));
             } else {
                 report::print_verified(&request, &verified)?;
+                for line in lines {
+                    outln!("{line}");
+                }
             }
             Ok(())
         }

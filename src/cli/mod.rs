@@ -197,6 +197,11 @@ struct RequestArgs {
     /// With --rules: value sets (`valueSets.json`'s format) [default: the embedded ones].
     #[arg(long, value_name = "VALUESETS.json", requires = "rules")]
     valuesets: Option<PathBuf>,
+    /// With --rules: a rule with a part no statement over hidden attributes expresses is
+    /// compiled by disclosing exactly the fields it reads, for `verify --rules` to evaluate
+    /// it on them (default: such a rule is refused, naming the rule, operator and field).
+    #[arg(long, requires = "rules")]
+    disclose_as_needed: bool,
     /// A credential type asked for (repeatable: an AND of types, one credential each).
     #[arg(long = "type", value_name = "TYPE")]
     credential_types: Vec<String>,
@@ -304,6 +309,14 @@ struct VerifyArgs {
     /// The verifier's clock (RFC 3339) [default: now].
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
+    /// The CertLogic rules the request was made from with `request --rules
+    /// --disclose-as-needed` (repeatable): the rules it compiled by disclosing fields are
+    /// evaluated on the disclosed values.
+    #[arg(long = "rules", value_name = "RULE.json")]
+    rules: Vec<PathBuf>,
+    /// With --rules: the value sets the request was made with.
+    #[arg(long, value_name = "VALUESETS.json", requires = "rules")]
+    valuesets: Option<PathBuf>,
 }
 
 #[derive(Args)]
