@@ -1106,10 +1106,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
     /// Absorption and merging (`L or (not L and r)` is `L or r`; `(X and P) or (X and not
-    /// P)` is `X`) and the disjunctive form keep a formula's meaning on every value.
+    /// P)` is `X`), the disjunctive form and the policy's factored conjuncts keep a
+    /// formula's meaning on every value.
     #[test]
     fn simplified_formulas_keep_their_meaning(t in tree()) {
         let f = t.formula();
+        let policy = Formula::all(f.for_policy());
         let dnf = f.disjunctive(1 << 12);
         if let Some(d) = &dnf {
             prop_assert!(d.depth() <= 2, "{d:?}");
@@ -1120,6 +1122,8 @@ proptest! {
                 let naive = t.holds(dn, sd);
                 prop_assert_eq!(f.holds(CredentialType::Vaccination, &attributes), naive,
                     "{:?} became {:?} at dn {} sd {}", t, f, dn, sd);
+                prop_assert_eq!(policy.holds(CredentialType::Vaccination, &attributes), naive,
+                    "{:?} became the policy's {:?} at dn {} sd {}", t, policy, dn, sd);
                 if let Some(d) = &dnf {
                     prop_assert_eq!(d.holds(CredentialType::Vaccination, &attributes), naive);
                 }
@@ -1456,4 +1460,151 @@ fn disclose_as_needed_discloses_exactly_what_a_rule_reads_and_verify_evaluates_i
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("do not give the request's policy"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------
+// The compact size of each rule set's presentations
+
+/// The clock a country's rule set is measured at: a day after the latest `ValidFrom` of its
+/// rules (all in force then, when their periods overlap).
+fn rule_set_clock(rules: &[Rule]) -> String {
+    let latest = rules
+        .iter()
+        .map(|r| r.valid_from.millis())
+        .max()
+        .unwrap_or(0)
+        .max(DateTime::parse("2022-01-10T12:00:00Z").unwrap().millis());
+    let day = latest.div_euclid(86_400_000) + 1;
+    format!("{}T12:00:00Z", calendar::format_date(day).unwrap())
+}
+
+/// Candidate payloads of `key` at `clock` (days before it), the first one the rule set
+/// accepts is measured.
+fn size_candidates(key: &str, clock: DateTime) -> Vec<Json> {
+    let day = clock.millis().div_euclid(86_400_000);
+    let minute = clock.millis().div_euclid(60_000);
+    let mut out = Vec::new();
+    let entry = |e: Json| {
+        let mut payload = json!({ "ver": "1.3.0",
+            "nam": { "fn": "Neutral", "fnt": "NEUTRAL", "gn": "Case", "gnt": "CASE" },
+            "dob": "1980-01-01" });
+        let mut full = neutral_entry(key);
+        for (k, v) in e.as_object().unwrap() {
+            full[k] = v.clone();
+        }
+        payload[key] = json!([full]);
+        payload
+    };
+    if key == "v" {
+        for (dn, sd) in [(2, 2), (3, 3), (1, 1), (3, 2), (4, 4)] {
+            for days in [30, 60, 20, 120, 200] {
+                for mp in ["EU/1/20/1528", "EU/1/20/1507", "EU/1/21/1529"] {
+                    out.push(entry(json!({ "dn": dn, "sd": sd, "mp": mp,
+                        "dt": calendar::format_date(day - days).unwrap() })));
+                }
+            }
+        }
+    } else {
+        for (tt, ma) in [("LP6464-4", ""), ("LP217198-3", "1232")] {
+            for minutes in [720, 360, 60] {
+                out.push(entry(json!({ "tt": tt, "ma": ma,
+                    "sc": calendar::format_instant(minute - minutes).unwrap() })));
+            }
+        }
+    }
+    out
+}
+
+/// For each country's whole rule set, compiled at `rule_set_clock` with the corpus's value
+/// sets: the compact size (`Presentation::to_compact`) of an accepted vaccination and test
+/// presentation. `cargo test --release --test rules rule_set_presentation_sizes --
+/// --nocapture` prints the table of `docs/certlogic.md`.
+#[test]
+fn rule_set_presentation_sizes() {
+    let v = verifier();
+    let sets: Json = serde_json::from_str(
+        &std::fs::read_to_string(common::certlogic::certlogic_dir().join("valueSets.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut by_country: BTreeMap<String, Vec<Rule>> = BTreeMap::new();
+    for r in corpus_rules() {
+        by_country
+            .entry(r.country.clone())
+            .or_default()
+            .push(Rule::from_json_str(&r.text).unwrap());
+    }
+    println!("| rule set | clock | statements proven (v / t / r) | vaccination | test |");
+    println!("|---|---|---|---|---|");
+    let mut measured = 0;
+    for (country, rules) in &by_country {
+        let clock_text = rule_set_clock(rules);
+        let clock = DateTime::parse(&clock_text).unwrap();
+        let now = clock.millis().div_euclid(1000);
+        let external = json!({ "validationClock": clock_text, "valueSets": sets });
+        let policy = rules::compile_with(rules, &external, country, true).unwrap();
+        let count = |t| {
+            policy
+                .formula(t)
+                .for_policy()
+                .iter()
+                .map(Formula::size)
+                .sum::<usize>()
+        };
+        let request = match policy.to_policy(now).and_then(|p| {
+            v.store
+                .request("sizes", vec![p], now, 600, &mut rand::rng())
+        }) {
+            Ok(r) => r,
+            Err(e) => {
+                println!(
+                    "| {country} | {clock_text} | {} / {} / {} | {e} | |",
+                    count(CredentialType::Vaccination),
+                    count(CredentialType::Test),
+                    count(CredentialType::Recovery),
+                );
+                continue;
+            }
+        };
+        let size = |key: &str| -> Option<usize> {
+            for payload in size_candidates(key, clock) {
+                let Ok((t, attributes)) = dcc::attributes(&payload.to_string(), WIDE, ISSUED_AT)
+                else {
+                    continue;
+                };
+                let credential = issuer()
+                    .issue_at(t, &attributes, ISSUED_AT, &mut rand::rng())
+                    .unwrap();
+                let Ok(p) = presentation::present(
+                    &request,
+                    std::slice::from_ref(&credential),
+                    now,
+                    &mut rand::rng(),
+                ) else {
+                    continue;
+                };
+                let verified = presentation::verify(&request, &p, &v.trust, now).unwrap();
+                assert!(verified.credentials[0].disclosed.is_empty());
+                let compact = p.to_compact().unwrap();
+                // The compact encoding reads back to a presentation the verifier accepts.
+                let back = presentation::Presentation::from_compact(&compact, &request).unwrap();
+                presentation::verify(&request, &back, &v.trust, now).unwrap();
+                return Some(compact.len());
+            }
+            None
+        };
+        let shown = |s: Option<usize>| s.map_or("none accepted".to_owned(), |n| format!("{n} B"));
+        let (vs, ts) = (size("v"), size("t"));
+        measured += usize::from(vs.is_some()) + usize::from(ts.is_some());
+        println!(
+            "| {country} | {clock_text} | {} / {} / {} | {} | {} |",
+            count(CredentialType::Vaccination),
+            count(CredentialType::Test),
+            count(CredentialType::Recovery),
+            shown(vs),
+            shown(ts)
+        );
+    }
+    // Every rule set accepts a vaccination and a test.
+    assert_eq!(measured, 2 * by_country.len());
 }

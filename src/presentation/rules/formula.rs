@@ -718,16 +718,56 @@ impl Formula {
     /// a holder chooses among are the same), when that has at most [`MAX_BRANCHES`] terms
     /// (a policy with more branches is refused whatever its form).
     pub fn conjuncts(&self) -> Vec<Json> {
-        let node = |f: &Formula| {
+        self.for_policy().iter().map(Formula::to_node).collect()
+    }
+
+    /// The top-level conjuncts as a policy alternative's `all_of` lists them (the same
+    /// condition, their AND): a conjunct nested deeper than the grammar allows in its
+    /// disjunctive form (see [`Formula::conjuncts`]), and conjuncts sharing disjuncts
+    /// factored, `(X or P) and (X or Q)` as `X or (P and Q)`, when that stays within the
+    /// depth and has fewer statements (`X` proven once: rule sets whose rules share
+    /// exceptions stay within the policy's statement cap).
+    pub fn for_policy(&self) -> Vec<Formula> {
+        let shallow = |f: Formula| {
             if f.depth() < MAX_DEPTH {
-                return f.to_node();
+                return f;
             }
-            f.disjunctive(MAX_BRANCHES).as_ref().unwrap_or(f).to_node()
+            f.disjunctive(MAX_BRANCHES).unwrap_or(f)
         };
-        match self {
-            Formula::True => vec![],
-            Formula::All(parts) => parts.iter().map(node).collect(),
-            other => vec![node(other)],
+        let mut parts: Vec<Formula> = match self {
+            Formula::True => return vec![],
+            Formula::All(parts) => parts.iter().cloned().map(shallow).collect(),
+            other => vec![shallow(other.clone())],
+        };
+        let disjuncts = |f: &Formula| match f {
+            Formula::Any(inner) => inner.clone(),
+            other => vec![other.clone()],
+        };
+        'factor: loop {
+            for i in 0..parts.len() {
+                for j in i + 1..parts.len() {
+                    let (p, q) = (disjuncts(&parts[i]), disjuncts(&parts[j]));
+                    let common: Vec<Formula> =
+                        p.iter().filter(|x| q.contains(x)).cloned().collect();
+                    if common.is_empty() || common.len() == p.len() || common.len() == q.len() {
+                        continue;
+                    }
+                    let rest = |d: &[Formula]| {
+                        Formula::any(d.iter().filter(|x| !common.contains(x)).cloned().collect())
+                    };
+                    let mut any = common.clone();
+                    any.push(Formula::all(vec![rest(&p), rest(&q)]));
+                    let factored = Formula::any(any);
+                    if factored.depth() < MAX_DEPTH
+                        && factored.size() < parts[i].size() + parts[j].size()
+                    {
+                        parts.remove(j);
+                        parts[i] = factored;
+                        continue 'factor;
+                    }
+                }
+            }
+            return parts;
         }
     }
 }
