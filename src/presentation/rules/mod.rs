@@ -332,7 +332,8 @@ impl CompiledPolicy {
                 Formula::False => out.push_str("is never accepted.\n"),
                 _ => {
                     out.push_str("is accepted when valid and, proven without disclosing them:\n");
-                    words(&f, 1, &mut out);
+                    // As the policy writes it (`Formula::for_policy`).
+                    words(&Formula::All(f.for_policy()), 1, &mut out);
                 }
             }
             for d in self.disclosed.iter().filter(|d| d.credential_type == t) {
