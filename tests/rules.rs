@@ -1431,6 +1431,31 @@ fn disclose_as_needed_discloses_exactly_what_a_rule_reads_and_verify_evaluates_i
             && out.contains("`not-before` on r.0.df"),
         "{out}"
     );
+    // --json lists them too.
+    let (code, out, err) = cli.run(&[
+        "verify",
+        "--trust-list",
+        "trust.json",
+        "--request",
+        "eu.req.json",
+        "--presentation",
+        "good.p.json",
+        "--at",
+        at,
+        "--rules",
+        &rule,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let json: Json = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["accepted"], true, "{json}");
+    assert!(
+        json["rules_on_disclosed_values"][0]
+            .as_str()
+            .unwrap()
+            .contains("RR-EU-0002"),
+        "{json}"
+    );
     let (code, _, err) = verify("good.p.json", false);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("give the rules it was made from"), "{err}");

@@ -570,7 +570,16 @@ pub(super) fn verify(a: VerifyArgs) -> CliResult<()> {
     match outcome {
         Ok((request, verified, lines)) => {
             if a.json {
-                outln!("{}", report::verified_json(&verified));
+                let mut json = report::verified_json(&verified);
+                // The rules evaluated on disclosed values (verify --rules), in words.
+                if let (false, Ok(mut v)) = (
+                    lines.is_empty(),
+                    serde_json::from_str::<serde_json::Value>(&json),
+                ) {
+                    v["rules_on_disclosed_values"] = serde_json::json!(lines);
+                    json = report::json_for_terminal(&v);
+                }
+                outln!("{json}");
             } else {
                 report::print_verified(&request, &verified)?;
                 for line in lines {
