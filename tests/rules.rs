@@ -1400,7 +1400,8 @@ fn disclose_as_needed_discloses_exactly_what_a_rule_reads_and_verify_evaluates_i
             &out,
         ])
     };
-    let verify = |presentation: &str, rules: bool| {
+    // `verify` of `presentation`, with the rules `rules` (if any) and `extra` arguments.
+    let verify_with = |presentation: &str, rules: Option<&str>, extra: &[&str]| {
         let mut args = vec![
             "verify",
             "--trust-list",
@@ -1412,10 +1413,14 @@ fn disclose_as_needed_discloses_exactly_what_a_rule_reads_and_verify_evaluates_i
             "--at",
             at,
         ];
-        if rules {
-            args.extend(["--rules", &rule]);
+        if let Some(rules) = rules {
+            args.extend(["--rules", rules]);
         }
+        args.extend(extra);
         cli.run(&args)
+    };
+    let verify = |presentation: &str, rules: bool| {
+        verify_with(presentation, rules.then_some(rule.as_str()), &[])
     };
 
     cli.issue(
@@ -1432,20 +1437,7 @@ fn disclose_as_needed_discloses_exactly_what_a_rule_reads_and_verify_evaluates_i
         "{out}"
     );
     // --json lists them too.
-    let (code, out, err) = cli.run(&[
-        "verify",
-        "--trust-list",
-        "trust.json",
-        "--request",
-        "eu.req.json",
-        "--presentation",
-        "good.p.json",
-        "--at",
-        at,
-        "--rules",
-        &rule,
-        "--json",
-    ]);
+    let (code, out, err) = verify_with("good.p.json", Some(&rule), &["--json"]);
     assert_eq!(code, 0, "{err}");
     let json: Json = serde_json::from_str(&out).unwrap();
     assert_eq!(json["accepted"], true, "{json}");
@@ -1470,19 +1462,8 @@ fn disclose_as_needed_discloses_exactly_what_a_rule_reads_and_verify_evaluates_i
     assert!(err.contains("RR-EU-0002") && err.contains("FAILS"), "{err}");
 
     // Rules other than the request's are refused.
-    let (code, _, err) = cli.run(&[
-        "verify",
-        "--trust-list",
-        "trust.json",
-        "--request",
-        "eu.req.json",
-        "--presentation",
-        "good.p.json",
-        "--at",
-        at,
-        "--rules",
-        &fixture("rules/IE/RR-IE-0002/rule.json"),
-    ]);
+    let other = fixture("rules/IE/RR-IE-0002/rule.json");
+    let (code, _, err) = verify_with("good.p.json", Some(&other), &[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("do not give the request's policy"), "{err}");
 }
