@@ -311,6 +311,15 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
             vec![Policy::from_policy_json(&text, now)
                 .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?]
         }
+        None if !a.rules.is_empty() => {
+            let compiled = super::rules::compile_input(
+                &a.rules,
+                a.valuesets.as_deref(),
+                now,
+                a.disclose_as_needed,
+            )?;
+            vec![compiled.to_policy(now).map_err(CliError::usage)?]
+        }
         None => {
             let types = a
                 .credential_types
@@ -352,21 +361,15 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
                 .map_err(CliError::usage)?
         }
     };
-    let policies = policies
-        .into_iter()
-        .map(|p| p.with_params(Some(&store), &mut rng))
-        .collect::<Result<Vec<_>, _>>()
+    let request = store
+        .request(
+            &a.verifier,
+            policies,
+            now,
+            i64::from(a.valid_for) * 60,
+            &mut rng,
+        )
         .map_err(CliError::usage)?;
-    let validity = store.validity(&mut rng).map_err(CliError::usage)?;
-    let request = PresentationRequest::new_with_validity(
-        &a.verifier,
-        policies,
-        now,
-        i64::from(a.valid_for) * 60,
-        validity,
-        &mut rng,
-    )
-    .map_err(CliError::usage)?;
     let written = write_forms(
         &request.to_json(),
         &request.to_compact(),
@@ -599,14 +602,28 @@ pub(super) fn verify(a: VerifyArgs) -> CliResult<()> {
         let presentation = files::load_presentation(source, &request)?;
         let verified = presentation::verify(&request, &presentation, &trust, now)
             .map_err(|e| CliError::presentation(path, e))?;
-        Ok((request, verified))
+        let lines =
+            super::rules::check_disclosed(&a.rules, a.valuesets.as_deref(), &request, &verified)?;
+        Ok((request, verified, lines))
     })();
     match outcome {
-        Ok((request, verified)) => {
+        Ok((request, verified, lines)) => {
             if a.json {
-                outln!("{}", report::verified_json(&verified));
+                let mut json = report::verified_json(&verified);
+                // The rules evaluated on disclosed values (verify --rules), in words.
+                if let (false, Ok(mut v)) = (
+                    lines.is_empty(),
+                    serde_json::from_str::<serde_json::Value>(&json),
+                ) {
+                    v["rules_on_disclosed_values"] = serde_json::json!(lines);
+                    json = report::json_for_terminal(&v);
+                }
+                outln!("{json}");
             } else {
                 report::print_verified(&request, &verified)?;
+                for line in lines {
+                    outln!("{line}");
+                }
             }
             Ok(())
         }
