@@ -328,18 +328,32 @@ impl IssuerKey {
         at: i64,
         rng: &mut impl CryptoRng,
     ) -> Result<Credential, Error> {
+        self.issue_dcc_with(payload, validity, None, at, rng)
+    }
+
+    /// [`IssuerKey::issue_dcc`], holder-bound when the holder's commitment is given (see
+    /// [`IssuerKey::issue_with`]).
+    pub fn issue_dcc_with(
+        &self,
+        payload: &str,
+        validity: Validity,
+        commitment: Option<&super::HolderCommitment>,
+        at: i64,
+        rng: &mut impl CryptoRng,
+    ) -> Result<Credential, Error> {
         let (t, attributes) = attributes(payload, validity, at)?;
-        self.issue_at(t, &attributes, at, rng).map_err(|e| {
-            let name = match &e {
-                Error::InvalidValue { name, .. } => name.as_str(),
-                Error::Refused { name, .. } => name,
-                _ => return e,
-            };
-            match path_of(t, name) {
-                Some(path) => dcc_error(&path, e.to_string()),
-                None => e,
-            }
-        })
+        self.issue_with(t.schema(), &attributes, commitment, at, rng)
+            .map_err(|e| {
+                let name = match &e {
+                    Error::InvalidValue { name, .. } => name.as_str(),
+                    Error::Refused { name, .. } => name,
+                    _ => return e,
+                };
+                match path_of(t, name) {
+                    Some(path) => dcc_error(&path, e.to_string()),
+                    None => e,
+                }
+            })
     }
 }
 
