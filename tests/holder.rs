@@ -52,18 +52,22 @@ impl Issuer {
 
     /// Issues a bound credential to `holder` and has the holder accept it.
     fn issue_to(&self, holder: &mut Wallet, t: CredentialType) -> Credential {
+        let a = attributes(t, &holder.name);
+        self.issue_with(holder, t, &a)
+    }
+
+    fn issue_with(
+        &self,
+        holder: &mut Wallet,
+        t: CredentialType,
+        a: &serde_json::Value,
+    ) -> Credential {
         let (commitment, secrets) = holder.holder.commit(&mut rand::rng()).unwrap();
         // Through the commitment file, as the command line does.
         let commitment = HolderCommitment::from_json(&commitment.to_json()).unwrap();
         let credential = self
             .key
-            .issue_bound_at(
-                t,
-                &attributes(t, &holder.name),
-                &commitment,
-                NOW - 86_400,
-                &mut rand::rng(),
-            )
+            .issue_bound_at(t, a, &commitment, NOW - 86_400, &mut rand::rng())
             .unwrap();
         // Through the credential file: no holder secret in it.
         let text = credential.to_json();
@@ -471,4 +475,97 @@ fn issuer_checks_the_commitment_proof() {
     // Two commitments of one holder differ (fresh blinds and nyms every time).
     let (again, _) = holder.commit(&mut rand::rng()).unwrap();
     assert_ne!(again, commitment);
+}
+
+/// The border's question (issue 14 §2): "identity: disclose the names; vaccination: prove
+/// the predicates; same holder". An identity authority and a health authority, one holder.
+#[test]
+fn identity_disclose_names_vaccination_prove_predicates_same_holder() {
+    let authority = Issuer::new("gb-passport", Suite::Sha256);
+    let nhs = Issuer::new("gb-nhs", Suite::Sha256);
+    let t = trust(&[&authority, &nhs]);
+    let identity = |family: &str| {
+        json!({ "family_name": family, "given_name": "Ada", "birth_date": "1815-12-10",
+                "nationality": "GB", "document_number": "P1234567",
+                "valid_from": "2020-01-01T00:00:00Z", "valid_until": "2030-01-01T00:00:00Z" })
+    };
+    let mut ada = Wallet::new("Lovelace");
+    let mut bob = Wallet::new("Bob");
+    let bound_identity = |w: &mut Wallet| {
+        let a = identity(&w.name);
+        authority.issue_with(w, CredentialType::Identity, &a)
+    };
+    let ada_id = bound_identity(&mut ada);
+    let bob_id = bound_identity(&mut bob);
+    let ada_vac = nhs.issue_to(&mut ada, CredentialType::Vaccination);
+    let bob_vac = nhs.issue_to(&mut bob, CredentialType::Vaccination);
+    let schema = CredentialType::Vaccination.schema();
+    let mut id_policy: presentation::Policy = CredentialRequest::new(
+        CredentialType::Identity,
+        &["family_name", "given_name"],
+        &[],
+        vec![],
+    )
+    .unwrap()
+    .into();
+    id_policy.holder_bound = true;
+    let predicates = ["dose_number >= 2", "vaccination_date >= 2024-01-01"]
+        .iter()
+        .map(|p| presentation::Predicate::parse(schema, p, NOW).unwrap())
+        .collect();
+    let mut vac_policy: presentation::Policy =
+        CredentialRequest::new(CredentialType::Vaccination, &[], &[], predicates)
+            .unwrap()
+            .into();
+    vac_policy.holder_bound = true;
+    let mut rng = rand::rng();
+    let vac_policy = vac_policy.with_params(None, &mut rng).unwrap();
+    let r = PresentationRequest::new("border", vec![id_policy, vac_policy], NOW, 600, &mut rng)
+        .unwrap();
+    let p = present(&r, &[ada_vac.clone(), ada_id.clone()], Some(&ada)).unwrap();
+    let v = verify(&r, &p, &t).unwrap();
+    assert_eq!(v.credentials[0].credential_type, CredentialType::Identity);
+    let names: Vec<String> = v.credentials[0]
+        .disclosed
+        .iter()
+        .map(|(_, x)| x.to_string())
+        .collect();
+    assert_eq!(names, ["Lovelace", "Ada"]);
+    assert!(v.credentials[1].disclosed.is_empty());
+    assert_eq!(
+        v.credentials[1].proven.len(),
+        3,
+        "{:?}",
+        v.credentials[1].proven
+    );
+    assert!(v.credentials.iter().all(|c| c.holder_bound));
+    // Bob's vaccination with Ada's identity: refused by the holder's software, and when
+    // forced (Bob's vaccination proof in Ada's presentation) by the verifier.
+    let e = present(&r, &[bob_vac.clone(), ada_id.clone()], Some(&ada)).unwrap_err();
+    assert!(
+        matches!(e, Error::Credential(credential::Error::NotBoundToHolder)),
+        "{e}"
+    );
+    let b = present(&r, &[bob_vac, bob_id], Some(&bob)).unwrap();
+    verify(&r, &b, &t).unwrap();
+    let mut mixed = p.clone();
+    mixed.credentials[1] = b.credentials[1].clone();
+    let e = presentation::verify(&r, &mixed, &t, NOW).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::ProofInvalid {
+                credential_type: CredentialType::Vaccination
+            }
+        ),
+        "{e}"
+    );
+    // A false predicate is refused by the holder.
+    let strict = presentation::Predicate::parse(schema, "dose_number >= 3", NOW).unwrap();
+    let mut policies = r.policies.clone();
+    policies[1].alternatives[0].all_of = vec![presentation::Node::Statement(strict)];
+    policies[1] = policies[1].clone().with_params(None, &mut rng).unwrap();
+    let r2 = PresentationRequest::new("border", policies, NOW, 600, &mut rng).unwrap();
+    let e = present(&r2, &[ada_vac, ada_id], Some(&ada)).unwrap_err();
+    assert!(e.to_string().contains("dose_number >= 3"), "{e}");
 }

@@ -172,7 +172,7 @@ struct IssueArgs {
     /// The issuer's secret file.
     #[arg(long, value_name = "SECRET.json")]
     issuer: PathBuf,
-    /// vaccination, test or recovery (with --attributes).
+    /// vaccination, test, recovery or identity (with --attributes).
     #[arg(long = "type", value_name = "TYPE", requires = "attributes")]
     credential_type: Option<String>,
     /// A JSON object from attribute name to value (with --type).

@@ -308,6 +308,7 @@ pub fn path_of(t: CredentialType, attribute: &str) -> Option<String> {
         CredentialType::Vaccination => "v[0]",
         CredentialType::Test => "t[0]",
         CredentialType::Recovery => "r[0]",
+        _ => return None,
     };
     let (path, _) = MAPPING.iter().find(|(_, a)| *a == attribute)?;
     Some(match path.split(" / ").find(|p| p.starts_with(entry)) {
@@ -364,7 +365,7 @@ mod tests {
 
     #[test]
     fn every_attribute_but_validity_and_the_secret_has_a_path() {
-        for t in T::ALL {
+        for t in T::HEALTH {
             for name in t.schema().names() {
                 let mapped = path_of(t, name);
                 let expected = !matches!(name, "holder_secret" | "valid_from" | "valid_until");

@@ -71,7 +71,7 @@ impl IssuerJson {
                 invalid(
                     what,
                     "schemas",
-                    "names a type other than vaccination, test, recovery",
+                    "names a type other than vaccination, test, recovery, identity",
                 )
             })?;
         let info = IssuerInfo {
@@ -242,10 +242,13 @@ impl Credential {
         const WHAT: &str = "credential file";
         let mut file: CredentialFile = parse(WHAT, text)?;
         check_format(WHAT, CREDENTIAL_FORMAT, &file.format)?;
-        let credential_type: CredentialType = file
-            .credential_type
-            .parse()
-            .map_err(|_| invalid(WHAT, "type", "is not vaccination, test or recovery"))?;
+        let credential_type: CredentialType = file.credential_type.parse().map_err(|_| {
+            invalid(
+                WHAT,
+                "type",
+                "is not vaccination, test, recovery or identity",
+            )
+        })?;
         let schema = credential_type
             .schema_version(file.schema_version)
             .filter(|s| s.id == file.schema)

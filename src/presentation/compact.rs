@@ -7,7 +7,7 @@
 //! request_digest  32 bytes
 //! count            1 byte   number of credentials (1..16)
 //! per credential:
-//!   type           1 byte   1 vaccination, 2 test, 3 recovery
+//!   type           1 byte   1 vaccination, 2 test, 3 recovery, 4 identity
 //!   schema_version 1 byte
 //!   issuer         varint length, identifier (1 to 64 of a-z 0-9 . _ -)
 //!   branch         only when the policy reveals branches: varint count (1 to 16), then

@@ -87,8 +87,13 @@ fn bytes(what: &'static str, field: &'static str, text: &str) -> Result<Vec<u8>,
 }
 
 fn credential_type(what: &'static str, name: &str) -> Result<CredentialType, FormatError> {
-    name.parse()
-        .map_err(|_| invalid(what, "type", "is not vaccination, test or recovery"))
+    name.parse().map_err(|_| {
+        invalid(
+            what,
+            "type",
+            "is not vaccination, test, recovery or identity",
+        )
+    })
 }
 
 /// A request time: exactly `YYYY-MM-DDTHH:MM:SSZ` (the one form `to_json` writes).

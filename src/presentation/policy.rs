@@ -706,7 +706,7 @@ fn read_policy(
                 .get("type")
                 .and_then(Value::as_str)
                 .and_then(|t| t.parse().ok())
-                .ok_or(bad("type", "is missing or not vaccination, test or recovery"))?;
+                .ok_or(bad("type", "is missing or not vaccination, test, recovery or identity"))?;
             let names = |field: &'static str| -> Result<Vec<String>, Error> {
                 match a.get(field) {
                     None => Ok(vec![]),
