@@ -458,6 +458,20 @@ pub fn blind_sign_with_nym<C: Ciphersuite>(
     )
 }
 
+/// The `nym_secrets` of VerifyFinalizeWithNym (draft §6.1.3 step 1): the prover's nyms
+/// with `signer_nym_entropy` added to the last, without checking the signature (for a
+/// caller that checks it anyway, as a presentation's prepared signature does).
+pub(crate) fn finalize_nyms(
+    prover_nyms: &ProverNyms,
+    signer_nym_entropy: &SignerNymEntropy,
+) -> NymSecrets {
+    let mut secrets = prover_nyms.0.clone();
+    if let Some(last) = secrets.0.last_mut() {
+        *last += signer_nym_entropy.0;
+    }
+    secrets
+}
+
 /// VerifyFinalizeWithNym (draft §6.1.3) over scalars: the `nym_secrets` (the prover's nyms,
 /// the last plus `signer_nym_entropy`), once the signature verifies over them (in constant
 /// time).
@@ -473,11 +487,8 @@ pub fn core_verify_finalize_with_nym<C: Ciphersuite>(
     secret_prover_blind: Option<&SecretProverBlind>,
     api_id: &[u8],
 ) -> Result<NymSecrets, Error> {
-    let mut secrets = prover_nyms.0.clone();
+    let secrets = finalize_nyms(prover_nyms, signer_nym_entropy);
     let n = secrets.0.len();
-    if let Some(last) = secrets.0.last_mut() {
-        *last += signer_nym_entropy.0;
-    }
     let mut all = [committed, &secrets.0].concat();
     let result = core_blind_verify::<C>(
         pk,

@@ -3,9 +3,11 @@
 
 use std::path::Path;
 
+use healthpass::credential::holder::{self, CommitmentSecrets};
 use healthpass::credential::json::b64_encode;
 use healthpass::credential::{
-    calendar, AttributeType, AttributeValue, Credential, CredentialType, IssuerInfo, IssuerKey,
+    calendar, AttributeType, AttributeValue, Credential, CredentialType, Holder, HolderCommitment,
+    IssuerInfo, IssuerKey,
 };
 use healthpass::presentation::{
     self, Presentation, PresentationRequest, TrustList, VerifiedCredential, VerifiedPresentation,
@@ -465,6 +467,22 @@ pub fn inspect(path: &Path) -> CliResult<()> {
         }
         PRESENTATION_FORMAT => {
             print_presentation(&Presentation::from_json(text).map_err(in_file)?)?
+        }
+        holder::HOLDER_FORMAT => {
+            Holder::from_json(text).map_err(from_cred)?;
+            outln!("holder secret file: the holder secret is present (not shown); keep it on this device (mode 0600)");
+        }
+        holder::COMMITMENT_FORMAT => {
+            HolderCommitment::from_json(text).map_err(from_cred)?;
+            outln!("holder commitment (public: it hides the holder secret); give it to an issuer with `issue --commitment`, once");
+        }
+        holder::COMMITMENT_SECRETS_FORMAT => {
+            let s = CommitmentSecrets::from_json(text).map_err(from_cred)?;
+            outln!(
+                "secrets of the holder's commitment {} ({}): the blind and the nym (not shown)",
+                presentation::hex(s.digest()),
+                s.suite()
+            );
         }
         other => {
             return Err(CliError::usage(format!(

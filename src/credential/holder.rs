@@ -463,18 +463,26 @@ impl HolderKeys {
         &self.holder
     }
 
-    /// The secrets a presentation of `credential` needs, after checking its signature
-    /// ([`Holder::accept`]): [`Error::NotBoundToHolder`] when this holder has no secrets for
-    /// the credential's commitment (another holder's credential, or one not accepted),
-    /// [`Error::SignatureInvalid`] when they do not verify.
+    /// The secrets a presentation of `credential` needs: [`Error::NotBoundToHolder`] when
+    /// this holder has no secrets for the credential's commitment (another holder's
+    /// credential, or one not accepted). The signature is not checked here: a presentation
+    /// checks it when it prepares the credential (in constant time, once), and a credential
+    /// that does not verify with these secrets is refused there.
     pub fn bound_secrets(&self, credential: &Credential) -> Result<BoundSecrets, Error> {
         let binding = credential.binding().ok_or(Error::NotHolderBound)?;
         let secrets = self
             .secrets
             .iter()
-            .find(|s| bool::from(s.digest.ct_eq(&binding.commitment)))
+            .find(|s| {
+                bool::from(s.digest.ct_eq(&binding.commitment))
+                    && s.suite == credential.issuer().suite
+            })
             .ok_or(Error::NotBoundToHolder)?;
-        self.holder.accept(credential, secrets)
+        Ok(BoundSecrets {
+            holder_secret: self.holder.scalar(),
+            blind: secrets.blind.clone(),
+            nym: nym::finalize_nyms(&secrets.nyms, &binding.nym_entropy),
+        })
     }
 }
 

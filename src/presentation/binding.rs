@@ -33,7 +33,7 @@ use group::Curve;
 use crate::bbs::nym::{self, Pseudonym};
 use crate::bbs::octets::Serializer;
 use crate::bbs::{Ciphersuite, Proof};
-use crate::group::{msm_ct, msm_vartime};
+use crate::group::{fixed_msm_ct, msm_vartime};
 use crate::zk;
 
 /// The label of the holder part of a bound credential's context.
@@ -80,13 +80,14 @@ pub(crate) fn extended_context(
     s.as_bytes().to_vec()
 }
 
-/// The holder's commitment `C_h = G * hs + H * rho`, constant time.
+/// The holder's commitment `C_h = G * hs + H * rho`, constant time (the Pedersen
+/// generators' cached tables).
 pub(crate) fn holder_commitment<C: Ciphersuite>(
     holder_secret: &Scalar,
     rho: &Scalar,
 ) -> Result<G1Affine, zk::Error> {
     let (g, h) = zk::formula::pedersen::<C>()?;
-    Ok(msm_ct(&[g, h], &[*holder_secret, *rho]).to_affine())
+    Ok(fixed_msm_ct(&[g, h], &[(0, *holder_secret), (1, *rho)]).to_affine())
 }
 
 /// The prover's first round for one bound credential: `T = G * m~_hs + H * rho~`, and the
@@ -98,7 +99,7 @@ pub(crate) fn prover_points<C: Ciphersuite>(
     api_id: &[u8],
 ) -> Result<(G1Affine, Option<(Pseudonym, G1Affine)>), zk::Error> {
     let (g, h) = zk::formula::pedersen::<C>()?;
-    let t = msm_ct(&[g, h], &[*m_tilde_hs, *rho_tilde]).to_affine();
+    let t = fixed_msm_ct(&[g, h], &[(0, *m_tilde_hs), (1, *rho_tilde)]).to_affine();
     let pseudonym = nym
         .map(|(secrets, m_tilde, id)| nym::pseudonym_init::<C>(secrets, &[*m_tilde], id, api_id))
         .transpose()?;

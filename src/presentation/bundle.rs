@@ -234,8 +234,8 @@ struct Bound<'a> {
 }
 
 /// The link of the chosen credentials' bound ones (`None` when none is bound): each one's
-/// secrets from `holder` (checking its signature), one ciphersuite for all, and a fresh
-/// commitment to the holder secret.
+/// secrets from `holder` (the signature is checked when each is prepared), one ciphersuite
+/// for all, and a fresh commitment to the holder secret.
 fn holder_link<'a>(
     chosen: &'a [(Credential, Branch)],
     holder: Option<&HolderKeys>,

@@ -811,6 +811,9 @@ fn verdict_json(v: &presentation::VerifiedPresentation, at: i64) -> Value {
     if let Some(branch) = first.get("branch") {
         verdict["branch"] = branch.clone();
     }
+    if let Some(pseudonym) = first.get("pseudonym") {
+        verdict["pseudonym"] = pseudonym.clone();
+    }
     verdict
 }
 
