@@ -762,7 +762,8 @@ fn predicates_from_the_command_line() {
     assert_eq!(set("r1.json", 1), set("r2.json", 1));
     let listed = env.ok_words("params list --store vstore");
     assert!(
-        listed.contains("4 set(s)") && listed.contains("4 set elements"),
+        // `params new`'s four (integers, dates, instants, validity) and the set.
+        listed.contains("5 set(s)") && listed.contains("4 set elements"),
         "{listed}"
     );
     assert!(std::fs::metadata(env.path("r1.json")).unwrap().len() < 2000);

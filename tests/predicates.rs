@@ -132,8 +132,8 @@ fn every_kind_is_proven_and_verified() {
         let v = presentation::verify(&r, &p, &trust(), NOW + 60)
             .unwrap_or_else(|e| panic!("{prove}: {e}"));
         assert_eq!(v.credentials[0].predicates.len(), 1, "{prove}");
-        // The two validity statements (896 bytes) come first, then the statement's proof.
-        assert!(p.credentials[0].formula_proof.len() > 896, "{prove}");
+        // The two validity statements (576 bytes) come first, then the statement's proof.
+        assert!(p.credentials[0].formula_proof.len() > 576, "{prove}");
         // The presentation round-trips through both wire formats.
         let compact = p.to_compact().unwrap();
         assert_eq!(
@@ -534,6 +534,121 @@ fn holder_refuses_spans_narrower_than_the_default() {
     ));
     let p = present(&r, &c, NOW).unwrap();
     presentation::verify(&r, &p, &trust(), NOW + 60).unwrap();
+}
+
+/// A range `LOW..HIGH` narrower than `MAX_WINDOW_BASE` is one statement over a digit set
+/// of exactly `HIGH - LOW + 1` digits: 128 bytes instead of two bounds. Both ends hold to
+/// the minute, one minute beyond either is refused, and a set one digit too wide is not
+/// taken for a window (the holder refuses it as a narrow span instead).
+#[test]
+fn a_window_is_one_statement_that_proves_both_bounds() {
+    use healthpass::presentation::{validity_span, PredicateParams};
+    use healthpass::zk::{SetKind, SignedSet};
+    let schema = CredentialType::Test.schema();
+    let window = Predicate::parse(schema, "sample_time in now-72h..now", NOW).unwrap();
+    assert_eq!(window.window(schema).unwrap(), Some(72 * 60));
+    // Only ranges over one signed message, and only below the cap.
+    for (text, ty) in [
+        ("sample_time >= now-72h", CredentialType::Test),
+        ("birth_date in 1980-01-01..1980-12-31", CredentialType::Test),
+        (
+            "vaccination_date in 1990-01-01..2040-12-31",
+            CredentialType::Vaccination,
+        ),
+    ] {
+        let p = Predicate::parse(ty.schema(), text, NOW).unwrap();
+        assert_eq!(p.window(ty.schema()).unwrap(), None, "{text}");
+    }
+    let day = Predicate::parse(schema, "sample_time in now-12d..now", NOW).unwrap();
+    assert_eq!(
+        day.window(schema).unwrap(),
+        None,
+        "12 days of minutes: above the cap"
+    );
+
+    let validity = 2 * (160 * usize::from(validity_span().digits) - 32);
+    let r = request(
+        CredentialType::Test,
+        &["test_result"],
+        &["sample_time in now-72h..now"],
+        NOW,
+    );
+    let mut r2 = r.clone();
+    let params = r2.policies[0]
+        .statement_mut(0, 0)
+        .unwrap()
+        .params()
+        .unwrap()
+        .clone();
+    assert_eq!(params.digits, 1);
+    assert_eq!(
+        *params.set().unwrap().kind(),
+        SetKind::Digits { base: 72 * 60 + 1 }
+    );
+    let minute = |m: i64| calendar::format_rfc3339_seconds(NOW + 60 * m).unwrap();
+    for (offset, holds) in [
+        (-72 * 60 - 1, false),
+        (-72 * 60, true),
+        (-60, true),
+        (0, true),
+        (1, false),
+    ] {
+        let t = credential(
+            CredentialType::Test,
+            Suite::Sha256,
+            &test_result(&minute(offset)),
+        );
+        match present(&r, &t, NOW) {
+            Ok(p) => {
+                assert!(holds, "{offset}");
+                presentation::verify(&r, &p, &trust(), NOW + 60).unwrap();
+                // Validity, then one 128-byte digit proof for the window.
+                assert_eq!(p.credentials[0].formula_proof.len(), validity + 128);
+            }
+            Err(e) => {
+                assert!(!holds, "{offset}: {e}");
+                assert!(matches!(e, Error::PredicateFalse { .. }), "{offset}: {e}");
+            }
+        }
+    }
+    // A presentation of the window is refused against a request of the same window whose
+    // set is another one (another digest), and against a narrower window.
+    let t = credential(
+        CredentialType::Test,
+        Suite::Sha256,
+        &test_result(&minute(-90)),
+    );
+    let p = present(&r, &t, NOW).unwrap();
+    let other = request(
+        CredentialType::Test,
+        &["test_result"],
+        &["sample_time in now-72h..now"],
+        NOW,
+    );
+    assert!(presentation::verify(&other, &p, &trust(), NOW + 60).is_err());
+    let narrower = request(
+        CredentialType::Test,
+        &["test_result"],
+        &["sample_time in now-1h..now"],
+        NOW,
+    );
+    assert!(matches!(
+        present(&narrower, &t, NOW),
+        Err(Error::PredicateFalse { .. })
+    ));
+    assert!(presentation::verify(&narrower, &p, &trust(), NOW + 60).is_err());
+
+    // One digit more than the window: not a window, and narrower than an instant's default
+    // span, so the holder refuses it (it would reveal more than the range).
+    let mut wide = r.clone();
+    wide.policies[0].statement_mut(0, 0).unwrap().params = Some(PredicateParams::new(
+        1,
+        SignedSet::generate(&mut rand::rng(), SetKind::Digits { base: 72 * 60 + 2 }).unwrap(),
+    ));
+    assert!(matches!(
+        present(&wide, &t, NOW),
+        Err(Error::PredicateSpanTooNarrow { .. })
+    ));
 }
 
 /// A set predicate with thousands of values is refused before its elements are computed

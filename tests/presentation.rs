@@ -262,15 +262,15 @@ fn verification_checks_run_in_order_with_distinct_errors() {
     check(&w, &p, |e| matches!(e, Error::DisclosureMismatch { .. }));
 
     let mut p = good.clone();
-    // The validity statements the verifier did not have to ask for take two one-digit...
-    // three-digit range proofs: 2 * (3 * 128 + 2 * 32) = 896 bytes; three more are refused.
+    // The validity statements the verifier did not have to ask for take two two-digit
+    // range proofs of base 4096: 2 * (2 * 128 + 32) = 576 bytes; three more are refused.
     p.credentials[0].formula_proof.extend([1, 2, 3]);
     check(&w, &p, |e| {
         matches!(
             e,
             Error::PredicateMismatch {
-                expected: 896,
-                actual: 899,
+                expected: 576,
+                actual: 579,
                 ..
             }
         )

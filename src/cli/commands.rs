@@ -244,9 +244,19 @@ pub(super) fn params_new(a: ParamsStoreArgs) -> CliResult<()> {
             describe_kind(set.kind())
         );
     }
+    // The validity statements' digit set, which every request names.
+    let validity = store.validity(&mut rand::rng()).map_err(CliError::usage)?;
+    store
+        .mark_checked(&validity.digest)
+        .map_err(CliError::usage)?;
+    outln!(
+        "{}  validity: {}",
+        hex(&validity.digest),
+        describe_kind(validity.set().map_err(CliError::usage)?.kind())
+    );
     outln!(
         "made {} parameter sets in {} (the signing keys were discarded)",
-        set.sets.len(),
+        set.sets.len() + 1,
         a.store.display()
     );
     Ok(())

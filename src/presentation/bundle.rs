@@ -569,6 +569,9 @@ fn check_parameters(
             let ty = schema.attributes[check_attribute(schema, &p.attribute)?].ty;
             let minimum = if i < proven.validity {
                 validity_span().max_difference()
+            } else if p.proven_as_window(schema, params)? {
+                // A window's digits cover exactly its range: it reveals the range only.
+                span.max_difference()
             } else {
                 Span::default_for(ty).map_or(u64::MAX, Span::max_difference)
             };

@@ -53,7 +53,8 @@ pub use compact::COMPACT_VERSION;
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
 pub use params::{
     hex, set_digest, set_from_bytes, set_kind_from_bytes, set_to_bytes, validity_span,
-    ParameterSet, ParamsFor, PredicateParams, Span, MAX_BASE, MAX_SET_BYTES, MAX_SET_SIZE, SET_TAG,
+    ParameterSet, ParamsFor, PredicateParams, Span, MAX_BASE, MAX_SET_BYTES, MAX_SET_SIZE,
+    MAX_WINDOW_BASE, SET_TAG, VALIDITY_BASE,
 };
 pub use policy::{Alternative, Branch, Node, Policy, POLICY_FORMAT};
 pub use predicate::{Comparison, Condition, Predicate};

@@ -77,13 +77,20 @@ impl Span {
     }
 }
 
+/// The digit base of the validity statements: 4,096, so that two digits (288 bytes a
+/// statement) cover 16.7 million minutes, more than the ten years issuance allows. With
+/// the instant base of 1,024, three digits were needed (448 bytes a statement).
+pub const VALIDITY_BASE: u32 = 1 << 12;
+
 /// The span of the validity statements every presentation proves (`valid_from <= now`,
-/// `valid_until >= now`): the instant base with the fewest digits that cover
-/// [`credential::MAX_VALIDITY_MINUTES`], the longest validity issuance allows (3 digits of
-/// base 1024 for ten years). The one place the validity span is chosen.
+/// `valid_until >= now`): [`VALIDITY_BASE`] with the fewest digits that cover
+/// [`credential::MAX_VALIDITY_MINUTES`], the longest validity issuance allows (2 digits for
+/// ten years). The one place the validity span is chosen.
 pub fn validity_span() -> Span {
-    let base = Span::default_for(AttributeType::Instant).map_or(MAX_BASE, |s| s.base);
-    let mut span = Span { base, digits: 1 };
+    let mut span = Span {
+        base: VALIDITY_BASE,
+        digits: 1,
+    };
     while span.max_difference() < credential::MAX_VALIDITY_MINUTES.unsigned_abs() {
         span.digits += 1;
     }
@@ -149,6 +156,10 @@ pub enum ParamsFor<'a> {
     Range {
         /// The attribute (named in errors).
         attribute: &'a str,
+        /// For a two-sided range `LOW..HIGH` that one digit can prove
+        /// ([`Predicate::window`](super::Predicate::window)): `HIGH - LOW`. Its parameters
+        /// then sign the digits `0..=HIGH-LOW` and the range is one statement.
+        window: Option<u64>,
     },
     /// Membership of these values.
     Set(Cow<'a, [AttributeValue]>),
@@ -160,14 +171,38 @@ impl ParamsFor<'_> {
     pub(crate) fn set_kind(&self, span: Option<Span>) -> Result<(SetKind, u8), Error> {
         match (self, span) {
             (ParamsFor::Set(values), _) => Ok((SetKind::Elements(set_elements(values)?), 1)),
+            (
+                ParamsFor::Range {
+                    window: Some(width),
+                    ..
+                },
+                Some(_),
+            ) => Ok((window_kind(*width)?, 1)),
             (ParamsFor::Range { .. }, Some(span)) => {
                 Ok((SetKind::Digits { base: span.base }, span.digits))
             }
-            (ParamsFor::Range { attribute }, None) => Err(Error::PredicateNeedsOrder {
+            (ParamsFor::Range { attribute, .. }, None) => Err(Error::PredicateNeedsOrder {
                 name: (*attribute).to_owned(),
                 type_name: "this",
             }),
         }
+    }
+}
+
+/// The largest digit set a window takes: `LOW..HIGH` with `HIGH - LOW` below it is proven
+/// as one digit of the set `0..=HIGH-LOW` (128 bytes instead of two bounds of 288). 2^14
+/// digits cover eleven days in minutes (a 72-hour window is 4,321 digits) and 44 years in
+/// days; the prover's constant-time selection reads every signature of the set, so the cap
+/// also bounds the time a window adds to proving.
+pub const MAX_WINDOW_BASE: u64 = 1 << 14;
+
+/// The digit set of a window of `width`: the digits `0..=width`.
+fn window_kind(width: u64) -> Result<SetKind, Error> {
+    match u32::try_from(width.saturating_add(1)) {
+        Ok(base) if (2..=MAX_WINDOW_BASE).contains(&u64::from(base)) => {
+            Ok(SetKind::Digits { base })
+        }
+        _ => Err(params_error("a window's width is 1 to 16383")),
     }
 }
 
@@ -447,19 +482,6 @@ impl ParameterSet {
             })
             .collect::<Result<_, Error>>()?;
         Ok(Self { sets })
-    }
-
-    /// Parameters for the validity statements: the instant digit set, with
-    /// [`validity_span`]'s digits.
-    pub fn validity(&self) -> Option<PredicateParams> {
-        let span = validity_span();
-        self.for_type(AttributeType::Instant)
-            .filter(|p| p.span().map(|s| s.base) == Some(span.base))
-            .map(|p| PredicateParams {
-                digits: span.digits,
-                digest: p.digest,
-                set: p.set.clone(),
-            })
     }
 
     /// The digit set for attributes of type `ty`.

@@ -439,6 +439,43 @@ impl Predicate {
         Ok(p)
     }
 
+    /// The width `HIGH - LOW` of a range `LOW..HIGH` that one digit proves: a range over an
+    /// attribute signed as one message (not a partial date, whose ends are two messages),
+    /// `LOW < HIGH`, and at most [`MAX_WINDOW_BASE`](super::params::MAX_WINDOW_BASE) digits.
+    /// A verifier makes its parameters sign the digits `0..=HIGH-LOW`; the one statement
+    /// `m - LOW` in that set then proves both bounds (`docs/notes/predicates.md`,
+    /// "Windows"). `None` for every other predicate.
+    pub fn window(&self, schema: &Schema) -> Result<Option<u64>, Error> {
+        let index = check_attribute(schema, &self.attribute)?;
+        let Condition::Between(lo, hi) = &self.condition else {
+            return Ok(None);
+        };
+        if schema.companion_index(index).is_some() {
+            return Ok(None);
+        }
+        Ok(match (lo.as_integer(), hi.as_integer()) {
+            (Some(lo), Some(hi)) if lo < hi => hi
+                .checked_sub(lo)
+                .and_then(|w| u64::try_from(w).ok())
+                .filter(|w| *w < super::params::MAX_WINDOW_BASE),
+            _ => None,
+        })
+    }
+
+    /// `true` when this predicate is proven as one window statement with `params`: it is a
+    /// [`window`](Self::window) and the parameters' digits cover exactly `HIGH - LOW`. The
+    /// holder and the verifier both decide the statement's shape with it, from the request.
+    pub(crate) fn proven_as_window(
+        &self,
+        schema: &Schema,
+        params: &PredicateParams,
+    ) -> Result<bool, Error> {
+        Ok(match (self.window(schema)?, params.span()) {
+            (Some(width), Some(span)) => span.max_difference() == width,
+            _ => false,
+        })
+    }
+
     /// What this predicate's parameters sign: the elements of its set (`in`, and `not in` on
     /// a code: the rest of the value set), or digits (comparisons, ranges, `=` on a partial
     /// date, ordered comparisons between attributes). `None` for the statements proven
@@ -448,6 +485,7 @@ impl Predicate {
         let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
         let range = ParamsFor::Range {
             attribute: &self.attribute,
+            window: self.window(schema)?,
         };
         Ok(match &self.condition {
             Condition::OneOf(values) => Some(ParamsFor::Set(Cow::Borrowed(values))),
@@ -504,8 +542,9 @@ impl Predicate {
         Ok(self)
     }
 
-    /// Attaches parameters from a long-lived [`ParameterSet`](super::ParameterSet) for a range or comparison (set
-    /// predicates still get fresh parameters: their elements vary from request to request).
+    /// Attaches parameters from a long-lived [`ParameterSet`](super::ParameterSet) for a
+    /// range or comparison (set predicates and [windows](Self::window) still get fresh
+    /// parameters: their elements or width vary from request to request).
     pub fn with_params_from(
         mut self,
         schema: &Schema,
@@ -514,7 +553,12 @@ impl Predicate {
     ) -> Result<Self, Error> {
         let ty = schema.attributes[check_attribute(schema, &self.attribute)?].ty;
         match self.params_for(schema)? {
-            Some(ParamsFor::Set(_)) => return self.with_fresh_params(schema, rng),
+            Some(
+                ParamsFor::Set(_)
+                | ParamsFor::Range {
+                    window: Some(_), ..
+                },
+            ) => return self.with_fresh_params(schema, rng),
             None => {
                 self.params = None;
                 return Ok(self);
@@ -1004,6 +1048,9 @@ pub(crate) fn atoms<C: Ciphersuite>(
         Condition::Greater(b) => Ok(vec![lower(scalar(b)? + one)?]),
         Condition::AtMost(b) => Ok(vec![upper(scalar(b)?)?]),
         Condition::Less(b) => Ok(vec![upper(scalar(b)? - one)?]),
+        Condition::Between(lo, _) if predicate.proven_as_window(schema, predicate.params()?)? => {
+            Ok(vec![lower(scalar(lo)?)?])
+        }
         Condition::Between(lo, hi) => Ok(vec![lower(scalar(lo)?)?, upper(scalar(hi)?)?]),
         Condition::Equal(v) if partial => Ok(vec![lower(scalar(v)?)?, upper(scalar(v)?)?]),
         Condition::Equal(v) => equality(None, scalar(v)?, true),

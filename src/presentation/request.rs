@@ -248,7 +248,7 @@ impl PresentationRequest {
     }
 
     /// [`PresentationRequest::new`] with given validity parameters (e.g.
-    /// [`ParameterSet::validity`](super::ParameterSet::validity) of a long-lived set).
+    /// [`ParamStore::validity`](super::ParamStore::validity), the verifier's long-lived set).
     pub fn new_with_validity<P: Into<Policy>>(
         verifier: &str,
         policies: impl IntoIterator<Item = P>,

@@ -226,6 +226,46 @@ impl SignedSet {
         Self::from_parts(kind, x, sigs)
     }
 
+    /// The key and signatures uncompressed (`X` in 192 octets, then 96 octets per
+    /// signature): what a parameter store caches for a set it has decoded, so that the next
+    /// process skips the decompression and subgroup checks
+    /// ([`SignedSet::from_uncompressed_trusted`]).
+    pub fn to_uncompressed(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(192 + 96 * self.signatures.len());
+        out.extend_from_slice(&self.public_key.to_uncompressed());
+        for s in &self.signatures {
+            out.extend_from_slice(&s.to_uncompressed());
+        }
+        out
+    }
+
+    /// Reads [`SignedSet::to_uncompressed`]'s octets for a set of `kind`, checking that
+    /// every point is on its curve and not the identity, but **not** that it lies in the
+    /// prime-order subgroup (the costly part of [`SignedSet::from_octets`]). Only for octets
+    /// written from a set that passed the full decoding, such as a parameter store's cache:
+    /// trusting them is trusting that folder, as its `.checked` markers already are.
+    pub fn from_uncompressed_trusted(kind: SetKind, bytes: &[u8]) -> Result<Self, Error> {
+        let bad = || Error::InvalidParameters("a cached set does not decode");
+        if bytes.len() != 192 + 96 * kind.len() {
+            return Err(bad());
+        }
+        let (key, signatures) = bytes.split_at(192);
+        let key: &[u8; 192] = key.try_into().map_err(|_| bad())?;
+        let x = Option::<G2Affine>::from(G2Affine::from_uncompressed_unchecked(key))
+            .filter(|p| bool::from(p.is_on_curve()))
+            .ok_or_else(bad)?;
+        let sigs = signatures
+            .chunks_exact(96)
+            .map(|c| {
+                let c: &[u8; 96] = c.try_into().ok()?;
+                Option::<G1Affine>::from(G1Affine::from_uncompressed_unchecked(c))
+                    .filter(|p| bool::from(p.is_on_curve()))
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(bad)?;
+        Self::from_parts(kind, x, sigs)
+    }
+
     /// The signatures, concatenated (48 octets each).
     pub fn signatures_to_octets(&self) -> Vec<u8> {
         self.signatures
