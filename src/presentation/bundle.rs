@@ -487,7 +487,11 @@ fn generate_proof(
             return Err(Error::HolderNeeded);
         }
         if let Some(b) = bound {
-            scalars.extend_from_slice(&b.secrets.messages());
+            // A new buffer of the final size: growing the old one would free a copy.
+            let mut all = zeroize::Zeroizing::new(Vec::with_capacity(l + holder::BOUND_EXTRA_MESSAGES));
+            all.extend_from_slice(&scalars);
+            all.extend_from_slice(&b.secrets.messages());
+            scalars = all;
         }
         let generators = holder::bound_generators::<C>(l, bound.is_some(), &api_id)
             .map_err(credential::Error::from)?;
