@@ -109,6 +109,15 @@ for n in 1 2 3; do
     seed json_request "small-$n" <"$tmp/r$n.json"
     rt 4 "request-$n" "$tmp/r$n.json"
 done
+# Compact requests (the bytes of a request's QR code).
+at=2026-06-01T12:00:00Z
+"$hp" request --params-store "$tmp/p" --policy ../examples/policies/entry.json --at "$at" \
+    --compact "$tmp/entry.bin" >/dev/null
+"$hp" request --params-store "$tmp/p" --type vaccination --disclose vaccine_product --prove "dose_number >= 2" \
+    --prove "vaccination_date <= today-14d" --at "$at" --compact "$tmp/demo.bin" >/dev/null
+"$hp" request --params-store "$tmp/p" --type test --type vaccination --disclose test:test_result \
+    --prove "test:sample_time in now-72h..now" --issuer nl-vws --at "$at" --compact "$tmp/two.bin" >/dev/null
+for n in entry demo two; do seed compact_request "$n" <"$tmp/$n.bin"; done
 for f in "$out"/params/*.set; do seed json_params "$(basename "$f" .set | cut -c1-8)" <"$f"; done
 seed json_trust trust <"$out/trust.json"
 seed json_issuer_key public <"$out/keys/fz-issuer.public.json"

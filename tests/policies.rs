@@ -244,6 +244,60 @@ fn every_alternative_of_the_entry_policy() {
     }
 }
 
+/// Issue 13 §2: `request --compact --qr` writes the compact request and its QR code, and
+/// `present --request` takes any of the three forms; each presentation answers the JSON
+/// request (one digest). A damaged compact request and an image of something else are
+/// refused, naming the file.
+#[test]
+fn requests_travel_as_json_compact_or_qr_code() {
+    let env = Env::new();
+    issue_passing(&env);
+    let policy = entry_policy();
+    let out = env.ok(&[
+        "request",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--at",
+        AT,
+        "--out",
+        "r.json",
+        "--compact",
+        "r.bin",
+        "--qr",
+        "r.png",
+    ]);
+    assert!(
+        out.contains("wrote r.bin (") && out.contains("QR version"),
+        "{out}"
+    );
+    assert!(env.bytes("r.bin").len() <= 400);
+    for form in ["r.json", "r.bin", "r.png"] {
+        let (code, out, err) = env.present(form, "course.json", "p-form");
+        assert_eq!(code, 0, "{form}: {out}\n{err}");
+        let (code, out, err) = env.verify("r.json", "p-form.json");
+        assert_eq!(code, 0, "{form}: {out}\n{err}");
+    }
+    let inspected = env.ok(&["inspect", "r.bin"]);
+    let digest = env.ok(&["inspect", "r.json"]);
+    let line = |t: &str| t.lines().find(|l| l.contains("digest")).unwrap().to_owned();
+    assert_eq!(line(&inspected), line(&digest));
+    assert!(inspected.starts_with("compact request ("), "{inspected}");
+
+    let mut damaged = env.bytes("r.bin");
+    damaged.pop();
+    std::fs::write(env.dir.path().join("bad.bin"), damaged).unwrap();
+    std::fs::copy(
+        env.dir.path().join("p-form.json"),
+        env.dir.path().join("not-a-request.png"),
+    )
+    .unwrap();
+    for bad in ["bad.bin", "not-a-request.png"] {
+        let (code, _, err) = env.present(bad, "course.json", "p-bad");
+        assert_ne!(code, 0, "{bad}");
+        assert!(err.contains(bad), "{bad}: {err}");
+    }
+}
+
 #[test]
 fn the_holder_refuses_what_does_not_hold() {
     let env = Env::new();

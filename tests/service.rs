@@ -10,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use healthpass::presentation::PresentationRequest;
 use serde_json::{json, Value};
 
 fn binary() -> PathBuf {
@@ -261,6 +262,15 @@ fn post(url: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
     (status, json_of(&bytes))
 }
 
+/// The request a `POST /v1/requests` answer carries: compact, base64url.
+fn compact_request(answer: &Value) -> PresentationRequest {
+    let text = answer["request"]
+        .as_str()
+        .expect("the request is a base64url string");
+    let bytes = healthpass::credential::json::b64_decode(text).unwrap();
+    PresentationRequest::from_compact(&bytes).unwrap()
+}
+
 /// The wallet: `present --request-url URL --post`, keeping the compact form and QR code.
 fn wallet(setup: &Setup, request_uri: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
@@ -309,6 +319,21 @@ fn post_flow_accepts_once_and_a_replay_is_refused() {
     let (status, body) = get(&format!("{result_url}?token=wrong")).unwrap();
     assert_eq!((status, body["error"].as_str()), (401, Some("bad_token")));
     assert_eq!(get(&result_url).unwrap().0, 401);
+
+    // The request in its three forms: compact in the answer (small enough for a QR code),
+    // compact bytes and a JSON envelope from its address; one request, one digest.
+    let made = compact_request(&r);
+    assert!(r["request"].as_str().unwrap().len() < 400, "{r}");
+    let (status, headers, bytes) = get_with(uri, &[("Accept", "application/octet-stream")]);
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/octet-stream");
+    assert_eq!(PresentationRequest::from_compact(&bytes).unwrap(), made);
+    let (_, _, envelope) = get_with(uri, &[("Accept", "application/json")]);
+    let from_json =
+        PresentationRequest::from_json(&json_of(&envelope)["request"].to_string()).unwrap();
+    assert_eq!(from_json.digest(), made.digest());
+    let (status, _, _) = get_with(uri, &[("Accept", "image/png")]);
+    assert_eq!(status, 406);
 
     let compact = accepted(&setup, uri);
     let (_, verdict) = get(&format!("{result_url}?token={token}")).unwrap();
@@ -446,7 +471,7 @@ fn counter(server: &Server, name: &str) -> u64 {
 #[test]
 fn waiting_presentations_are_verified_in_a_batch_each_with_its_own_verdict() {
     use healthpass::credential::Credential;
-    use healthpass::presentation::{self, ParamStore, PresentationRequest};
+    use healthpass::presentation::{self, ParamStore};
     let setup = Setup::new();
     let credential =
         Credential::from_json(&std::fs::read_to_string(setup.path("cred.json")).unwrap()).unwrap();
@@ -468,8 +493,7 @@ fn waiting_presentations_are_verified_in_a_batch_each_with_its_own_verdict() {
         let made: Vec<(String, Vec<u8>, Vec<u8>)> = (0..8)
             .map(|_| {
                 let r = server.new_request();
-                let mut request =
-                    PresentationRequest::from_json(&r["request"].to_string()).unwrap();
+                let mut request = compact_request(&r);
                 ParamStore::open(setup.path("params"))
                     .unwrap()
                     .resolve(&mut request)

@@ -416,17 +416,26 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
         &mut rng,
     )
     .map_err(CliError::usage)?;
-    write_output(&a.out, request.to_json().as_bytes(), Mode::Public)?;
+    let written = write_forms(
+        &request.to_json(),
+        &request.to_compact(),
+        a.out.as_deref(),
+        a.compact.as_deref(),
+        a.qr.as_deref(),
+        false,
+    )?;
     let what: Vec<String> = request
         .policies
         .iter()
         .map(|p| format!("`{}`", Untrusted(&p.name)))
         .collect();
     outln!(
-        "wrote a request for a credential satisfying {} to {}",
-        what.join(" and one satisfying "),
-        files::shown(&a.out)
+        "made a request for a credential satisfying {}",
+        what.join(" and one satisfying ")
     );
+    for line in &written.lines {
+        outln!("{line}");
+    }
     report::print_request(&request)?;
     Ok(())
 }
@@ -550,10 +559,22 @@ pub(super) fn write_presentation(
     qr: Option<&Path>,
     show_qr: bool,
 ) -> CliResult<Written> {
-    let json_text = p.to_json();
     let bytes = p.to_compact().map_err(CliError::usage)?;
+    write_forms(&p.to_json(), &bytes, json, compact, qr, show_qr)
+}
+
+/// Writes the JSON, compact and QR forms asked for of a presentation or a request (the QR
+/// code holds the compact bytes), and says what was written.
+fn write_forms(
+    json_text: &str,
+    bytes: &[u8],
+    json: Option<&Path>,
+    compact: Option<&Path>,
+    qr: Option<&Path>,
+    show_qr: bool,
+) -> CliResult<Written> {
     let code = if qr.is_some() || show_qr {
-        Some(Qr::new(&bytes).map_err(CliError::usage)?)
+        Some(Qr::new(bytes).map_err(CliError::usage)?)
     } else {
         None
     };
@@ -567,7 +588,7 @@ pub(super) fn write_presentation(
         ));
     }
     if let Some(path) = compact {
-        write_output(path, &bytes, Mode::Public)?;
+        write_output(path, bytes, Mode::Public)?;
         lines.push(format!(
             "wrote {} ({} bytes, compact)",
             files::shown(path),

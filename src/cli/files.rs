@@ -292,9 +292,38 @@ pub fn load_credential(path: &Path) -> CliResult<Credential> {
     Credential::from_json(&text).map_err(|e| CliError::credential(path, e))
 }
 
+/// The PNG signature: a request given as the image of its QR code.
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// Reads a request in any of its forms, told apart by their first bytes: JSON, compact
+/// ([`PresentationRequest::is_compact`]) or a PNG of its QR code (decoded within the
+/// reader's pixel caps and deadline).
 pub fn load_request(path: &Path) -> CliResult<PresentationRequest> {
-    let text = read_text_at_most(path, "request", presentation::MAX_REQUEST_BYTES)?;
-    PresentationRequest::from_json(&text).map_err(|e| CliError::presentation(path, e))
+    let max = presentation::MAX_REQUEST_BYTES.max(presentation::qr::MAX_PNG_BYTES);
+    let bytes = read_bytes_at_most(path, "request", max)?;
+    let in_file = |e| CliError::presentation(path, e);
+    if bytes.starts_with(PNG_SIGNATURE) {
+        let compact =
+            presentation::qr::read_png_within(&bytes, presentation::qr::DEFAULT_DECODE_LIMIT)
+                .map_err(in_file)?;
+        return PresentationRequest::from_compact(&compact).map_err(in_file);
+    }
+    if PresentationRequest::is_compact(&bytes) {
+        return PresentationRequest::from_compact(&bytes).map_err(in_file);
+    }
+    if bytes.len() > presentation::MAX_REQUEST_BYTES {
+        return Err(in_file(presentation::Error::RequestTooLarge {
+            bytes: bytes.len(),
+            max: presentation::MAX_REQUEST_BYTES,
+        }));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        CliError::usage(format!(
+            "{}: not a request (neither JSON, compact nor a PNG)",
+            path.display()
+        ))
+    })?;
+    PresentationRequest::from_json(text).map_err(in_file)
 }
 
 pub fn load_trust_list(path: &Path) -> CliResult<TrustList> {

@@ -207,6 +207,7 @@ struct IssueArgs {
 /// --out REQUEST.json`. Every presented credential is proven valid at the request's time.
 #[derive(Args)]
 #[command(group = clap::ArgGroup::new("what").required(true).args(["policy", "credential_types"]))]
+#[command(group = clap::ArgGroup::new("request_output").required(true).multiple(true).args(["out", "compact", "qr"]))]
 struct RequestArgs {
     /// A policy file (healthpass-policy/1: alternatives with all_of / any_of of statements;
     /// see docs/formats.md and examples/policies/).
@@ -252,9 +253,15 @@ struct RequestArgs {
     /// The time the request is made at (RFC 3339): `now` and `today` in predicates [default: now].
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
-    /// The request file to write (`-`: standard output).
+    /// The request file to write, JSON (`-`: standard output).
     #[arg(long, value_name = "REQUEST.json")]
-    out: PathBuf,
+    out: Option<PathBuf>,
+    /// Also write the compact request (for a QR code; `present --request` reads it).
+    #[arg(long, value_name = "REQUEST.bin")]
+    compact: Option<PathBuf>,
+    /// Also write the compact request's QR code as a PNG (`present --request` reads it).
+    #[arg(long, value_name = "REQUEST.png")]
+    qr: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -407,6 +407,11 @@ pub fn inspect(path: &Path) -> CliResult<()> {
     if bytes.first() == Some(&COMPACT_VERSION) {
         return print_compact(&bytes);
     }
+    if PresentationRequest::is_compact(&bytes) {
+        let request = PresentationRequest::from_compact(&bytes).map_err(in_file)?;
+        outln!("compact request ({} bytes)", bytes.len());
+        return print_request(&request);
+    }
     if bytes.get(1..1 + presentation::SET_TAG.len()) == Some(presentation::SET_TAG) {
         let set = presentation::set_from_bytes(&bytes).map_err(in_file)?;
         outln!(

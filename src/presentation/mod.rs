@@ -35,6 +35,7 @@ mod bundle;
 mod formula;
 pub use formula::{describe_proven, zk_atoms};
 mod compact;
+mod compact_request;
 mod json;
 mod params;
 pub mod policy;
@@ -50,6 +51,7 @@ pub use batch::{verify_batch, BatchEntry};
 pub use binding::{context_id, HolderProof, HOLDER_LABEL};
 pub use bundle::{present, present_as, proof_context, Presentation, PresentedCredential};
 pub use compact::COMPACT_VERSION;
+pub use compact_request::{MAX_COMPACT_REQUEST_BYTES, REQUEST_COMPACT_VERSION};
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
 pub use params::{
     hex, set_digest, set_from_bytes, set_kind_from_bytes, set_to_bytes, validity_span,

@@ -146,7 +146,8 @@ impl Condition {
         }
     }
 
-    fn code(&self) -> u8 {
+    /// The operator's code in the request digest and the compact request.
+    pub(crate) fn code(&self) -> u8 {
         match self {
             Condition::AtLeast(_) => 1,
             Condition::Greater(_) => 2,
@@ -159,6 +160,29 @@ impl Condition {
             Condition::NoneOf(_) => 9,
             Condition::Attribute(c, _) => 16 + *c as u8,
         }
+    }
+
+    /// `true` for the codes of comparisons between attributes (16 and up).
+    pub(crate) fn is_attribute_code(code: u8) -> bool {
+        usize::from(code.wrapping_sub(16)) < Comparison::ALL.len()
+    }
+
+    /// The condition with operator code `code` ([`Condition::code`]) over `values`, or for a
+    /// comparison between attributes over the `other` attribute; `None` for an unknown code
+    /// or the wrong number of values.
+    pub(crate) fn from_code(
+        code: u8,
+        values: Vec<AttributeValue>,
+        other: Option<String>,
+    ) -> Option<Self> {
+        if Self::is_attribute_code(code) {
+            let cmp = Comparison::ALL[usize::from(code - 16)];
+            return (values.is_empty()).then_some(Condition::Attribute(cmp, other?));
+        }
+        let op = [">=", ">", "<=", "<", "range", "in", "=", "!=", "not in"]
+            .get(usize::from(code).checked_sub(1)?)?;
+        other.is_none().then_some(())?;
+        Self::from_op(op, values)
     }
 
     /// The bounds or elements, in order (none for a comparison between attributes).

@@ -1,6 +1,7 @@
-//! QR codes of compact presentations: PNG images to write and read, and a rendering for
-//! the terminal. Data goes in byte mode at error-correction level Q (the level the EU
-//! certificate recommends) when it fits, otherwise at the highest level that fits.
+//! QR codes of compact presentations and requests: PNG images to write and read, and a
+//! rendering for the terminal. Data goes in byte mode in the smallest version that holds
+//! it at error-correction level M, at the highest level that keeps that version
+//! ([`Qr::new`]).
 //!
 //! The reader takes images from anyone: it checks a PNG's declared size before allocating,
 //! downscales large camera frames while decoding them, and stops at a deadline
@@ -32,16 +33,26 @@ impl std::fmt::Debug for Qr {
 }
 
 impl Qr {
-    /// Encodes `data` in byte mode at level Q, falling back to M and then L when it does
-    /// not fit.
+    /// Encodes `data` in byte mode in the smallest version that holds it at level M, at
+    /// the highest error-correction level that still fits that version (H, then Q, then M):
+    /// the most robust code of the smallest size a phone reads (issue 13). Data too large
+    /// for any version at level M falls back to level L (the largest entry-policy
+    /// presentation needs it), and beyond that is refused.
     pub fn new(data: &[u8]) -> Result<Self, Error> {
-        [EcLevel::Q, EcLevel::M, EcLevel::L]
+        let too_large = Error::Qr {
+            problem: "the data is too large for one QR code",
+        };
+        let Ok(at_m) = QrCode::with_error_correction_level(data, EcLevel::M) else {
+            return QrCode::with_error_correction_level(data, EcLevel::L)
+                .map(|code| Qr { code })
+                .map_err(|_| too_large);
+        };
+        let version = at_m.version();
+        let code = [EcLevel::H, EcLevel::Q]
             .into_iter()
-            .find_map(|level| QrCode::with_error_correction_level(data, level).ok())
-            .map(|code| Qr { code })
-            .ok_or(Error::Qr {
-                problem: "the data is too large for one QR code",
-            })
+            .find_map(|level| QrCode::with_version(data, version, level).ok())
+            .unwrap_or(at_m);
+        Ok(Qr { code })
     }
 
     /// The QR version (1 to 40).
@@ -399,7 +410,19 @@ mod tests {
     fn binary_data_round_trips_through_png() {
         let data: Vec<u8> = (0..=255u8).cycle().take(700).collect();
         let qr = Qr::new(&data).unwrap();
-        assert_eq!(qr.level(), 'Q');
+        // The smallest version that holds it at level M (700 bytes: version 20), at the
+        // highest level that keeps it: here M itself, as Q needs version 24.
+        let version = |level| {
+            QrCode::with_error_correction_level(&data, level)
+                .map(|c| c.version())
+                .unwrap()
+        };
+        assert_eq!(qr.code.version(), version(EcLevel::M));
+        assert_eq!(qr.level(), 'M');
+        assert_ne!(version(EcLevel::Q), version(EcLevel::M));
+        // A code that fits at a higher level in the same version gets that level.
+        let small = Qr::new(b"health").unwrap();
+        assert_eq!((small.version(), small.level()), (1, 'H'));
         let png = qr.to_png().unwrap();
         assert_eq!(read_png(&png).unwrap(), data);
         assert!(qr.to_terminal().lines().count() >= qr.width() / 2);

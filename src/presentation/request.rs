@@ -304,7 +304,7 @@ impl PresentationRequest {
         {
             return Err(invalid(
                 "validity",
-                "must be a digit set of the instant base",
+                "must name 2 digits of a base-4096 digit set (VALIDITY_BASE)",
             ));
         }
         if self.expires <= self.created {

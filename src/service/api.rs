@@ -508,7 +508,7 @@ pub async fn create_request(
     let request_json = request.to_json();
     let record = RequestRecord {
         policy: asked.policy.clone(),
-        request: request_json.clone(),
+        request: request_json,
         token_hash: presentation::hex(&token_hash),
     };
     let record = serde_json::to_vec(&record).unwrap_or_default();
@@ -522,7 +522,8 @@ pub async fn create_request(
         .await?;
     let (uri, response_uri, qr_url, result_url) = s.urls(&id);
     let expires = request.expires;
-    let request_value: Value = serde_json::from_str(&request_json).unwrap_or(Value::Null);
+    // The compact form, base64url: what fits a QR code (docs/formats.md, "Compact request").
+    let request_compact = URL_SAFE_NO_PAD.encode(request.to_compact());
     s.cache_put(
         &id,
         Arc::new(OpenRequest {
@@ -534,7 +535,7 @@ pub async fn create_request(
     let body = json!({
         "id": id,
         "policy": asked.policy,
-        "request": request_value,
+        "request": request_compact,
         "request_uri": uri,
         "response_uri": response_uri,
         "qr": qr_url,
@@ -545,13 +546,25 @@ pub async fn create_request(
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
 }
 
-/// `GET /v1/requests/{id}`: the request (JSON; the compact form comes with the wire format).
+/// `GET /v1/requests/{id}`: the request, as its compact bytes when the client accepts
+/// `application/octet-stream` (and not JSON), otherwise in a JSON envelope with its
+/// response address.
 pub async fn get_request(
     State(s): State<Shared>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let open = s.open_request(&id).await?;
+    if accepts(&headers, "application/octet-stream") && !accepts(&headers, "application/json") {
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "application/octet-stream"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            open.request.to_compact(),
+        )
+            .into_response());
+    }
     if headers.contains_key(header::ACCEPT)
         && !accepts(&headers, "application/json")
         && !accepts(&headers, "*/*")
@@ -560,7 +573,7 @@ pub async fn get_request(
         return Err(ApiError::new(
             StatusCode::NOT_ACCEPTABLE,
             "not_acceptable",
-            "this request is served as application/json",
+            "this request is served as application/json or application/octet-stream (compact)",
         ));
     }
     let (_, response_uri, _, _) = s.urls(&id);
