@@ -1,8 +1,9 @@
 //! Issuing from EU DCC payloads, partial birth dates (schema version 2), the issuance checks
 //! and the validation clock (`--at`), through the library and the binary.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use healthpass::bbs::{Bls12381Sha256, PreparedSignature, Scalar};
 use healthpass::credential::dcc::{self, Validity};
@@ -763,61 +764,23 @@ proptest! {
 
 // ---- the binary ----
 
-struct Env {
-    dir: tempfile::TempDir,
-}
+struct Env(common::cli::Folder);
 
 impl Env {
     fn new() -> Self {
-        let env = Env {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        env.ok(&[
-            "issuer",
-            "init",
-            "--id",
-            "at-bmsgpk",
-            "--out-dir",
-            "keys",
-            "--country",
-            "AT",
-        ]);
-        env.ok(&[
-            "trust",
-            "add",
-            "keys/at-bmsgpk.public.json",
-            "--trust-list",
-            "trust.json",
-        ]);
-        env
+        Env(common::cli::Folder::with_issuer("at-bmsgpk", "AT"))
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.0.path(name)
     }
 
     fn code(&self, args: &[&str]) -> (i32, String, String) {
-        let o = Command::new(env!("CARGO_BIN_EXE_healthpass"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env(
-                "HEALTHPASS_PARAMS_STORE",
-                std::path::Path::new(self.dir.path()).join("params-store"),
-            )
-            .output()
-            .unwrap();
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        (
-            o.status.code().unwrap_or(-1),
-            text(&o.stdout),
-            text(&o.stderr),
-        )
+        self.0.run(args)
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let (code, out, err) = self.code(args);
-        assert_eq!(code, 0, "{args:?}\nstdout: {out}\nstderr: {err}");
-        out
+        self.0.ok(args)
     }
 
     fn write(&self, name: &str, v: &Value) {

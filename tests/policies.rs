@@ -283,6 +283,26 @@ fn requests_travel_as_json_compact_or_qr_code() {
     assert_eq!(line(&inspected), line(&digest));
     assert!(inspected.starts_with("compact request ("), "{inspected}");
 
+    // `--show-qr` works on its own (issue 13 §3): the code drawn with half blocks, two
+    // module rows a line and a one-module quiet zone.
+    let shown = env.ok(&[
+        "present",
+        "--credential",
+        "recovered.json",
+        "--request",
+        "r.png",
+        "--at",
+        AT,
+        "--show-qr",
+    ]);
+    let code: Vec<&str> = shown
+        .lines()
+        .filter(|l| !l.is_empty() && l.chars().all(|c| "█▀▄ ".contains(c)))
+        .collect();
+    let width = code[0].chars().count();
+    assert!(width >= 21 + 2 && code.iter().all(|l| l.chars().count() == width));
+    assert_eq!(code.len(), width.div_ceil(2), "{shown}");
+
     let mut damaged = env.bytes("r.bin");
     damaged.pop();
     std::fs::write(env.dir.path().join("bad.bin"), damaged).unwrap();

@@ -1,11 +1,15 @@
 //! The CertLogic compiler (`presentation::rules`) against the countries' rules and their
-//! own test cases: every case whose payload is one certificate of one type is issued as a
-//! credential (the fields its rule does not read filled with the neutral values below),
-//! the rule is compiled at the case's validation clock with its value sets, and the
-//! policy's verdict on the credential must equal `expected`. The other cases (empty,
-//! mixed `v`/`t`/`r`, other than one entry, lacking a field the rule reads) are checked by
-//! the evaluator alone and counted apart; refused issuances are counted apart too (they
-//! never count as agreement).
+//! own test cases, through zero knowledge: every case whose payload is one certificate of
+//! one type is issued as a credential (the fields its rule does not read filled with the
+//! neutral values below), the rule is compiled at the case's validation clock with its
+//! value sets into a request (one parameter store for every case: sets are made once and
+//! reused by digest), and the holder presents the credential and the verifier verifies it
+//! at the same clock through the library's presentation API. The verdict (accepted, or the
+//! holder cannot present) must equal `expected`; the compiled policy's plaintext evaluation
+//! (`CompiledPolicy::holds`) is kept as a cross-check. The other cases (empty, mixed
+//! `v`/`t`/`r`, other than one entry, lacking a field the rule reads) are checked by the
+//! evaluator alone and counted apart; refused issuances are counted apart too (they never
+//! count as agreement).
 //!
 //! `cargo test --release --test rules -- --nocapture` prints the table of
 //! `docs/certlogic.md`.
@@ -18,7 +22,11 @@ use common::certlogic::{corpus_rules, CorpusRule, RuleCase};
 use healthpass::certlogic::{CertificateType, DateTime, Rule};
 use healthpass::credential::dcc::{self, Validity};
 use healthpass::credential::CredentialType;
-use healthpass::presentation::rules::{self, Formula, RulesError};
+use healthpass::credential::{AttributeValue, Credential};
+use healthpass::presentation::rules::{
+    self, CompiledPolicy, Formula, Literal, Op, RulesError, Statement,
+};
+use healthpass::presentation::{self, Error, ParamStore, TrustList};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value as Json};
 
@@ -42,10 +50,11 @@ pub fn neutral_entry(key: &str) -> Json {
 /// issuance checks refuse events after it; the rules never read it).
 pub const ISSUED_AT: i64 = 4_102_444_800; // 2100-01-01T00:00:00Z
 
-/// Validity wide enough not to interfere with any rule (2000-01-01 to 2099-12-31).
+/// Validity wide enough not to interfere with any rule, within issuance's ten-year cap
+/// (2019-06-01T00:00Z to 2029-05-31T23:59Z: every case's clock lies in 2021 to 2028).
 pub const WIDE: Validity = Validity {
-    from: Some(946_684_800),
-    until: Some(4_102_444_740),
+    from: Some(1_559_347_200),
+    until: Some(1_874_966_340),
 };
 
 /// Why a case goes to the evaluator alone.
@@ -140,10 +149,12 @@ fn valid_at(attributes: &Json, clock: Option<DateTime>) -> bool {
 struct Tally {
     rules: usize,
     rules_compiled: usize,
+    rules_disclosed: usize,
     rules_refused: usize,
     cases: usize,
     zk: usize,
     zk_agree: usize,
+    zk_accepted: usize,
     evaluator_only: usize,
     evaluator_agree: usize,
     issuance_refused: usize,
@@ -159,6 +170,7 @@ fn run_rule(r: &CorpusRule, tally: &mut Tally, failures: &mut Vec<String>) {
     let rule = Rule::from_json_str(&r.text).unwrap();
     tally.rules += 1;
     let mut refused = false;
+    let mut disclosed = false;
     for case in &r.cases {
         tally.cases += 1;
         let at = format!("{} {} {}", r.country, r.id, case.file);
@@ -186,38 +198,57 @@ fn run_rule(r: &CorpusRule, tally: &mut Tally, failures: &mut Vec<String>) {
                 continue;
             }
         };
-        if issuer()
-            .issue_at(t, &attributes, ISSUED_AT, &mut rand::rng())
-            .map_err(|e| {
+        let credential = match issuer().issue_at(t, &attributes, ISSUED_AT, &mut rand::rng()) {
+            Ok(c) => c,
+            Err(e) => {
                 if std::env::var_os("RULES_VERBOSE").is_some() {
                     println!("REFUSED {at}: {e}");
                 }
-            })
-            .is_err()
-        {
-            tally.issuance_refused += 1;
-            continue;
-        }
-        assert_eq!(rules_key(t), key);
-        let policy = match rules::compile(std::slice::from_ref(&rule), &case.external, &r.id) {
-            Ok(p) => p,
-            Err(e) => {
-                refused = true;
-                tally.compile_refused += 1;
-                if !matches!(e, RulesError::NeedsDisclosure { .. }) {
-                    failures.push(format!("{at}: {e}"));
-                }
+                tally.issuance_refused += 1;
                 continue;
             }
         };
-        let clock = policy.clock;
+        assert_eq!(rules_key(t), key);
+        let policy =
+            match rules::compile_with(std::slice::from_ref(&rule), &case.external, &r.id, true) {
+                Ok(p) => {
+                    disclosed |= !p.disclosed.is_empty();
+                    p
+                }
+                Err(e) => {
+                    refused = true;
+                    tally.compile_refused += 1;
+                    if !matches!(e, RulesError::NeedsDisclosure { .. }) {
+                        failures.push(format!("{at}: {e}"));
+                    }
+                    continue;
+                }
+            };
         tally.zk += 1;
-        let verdict = valid_at(&attributes, clock) && policy.holds(t, &attributes);
+        let plaintext = plaintext_verdict(&policy, t, &attributes, &credential, true);
+        let verdict = match through_zk(&policy, &credential) {
+            Ok(v) => v,
+            Err(e) => {
+                failures.push(format!(
+                    "{at} ({}): {e}; policy {}",
+                    case.name,
+                    policy.to_json()
+                ));
+                continue;
+            }
+        };
+        if verdict != plaintext {
+            failures.push(format!(
+                "{at} ({}): zero knowledge says {verdict}, the plaintext policy {plaintext}",
+                case.name
+            ));
+        }
+        tally.zk_accepted += usize::from(verdict);
         if Json::Bool(verdict) == case.expected {
             tally.zk_agree += 1;
         } else {
             failures.push(format!(
-                "{at} ({}): policy says {verdict}, expected {}; policy {}",
+                "{at} ({}): zero knowledge says {verdict}, expected {}; policy {}",
                 case.name,
                 case.expected,
                 policy.to_json()
@@ -226,8 +257,106 @@ fn run_rule(r: &CorpusRule, tally: &mut Tally, failures: &mut Vec<String>) {
     }
     if refused {
         tally.rules_refused += 1;
+    } else if disclosed {
+        tally.rules_disclosed += 1;
     } else {
         tally.rules_compiled += 1;
+    }
+}
+
+/// The compiled policy's verdict in plaintext: its statements (`CompiledPolicy::holds`), its
+/// rules evaluated on disclosed values, and, with `validity`, the credential's validity at
+/// the clock.
+fn plaintext_verdict(
+    policy: &CompiledPolicy,
+    t: CredentialType,
+    attributes: &Json,
+    credential: &Credential,
+    validity: bool,
+) -> bool {
+    let disclosed: Vec<(String, AttributeValue)> = policy
+        .disclose(t)
+        .into_iter()
+        .map(|n| (n.to_owned(), credential.value(n).unwrap().clone()))
+        .collect();
+    (!validity || valid_at(attributes, policy.clock))
+        && policy.holds(t, attributes)
+        && policy
+            .check_disclosed(t, &disclosed)
+            .iter()
+            .all(|(_, passed)| *passed)
+}
+
+/// The corpus's verifier: one parameter store for every case (parameter sets made once,
+/// reused by digest) and a trust list holding the corpus issuer.
+struct Verifier {
+    store: ParamStore,
+    trust: TrustList,
+    _dir: tempfile::TempDir,
+}
+
+fn verifier() -> &'static Verifier {
+    static V: std::sync::OnceLock<Verifier> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ParamStore::open(dir.path()).unwrap();
+        let mut trust = TrustList::default();
+        trust.add(issuer().info().clone(), false).unwrap();
+        Verifier {
+            store,
+            trust,
+            _dir: dir,
+        }
+    })
+}
+
+/// The compiled policy's verdict through zero knowledge: the policy becomes a request at
+/// its clock (parameters from the shared store), the holder presents `credential` and the
+/// verifier verifies at the same clock. `Ok(true)`: accepted; `Ok(false)`: the holder
+/// cannot present (no alternative of its type holds); `Err`: anything else (a request
+/// that cannot be made, a presentation the verifier refuses).
+fn through_zk(policy: &CompiledPolicy, credential: &Credential) -> Result<bool, String> {
+    let v = verifier();
+    let mut rng = rand::rng();
+    // A case without a clock is verified at the first minute of the credential's validity
+    // (its rules cannot read the clock: the compiled policy does not depend on it).
+    let now = match policy.clock {
+        Some(c) => c.millis().div_euclid(1000),
+        None => {
+            60 * credential
+                .value("valid_from")
+                .and_then(AttributeValue::as_integer)
+                .ok_or("no valid_from")?
+        }
+    };
+    let request = policy
+        .to_policy(now)
+        .and_then(|p| v.store.request("corpus", vec![p], now, 600, &mut rng))
+        .map_err(|e| format!("request: {e}"))?;
+    match presentation::present(&request, std::slice::from_ref(credential), now, &mut rng) {
+        Ok(p) => {
+            let verified = presentation::verify(&request, &p, &v.trust, now)
+                .map_err(|e| format!("verify: {e}"))?;
+            // The rules evaluated on disclosed values (--disclose-as-needed): the verifier's
+            // evaluator on exactly what was disclosed.
+            Ok(verified.credentials.iter().all(|c| {
+                policy
+                    .check_disclosed(c.credential_type, &c.disclosed)
+                    .iter()
+                    .all(|(_, passed)| *passed)
+            }))
+        }
+        Err(
+            e @ (Error::PredicateFalse { .. }
+            | Error::NoCredential { .. }
+            | Error::CredentialNotValid { .. }),
+        ) => {
+            if std::env::var_os("RULES_VERBOSE").is_some() {
+                println!("HOLDER REFUSES: {e}");
+            }
+            Ok(false)
+        }
+        Err(e) => Err(format!("present: {e}")),
     }
 }
 
@@ -260,12 +389,13 @@ fn corpus_policies_agree_with_expected() {
         run_rule(&r, tally, &mut failures);
     }
     let mut all = Tally::default();
-    println!("| rule set | rules compiled / refused | cases | through the policy / agreeing | evaluator only / agreeing | issuance refused |");
+    println!("| rule set | rules compiled without disclosure / with disclosure / refused | cases | through zero knowledge / agreeing | evaluator only / agreeing | issuance refused |");
     println!("|---|---|---|---|---|---|");
     for (country, t) in &by_country {
         println!(
-            "| {country} | {} / {} | {} | {} / {} | {} / {} | {} |",
+            "| {country} | {} / {} / {} | {} | {} / {} | {} / {} | {} |",
             t.rules_compiled,
+            t.rules_disclosed,
             t.rules_refused,
             t.cases,
             t.zk,
@@ -276,10 +406,12 @@ fn corpus_policies_agree_with_expected() {
         );
         all.rules += t.rules;
         all.rules_compiled += t.rules_compiled;
+        all.rules_disclosed += t.rules_disclosed;
         all.rules_refused += t.rules_refused;
         all.cases += t.cases;
         all.zk += t.zk;
         all.zk_agree += t.zk_agree;
+        all.zk_accepted += t.zk_accepted;
         all.evaluator_only += t.evaluator_only;
         all.evaluator_agree += t.evaluator_agree;
         all.issuance_refused += t.issuance_refused;
@@ -289,8 +421,9 @@ fn corpus_policies_agree_with_expected() {
         }
     }
     println!(
-        "| **all** | {} / {} | {} | {} / {} | {} / {} | {} |",
+        "| **all** | {} / {} / {} | {} | {} / {} | {} / {} | {} |",
         all.rules_compiled,
+        all.rules_disclosed,
         all.rules_refused,
         all.cases,
         all.zk,
@@ -300,23 +433,23 @@ fn corpus_policies_agree_with_expected() {
         all.issuance_refused
     );
     println!(
-        "evaluator only, by reason: {:?}; cases of refused rules: {}",
-        all.by_reason, all.compile_refused
+        "evaluator only, by reason: {:?}; cases of refused rules: {}; through zero knowledge: {} presented and accepted, {} refused by the holder",
+        all.by_reason, all.compile_refused, all.zk_accepted, all.zk - all.zk_accepted
     );
     for f in &failures {
         println!("FAIL {f}");
     }
     assert!(failures.is_empty(), "{} failures", failures.len());
     assert_eq!(all.cases, 1029);
-    // Every case that is one certificate of one type runs through the policy, except
-    // refused issuances and the rules that need a disclosure.
+    // Every case that is one certificate of one type runs through zero knowledge, except
+    // refused issuances (with --disclose-as-needed no corpus rule is refused).
+    assert_eq!(all.compile_refused, 0);
     assert_eq!(
-        all.zk + all.issuance_refused + all.compile_refused + all.evaluator_only,
+        all.zk + all.issuance_refused + all.evaluator_only,
         all.cases
     );
     assert!(all.rules_compiled * 100 >= all.rules * 95);
-    let _ = Formula::True;
-    let _ = CertificateType::General;
+    assert_eq!(all.rules_disclosed, 2);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -581,51 +714,108 @@ fn property_rules() -> Vec<(Rule, Vec<String>)> {
     out
 }
 
+/// One property case: rule `which` at one of its clocks on a payload near its bounds
+/// (`picks` choose); the evaluator's verdict must equal the compiled policy's, in plaintext
+/// and, when `zk`, through a presentation (`through_zk`).
+fn property_case(which: usize, picks: Vec<usize>, zk: bool) -> Result<(), TestCaseError> {
+    static RULES: std::sync::OnceLock<Vec<(Rule, Vec<String>)>> = std::sync::OnceLock::new();
+    let rules = RULES.get_or_init(property_rules);
+    let (rule, clocks) = &rules[which % rules.len()];
+    let mut it = picks.into_iter();
+    let mut pick = |n: usize| it.next().unwrap_or(0) % n;
+    let clock_text = clocks[pick(clocks.len())].clone();
+    let clock = DateTime::parse(&clock_text).unwrap();
+    let keys: Vec<&str> = match rule.certificate_type {
+        CertificateType::Vaccination => vec!["v"],
+        CertificateType::Test => vec!["t"],
+        CertificateType::Recovery => vec!["r"],
+        _ => vec!["v", "t", "r"],
+    };
+    let key = keys[pick(keys.len())];
+    let mut s = Vec::new();
+    shifts(&rule.logic, &mut s);
+    let payload = generated_payload(key, &s, clock, &mut pick);
+    let mut sets = serde_json::Map::new();
+    for id in [
+        "disease-agent-targeted",
+        "sct-vaccines-covid-19",
+        "vaccines-covid-19-names",
+        "vaccines-covid-19-auth-holders",
+        "covid-19-lab-test-type",
+        "covid-19-lab-result",
+        "covid-19-lab-test-manufacturer-and-name",
+        "country-2-codes",
+    ] {
+        sets.insert(id.to_owned(), json!(value_set(id)));
+    }
+    let external = json!({ "validationClock": clock_text, "valueSets": sets });
+    let expected = rule.check(&payload, &external).passed();
+    let (t, attributes) =
+        dcc::attributes(&payload.to_string(), validity_for(rule), ISSUED_AT).unwrap();
+    let policy = match rules::compile_with(std::slice::from_ref(rule), &external, "p", true) {
+        Ok(policy) => policy,
+        Err(RulesError::NeedsDisclosure { .. }) => return Ok(()),
+        Err(e) => return Err(TestCaseError::fail(format!("{}: {e}", rule.identifier))),
+    };
+    let credential = issuer()
+        .issue_at(t, &attributes, ISSUED_AT, &mut rand::rng())
+        .unwrap();
+    let context = || {
+        format!(
+            "{} at {clock_text}: payload {payload} policy {}",
+            rule.identifier,
+            policy.to_json()
+        )
+    };
+    prop_assert_eq!(
+        plaintext_verdict(&policy, t, &attributes, &credential, false),
+        expected,
+        "{}",
+        context()
+    );
+    if zk {
+        let verdict = through_zk(&policy, &credential).map_err(TestCaseError::fail)?;
+        // A presentation always proves the credential valid at the clock as well (for
+        // recovery rules that read `df`/`du`, the payload's own validity).
+        let valid = valid_at(&attributes, policy.clock);
+        prop_assert_eq!(
+            verdict,
+            expected && valid,
+            "through zero knowledge: {}",
+            context()
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
 
     /// On payloads around every bound of a rule (±1 day and ±1 hour or minute around each
     /// `plusTime`, every product and code, dose combinations), the compiled policy's verdict
-    /// equals the evaluator's.
+    /// equals the evaluator's (in plaintext: `CompiledPolicy::holds`).
     #[test]
     fn compiled_policies_agree_with_the_evaluator_around_every_bound(
         which in any::<usize>(),
         picks in proptest::collection::vec(any::<usize>(), 24),
     ) {
-        static RULES: std::sync::OnceLock<Vec<(Rule, Vec<String>)>> = std::sync::OnceLock::new();
-        let rules = RULES.get_or_init(property_rules);
-        let (rule, clocks) = &rules[which % rules.len()];
-        let mut it = picks.into_iter();
-        let mut pick = |n: usize| it.next().unwrap_or(0) % n;
-        let clock_text = clocks[pick(clocks.len())].clone();
-        let clock = DateTime::parse(&clock_text).unwrap();
-        let keys: Vec<&str> = match rule.certificate_type {
-            CertificateType::Vaccination => vec!["v"],
-            CertificateType::Test => vec!["t"],
-            CertificateType::Recovery => vec!["r"],
-            _ => vec!["v", "t", "r"],
-        };
-        let key = keys[pick(keys.len())];
-        let mut s = Vec::new();
-        shifts(&rule.logic, &mut s);
-        let payload = generated_payload(key, &s, clock, &mut pick);
-        let mut sets = serde_json::Map::new();
-        for id in ["disease-agent-targeted", "sct-vaccines-covid-19", "vaccines-covid-19-names",
-                   "vaccines-covid-19-auth-holders", "covid-19-lab-test-type",
-                   "covid-19-lab-result", "covid-19-lab-test-manufacturer-and-name",
-                   "country-2-codes"] {
-            sets.insert(id.to_owned(), json!(value_set(id)));
-        }
-        let external = json!({ "validationClock": clock_text, "valueSets": sets });
-        let expected = rule.check(&payload, &external).passed();
-        let (t, attributes) = dcc::attributes(&payload.to_string(), validity_for(rule), ISSUED_AT).unwrap();
-        match rules::compile(std::slice::from_ref(rule), &external, "p") {
-            Ok(policy) => prop_assert_eq!(
-                policy.holds(t, &attributes), expected,
-                "{} at {}: payload {} policy {}", rule.identifier, clock_text, payload, policy.to_json()),
-            Err(RulesError::NeedsDisclosure { .. }) => {}
-            Err(e) => prop_assert!(false, "{}: {}", rule.identifier, e),
-        }
+        property_case(which, picks, false)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The same payloads through zero knowledge: the policy made into a request, the
+    /// payload issued, presented and verified at the clock; accepted exactly when the
+    /// evaluator passes the rule and the credential is valid at the clock (which every
+    /// presentation proves). Fewer cases: each costs a presentation.
+    #[test]
+    fn zero_knowledge_verdicts_agree_with_the_evaluator_around_every_bound(
+        which in any::<usize>(),
+        picks in proptest::collection::vec(any::<usize>(), 24),
+    ) {
+        property_case(which, picks, true)?;
     }
 }
 
@@ -804,4 +994,623 @@ fn the_obstacles_compile_to_exact_statements() {
         .to_json()
         .to_string();
     assert!(p.contains("test_type not in {LP217198-3,LP6464-4}"), "{p}");
+}
+
+/// String truthiness through zero knowledge (`TR-CZ-0005`: `if(t.0.is, true, false)` for
+/// rapid antigen tests): `issuer_name != ""` is read as the empty string, so a test with an
+/// empty issuer cannot be presented and one with an issuer is accepted.
+#[test]
+fn an_empty_issuer_fails_string_truthiness_through_zero_knowledge() {
+    let rule = corpus_rules()
+        .into_iter()
+        .find(|r| r.id == "TR-CZ-0005")
+        .unwrap();
+    let rule = Rule::from_json_str(&rule.text).unwrap();
+    let external = json!({ "validationClock": "2022-06-15T10:00:00Z",
+        "valueSets": { "disease-agent-targeted": ["840539006"] } });
+    let policy = rules::compile(std::slice::from_ref(&rule), &external, "p").unwrap();
+    assert!(
+        policy
+            .to_json()
+            .to_string()
+            .contains(r#"issuer_name != \"\""#),
+        "{}",
+        policy.to_json()
+    );
+    let verdict = |issuer_name: &str| {
+        let mut entry = neutral_entry("t");
+        entry["tt"] = json!("LP217198-3");
+        entry["is"] = json!(issuer_name);
+        let payload = json!({ "ver": "1.3.0",
+            "nam": { "fn": "Neutral", "fnt": "NEUTRAL", "gn": "Case", "gnt": "CASE" },
+            "dob": "1980-01-01", "t": [entry] });
+        let external_ok = rule.check(&payload, &external).passed();
+        let (t, attributes) = dcc::attributes(&payload.to_string(), WIDE, ISSUED_AT).unwrap();
+        let credential = issuer()
+            .issue_at(t, &attributes, ISSUED_AT, &mut rand::rng())
+            .unwrap();
+        let zk = through_zk(&policy, &credential).unwrap();
+        assert_eq!(zk, external_ok, "issuer `{issuer_name}`");
+        zk
+    };
+    assert!(verdict("Issuer"));
+    assert!(!verdict(""));
+    // The statement's text reads back as itself.
+    let p =
+        presentation::Predicate::parse(CredentialType::Test.schema(), r#"issuer_name != """#, 0)
+            .unwrap();
+    assert_eq!(p.to_string(), r#"issuer_name != """#);
+    assert!(!p.holds(&AttributeValue::String(String::new())));
+    assert!(p.holds(&AttributeValue::String("\"\"".to_owned())));
+}
+
+// ---------------------------------------------------------------------------------------
+// The compiler's formula simplifications
+
+/// A boolean tree over statements on two integers, evaluated naively.
+#[derive(Clone, Debug)]
+enum Tree {
+    Atom(Op, i64),
+    Doses(Op),
+    All(Vec<Tree>),
+    Any(Vec<Tree>),
+}
+
+impl Tree {
+    fn holds(&self, dn: i64, sd: i64) -> bool {
+        match self {
+            Tree::Atom(op, c) => op.holds(&dn, c),
+            Tree::Doses(op) => op.holds(&dn, &sd),
+            Tree::All(parts) => parts.iter().all(|p| p.holds(dn, sd)),
+            Tree::Any(parts) => parts.iter().any(|p| p.holds(dn, sd)),
+        }
+    }
+
+    /// Built through `Formula::all` and `Formula::any`, which simplify.
+    fn formula(&self) -> Formula {
+        match self {
+            Tree::Atom(op, c) => Formula::compare("dose_number", *op, Literal::Int(*c)),
+            Tree::Doses(op) => Formula::Atom(Statement::Attributes {
+                left: "dose_number",
+                op: *op,
+                right: "total_doses",
+            }),
+            Tree::All(parts) => Formula::all(parts.iter().map(Tree::formula).collect()),
+            Tree::Any(parts) => Formula::any(parts.iter().map(Tree::formula).collect()),
+        }
+    }
+}
+
+fn tree() -> impl Strategy<Value = Tree> {
+    let op = prop_oneof![
+        Just(Op::Eq),
+        Just(Op::Ne),
+        Just(Op::Lt),
+        Just(Op::Le),
+        Just(Op::Gt),
+        Just(Op::Ge)
+    ];
+    let leaf = prop_oneof![
+        (op.clone(), 0i64..4).prop_map(|(o, c)| Tree::Atom(o, c)),
+        op.prop_map(Tree::Doses),
+    ];
+    leaf.prop_recursive(4, 24, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 1..4).prop_map(Tree::All),
+            proptest::collection::vec(inner, 1..4).prop_map(Tree::Any),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Absorption and merging (`L or (not L and r)` is `L or r`; `(X and P) or (X and not
+    /// P)` is `X`), the disjunctive form and the policy's factored conjuncts keep a
+    /// formula's meaning on every value.
+    #[test]
+    fn simplified_formulas_keep_their_meaning(t in tree()) {
+        let f = t.formula();
+        let policy = Formula::all(f.for_policy());
+        let dnf = f.disjunctive(1 << 12);
+        if let Some(d) = &dnf {
+            prop_assert!(d.depth() <= 2, "{d:?}");
+        }
+        for dn in -1..5 {
+            for sd in -1..5 {
+                let attributes = json!({ "dose_number": dn, "total_doses": sd });
+                let naive = t.holds(dn, sd);
+                prop_assert_eq!(f.holds(CredentialType::Vaccination, &attributes), naive,
+                    "{:?} became {:?} at dn {} sd {}", t, f, dn, sd);
+                prop_assert_eq!(policy.holds(CredentialType::Vaccination, &attributes), naive,
+                    "{:?} became the policy's {:?} at dn {} sd {}", t, policy, dn, sd);
+                if let Some(d) = &dnf {
+                    prop_assert_eq!(d.holds(CredentialType::Vaccination, &attributes), naive);
+                }
+            }
+        }
+    }
+}
+
+/// `true in [a, b, c]` of three hidden booleans compiles to `a or b or c`, shallow enough
+/// for the policy grammar (VR-CZ-0012's shape), and a deep `if` chain to a flat one.
+#[test]
+fn hidden_boolean_memberships_and_if_chains_compile_shallow() {
+    let rule = corpus_rules()
+        .into_iter()
+        .find(|r| r.id == "VR-CZ-0012")
+        .unwrap();
+    let rule = Rule::from_json_str(&rule.text).unwrap();
+    let external = json!({ "validationClock": "2022-10-16T00:00:00Z", "valueSets": {} });
+    let policy = rules::compile(std::slice::from_ref(&rule), &external, "p").unwrap();
+    let f = policy.formula(CredentialType::Vaccination);
+    assert!(f.size() <= 8, "{f:?}");
+    assert!(f.depth() <= 3, "{f:?}");
+    policy.to_policy(0).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// The command line: `request --rules`, end to end
+
+/// A verifier and a holder on the command line, in one folder with one parameter store.
+struct Cli(common::cli::Folder);
+
+/// The holder's outcome (exit code, output, errors), and the verifier's when the holder
+/// presented.
+type Outcome = (i32, String, String);
+
+impl Cli {
+    fn new() -> Self {
+        Cli(common::cli::Folder::with_issuer("at-bmsgpk", "AT"))
+    }
+
+    fn run(&self, args: &[&str]) -> Outcome {
+        self.0.run(args)
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        self.0.ok(args)
+    }
+
+    /// Issues the DCC payload `payload` as `name` (a test or vaccination valid through
+    /// 2022, a recovery valid from `df` to `du`).
+    fn issue(&self, name: &str, payload: &Json) {
+        let file = format!("{name}.dcc.json");
+        std::fs::write(self.0.path(&file), payload.to_string()).unwrap();
+        let mut args = vec![
+            "issue",
+            "--issuer",
+            "keys/at-bmsgpk.secret.json",
+            "--dcc",
+            &file,
+            "--at",
+            "2022-01-10T12:00:00Z",
+            "--out",
+            name,
+        ];
+        if payload.get("r").is_none() {
+            args.extend([
+                "--valid-from",
+                "2021-06-01T00:00:00Z",
+                "--valid-until",
+                "2022-12-31T23:59:00Z",
+            ]);
+        }
+        self.ok(&args);
+    }
+
+    /// `present` then `verify` of `credential` for `request` at `at`: the holder's and the
+    /// verifier's exit codes and outputs.
+    fn present_and_verify(
+        &self,
+        request: &str,
+        credential: &str,
+        at: &str,
+    ) -> (Outcome, Option<Outcome>) {
+        let presented = self.run(&[
+            "present",
+            "--credential",
+            credential,
+            "--request",
+            request,
+            "--at",
+            at,
+            "--out",
+            "p.json",
+        ]);
+        if presented.0 != 0 {
+            return (presented, None);
+        }
+        let verified = self.run(&[
+            "verify",
+            "--trust-list",
+            "trust.json",
+            "--request",
+            request,
+            "--presentation",
+            "p.json",
+            "--at",
+            at,
+        ]);
+        (presented, Some(verified))
+    }
+}
+
+/// Every rule of a country's rule set, as `--rules` arguments.
+fn rule_set_args(country: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    for r in corpus_rules().into_iter().filter(|r| r.country == country) {
+        args.push("--rules".to_owned());
+        args.push(fixture(&format!("rules/{country}/{}/rule.json", r.id)));
+    }
+    args
+}
+
+fn dcc_test(sample: &str, result: &str) -> Json {
+    json!({ "ver": "1.3.0",
+        "nam": { "fn": "Musterfrau", "fnt": "MUSTERFRAU", "gn": "Erika", "gnt": "ERIKA" },
+        "dob": "1964-08-12",
+        "t": [{ "tg": "840539006", "tt": "LP6464-4", "nm": "", "ma": "", "sc": sample,
+                "tr": result, "tc": "Teststelle Wien", "co": "AT", "is": "BMSGPK Austria",
+                "ci": "URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B" }] })
+}
+
+/// Austria's whole rule set (16 rules) compiled into a request at a clock: a PCR test
+/// sampled 24 hours before is presented and ACCEPTED; one sampled 73 hours before (the
+/// rules allow 72) and a positive one are refused by the holder, naming the statement;
+/// nothing the rules read is disclosed.
+#[test]
+fn request_rules_compiles_a_rule_set_that_a_dcc_credential_meets_in_zero_knowledge() {
+    let cli = Cli::new();
+    let at = "2022-01-10T12:00:00Z";
+    let sets = fixture("valueSets.json");
+    let mut args: Vec<String> = vec!["request".into()];
+    args.extend(rule_set_args("AT"));
+    args.extend(
+        ["--valuesets", &sets, "--at", at, "--out", "at.req.json"]
+            .iter()
+            .map(|s| (*s).to_owned()),
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = cli.ok(&args);
+    assert!(out.contains("certlogic AT"), "{out}");
+    let request: Json =
+        serde_json::from_str(&std::fs::read_to_string(cli.0.path("at.req.json")).unwrap()).unwrap();
+    let alternatives = request["policies"][0]["any_of"].as_array().unwrap();
+    assert_eq!(alternatives.len(), 3, "{request}");
+    for a in alternatives {
+        assert_eq!(a["disclose"], json!([]), "{request}");
+    }
+
+    cli.issue("fresh.json", &dcc_test("2022-01-09T12:00:00Z", "260415000"));
+    let (presented, verified) = cli.present_and_verify("at.req.json", "fresh.json", at);
+    assert_eq!(presented.0, 0, "{presented:?}");
+    let verified = verified.unwrap();
+    assert_eq!(verified.0, 0, "{verified:?}");
+    assert!(verified.1.contains("ACCEPTED"), "{verified:?}");
+    assert!(!verified.1.contains("BMSGPK"), "{verified:?}");
+
+    cli.issue("old.json", &dcc_test("2022-01-07T11:00:00Z", "260415000"));
+    let (presented, verified) = cli.present_and_verify("at.req.json", "old.json", at);
+    assert_eq!(presented.0, 1, "{presented:?}");
+    assert!(verified.is_none());
+    assert!(presented.2.contains("sample_time >="), "{presented:?}");
+
+    cli.issue(
+        "positive.json",
+        &dcc_test("2022-01-09T12:00:00Z", "260373001"),
+    );
+    let (presented, _) = cli.present_and_verify("at.req.json", "positive.json", at);
+    assert_eq!(presented.0, 1, "{presented:?}");
+    assert!(presented.2.contains("test_result"), "{presented:?}");
+}
+
+/// A rule with a part that needs a disclosure (`RR-EU-0002`: `df >= fr + 11 days`, two
+/// hidden dates with different offsets) is refused by `request --rules` by default, naming
+/// the rule, the operator and the field; no request is written.
+#[test]
+fn request_rules_refuses_a_rule_that_needs_a_disclosure_by_name() {
+    let cli = Cli::new();
+    let (code, _, err) = cli.run(&[
+        "request",
+        "--rules",
+        &fixture("rules/EU/RR-EU-0002/rule.json"),
+        "--at",
+        "2022-01-10T12:00:00Z",
+        "--out",
+        "eu.req.json",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("RR-EU-0002") && err.contains("`not-before`") && err.contains("r.0.df"),
+        "{err}"
+    );
+    assert!(!cli.0.path("eu.req.json").exists());
+    // --rules does not mix with --type or --policy.
+    let (code, _, _) = cli.run(&[
+        "request",
+        "--rules",
+        &fixture("rules/AT/TR-AT-0004/rule.json"),
+        "--type",
+        "test",
+        "--out",
+        "x.json",
+    ]);
+    assert_eq!(code, 2);
+}
+
+fn dcc_recovery(fr: &str, df: &str, du: &str) -> Json {
+    json!({ "ver": "1.3.0",
+        "nam": { "fn": "Musterfrau", "fnt": "MUSTERFRAU", "gn": "Erika", "gnt": "ERIKA" },
+        "dob": "1964-08-12",
+        "r": [{ "tg": "840539006", "fr": fr, "df": df, "du": du, "co": "AT",
+                "is": "BMSGPK Austria", "ci": "URN:UVCI:01:AT:R1" }] })
+}
+
+/// `--disclose-as-needed`: `RR-EU-0002` (`df >= fr + 11 days`, `du <= fr + 180 days`)
+/// compiles by disclosing exactly the three fields it reads; `verify --rules` evaluates it
+/// on them and says what was disclosed and why: a recovery 11 days after the test is
+/// ACCEPTED, one valid from 4 days after it is REJECTED (exit 1), and a verifier without
+/// the rules cannot accept the request's presentations (exit 2).
+#[test]
+fn disclose_as_needed_discloses_exactly_what_a_rule_reads_and_verify_evaluates_it() {
+    let cli = Cli::new();
+    let at = "2022-01-10T12:00:00Z";
+    let rule = fixture("rules/EU/RR-EU-0002/rule.json");
+    let out = cli.ok(&[
+        "request",
+        "--rules",
+        &rule,
+        "--disclose-as-needed",
+        "--at",
+        at,
+        "--out",
+        "eu.req.json",
+    ]);
+    assert!(
+        out.contains("evaluated on disclosed values: RR-EU-0002"),
+        "{out}"
+    );
+    let request: Json =
+        serde_json::from_str(&std::fs::read_to_string(cli.0.path("eu.req.json")).unwrap()).unwrap();
+    let alternatives = request["policies"][0]["any_of"].as_array().unwrap();
+    let recovery = alternatives
+        .iter()
+        .find(|a| a["type"] == "recovery")
+        .unwrap();
+    assert_eq!(
+        recovery["disclose"],
+        json!(["valid_from", "valid_until", "first_positive_date"]),
+        "{request}"
+    );
+    for a in alternatives.iter().filter(|a| a["type"] != "recovery") {
+        assert_eq!(a["disclose"], json!([]), "{request}");
+    }
+    let present = |name: &str| {
+        let (credential, out) = (format!("{name}.json"), format!("{name}.p.json"));
+        cli.ok(&[
+            "present",
+            "--credential",
+            &credential,
+            "--request",
+            "eu.req.json",
+            "--at",
+            at,
+            "--out",
+            &out,
+        ])
+    };
+    // `verify` of `presentation`, with the rules `rules` (if any) and `extra` arguments.
+    let verify_with = |presentation: &str, rules: Option<&str>, extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--trust-list",
+            "trust.json",
+            "--request",
+            "eu.req.json",
+            "--presentation",
+            presentation,
+            "--at",
+            at,
+        ];
+        if let Some(rules) = rules {
+            args.extend(["--rules", rules]);
+        }
+        args.extend(extra);
+        cli.run(&args)
+    };
+    let verify = |presentation: &str, rules: bool| {
+        verify_with(presentation, rules.then_some(rule.as_str()), &[])
+    };
+
+    cli.issue(
+        "good.json",
+        &dcc_recovery("2021-12-01", "2021-12-12", "2022-05-30"),
+    );
+    present("good");
+    let (code, out, err) = verify("good.p.json", true);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("ACCEPTED"), "{out}");
+    assert!(
+        out.contains("rule RR-EU-0002 evaluated on the disclosed valid_from, first_positive_date, valid_until: holds")
+            && out.contains("`not-before` on r.0.df"),
+        "{out}"
+    );
+    // --json lists them too.
+    let (code, out, err) = verify_with("good.p.json", Some(&rule), &["--json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: Json = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["accepted"], true, "{json}");
+    assert!(
+        json["rules_on_disclosed_values"][0]
+            .as_str()
+            .unwrap()
+            .contains("RR-EU-0002"),
+        "{json}"
+    );
+    let (code, _, err) = verify("good.p.json", false);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("give the rules it was made from"), "{err}");
+
+    cli.issue(
+        "early.json",
+        &dcc_recovery("2021-12-01", "2021-12-05", "2022-05-30"),
+    );
+    present("early");
+    let (code, out, err) = verify("early.p.json", true);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("RR-EU-0002") && err.contains("FAILS"), "{err}");
+
+    // Rules other than the request's are refused.
+    let other = fixture("rules/IE/RR-IE-0002/rule.json");
+    let (code, _, err) = verify_with("good.p.json", Some(&other), &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("do not give the request's policy"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------
+// The compact size of each rule set's presentations
+
+/// The clock a country's rule set is measured at: a day after the latest `ValidFrom` of its
+/// rules (all in force then, when their periods overlap).
+fn rule_set_clock(rules: &[Rule]) -> String {
+    let latest = rules
+        .iter()
+        .map(|r| r.valid_from.millis())
+        .max()
+        .unwrap_or(0)
+        .max(DateTime::parse("2022-01-10T12:00:00Z").unwrap().millis());
+    let day = latest.div_euclid(86_400_000) + 1;
+    format!("{}T12:00:00Z", calendar::format_date(day).unwrap())
+}
+
+/// Candidate payloads of `key` at `clock` (days before it), the first one the rule set
+/// accepts is measured.
+fn size_candidates(key: &str, clock: DateTime) -> Vec<Json> {
+    let day = clock.millis().div_euclid(86_400_000);
+    let minute = clock.millis().div_euclid(60_000);
+    let mut out = Vec::new();
+    let entry = |e: Json| {
+        let mut payload = json!({ "ver": "1.3.0",
+            "nam": { "fn": "Neutral", "fnt": "NEUTRAL", "gn": "Case", "gnt": "CASE" },
+            "dob": "1980-01-01" });
+        let mut full = neutral_entry(key);
+        for (k, v) in e.as_object().unwrap() {
+            full[k] = v.clone();
+        }
+        payload[key] = json!([full]);
+        payload
+    };
+    if key == "v" {
+        for (dn, sd) in [(2, 2), (3, 3), (1, 1), (3, 2), (4, 4)] {
+            for days in [30, 60, 20, 120, 200] {
+                for mp in ["EU/1/20/1528", "EU/1/20/1507", "EU/1/21/1529"] {
+                    out.push(entry(json!({ "dn": dn, "sd": sd, "mp": mp,
+                        "dt": calendar::format_date(day - days).unwrap() })));
+                }
+            }
+        }
+    } else {
+        for (tt, ma) in [("LP6464-4", ""), ("LP217198-3", "1232")] {
+            for minutes in [720, 360, 60] {
+                out.push(entry(json!({ "tt": tt, "ma": ma,
+                    "sc": calendar::format_instant(minute - minutes).unwrap() })));
+            }
+        }
+    }
+    out
+}
+
+/// For each country's whole rule set, compiled at `rule_set_clock` with the corpus's value
+/// sets: the compact size (`Presentation::to_compact`) of an accepted vaccination and test
+/// presentation. `cargo test --release --test rules rule_set_presentation_sizes --
+/// --nocapture` prints the table of `docs/certlogic.md`.
+#[test]
+fn rule_set_presentation_sizes() {
+    let v = verifier();
+    let sets: Json = serde_json::from_str(
+        &std::fs::read_to_string(common::certlogic::certlogic_dir().join("valueSets.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut by_country: BTreeMap<String, Vec<Rule>> = BTreeMap::new();
+    for r in corpus_rules() {
+        by_country
+            .entry(r.country.clone())
+            .or_default()
+            .push(Rule::from_json_str(&r.text).unwrap());
+    }
+    println!("| rule set | clock | statements proven (v / t / r) | vaccination | test |");
+    println!("|---|---|---|---|---|");
+    let mut measured = 0;
+    for (country, rules) in &by_country {
+        let clock_text = rule_set_clock(rules);
+        let clock = DateTime::parse(&clock_text).unwrap();
+        let now = clock.millis().div_euclid(1000);
+        let external = json!({ "validationClock": clock_text, "valueSets": sets });
+        let policy = rules::compile_with(rules, &external, country, true).unwrap();
+        let count = |t| {
+            policy
+                .formula(t)
+                .for_policy()
+                .iter()
+                .map(Formula::size)
+                .sum::<usize>()
+        };
+        let request = match policy.to_policy(now).and_then(|p| {
+            v.store
+                .request("sizes", vec![p], now, 600, &mut rand::rng())
+        }) {
+            Ok(r) => r,
+            Err(e) => {
+                println!(
+                    "| {country} | {clock_text} | {} / {} / {} | {e} | |",
+                    count(CredentialType::Vaccination),
+                    count(CredentialType::Test),
+                    count(CredentialType::Recovery),
+                );
+                continue;
+            }
+        };
+        let size = |key: &str| -> Option<usize> {
+            for payload in size_candidates(key, clock) {
+                let Ok((t, attributes)) = dcc::attributes(&payload.to_string(), WIDE, ISSUED_AT)
+                else {
+                    continue;
+                };
+                let credential = issuer()
+                    .issue_at(t, &attributes, ISSUED_AT, &mut rand::rng())
+                    .unwrap();
+                let Ok(p) = presentation::present(
+                    &request,
+                    std::slice::from_ref(&credential),
+                    now,
+                    &mut rand::rng(),
+                ) else {
+                    continue;
+                };
+                let verified = presentation::verify(&request, &p, &v.trust, now).unwrap();
+                assert!(verified.credentials[0].disclosed.is_empty());
+                let compact = p.to_compact().unwrap();
+                // The compact encoding reads back to a presentation the verifier accepts.
+                let back = presentation::Presentation::from_compact(&compact, &request).unwrap();
+                presentation::verify(&request, &back, &v.trust, now).unwrap();
+                return Some(compact.len());
+            }
+            None
+        };
+        let shown = |s: Option<usize>| s.map_or("none accepted".to_owned(), |n| format!("{n} B"));
+        let (vs, ts) = (size("v"), size("t"));
+        measured += usize::from(vs.is_some()) + usize::from(ts.is_some());
+        println!(
+            "| {country} | {clock_text} | {} / {} / {} | {} | {} |",
+            count(CredentialType::Vaccination),
+            count(CredentialType::Test),
+            count(CredentialType::Recovery),
+            shown(vs),
+            shown(ts)
+        );
+    }
+    // Every rule set accepts a vaccination and a test.
+    assert_eq!(measured, 2 * by_country.len());
 }

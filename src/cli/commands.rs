@@ -354,6 +354,15 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
                     .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))
             })
             .collect::<CliResult<_>>()?,
+        [] if !a.rules.is_empty() => {
+            let compiled = super::rules::compile_input(
+                &a.rules,
+                a.valuesets.as_deref(),
+                now,
+                a.disclose_as_needed,
+            )?;
+            vec![compiled.to_policy(now).map_err(CliError::usage)?]
+        }
         [] => {
             let types = a
                 .credential_types
@@ -395,27 +404,25 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
                 .map_err(CliError::usage)?
         }
     };
-    let policies = policies
+    let policies: Vec<Policy> = policies
         .into_iter()
         .map(|mut p| {
             p.holder_bound |= a.require_bound;
             if let Some(c) = &a.pseudonym {
                 p.pseudonym = Some(c.clone());
             }
-            p.with_params(Some(&store), &mut rng)
+            p
         })
-        .collect::<Result<Vec<_>, _>>()
+        .collect();
+    let request = store
+        .request(
+            &a.verifier,
+            policies,
+            now,
+            i64::from(a.valid_for) * 60,
+            &mut rng,
+        )
         .map_err(CliError::usage)?;
-    let validity = store.validity(&mut rng).map_err(CliError::usage)?;
-    let request = PresentationRequest::new_with_validity(
-        &a.verifier,
-        policies,
-        now,
-        i64::from(a.valid_for) * 60,
-        validity,
-        &mut rng,
-    )
-    .map_err(CliError::usage)?;
     let written = write_forms(
         &request.to_json(),
         &request.to_compact(),
@@ -524,7 +531,7 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
         outln!("{line}");
     }
     if let Some(code) = written.qr.filter(|_| a.show_qr) {
-        out!("{}", code.to_terminal());
+        show_qr(&code)?;
     }
     #[cfg(feature = "service")]
     if let (true, Some(fetched)) = (a.post, &fetched) {
@@ -537,6 +544,24 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
         );
         outln!("{}", report::json_for_terminal(&verdict));
     }
+    Ok(())
+}
+
+/// Draws `code` in the terminal, after a warning on standard error when the terminal is
+/// known to be smaller than the code (a wrapped code cannot be scanned).
+pub(super) fn show_qr(code: &Qr) -> CliResult<()> {
+    let (columns, rows) = code.terminal_size();
+    if let Some((terminal_size::Width(w), terminal_size::Height(h))) =
+        terminal_size::terminal_size()
+    {
+        if usize::from(w) < columns || usize::from(h) < rows {
+            eprintln!(
+                "warning: the QR code needs {columns} columns and {rows} rows; this terminal \
+                 has {w} x {h}: enlarge it (or reduce the font), or write the code with --qr FILE.png"
+            );
+        }
+    }
+    out!("{}", code.to_terminal());
     Ok(())
 }
 
@@ -636,14 +661,28 @@ pub(super) fn verify(a: VerifyArgs) -> CliResult<()> {
         let presentation = files::load_presentation(source, &request)?;
         let verified = presentation::verify(&request, &presentation, &trust, now)
             .map_err(|e| CliError::presentation(path, e))?;
-        Ok((request, verified))
+        let lines =
+            super::rules::check_disclosed(&a.rules, a.valuesets.as_deref(), &request, &verified)?;
+        Ok((request, verified, lines))
     })();
     match outcome {
-        Ok((request, verified)) => {
+        Ok((request, verified, lines)) => {
             if a.json {
-                outln!("{}", report::verified_json(&verified));
+                let mut json = report::verified_json(&verified);
+                // The rules evaluated on disclosed values (verify --rules), in words.
+                if let (false, Ok(mut v)) = (
+                    lines.is_empty(),
+                    serde_json::from_str::<serde_json::Value>(&json),
+                ) {
+                    v["rules_on_disclosed_values"] = serde_json::json!(lines);
+                    json = report::json_for_terminal(&v);
+                }
+                outln!("{json}");
             } else {
                 report::print_verified(&request, &verified)?;
+                for line in lines {
+                    outln!("{line}");
+                }
             }
             Ok(())
         }

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::commands::{save_issuer, write_presentation};
 use super::files::{self, write_output, CliError, CliResult, Mode, PresentationSource};
-use super::output::{out, outln};
+use super::output::outln;
 use super::report::display_name;
 use super::DemoArgs;
 
@@ -270,9 +270,9 @@ fn run_in(dir: &Path, no_qr: bool) -> CliResult<()> {
     let total: f64 = steps.rows.iter().map(|r| r.1).sum();
     outln!("  total time           {total:.1} ms");
     if !no_qr {
-        let cols = q.width() + 2 * presentation::qr::QUIET_ZONE;
-        outln!("\nThe presentation as a QR code (needs a terminal {cols} columns wide; presentation.png is the same code):\n");
-        out!("{}", q.to_terminal());
+        let (cols, rows) = q.terminal_size();
+        outln!("\nThe presentation as a QR code (needs a terminal of {cols} columns and {rows} rows; presentation.png is the same code):\n");
+        super::commands::show_qr(q)?;
     }
     outln!("\nRun it yourself: healthpass issuer init / trust add / issue / request / present / verify (see README).");
     Ok(())

@@ -203,17 +203,30 @@ struct IssueArgs {
     force: bool,
 }
 
-/// `request (--policy POLICY.json | --type T [--type T2 ...] [--disclose ...] [--prove ...])
-/// --out REQUEST.json`. Every presented credential is proven valid at the request's time.
+/// `request (--policy POLICY.json | --rules RULE.json [--rules ...] [--valuesets F] | --type T
+/// [--type T2 ...] [--disclose ...] [--prove ...]) (--out REQUEST.json | --compact F | --qr
+/// F)`. Every presented credential is proven valid at the request's time.
 #[derive(Args)]
-#[command(group = clap::ArgGroup::new("what").required(true).args(["policy", "credential_types"]))]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["policy", "rules", "credential_types"]))]
 #[command(group = clap::ArgGroup::new("request_output").required(true).multiple(true).args(["out", "compact", "qr"]))]
 struct RequestArgs {
     /// A policy file (healthpass-policy/1: alternatives with all_of / any_of of statements;
     /// see docs/formats.md and examples/policies/).
     /// Repeatable: one policy per credential asked for (an AND of credentials).
-    #[arg(long, value_name = "POLICY.json", conflicts_with_all = ["credential_types", "disclose", "issuers", "predicates"])]
+    #[arg(long, value_name = "POLICY.json", conflicts_with_all = ["credential_types", "disclose", "issuers", "predicates", "rules"])]
     policy: Vec<PathBuf>,
+    /// A CertLogic rule file (one rule or an array; repeatable), compiled at --at as
+    /// `rules compile` does: every applicable rule must hold, one alternative per type.
+    #[arg(long = "rules", value_name = "RULE.json", conflicts_with_all = ["credential_types", "disclose", "issuers", "predicates"])]
+    rules: Vec<PathBuf>,
+    /// With --rules: value sets (`valueSets.json`'s format) [default: the embedded ones].
+    #[arg(long, value_name = "VALUESETS.json", requires = "rules")]
+    valuesets: Option<PathBuf>,
+    /// With --rules: a rule with a part no statement over hidden attributes expresses is
+    /// compiled by disclosing exactly the fields it reads, for `verify --rules` to evaluate
+    /// it on them (default: such a rule is refused, naming the rule, operator and field).
+    #[arg(long, requires = "rules")]
+    disclose_as_needed: bool,
     /// A credential type asked for (repeatable: an AND of types, one credential each).
     #[arg(long = "type", value_name = "TYPE")]
     credential_types: Vec<String>,
@@ -265,7 +278,7 @@ struct RequestArgs {
 }
 
 #[derive(Args)]
-#[command(group = clap::ArgGroup::new("output").required(true).multiple(true).args(["out", "compact", "qr", "post"]))]
+#[command(group = clap::ArgGroup::new("output").required(true).multiple(true).args(["out", "compact", "qr", "post", "show_qr"]))]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["request", "request_url"]))]
 struct PresentArgs {
     /// A credential file (repeatable: the holder picks, for each policy of the request, the
@@ -340,6 +353,14 @@ struct VerifyArgs {
     /// The verifier's clock (RFC 3339) [default: now].
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
+    /// The CertLogic rules the request was made from with `request --rules
+    /// --disclose-as-needed` (repeatable): the rules it compiled by disclosing fields are
+    /// evaluated on the disclosed values.
+    #[arg(long = "rules", value_name = "RULE.json")]
+    rules: Vec<PathBuf>,
+    /// With --rules: the value sets the request was made with.
+    #[arg(long, value_name = "VALUESETS.json", requires = "rules")]
+    valuesets: Option<PathBuf>,
 }
 
 #[derive(Args)]

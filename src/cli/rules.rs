@@ -24,6 +24,10 @@ pub(super) struct RulesCompileArgs {
     /// The validation clock (RFC 3339) [default: now].
     #[arg(long, value_name = "RFC3339")]
     pub at: Option<String>,
+    /// Compile a rule that needs a disclosure by disclosing the fields it reads (see
+    /// `request --disclose-as-needed`).
+    #[arg(long)]
+    pub disclose_as_needed: bool,
     /// The policy file to write (`-`: standard output).
     #[arg(long, value_name = "POLICY.json")]
     pub out: PathBuf,
@@ -42,6 +46,9 @@ pub(super) struct RulesExplainArgs {
     /// The validation clock (RFC 3339) [default: now].
     #[arg(long, value_name = "RFC3339")]
     pub at: Option<String>,
+    /// Compile a rule that needs a disclosure by disclosing the fields it reads.
+    #[arg(long)]
+    pub disclose_as_needed: bool,
 }
 
 fn load_rules(path: &Path) -> CliResult<Vec<Rule>> {
@@ -63,11 +70,13 @@ fn load_rules(path: &Path) -> CliResult<Vec<Rule>> {
     }
 }
 
-/// Reads the rules and value sets and compiles them at the clock.
+/// Reads the rules and value sets and compiles them at the clock `seconds` (since the Unix
+/// epoch): `rules compile`, `rules explain`, `request --rules` and `verify --rules`.
 pub(super) fn compile_input(
     rule_files: &[PathBuf],
     valuesets: Option<&Path>,
-    at: Option<&str>,
+    seconds: i64,
+    disclose_as_needed: bool,
 ) -> CliResult<CompiledPolicy> {
     let mut all = Vec::new();
     for path in rule_files {
@@ -88,19 +97,29 @@ pub(super) fn compile_input(
         }
         None => ValueSets::embedded(),
     };
-    let seconds = files::clock(at)?;
     let clock = healthpass::credential::calendar::format_rfc3339_seconds(seconds)
         .ok_or_else(|| CliError::usage("--at lies outside years 0000 to 9999"))?;
     let mut countries: Vec<&str> = all.iter().map(|r| r.country.as_str()).collect();
     countries.sort_unstable();
     countries.dedup();
     let name = format!("certlogic {}", countries.join(" "));
-    rules::compile(&all, &rules::external(&clock, &value_sets), &name).map_err(CliError::usage)
+    rules::compile_with(
+        &all,
+        &rules::external(&clock, &value_sets),
+        &name,
+        disclose_as_needed,
+    )
+    .map_err(CliError::usage)
 }
 
 /// `healthpass rules compile`.
 pub(super) fn compile(a: RulesCompileArgs) -> CliResult<()> {
-    let policy = compile_input(&a.rules, a.valuesets.as_deref(), a.at.as_deref())?;
+    let policy = compile_input(
+        &a.rules,
+        a.valuesets.as_deref(),
+        files::clock(a.at.as_deref())?,
+        a.disclose_as_needed,
+    )?;
     let text = serde_json::to_string_pretty(&policy.to_json()).unwrap_or_default() + "\n";
     write_output(&a.out, text.as_bytes(), Mode::Public)?;
     outln!(
@@ -113,7 +132,95 @@ pub(super) fn compile(a: RulesCompileArgs) -> CliResult<()> {
 
 /// `healthpass rules explain`.
 pub(super) fn explain(a: RulesExplainArgs) -> CliResult<()> {
-    let policy = compile_input(&a.rules, a.valuesets.as_deref(), a.at.as_deref())?;
+    let policy = compile_input(
+        &a.rules,
+        a.valuesets.as_deref(),
+        files::clock(a.at.as_deref())?,
+        a.disclose_as_needed,
+    )?;
     out!("{}", policy.explain());
     Ok(())
+}
+
+/// `verify --rules`: the rules the request was made from, compiled again at its time; they
+/// must give the request's policies (name, alternatives, disclosures and statements), and
+/// every rule compiled by disclosing fields must hold on the disclosed values of each
+/// verified credential. Returns, for people, what was disclosed, why, and each rule's
+/// verdict; a rule that fails is a rejection (exit code 1).
+pub(super) fn check_disclosed(
+    a_rules: &[PathBuf],
+    valuesets: Option<&Path>,
+    request: &healthpass::presentation::PresentationRequest,
+    verified: &healthpass::presentation::VerifiedPresentation,
+) -> CliResult<Vec<String>> {
+    let policy_names: Vec<&str> = request.policies.iter().map(|p| p.name.as_str()).collect();
+    if a_rules.is_empty() {
+        if let Some(name) = policy_names
+            .iter()
+            .find(|n| n.contains(rules::DISCLOSED_MARKER))
+        {
+            return Err(CliError::usage(format!(
+                "the request's policy `{}` has rules evaluated on disclosed values: give the \
+                 rules it was made from (--rules, and --valuesets if it was made with them)",
+                Untrusted(name)
+            )));
+        }
+        return Ok(Vec::new());
+    }
+    let compiled = compile_input(a_rules, valuesets, request.created, true)?;
+    let policy = compiled
+        .to_policy(request.created)
+        .map_err(CliError::usage)?;
+    let same = |p: &healthpass::presentation::Policy| {
+        p.name == policy.name
+            && p.alternatives.len() == policy.alternatives.len()
+            && p.alternatives
+                .iter()
+                .zip(&policy.alternatives)
+                .all(|(x, y)| {
+                    x.credential_type == y.credential_type
+                        && x.disclose == y.disclose
+                        && x.describe() == y.describe()
+                })
+    };
+    if request.policies.len() != 1 || !same(&request.policies[0]) {
+        return Err(CliError::usage(
+            "--rules: these rules (at the request's time, with these value sets) do not give \
+             the request's policy",
+        ));
+    }
+    let mut failed = Vec::new();
+    let mut lines = Vec::new();
+    for c in &verified.credentials {
+        for d in compiled
+            .disclosed
+            .iter()
+            .filter(|d| d.credential_type == c.credential_type)
+        {
+            let names: Vec<&str> = d.fields.iter().map(|l| l.attribute).collect();
+            let passed = compiled
+                .check_disclosed(c.credential_type, &c.disclosed)
+                .iter()
+                .any(|(id, ok)| *id == d.rule.identifier && *ok);
+            lines.push(format!(
+                "rule {} evaluated on the disclosed {}: {} (disclosed because {})",
+                Untrusted(&d.rule.identifier),
+                names.join(", "),
+                if passed { "holds" } else { "FAILS" },
+                d.reason()
+            ));
+            if !passed {
+                failed.push(d.rule.identifier.clone());
+            }
+        }
+    }
+    if failed.is_empty() {
+        Ok(lines)
+    } else {
+        Err(CliError::rejected(format!(
+            "REJECTED: {}; rule(s) {} do not hold on the disclosed values",
+            lines.join("; "),
+            Untrusted(&failed.join(", "))
+        )))
+    }
 }

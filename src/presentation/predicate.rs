@@ -324,6 +324,11 @@ fn parse_value(
     rounding: Rounding,
 ) -> Result<AttributeValue, Error> {
     let out_of_range = || syntax(whole, "the bound falls outside years 0000 to 9999");
+    // `""` is the empty string or code ("not applicable"), which the bare form cannot write.
+    let s = match ty {
+        AttributeType::String | AttributeType::Code(_) if s == "\"\"" => "",
+        _ => s,
+    };
     match ty {
         AttributeType::Date => {
             if let Some(rest) = s.strip_prefix("today") {
@@ -1006,15 +1011,22 @@ impl Predicate {
 impl fmt::Display for Predicate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let a = &self.attribute;
+        // As the grammar writes it: the empty string or code as `""`.
+        let text = |v: &AttributeValue| match v {
+            AttributeValue::String(s) | AttributeValue::Code(s) if s.is_empty() => {
+                "\"\"".to_owned()
+            }
+            v => v.to_string(),
+        };
         match &self.condition {
             Condition::Between(lo, hi) => write!(f, "{a} in {lo}..{hi}"),
             Condition::OneOf(set) | Condition::NoneOf(set) => {
-                let items: Vec<String> = set.iter().map(ToString::to_string).collect();
+                let items: Vec<String> = set.iter().map(text).collect();
                 let op = self.condition.op();
                 write!(f, "{a} {op} {{{}}}", items.join(","))
             }
             Condition::Attribute(c, other) => write!(f, "{a} {} {other}", c.symbol()),
-            c => write!(f, "{a} {} {}", c.op(), c.values()[0]),
+            c => write!(f, "{a} {} {}", c.op(), text(c.values()[0])),
         }
     }
 }

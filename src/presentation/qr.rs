@@ -19,6 +19,10 @@ use super::Error;
 pub const MODULE_PIXELS: usize = 4;
 /// Light modules around the code (the standard's quiet zone).
 pub const QUIET_ZONE: usize = 4;
+/// Light modules around the code drawn in a terminal: one, so that a version 25 code (117
+/// modules) fits 120 columns and 60 rows; the terminal's dark background around it is
+/// uniform, which is what the quiet zone is for.
+pub const TERMINAL_QUIET_ZONE: usize = 1;
 
 /// A QR code with the facts a person may want to know about it.
 #[derive(Clone)]
@@ -77,10 +81,17 @@ impl Qr {
         self.code.width()
     }
 
-    fn dark(&self, x: usize, y: usize) -> bool {
+    /// Whether module `(x, y)` of the code drawn with a quiet zone of `zone` modules is dark.
+    fn dark(&self, x: usize, y: usize, zone: usize) -> bool {
         let w = self.width();
-        let (x, y) = (x.wrapping_sub(QUIET_ZONE), y.wrapping_sub(QUIET_ZONE));
+        let (x, y) = (x.wrapping_sub(zone), y.wrapping_sub(zone));
         x < w && y < w && self.code[(x, y)] == Color::Dark
+    }
+
+    /// The terminal characters [`Qr::to_terminal`] needs: (columns, rows).
+    pub fn terminal_size(&self) -> (usize, usize) {
+        let modules = self.width() + 2 * TERMINAL_QUIET_ZONE;
+        (modules, modules.div_ceil(2))
     }
 
     /// A greyscale PNG: [`MODULE_PIXELS`] pixels per module and a quiet zone of
@@ -91,7 +102,7 @@ impl Qr {
         let mut pixels = Vec::with_capacity(side * side);
         for py in 0..side {
             for px in 0..side {
-                let dark = self.dark(px / MODULE_PIXELS, py / MODULE_PIXELS);
+                let dark = self.dark(px / MODULE_PIXELS, py / MODULE_PIXELS, QUIET_ZONE);
                 pixels.push(if dark { 0 } else { 255 });
             }
         }
@@ -110,13 +121,15 @@ impl Qr {
     }
 
     /// The code drawn with Unicode half blocks, two modules per character row, dark on
-    /// light with a quiet zone, for a terminal.
+    /// light with a quiet zone of [`TERMINAL_QUIET_ZONE`] module, for a terminal
+    /// ([`Qr::terminal_size`] characters).
     pub fn to_terminal(&self) -> String {
-        let modules = self.width() + 2 * QUIET_ZONE;
+        let (modules, _) = self.terminal_size();
+        let zone = TERMINAL_QUIET_ZONE;
         let mut s = String::with_capacity(modules * modules);
         for y in (0..modules).step_by(2) {
             for x in 0..modules {
-                s.push(match (self.dark(x, y), self.dark(x, y + 1)) {
+                s.push(match (self.dark(x, y, zone), self.dark(x, y + 1, zone)) {
                     (false, false) => '█',
                     (true, false) => '▄',
                     (false, true) => '▀',

@@ -22,6 +22,7 @@ use super::params::{
     hex, remember_checked, set_from_bytes, set_kind_from_bytes, set_to_bytes, PredicateParams,
     MAX_SET_BYTES,
 };
+use super::policy::Policy;
 use super::request::PresentationRequest;
 use super::Error;
 use crate::zk::{SetKind, SignedSet};
@@ -255,6 +256,33 @@ impl ParamStore {
         let span = super::params::validity_span();
         let set = self.obtain(SetKind::Digits { base: span.base }, rng)?;
         Ok(PredicateParams::new(span.digits, set))
+    }
+
+    /// A verifier's request made at `now` (seconds since the Unix epoch), valid for
+    /// `validity_seconds`, for `policies`, every parameter set (the statements' and the
+    /// validity statements') from this store, made and added when missing: parameter sets
+    /// are reused by digest across requests, never made afresh per request.
+    pub fn request(
+        &self,
+        verifier: &str,
+        policies: Vec<Policy>,
+        now: i64,
+        validity_seconds: i64,
+        rng: &mut impl CryptoRng,
+    ) -> Result<PresentationRequest, Error> {
+        let policies = policies
+            .into_iter()
+            .map(|p| p.with_params(Some(self), &mut *rng))
+            .collect::<Result<Vec<_>, _>>()?;
+        let validity = self.validity(rng)?;
+        PresentationRequest::new_with_validity(
+            verifier,
+            policies,
+            now,
+            validity_seconds,
+            validity,
+            rng,
+        )
     }
 
     /// Keeps every set `request` has attached (a request made in this process with fresh

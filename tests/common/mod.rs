@@ -158,3 +158,4 @@ pub const R: [u8; 32] = [
 ];
 
 pub mod certlogic;
+pub mod cli;

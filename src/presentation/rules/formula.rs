@@ -8,6 +8,7 @@ use core::fmt;
 use serde_json::Value as Json;
 
 use crate::credential::{calendar, AttributeType, AttributeValue, CredentialType, ValueSet};
+use crate::presentation::policy::{MAX_BRANCHES, MAX_DEPTH};
 
 /// A bound or element of a statement.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -332,6 +333,53 @@ impl Statement {
     }
 }
 
+impl Statement {
+    /// The statement that holds exactly when this one does not, when that is one statement
+    /// whatever the credential type (`a < b` and `a >= b`; `ATTR in S` and `ATTR not in S`).
+    fn complement(&self) -> Option<Statement> {
+        match self {
+            Statement::Compare {
+                attribute,
+                op,
+                value,
+            } => Some(Statement::Compare {
+                attribute,
+                op: op.negated(),
+                value: value.clone(),
+            }),
+            Statement::Attributes { left, op, right } => Some(Statement::Attributes {
+                left,
+                op: op.negated(),
+                right,
+            }),
+            Statement::OneOf { attribute, values } => Some(Statement::NoneOf {
+                attribute,
+                values: values.clone(),
+            }),
+            Statement::NoneOf { attribute, values } => Some(Statement::OneOf {
+                attribute,
+                values: values.clone(),
+            }),
+            Statement::Range { .. } => None,
+        }
+    }
+}
+
+/// Whether `b` is the negation of `a` in form: complementary statements, or an `all` and
+/// an `any` whose parts are complementary one for one.
+fn complementary(a: &Formula, b: &Formula) -> bool {
+    match (a, b) {
+        (Formula::True, Formula::False) | (Formula::False, Formula::True) => true,
+        (Formula::Atom(s), Formula::Atom(u)) => s.complement().as_ref() == Some(u),
+        (Formula::All(xs), Formula::Any(ys)) | (Formula::Any(xs), Formula::All(ys)) => {
+            xs.len() == ys.len()
+                && xs.iter().all(|x| ys.iter().any(|y| complementary(x, y)))
+                && ys.iter().all(|y| xs.iter().any(|x| complementary(x, y)))
+        }
+        _ => false,
+    }
+}
+
 /// A boolean combination of statements, in negation normal form.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Formula {
@@ -441,6 +489,13 @@ impl Formula {
     }
 
     fn finish(mut parts: Vec<Formula>, all: bool) -> Formula {
+        if let Some(parts) = Self::absorbed(&parts, all) {
+            return if all {
+                Formula::all(parts)
+            } else {
+                Formula::any(parts)
+            };
+        }
         let mut seen = Vec::new();
         parts.retain(|p| {
             let new = !seen.contains(p);
@@ -456,6 +511,156 @@ impl Formula {
             _ if all => Formula::All(parts),
             _ => Formula::Any(parts),
         }
+    }
+
+    /// Absorption, for the statements `parts` of an `any` (or, `all`, of an `all`) holds
+    /// directly: `L or (L and r)` is `L`, `L or (not L and r)` is `L or r`, and dually
+    /// `L and (L or r)` is `L`, `L and (not L or r)` is `L and r`. An `if` compiles to
+    /// `(c and a) or (not c and b)`; absorption keeps such chains shallow (the policy
+    /// grammar nests at most four levels) and their proofs short. `None` when nothing
+    /// changes.
+    fn absorbed(parts: &[Formula], all: bool) -> Option<Vec<Formula>> {
+        let atoms: Vec<&Statement> = parts
+            .iter()
+            .filter_map(|p| match p {
+                Formula::Atom(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        if atoms.is_empty() {
+            return Self::merged(parts, all);
+        }
+        let complements: Vec<Statement> = atoms.iter().filter_map(|s| s.complement()).collect();
+        let mut changed = false;
+        let mut out = Vec::with_capacity(parts.len());
+        for p in parts {
+            let inner = match (p, all) {
+                (Formula::All(inner), false) | (Formula::Any(inner), true) => inner,
+                _ => {
+                    out.push(p.clone());
+                    continue;
+                }
+            };
+            let holds_atom = |f: &Formula| matches!(f, Formula::Atom(s) if atoms.contains(&s));
+            let is_complement =
+                |f: &Formula| matches!(f, Formula::Atom(s) if complements.contains(s));
+            if inner.iter().any(holds_atom) {
+                // `L or (L and r)`: the part adds nothing.
+                changed = true;
+                continue;
+            }
+            if inner.iter().any(is_complement) {
+                changed = true;
+                let kept = inner
+                    .iter()
+                    .filter(|f| !is_complement(f))
+                    .cloned()
+                    .collect();
+                out.push(if all {
+                    Formula::any(kept)
+                } else {
+                    Formula::all(kept)
+                });
+            } else {
+                out.push(p.clone());
+            }
+        }
+        if changed {
+            Some(out)
+        } else {
+            Self::merged(parts, all)
+        }
+    }
+
+    /// Merging, for the parts of an `any` (dually of an `all`): `(X and P) or (X and Q)`
+    /// is `X` when `Q` is the negation of `P` (how the cases of a `product` of hidden
+    /// booleans recombine: `true in [a, b, c]` is then `a or b or c`, not its eight
+    /// cases). `None` when no two parts merge.
+    fn merged(parts: &[Formula], all: bool) -> Option<Vec<Formula>> {
+        let inner = |f: &Formula| -> Vec<Formula> {
+            match (f, all) {
+                (Formula::All(inner), false) | (Formula::Any(inner), true) => inner.clone(),
+                _ => vec![f.clone()],
+            }
+        };
+        let join = |fs: Vec<Formula>| {
+            if all {
+                Formula::any(fs)
+            } else {
+                Formula::all(fs)
+            }
+        };
+        for i in 0..parts.len() {
+            let p = inner(&parts[i]);
+            for j in i + 1..parts.len() {
+                let q = inner(&parts[j]);
+                let common: Vec<Formula> = p.iter().filter(|x| q.contains(x)).cloned().collect();
+                let dp: Vec<Formula> = p.iter().filter(|x| !common.contains(x)).cloned().collect();
+                let dq: Vec<Formula> = q.iter().filter(|x| !common.contains(x)).cloned().collect();
+                if dp.is_empty() || dq.is_empty() || !complementary(&join(dp), &join(dq)) {
+                    continue;
+                }
+                let mut out: Vec<Formula> = parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != i && *k != j)
+                    .map(|(_, f)| f.clone())
+                    .collect();
+                out.push(join(common));
+                return Some(out);
+            }
+        }
+        None
+    }
+
+    /// Nesting depth: 0 for a statement or a constant, 1 + the deepest part's otherwise.
+    pub fn depth(&self) -> usize {
+        match self {
+            Formula::True | Formula::False | Formula::Atom(_) => 0,
+            Formula::All(parts) | Formula::Any(parts) => {
+                1 + parts.iter().map(Formula::depth).max().unwrap_or(0)
+            }
+        }
+    }
+
+    /// The same condition as a disjunction of conjunctions of statements (depth at most
+    /// 2), when it has at most `max_terms` of them.
+    pub fn disjunctive(&self, max_terms: usize) -> Option<Formula> {
+        fn terms(f: &Formula, max: usize) -> Option<Vec<Vec<Formula>>> {
+            Some(match f {
+                Formula::True => vec![vec![]],
+                Formula::False => vec![],
+                Formula::Atom(_) => vec![vec![f.clone()]],
+                Formula::Any(parts) => {
+                    let mut out = Vec::new();
+                    for p in parts {
+                        out.extend(terms(p, max)?);
+                        if out.len() > max {
+                            return None;
+                        }
+                    }
+                    out
+                }
+                Formula::All(parts) => {
+                    let mut out = vec![vec![]];
+                    for p in parts {
+                        let options = terms(p, max)?;
+                        if out.len().saturating_mul(options.len()) > max {
+                            return None;
+                        }
+                        out = out
+                            .iter()
+                            .flat_map(|t: &Vec<Formula>| {
+                                options.iter().map(move |o| [t.as_slice(), o].concat())
+                            })
+                            .collect();
+                    }
+                    out
+                }
+            })
+        }
+        let terms = terms(self, max_terms)?;
+        Some(Formula::any(terms.into_iter().map(Formula::all).collect()))
     }
 
     /// The formula that holds exactly when this one does not (for a credential of type `t`).
@@ -507,11 +712,62 @@ impl Formula {
 
     /// The statements of a top-level conjunction (what a policy alternative's `all_of`
     /// lists).
+    ///
+    /// The policy grammar nests at most [`MAX_DEPTH`] levels, the alternative's own `all_of`
+    /// included: a conjunct nested deeper is written as its disjunctive form (the branches
+    /// a holder chooses among are the same), when that has at most [`MAX_BRANCHES`] terms
+    /// (a policy with more branches is refused whatever its form).
     pub fn conjuncts(&self) -> Vec<Json> {
-        match self {
-            Formula::True => vec![],
-            Formula::All(parts) => parts.iter().map(Formula::to_node).collect(),
-            other => vec![other.to_node()],
+        self.for_policy().iter().map(Formula::to_node).collect()
+    }
+
+    /// The top-level conjuncts as a policy alternative's `all_of` lists them (the same
+    /// condition, their AND): a conjunct nested deeper than the grammar allows in its
+    /// disjunctive form (see [`Formula::conjuncts`]), and conjuncts sharing disjuncts
+    /// factored, `(X or P) and (X or Q)` as `X or (P and Q)`, when that stays within the
+    /// depth and has fewer statements (`X` proven once: rule sets whose rules share
+    /// exceptions stay within the policy's statement cap).
+    pub fn for_policy(&self) -> Vec<Formula> {
+        let shallow = |f: Formula| {
+            if f.depth() < MAX_DEPTH {
+                return f;
+            }
+            f.disjunctive(MAX_BRANCHES).unwrap_or(f)
+        };
+        let mut parts: Vec<Formula> = match self {
+            Formula::True => return vec![],
+            Formula::All(parts) => parts.iter().cloned().map(shallow).collect(),
+            other => vec![shallow(other.clone())],
+        };
+        let disjuncts = |f: &Formula| match f {
+            Formula::Any(inner) => inner.clone(),
+            other => vec![other.clone()],
+        };
+        'factor: loop {
+            for i in 0..parts.len() {
+                for j in i + 1..parts.len() {
+                    let (p, q) = (disjuncts(&parts[i]), disjuncts(&parts[j]));
+                    let common: Vec<Formula> =
+                        p.iter().filter(|x| q.contains(x)).cloned().collect();
+                    if common.is_empty() || common.len() == p.len() || common.len() == q.len() {
+                        continue;
+                    }
+                    let rest = |d: &[Formula]| {
+                        Formula::any(d.iter().filter(|x| !common.contains(x)).cloned().collect())
+                    };
+                    let mut any = common.clone();
+                    any.push(Formula::all(vec![rest(&p), rest(&q)]));
+                    let factored = Formula::any(any);
+                    if factored.depth() < MAX_DEPTH
+                        && factored.size() < parts[i].size() + parts[j].size()
+                    {
+                        parts.remove(j);
+                        parts[i] = factored;
+                        continue 'factor;
+                    }
+                }
+            }
+            return parts;
         }
     }
 }

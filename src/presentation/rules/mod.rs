@@ -32,7 +32,7 @@ pub use formula::{Formula, Literal, Op, Statement};
 pub use symbolic::{entry_key, FieldKind, Leaf, Obstacle, FIELDS};
 
 use crate::certlogic::{CertificateType, DateTime, Expr, Rule, RuleType, Value};
-use crate::credential::{CredentialType, ValueSet};
+use crate::credential::{calendar, AttributeValue, CredentialType, ValueSet};
 use crate::untrusted::Untrusted;
 
 /// The policy format the compiler emits.
@@ -145,8 +145,44 @@ pub struct CompiledRule {
     pub formula: Formula,
 }
 
+/// A rule that needs a disclosure, compiled with `--disclose-as-needed`: the presentation
+/// discloses exactly the fields it reads, and the verifier evaluates it on them with the
+/// plaintext evaluator ([`CompiledPolicy::check_disclosed`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DisclosedRule {
+    /// The rule.
+    pub rule: Rule,
+    /// The credential type it is evaluated for.
+    pub credential_type: CredentialType,
+    /// The fields it reads (payload path and attribute), all disclosed.
+    pub fields: Vec<Leaf>,
+    /// Why it needs them ([`RulesError::NeedsDisclosure`]).
+    pub why: RulesError,
+}
+
+impl DisclosedRule {
+    /// Why the rule needs its fields disclosed, in words: the operator, the field and the
+    /// reason no statement over hidden attributes expresses it.
+    pub fn reason(&self) -> String {
+        match &self.why {
+            RulesError::NeedsDisclosure {
+                operator,
+                field,
+                reason,
+                ..
+            } => format!("`{operator}` on {field}: {reason}"),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// The marker a compiled policy's name carries when rules of it are evaluated on disclosed
+/// values: a verifier must then be given the same rules (the policy format holds statements
+/// only, and the name is covered by the request's digest).
+pub const DISCLOSED_MARKER: &str = "; evaluated on disclosed values: ";
+
 /// Rules compiled at one validation clock.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CompiledPolicy {
     /// The policy's name.
     pub name: String,
@@ -157,6 +193,10 @@ pub struct CompiledPolicy {
     pub rules: Vec<CompiledRule>,
     /// The rules not in force at the clock (not applied).
     pub not_in_force: Vec<String>,
+    /// The rules evaluated by the verifier on disclosed fields (`--disclose-as-needed`).
+    pub disclosed: Vec<DisclosedRule>,
+    /// The data context's `external` the rules were compiled over.
+    pub external: Json,
 }
 
 impl CompiledPolicy {
@@ -186,19 +226,90 @@ impl CompiledPolicy {
         self.formula(t).holds(t, attributes)
     }
 
+    /// The attributes a credential of type `t` discloses: the fields of its disclosed
+    /// rules, each once, in the order of the type's schema.
+    pub fn disclose(&self, t: CredentialType) -> Vec<&'static str> {
+        let read: Vec<&str> = self
+            .disclosed
+            .iter()
+            .filter(|d| d.credential_type == t)
+            .flat_map(|d| d.fields.iter().map(|l| l.attribute))
+            .collect();
+        t.schema()
+            .attributes
+            .iter()
+            .map(|a| a.name)
+            .filter(|n| read.contains(n))
+            .collect()
+    }
+
+    /// The policy's name: `name`, and when rules are evaluated on disclosed values,
+    /// [`DISCLOSED_MARKER`] and their identifiers.
+    pub fn policy_name(&self) -> String {
+        let mut ids: Vec<&str> = self
+            .disclosed
+            .iter()
+            .map(|d| d.rule.identifier.as_str())
+            .collect();
+        ids.dedup();
+        if ids.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}{DISCLOSED_MARKER}{}", self.name, ids.join(" "))
+        }
+    }
+
+    /// The verifier's side of `--disclose-as-needed`: every disclosed rule of the presented
+    /// type `t`, evaluated with the plaintext evaluator ([`Rule::check`]) over a payload made
+    /// of the disclosed values of the fields it reads (their payload forms: a date, the day
+    /// of a validity instant, a sample time, a code, an integer). Returns each rule's
+    /// identifier with whether it passed; an empty list when none applies.
+    pub fn check_disclosed(
+        &self,
+        t: CredentialType,
+        disclosed: &[(String, AttributeValue)],
+    ) -> Vec<(String, bool)> {
+        self.disclosed
+            .iter()
+            .filter(|d| d.credential_type == t)
+            .map(|d| {
+                let passed = disclosed_payload(t, &d.fields, disclosed)
+                    .is_some_and(|payload| d.rule.check(&payload, &self.external).passed());
+                (d.rule.identifier.clone(), passed)
+            })
+            .collect()
+    }
+
     /// The policy JSON of the contract (`healthpass-policy/1`).
     pub fn to_json(&self) -> Json {
         let alternatives: Vec<Json> = self
             .alternatives()
             .into_iter()
-            .map(|(t, f)| json!({ "type": t.name(), "all_of": f.conjuncts() }))
+            .map(|(t, f)| {
+                let mut a = json!({ "type": t.name(), "all_of": f.conjuncts() });
+                let disclose = self.disclose(t);
+                if !disclose.is_empty() {
+                    a["disclose"] = json!(disclose);
+                }
+                a
+            })
             .collect();
         json!({
             "format": POLICY_FORMAT,
-            "name": self.name,
+            "name": self.policy_name(),
             "any_of": alternatives,
             "reveal_branch": false,
         })
+    }
+
+    /// The policy of the presentation layer ([`crate::presentation::Policy`]), read from
+    /// [`CompiledPolicy::to_json`] as a policy file is (`healthpass request --policy`), at
+    /// `now` (seconds since the Unix epoch; compiled statements hold no relative bound).
+    pub fn to_policy(
+        &self,
+        now: i64,
+    ) -> Result<crate::presentation::Policy, crate::presentation::Error> {
+        crate::presentation::Policy::from_policy_json(&self.to_json().to_string(), now)
     }
 
     /// The compiled statements in words, per credential type, as a verifier reads them.
@@ -221,8 +332,18 @@ impl CompiledPolicy {
                 Formula::False => out.push_str("is never accepted.\n"),
                 _ => {
                     out.push_str("is accepted when valid and, proven without disclosing them:\n");
-                    words(&f, 1, &mut out);
+                    // As the policy writes it (`Formula::for_policy`).
+                    words(&Formula::All(f.for_policy()), 1, &mut out);
                 }
+            }
+            for d in self.disclosed.iter().filter(|d| d.credential_type == t) {
+                let names: Vec<&str> = d.fields.iter().map(|l| l.attribute).collect();
+                out.push_str(&format!(
+                    "  and discloses {} for the verifier to evaluate {} on them ({})\n",
+                    names.join(", "),
+                    Untrusted(&d.rule.identifier),
+                    d.reason()
+                ));
             }
             for r in self.rules.iter().filter(|r| r.credential_type == t) {
                 let what = match &r.formula {
@@ -286,6 +407,19 @@ fn types_of(c: CertificateType) -> Vec<CredentialType> {
 /// is the clock; `valueSets` the value sets; anything else is read as it is) into a policy
 /// called `name`.
 pub fn compile(rules: &[Rule], external: &Json, name: &str) -> Result<CompiledPolicy, RulesError> {
+    compile_with(rules, external, name, false)
+}
+
+/// [`compile`]; with `disclose_as_needed`, a rule with a part that needs a disclosable field
+/// ([`RulesError::NeedsDisclosure`] with `disclosable`) is compiled by disclosing exactly the
+/// fields it reads ([`DisclosedRule`]) instead of being refused. A rule whose parts need
+/// what disclosure cannot give (an unsigned field) is still refused.
+pub fn compile_with(
+    rules: &[Rule],
+    external: &Json,
+    name: &str,
+    disclose_as_needed: bool,
+) -> Result<CompiledPolicy, RulesError> {
     let clock = match external.get("validationClock") {
         None | Some(Json::Null) => None,
         Some(c) => Some(
@@ -298,6 +432,7 @@ pub fn compile(rules: &[Rule], external: &Json, name: &str) -> Result<CompiledPo
     };
     let mut compiled = Vec::new();
     let mut not_in_force = Vec::new();
+    let mut disclosed = Vec::new();
     for rule in rules {
         if rule.rule_type != RuleType::Acceptance {
             return Err(RulesError::NotAcceptance {
@@ -324,16 +459,29 @@ pub fn compile(rules: &[Rule], external: &Json, name: &str) -> Result<CompiledPo
                 t,
                 external: Value::from_json(external),
             };
-            let formula =
-                compiler
-                    .passes(&rule.logic)
-                    .map_err(|o| RulesError::NeedsDisclosure {
+            let formula = match compiler.passes(&rule.logic) {
+                Ok(f) => f,
+                Err(o) => {
+                    let why = RulesError::NeedsDisclosure {
                         rule: rule.identifier.clone(),
                         operator: o.operator,
                         field: o.field,
                         reason: o.reason,
                         disclosable: o.disclosable,
-                    })?;
+                    };
+                    let fields = match fields_read(&rule.logic, t) {
+                        Some(fields) if disclose_as_needed && o.disclosable => fields,
+                        _ => return Err(why),
+                    };
+                    disclosed.push(DisclosedRule {
+                        rule: rule.clone(),
+                        credential_type: t,
+                        fields,
+                        why,
+                    });
+                    continue;
+                }
+            };
             compiled.push(CompiledRule {
                 id: rule.identifier.clone(),
                 credential_type: t,
@@ -346,7 +494,79 @@ pub fn compile(rules: &[Rule], external: &Json, name: &str) -> Result<CompiledPo
         clock,
         rules: compiled,
         not_in_force,
+        disclosed,
+        external: external.clone(),
     })
+}
+
+/// The signed fields a rule reads for a credential of type `t` (its `payload.…` paths that
+/// name a field of [`FIELDS`]; paths to a whole entry are decided by the type), or `None`
+/// when it reads one that cannot be disclosed (unsigned).
+fn fields_read(expr: &Expr, t: CredentialType) -> Option<Vec<Leaf>> {
+    fn walk(expr: &Expr, key: &str, out: &mut Vec<Leaf>) -> bool {
+        if let Expr::Var(path) = expr {
+            if let Some(path) = path.as_str().strip_prefix("payload.") {
+                if let Some((_, leaf)) = FIELDS
+                    .iter()
+                    .find(|(k, l)| (*k == "*" || *k == key) && l.path == path)
+                {
+                    if leaf.attribute.is_empty() {
+                        return false;
+                    }
+                    if !out.contains(leaf) {
+                        out.push(*leaf);
+                    }
+                }
+            }
+        }
+        expr.children().into_iter().all(|c| walk(c, key, out))
+    }
+    let mut out = Vec::new();
+    walk(expr, entry_key(t), &mut out).then_some(out)
+}
+
+/// The payload a disclosed rule is evaluated over: each field it reads, from the disclosed
+/// attribute that holds it, in its payload form. `None` when one is missing.
+fn disclosed_payload(
+    t: CredentialType,
+    fields: &[Leaf],
+    disclosed: &[(String, AttributeValue)],
+) -> Option<Json> {
+    let key = entry_key(t);
+    let mut payload = json!({ key: [{}] });
+    for leaf in fields {
+        let value = &disclosed.iter().find(|(n, _)| n == leaf.attribute)?.1;
+        let text = |minutes_or_days: Option<String>| minutes_or_days.map(Json::String);
+        let v = match (leaf.kind, value) {
+            (FieldKind::DayOfInstant, AttributeValue::Instant(m)) => {
+                text(calendar::format_date(m.div_euclid(1440)))?
+            }
+            (FieldKind::Date, AttributeValue::Date(d)) => text(calendar::format_date(*d))?,
+            (FieldKind::Instant, AttributeValue::Instant(m)) => text(calendar::format_instant(*m))?,
+            (FieldKind::Integer, AttributeValue::Integer(i)) => json!(i),
+            (_, AttributeValue::String(s) | AttributeValue::Code(s)) => json!(s),
+            (_, other) => json!(other.to_string()),
+        };
+        let mut at = &mut payload;
+        let parts: Vec<&str> = leaf.path.split('.').collect();
+        for (i, part) in parts.iter().enumerate() {
+            let last = i + 1 == parts.len();
+            at = match part.parse::<usize>() {
+                Ok(index) => at.get_mut(index)?,
+                Err(_) if last => {
+                    at[*part] = v.clone();
+                    break;
+                }
+                Err(_) => {
+                    if at.get(*part).is_none() {
+                        at[*part] = json!({});
+                    }
+                    &mut at[*part]
+                }
+            };
+        }
+    }
+    Some(payload)
 }
 
 /// The data context's `external` for a clock and value sets.
