@@ -7,11 +7,20 @@
 //! (12 messages, 2 disclosed: 10 hidden, as the blind proof hides 8 signer messages, the blind
 //! and the committed one).
 //!
+//! The `presentation` group compares, in one run, a holder-bound presentation
+//! (`presentation::present_as` with the holder's secrets, and its verification) with an
+//! unbound one of the same hidden count: a vaccination credential (17 messages) disclosing
+//! one attribute unbound (16 hidden), and bound (20 messages: the blind, the holder secret
+//! and the nym added) disclosing four (16 hidden); plus the bound one with a pseudonym.
+//!
 //! Run: `cargo bench --bench blind` (results in `docs/benchmarks.md`).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use healthpass::bbs::nym::{self, ProverNyms, SignerNymEntropy};
 use healthpass::bbs::{self, blind, Bls12381Sha256, Bls12381Shake256, Ciphersuite};
+use healthpass::credential::holder::CommitmentSecrets;
+use healthpass::credential::{CredentialType, Holder, HolderKeys, IssuerKey, Suite};
+use healthpass::presentation::{self, CredentialRequest, Policy, PresentationRequest, TrustList};
 
 fn bench_suite<C: Ciphersuite>(c: &mut Criterion, suite: &str) {
     let sk = bbs::keygen::<C>(&[1u8; 32], b"bench", None).unwrap();
@@ -148,9 +157,137 @@ fn bench_suite<C: Ciphersuite>(c: &mut Criterion, suite: &str) {
     g.finish();
 }
 
+/// Bound against unbound presentations with the same hidden count (module docs).
+fn bench_presentations(c: &mut Criterion) {
+    const NOW: i64 = 1_717_243_200;
+    let rng = &mut rand::rng();
+    let issuer = IssuerKey::generate(
+        "gb-nhs",
+        "NHS",
+        "GB",
+        Suite::Sha256,
+        &CredentialType::ALL,
+        rng,
+    )
+    .unwrap();
+    let attributes = serde_json::json!({
+        "family_name": "Lovelace", "given_name": "Ada", "birth_date": "1815-12-10",
+        "country": "GB", "issuer_name": "NHS", "certificate_id": "URN:UVCI:01:GB:1",
+        "valid_from": "2024-01-01T00:00:00Z", "valid_until": "2025-01-01T00:00:00Z",
+        "disease": "840539006", "vaccine_type": "1119349007", "vaccine_product": "EU/1/20/1528",
+        "manufacturer": "ORG-100030215", "dose_number": 2, "total_doses": 2,
+        "vaccination_date": "2024-02-01" });
+    let unbound = issuer
+        .issue_at(CredentialType::Vaccination, &attributes, NOW, rng)
+        .unwrap();
+    let holder = Holder::generate(rng);
+    let (commitment, secrets) = holder.commit(rng).unwrap();
+    let bound = issuer
+        .issue_bound_at(
+            CredentialType::Vaccination,
+            &attributes,
+            &commitment,
+            NOW,
+            rng,
+        )
+        .unwrap();
+    let secrets: Vec<CommitmentSecrets> = secrets
+        .into_iter()
+        .filter(|s| s.suite() == Suite::Sha256)
+        .collect();
+    holder.accept(&bound, &secrets[0]).unwrap();
+    let keys = HolderKeys::new(holder, secrets);
+    let mut trust = TrustList::default();
+    trust.add(issuer.info().clone(), false).unwrap();
+    let request = |disclose: &[&str], bound: bool, pseudonym: Option<&str>| {
+        let mut p: Policy =
+            CredentialRequest::new(CredentialType::Vaccination, disclose, &[], vec![])
+                .unwrap()
+                .into();
+        p.holder_bound = bound;
+        p.pseudonym = pseudonym.map(str::to_owned);
+        PresentationRequest::new("venue", vec![p], NOW, 600, &mut rand::rng()).unwrap()
+    };
+    let one = ["vaccine_product"];
+    let four = [
+        "vaccine_product",
+        "dose_number",
+        "total_doses",
+        "manufacturer",
+    ];
+    let cases = [
+        (
+            "unbound, 16 hidden",
+            request(&one, false, None),
+            unbound,
+            None,
+        ),
+        (
+            "bound, 16 hidden",
+            request(&four, true, None),
+            bound.clone(),
+            Some(&keys),
+        ),
+        (
+            "bound + pseudonym, 16 hidden",
+            request(&four, true, Some("2026-12-02")),
+            bound,
+            Some(&keys),
+        ),
+    ];
+    let mut g = c.benchmark_group("sha256/presentation vaccination");
+    g.sample_size(20);
+    for (name, r, credential, keys) in &cases {
+        let creds = std::slice::from_ref(credential);
+        g.bench_function(format!("present ({name})"), |b| {
+            b.iter(|| presentation::present_as(r, creds, *keys, NOW, &mut rand::rng()).unwrap())
+        });
+        let p = presentation::present_as(r, creds, *keys, NOW, rng).unwrap();
+        g.bench_function(format!("verify ({name})"), |b| {
+            b.iter(|| presentation::verify(r, &p, &trust, NOW).unwrap())
+        });
+    }
+    g.finish();
+    // The 1.1x check, robust to the machine's load changing between criterion's groups:
+    // the cases interleaved round by round, medians of each.
+    let rounds = 40;
+    let mut times = vec![[Vec::new(), Vec::new()]; cases.len()];
+    for round in 0..rounds {
+        for k in 0..cases.len() {
+            // Rotate the order so that no case always runs first.
+            let (_, r, credential, keys) = &cases[(k + round) % cases.len()];
+            let creds = std::slice::from_ref(credential);
+            let t = std::time::Instant::now();
+            let p = presentation::present_as(r, creds, *keys, NOW, rng).unwrap();
+            let present = t.elapsed();
+            let t = std::time::Instant::now();
+            presentation::verify(r, &p, &trust, NOW).unwrap();
+            let verify = t.elapsed();
+            times[(k + round) % cases.len()][0].push(present);
+            times[(k + round) % cases.len()][1].push(verify);
+        }
+    }
+    let median = |v: &mut Vec<std::time::Duration>| {
+        v.sort_unstable();
+        v[v.len() / 2].as_secs_f64() * 1e3
+    };
+    let medians: Vec<[f64; 2]> = times
+        .iter_mut()
+        .map(|[p, v]| [median(p), median(v)])
+        .collect();
+    for ((name, ..), [p, v]) in cases.iter().zip(&medians) {
+        println!(
+            "interleaved ({rounds} rounds) {name}: present {p:.2} ms ({:.3}x unbound), verify {v:.2} ms ({:.3}x unbound)",
+            p / medians[0][0],
+            v / medians[0][1]
+        );
+    }
+}
+
 fn benches(c: &mut Criterion) {
     bench_suite::<Bls12381Sha256>(c, "sha256");
     bench_suite::<Bls12381Shake256>(c, "shake256");
+    bench_presentations(c);
 }
 
 criterion_group!(blind_benches, benches);

@@ -1210,3 +1210,98 @@ fn a_compact_presentation_for_a_request_of_another_shape_answers_another_request
     }
     assert_eq!(env.verify("req.json", "--compact", "p.bin").0, 0);
 }
+
+/// Issue 14 §2 on the command line: `holder init`, `holder commit`, `issue --commitment`,
+/// `holder accept`, `present --holder`, `request --require-bound --pseudonym`, and every
+/// refusal on the way.
+#[test]
+fn holder_bound_credentials_end_to_end() {
+    let env = Env::new();
+    env.ok_words("holder init --out-dir ada");
+    assert_eq!(mode(&env.path("ada/holder.secret.json")), 0o600);
+    let before = env.read("ada/holder.secret.json");
+    let (code, _, err) = env.words("holder init --out-dir ada");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(env.read("ada/holder.secret.json"), before);
+    env.ok_words("holder commit --holder ada/holder.secret.json --out c.json");
+    let secret = env.json("ada/holder.secret.json")["holder_secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!String::from_utf8_lossy(&env.read("c.json")).contains(&secret));
+    let issue = "issue --issuer keys/gb-nhs.secret.json --type vaccination --attributes attrs.json --commitment c.json --out bound.json";
+    env.ok_words(issue);
+    let cred = String::from_utf8_lossy(&env.read("bound.json")).into_owned();
+    assert!(
+        !cred.contains(&secret) && !cred.contains("holder_secret"),
+        "{cred}"
+    );
+    // The issuer refuses a commitment it has signed.
+    let (code, _, err) = env.words(&issue.replace("bound.json", "again.json"));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("already signed"), "{err}");
+    // A tampered commitment proof is refused.
+    env.ok_words("holder commit --holder ada/holder.secret.json --out c2.json");
+    let mut c2 = env.json("c2.json");
+    let b = c2["commitments"]["bls12-381-sha-256"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut bytes = healthpass::credential::json::b64_decode(&b).unwrap();
+    bytes[48 + 31] ^= 1;
+    c2["commitments"]["bls12-381-sha-256"] =
+        healthpass::credential::json::b64_encode(&bytes).into();
+    env.write_json("c2.json", &c2);
+    let (code, _, err) = env.words(
+        &issue
+            .replace("c.json", "c2.json")
+            .replace("bound.json", "x.json"),
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("does not verify"), "{err}");
+    // Accept, then present only with the holder's file.
+    env.ok_words("holder accept --holder ada/holder.secret.json --credential bound.json");
+    env.ok_words("holder init --out-dir bob");
+    let (code, _, err) =
+        env.words("holder accept --holder bob/holder.secret.json --credential bound.json");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("another holder"), "{err}");
+    env.ok_words("request --params-store store --type vaccination --disclose family_name --require-bound --pseudonym venue-42/2026-12-02 --verifier venue --out rb.json");
+    let present =
+        "present --params-store store --credential bound.json --request rb.json --out pb.json";
+    let (code, _, err) = env.words(present);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--holder"), "{err}");
+    let (code, _, err) = env.words(&format!("{present} --holder bob/holder.secret.json"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("another holder"), "{err}");
+    let out = env.ok_words(&format!("{present} --holder ada/holder.secret.json"));
+    assert!(
+        out.contains("venue-42/2026-12-02") && out.contains("pseudonym"),
+        "{out}"
+    );
+    let verify = "verify --params-store store --trust-list trust.json --request rb.json --presentation pb.json --json";
+    let v: Value = serde_json::from_str(&env.ok_words(verify)).unwrap();
+    assert_eq!(v["holder_bound"], true, "{v}");
+    let nym = v["pseudonym"].as_str().unwrap().to_owned();
+    // Same credential, same context: same pseudonym.
+    env.ok_words(&format!(
+        "{} --holder ada/holder.secret.json",
+        present.replace("pb.json", "pb2.json")
+    ));
+    let v2: Value =
+        serde_json::from_str(&env.ok_words(&verify.replace("pb.json", "pb2.json"))).unwrap();
+    assert_eq!(v2["pseudonym"], nym.as_str());
+    // The old credential (issuer-made secret) is refused where binding is required...
+    let (code, _, err) = env.words(
+        "present --params-store store --credential cred.json --request rb.json --out po.json",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("holder-bound"), "{err}");
+    // ...and still presents, marked not holder-bound, where it is not.
+    env.present("req.json", "old");
+    let (code, out, err) = env.verify("req.json", "--presentation", "old.json");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("not holder-bound"), "{out}");
+}

@@ -116,6 +116,21 @@ fn json_compact_json_is_the_identity_and_the_targets_hold() {
             Policy::from_policy_json(&test.to_string(), NOW).unwrap(),
         ],
     ));
+    // Holder binding and pseudonyms (issue 14), and the identity type.
+    let bound = json!({
+        "format": "healthpass-policy/1", "name": "bound", "holder_bound": true,
+        "pseudonym": "venue-42/2026-12-02",
+        "any_of": [{ "type": "identity", "disclose": ["family_name"], "all_of": [] }]
+    });
+    let mut just_bound = Policy::from_policy_json(&test.to_string(), NOW).unwrap();
+    just_bound.holder_bound = true;
+    round_trip(&request(
+        "venue",
+        vec![
+            Policy::from_policy_json(&bound.to_string(), NOW).unwrap(),
+            just_bound,
+        ],
+    ));
 }
 
 fn issuer() -> &'static IssuerKey {

@@ -684,7 +684,9 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
                 disclosed: vec![],
                 formula_proof: linked.formula.to_bytes(),
                 proof: linked.bbs.to_bytes(),
+                holder: None,
             }],
+            holder_commitment: None,
         };
         presentation::verify(&r, &presented, &w.trust, NOW).map(|_| ())
     };

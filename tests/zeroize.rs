@@ -260,3 +260,24 @@ fn a_dropped_proof_init_leaves_no_copy_of_the_hidden_messages() {
     });
     assert_eq!(hits, 0, "freed blocks held a hidden message");
 }
+
+/// The holder file (issue 14): reading it and writing it back leave no freed copy of the
+/// holder secret, as bytes or as its base64url text.
+#[test]
+fn the_holder_file_is_wiped_from_freed_memory() {
+    let holder = healthpass::credential::Holder::generate(&mut rand::rng());
+    let text = Zeroizing::new(holder.to_json());
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let b64 = Zeroizing::new(v["holder_secret"].as_str().unwrap().to_owned());
+    healthpass::credential::json::wipe_strings(&mut v);
+    let bytes = Zeroizing::new(b64_decode(&b64).unwrap());
+    assert_eq!(bytes.len(), 32);
+    for needle in [&bytes[..], b64.as_bytes()] {
+        let hits = freed_copies(needle, || {
+            let h = healthpass::credential::Holder::from_json(&text).unwrap();
+            let written = Zeroizing::new(h.to_json());
+            assert_eq!(*written, *text);
+        });
+        assert_eq!(hits, 0, "freed blocks held the holder secret");
+    }
+}

@@ -124,6 +124,11 @@ impl NymSecrets {
     pub fn len(&self) -> usize {
         self.0.len()
     }
+
+    /// The nym scalars, as messages of the signature.
+    pub(crate) fn scalars(&self) -> &[Scalar] {
+        &self.0
+    }
 }
 
 impl Drop for NymSecrets {
@@ -267,7 +272,7 @@ fn hex_octets(bytes: &[u8]) -> String {
 
 /// `header || I2OSP(length_nym_vector, 8)`, the header every pseudonym operation signs or
 /// proves (draft §6.1.2 step 9, §6.1.3 step 5, §7.1 step 2, §7.2 step 1).
-fn combined_header(header: &[u8], nym_count: usize) -> Vec<u8> {
+pub(crate) fn combined_header(header: &[u8], nym_count: usize) -> Vec<u8> {
     [header, &(nym_count as u64).to_be_bytes()].concat()
 }
 
@@ -311,6 +316,55 @@ pub fn core_calculate_pseudonym<C: Ciphersuite>(
         return Err(Error::IdentityPoint);
     }
     Ok(Pseudonym(p))
+}
+
+/// PseudonymProofInit's points (draft §7.3.1 steps 1-5): the pseudonym
+/// `OP * poly(nym_secrets)` and `Ut = OP * poly(nym_blindings)`, `nym_blindings` the `m~` of
+/// the nym messages (one per nym). Constant time in the secrets and the blindings. Any
+/// proof that hides the nym messages under the core's blindings can carry a pseudonym this
+/// way: the challenge must cover `(pseudonym, Ut, context_id)`, and the verifier rebuilds
+/// `Ut` with [`pseudonym_verify_init`].
+pub(crate) fn pseudonym_init<C: Ciphersuite>(
+    nym_secrets: &NymSecrets,
+    nym_blindings: &[Scalar],
+    context_id: &[u8],
+    api_id: &[u8],
+) -> Result<(Pseudonym, G1Affine), Error> {
+    if nym_blindings.len() != nym_secrets.len() {
+        return Err(Error::InvalidNymCount {
+            nyms: nym_secrets.len(),
+            committed: nym_blindings.len(),
+        });
+    }
+    let (op, z) = context_base::<C>(context_id, api_id)?;
+    let mut polys = [poly_eval(&nym_secrets.0, &z), poly_eval(nym_blindings, &z)];
+    let op = G1Projective::from(op);
+    let mut points = [G1Affine::identity(); 2];
+    G1Projective::batch_normalize(&[op * polys[0], op * polys[1]], &mut points);
+    polys.zeroize();
+    if points.iter().any(|p| bool::from(p.is_identity())) {
+        return Err(Error::IdentityPoint);
+    }
+    Ok((Pseudonym(points[0]), points[1]))
+}
+
+/// PseudonymProofVerifyInit (draft §7.3.2 steps 1-4): `Uv = OP * poly(nym_responses) -
+/// pseudonym * challenge`, `nym_responses` the proof's `m^` of the nym messages. Variable
+/// time: every input is public. The identity is refused.
+pub(crate) fn pseudonym_verify_init<C: Ciphersuite>(
+    pseudonym: &Pseudonym,
+    nym_responses: &[Scalar],
+    challenge: &Scalar,
+    context_id: &[u8],
+    api_id: &[u8],
+) -> Result<G1Affine, Error> {
+    let (op, z) = context_base::<C>(context_id, api_id)?;
+    let poly = poly_eval(nym_responses, &z);
+    let uv = crate::group::msm_vartime(&[op, pseudonym.0], &[poly, -challenge]).to_affine();
+    if bool::from(uv.is_identity()) {
+        return Err(Error::VerificationFailed);
+    }
+    Ok(uv)
 }
 
 /// CommitWithNym (draft §6.1.1) over scalars: Blind's CoreCommit over
@@ -404,6 +458,20 @@ pub fn blind_sign_with_nym<C: Ciphersuite>(
     )
 }
 
+/// The `nym_secrets` of VerifyFinalizeWithNym (draft §6.1.3 step 1): the prover's nyms
+/// with `signer_nym_entropy` added to the last, without checking the signature (for a
+/// caller that checks it anyway, as a presentation's prepared signature does).
+pub(crate) fn finalize_nyms(
+    prover_nyms: &ProverNyms,
+    signer_nym_entropy: &SignerNymEntropy,
+) -> NymSecrets {
+    let mut secrets = prover_nyms.0.clone();
+    if let Some(last) = secrets.0.last_mut() {
+        *last += signer_nym_entropy.0;
+    }
+    secrets
+}
+
 /// VerifyFinalizeWithNym (draft §6.1.3) over scalars: the `nym_secrets` (the prover's nyms,
 /// the last plus `signer_nym_entropy`), once the signature verifies over them (in constant
 /// time).
@@ -419,11 +487,8 @@ pub fn core_verify_finalize_with_nym<C: Ciphersuite>(
     secret_prover_blind: Option<&SecretProverBlind>,
     api_id: &[u8],
 ) -> Result<NymSecrets, Error> {
-    let mut secrets = prover_nyms.0.clone();
+    let secrets = finalize_nyms(prover_nyms, signer_nym_entropy);
     let n = secrets.0.len();
-    if let Some(last) = secrets.0.last_mut() {
-        *last += signer_nym_entropy.0;
-    }
     let mut all = [committed, &secrets.0].concat();
     let result = core_blind_verify::<C>(
         pk,
@@ -514,19 +579,18 @@ pub fn core_proof_gen_with_nym<C: Ciphersuite>(
         });
     }
     // PseudonymProofInit (§7.3.1): the nyms are the last N hidden messages.
-    let (op, z) = context_base::<C>(context_id, api_id)?;
-    let mut polys = [
-        poly_eval(&nym_secrets.0, &z),
-        poly_eval(&random.m_tilde[hidden - n..], &z),
-    ];
-    let op = G1Projective::from(op);
-    let mut points = [G1Affine::identity(); 2];
-    G1Projective::batch_normalize(&[op * polys[0], op * polys[1]], &mut points);
-    polys.zeroize();
-    if points.iter().any(|p| bool::from(p.is_identity())) {
-        scalars.zeroize();
-        return Err(Error::IdentityPoint);
-    }
+    let points = match pseudonym_init::<C>(
+        nym_secrets,
+        &random.m_tilde[hidden - n..],
+        context_id,
+        api_id,
+    ) {
+        Ok((pseudonym, ut)) => [pseudonym.0, ut],
+        Err(e) => {
+            scalars.zeroize();
+            return Err(e);
+        }
+    };
     let init = proof_init::<C>(
         pk,
         signature,
@@ -662,12 +726,13 @@ pub fn core_proof_verify_with_nym<C: Ciphersuite>(
         &indexes,
         api_id,
     )?;
-    let (op, z) = context_base::<C>(context_id, api_id)?;
-    let poly = poly_eval(&proof.m_hat[hidden - n..], &z);
-    let uv = crate::group::msm_vartime(&[op, pseudonym.0], &[poly, -proof.challenge]).to_affine();
-    if bool::from(uv.is_identity()) {
-        return Err(Error::VerificationFailed);
-    }
+    let uv = pseudonym_verify_init::<C>(
+        pseudonym,
+        &proof.m_hat[hidden - n..],
+        &proof.challenge,
+        context_id,
+        api_id,
+    )?;
     let challenge = proof_challenge_calculate_with::<C>(
         &init,
         &ChallengeExtension {

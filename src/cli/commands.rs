@@ -108,6 +108,12 @@ pub(super) fn issue(a: IssueArgs) -> CliResult<()> {
     let at = files::clock(a.at.as_deref())?;
     let key = files::load_issuer_key(&a.issuer)?;
     check_overwrite(&a.out, Mode::Secret { force: a.force })?;
+    let commitment = a
+        .commitment
+        .as_deref()
+        .map(|c| super::holder::load_commitment(c, &a.issuer, &key))
+        .transpose()?;
+    let commitment = commitment.as_ref();
     let credential = match (&a.credential_type, &a.attributes, &a.dcc) {
         (Some(t), Some(path), None) => {
             let credential_type = credential_type(t)?;
@@ -115,8 +121,14 @@ pub(super) fn issue(a: IssueArgs) -> CliResult<()> {
             let attributes: serde_json::Value =
                 healthpass::credential::json::parse("attributes file", &text)
                     .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
-            key.issue_at(credential_type, &attributes, at, &mut rand::rng())
-                .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?
+            key.issue_with(
+                credential_type.schema(),
+                &attributes,
+                commitment,
+                at,
+                &mut rand::rng(),
+            )
+            .map_err(|e| issue_error(path, a.commitment.as_deref(), e))?
         }
         (None, None, Some(path)) => {
             let text = files::read_text(path, "DCC payload")?;
@@ -132,8 +144,8 @@ pub(super) fn issue(a: IssueArgs) -> CliResult<()> {
                     .map(|t| files::calendar_seconds(t, "--valid-until"))
                     .transpose()?,
             };
-            key.issue_dcc(&text, validity, at, &mut rand::rng())
-                .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?
+            key.issue_dcc_with(&text, validity, commitment, at, &mut rand::rng())
+                .map_err(|e| issue_error(path, a.commitment.as_deref(), e))?
         }
         _ => {
             return Err(CliError::usage(
@@ -142,16 +154,43 @@ pub(super) fn issue(a: IssueArgs) -> CliResult<()> {
         }
     };
     let credential_type = credential.credential_type();
+    super::holder::record_commitment(&credential, &a.issuer, &key)?;
     let mut json = credential.to_json();
     let written = write_output(&a.out, json.as_bytes(), Mode::Secret { force: a.force });
     json.zeroize();
     written?;
-    outln!(
-        "issued a {credential_type} credential by `{}` to {} (mode 0600: it holds personal data and the holder secret)",
-        key.info().id,
-        files::shown(&a.out)
-    );
+    if credential.binding().is_some() {
+        outln!(
+            "issued a holder-bound {credential_type} credential by `{}` to {} (mode 0600: it holds personal data; the holder checks it with `holder accept`)",
+            key.info().id,
+            files::shown(&a.out)
+        );
+    } else {
+        outln!(
+            "issued a {credential_type} credential by `{}` to {} (mode 0600: it holds personal data and the holder secret)",
+            key.info().id,
+            files::shown(&a.out)
+        );
+    }
     Ok(())
+}
+
+/// An issuance error: a commitment whose proof does not verify is named as such.
+fn issue_error(
+    path: &Path,
+    commitment: Option<&Path>,
+    e: healthpass::credential::Error,
+) -> CliError {
+    match (commitment, &e) {
+        (
+            Some(c),
+            healthpass::credential::Error::Bbs(healthpass::bbs::Error::VerificationFailed),
+        ) => CliError::rejected(format!(
+            "{}: the commitment's proof does not verify; not signed",
+            c.display()
+        )),
+        _ => CliError::usage(format!("{}: {e}", path.display())),
+    }
 }
 
 /// Opens a parameter store folder.
@@ -305,13 +344,17 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
     let now = files::clock(a.at.as_deref())?;
     let mut rng = rand::rng();
     let store = open_store(&store_dir(a.params_store.as_deref())?)?;
-    let policies: Vec<Policy> = match &a.policy {
-        Some(path) => {
-            let text = files::read_text(path, "policy file")?;
-            vec![Policy::from_policy_json(&text, now)
-                .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?]
-        }
-        None if !a.rules.is_empty() => {
+    let policies: Vec<Policy> = match a.policy.as_slice() {
+        [_, ..] => a
+            .policy
+            .iter()
+            .map(|path| {
+                let text = files::read_text(path, "policy file")?;
+                Policy::from_policy_json(&text, now)
+                    .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))
+            })
+            .collect::<CliResult<_>>()?,
+        [] if !a.rules.is_empty() => {
             let compiled = super::rules::compile_input(
                 &a.rules,
                 a.valuesets.as_deref(),
@@ -320,7 +363,7 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
             )?;
             vec![compiled.to_policy(now).map_err(CliError::usage)?]
         }
-        None => {
+        [] => {
             let types = a
                 .credential_types
                 .iter()
@@ -361,6 +404,16 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
                 .map_err(CliError::usage)?
         }
     };
+    let policies: Vec<Policy> = policies
+        .into_iter()
+        .map(|mut p| {
+            p.holder_bound |= a.require_bound;
+            if let Some(c) = &a.pseudonym {
+                p.pseudonym = Some(c.clone());
+            }
+            p
+        })
+        .collect();
     let request = store
         .request(
             &a.verifier,
@@ -428,9 +481,15 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
         .iter()
         .map(|p| files::load_credential(p))
         .collect::<CliResult<Vec<_>>>()?;
-    let presentation = presentation::present(
+    let holder = a
+        .holder
+        .as_deref()
+        .map(super::holder::load_holder_keys)
+        .transpose()?;
+    let presentation = presentation::present_as(
         &request,
         &credentials,
+        holder.as_ref(),
         files::clock(a.at.as_deref())?,
         &mut rand::rng(),
     )

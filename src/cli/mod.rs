@@ -5,6 +5,7 @@
 mod commands;
 mod demo;
 pub(crate) mod files;
+mod holder;
 mod output;
 pub(crate) mod report;
 mod rules;
@@ -32,7 +33,11 @@ enum Command {
     /// The verifier's trust list.
     #[command(subcommand)]
     Trust(TrustCommand),
-    /// Issue a credential from a JSON file of attributes or an EU DCC payload.
+    /// The holder's secret: init, commitments for issuers, accepting bound credentials.
+    #[command(subcommand)]
+    Holder(HolderCommand),
+    /// Issue a credential from a JSON file of attributes or an EU DCC payload (holder-bound
+    /// with --commitment).
     Issue(IssueArgs),
     /// Predicate parameters (weak Boneh-Boyen digit sets) that requests can reuse.
     #[command(subcommand)]
@@ -65,6 +70,18 @@ enum RulesCommand {
     Compile(rules::RulesCompileArgs),
     /// Print the statements rules compile to, in words.
     Explain(rules::RulesExplainArgs),
+}
+
+#[derive(Subcommand)]
+enum HolderCommand {
+    /// Create the holder's secret: DIR/holder.secret.json (mode 0600), never overwritten
+    /// without --force.
+    Init(holder::HolderInitArgs),
+    /// Make a fresh commitment to the holder secret for one issuance (the blind stays in
+    /// the holder's folder).
+    Commit(holder::HolderCommitArgs),
+    /// Check a holder-bound credential's blind signature and record the binding.
+    Accept(holder::HolderAcceptArgs),
 }
 
 #[derive(Subcommand)]
@@ -148,14 +165,14 @@ struct TrustAddArgs {
     replace: bool,
 }
 
-/// `issue --issuer S (--type T --attributes A | --dcc P) --out O`.
+/// `issue --issuer S (--type T --attributes A | --dcc P) [--commitment C] --out O`.
 #[derive(Args)]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["attributes", "dcc"]))]
 struct IssueArgs {
     /// The issuer's secret file.
     #[arg(long, value_name = "SECRET.json")]
     issuer: PathBuf,
-    /// vaccination, test or recovery (with --attributes).
+    /// vaccination, test, recovery or identity (with --attributes).
     #[arg(long = "type", value_name = "TYPE", requires = "attributes")]
     credential_type: Option<String>,
     /// A JSON object from attribute name to value (with --type).
@@ -173,6 +190,11 @@ struct IssueArgs {
     /// The issuance time (RFC 3339) the checks use [default: now].
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
+    /// The holder's commitment (`holder commit`): issue a holder-bound credential. Its proof
+    /// is checked; a commitment this issuer signed before is refused (the record is
+    /// ID.commitments next to the issuer's secret file).
+    #[arg(long, value_name = "COMMITMENT.json")]
+    commitment: Option<PathBuf>,
     /// The credential file to write (mode 0600; `-`: standard output).
     #[arg(long, value_name = "CREDENTIAL.json")]
     out: PathBuf,
@@ -190,8 +212,9 @@ struct IssueArgs {
 struct RequestArgs {
     /// A policy file (healthpass-policy/1: alternatives with all_of / any_of of statements;
     /// see docs/formats.md and examples/policies/).
+    /// Repeatable: one policy per credential asked for (an AND of credentials).
     #[arg(long, value_name = "POLICY.json", conflicts_with_all = ["credential_types", "disclose", "issuers", "predicates", "rules"])]
-    policy: Option<PathBuf>,
+    policy: Vec<PathBuf>,
     /// A CertLogic rule file (one rule or an array; repeatable), compiled at --at as
     /// `rules compile` does: every applicable rule must hold, one alternative per type.
     #[arg(long = "rules", value_name = "RULE.json", conflicts_with_all = ["credential_types", "disclose", "issuers", "predicates"])]
@@ -224,6 +247,15 @@ struct RequestArgs {
     /// $XDG_DATA_HOME/healthpass/params].
     #[arg(long, value_name = "DIR")]
     params_store: Option<PathBuf>,
+    /// Require holder-bound credentials (every policy of the request; a policy file can say
+    /// `"holder_bound": true`). All holder-bound credentials of a presentation are proven to
+    /// have one holder.
+    #[arg(long)]
+    require_bound: bool,
+    /// Ask for a pseudonym in this context (every policy; implies holder-bound): the same
+    /// credential gets the same pseudonym from this verifier in this context.
+    #[arg(long, value_name = "CONTEXT")]
+    pseudonym: Option<String>,
     /// The verifier's identifier.
     #[arg(long, default_value = "verifier")]
     verifier: String,
@@ -256,6 +288,10 @@ struct PresentArgs {
     /// The verifier's request.
     #[arg(long, value_name = "REQUEST.json")]
     request: Option<PathBuf>,
+    /// The holder file (DIR/holder.secret.json): needed to present holder-bound
+    /// credentials (their secrets are read from DIR/bindings/).
+    #[arg(long, value_name = "HOLDER.json")]
+    holder: Option<PathBuf>,
     /// Fetch the request from a verifier service (`healthpass serve`).
     #[arg(long, value_name = "URL")]
     request_url: Option<String>,
@@ -311,7 +347,7 @@ struct VerifyArgs {
     #[arg(long, value_name = "DIR")]
     params_store: Option<PathBuf>,
     /// Print the result as JSON: accepted, type, disclosed, proven, valid_at, holder_bound
-    /// (and branch when the policy reveals branches).
+    /// (and branch when the policy reveals branches, pseudonym when it asks for one).
     #[arg(long)]
     json: bool,
     /// The verifier's clock (RFC 3339) [default: now].
@@ -344,6 +380,9 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Issuer(IssuerCommand::Init(a)) => commands::issuer_init(a),
         Command::Trust(TrustCommand::Add(a)) => commands::trust_add(a),
+        Command::Holder(HolderCommand::Init(a)) => holder::init(a),
+        Command::Holder(HolderCommand::Commit(a)) => holder::commit(a),
+        Command::Holder(HolderCommand::Accept(a)) => holder::accept(a),
         Command::Issue(a) => commands::issue(a),
         Command::Params(ParamsCommand::New(a)) => commands::params_new(a),
         Command::Params(ParamsCommand::Add(a)) => commands::params_add(a),

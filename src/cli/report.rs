@@ -3,9 +3,11 @@
 
 use std::path::Path;
 
+use healthpass::credential::holder::{self, CommitmentSecrets};
 use healthpass::credential::json::b64_encode;
 use healthpass::credential::{
-    calendar, AttributeType, AttributeValue, Credential, CredentialType, IssuerInfo, IssuerKey,
+    calendar, AttributeType, AttributeValue, Credential, CredentialType, Holder, HolderCommitment,
+    IssuerInfo, IssuerKey,
 };
 use healthpass::presentation::{
     self, Presentation, PresentationRequest, TrustList, VerifiedCredential, VerifiedPresentation,
@@ -101,7 +103,18 @@ pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) -
             "    hidden     {} other attribute(s), the holder secret among them",
             schema.len() - c.disclosed.len()
         );
-        outln!("    holder     not bound (this build issues no holder-bound credentials)");
+        if c.holder_bound {
+            outln!("    holder     bound: presented with the holder's secret (the credential file alone cannot present it)");
+        } else {
+            outln!("    holder     not holder-bound (its issuer generated the holder secret)");
+        }
+        if let Some(p) = &c.pseudonym {
+            outln!("    pseudonym  {}", b64_encode(&p.to_bytes()));
+        }
+    }
+    let bound = v.credentials.iter().filter(|c| c.holder_bound).count();
+    if bound > 1 {
+        outln!("  same holder: the {bound} holder-bound credentials carry one holder secret (proven in zero knowledge)");
     }
     Ok(())
 }
@@ -123,14 +136,17 @@ pub fn disclosed_json(
         .collect()
 }
 
-/// One credential's `type`, `disclosed`, `proven`, `holder_bound` and `branch`.
-type Verdict = (Value, Value, Value, Value, Option<Value>);
+/// One credential's `type`, `disclosed`, `proven`, `holder_bound`, `branch` and
+/// `pseudonym`.
+type Verdict = (Value, Value, Value, Value, Option<Value>, Option<Value>);
 
 /// The JSON form of an accepted presentation's summary: `accepted`, `type`, `disclosed`
 /// (name to `{value, display}`), `proven` (the statements that hold, as written),
-/// `valid_at`, `holder_bound`, and `branch` when the policy reveals branches. A request for
-/// several credentials gives `type`, `disclosed`, `proven`, `holder_bound` and `branch` as
-/// lists, one entry per credential in the request's order.
+/// `valid_at`, `holder_bound` (whether the credential was presented with its holder's
+/// secret), `branch` when the policy reveals branches, `pseudonym` (base64url) when the
+/// policy asks for one. A request for several credentials gives `type`, `disclosed`,
+/// `proven`, `holder_bound`, `branch` and `pseudonym` as lists, one entry per credential in
+/// the request's order.
 pub fn verified_json(v: &VerifiedPresentation) -> String {
     let per_credential = |c: &VerifiedCredential| {
         let disclosed = disclosed_json(c.credential_type, &c.disclosed);
@@ -144,8 +160,9 @@ pub fn verified_json(v: &VerifiedPresentation) -> String {
             Value::from(c.credential_type.name()),
             Value::Object(disclosed),
             json!(proven),
-            Value::from(false),
+            Value::from(c.holder_bound),
             branch.map(|b| json!(b)),
+            c.pseudonym.map(|p| Value::from(b64_encode(&p.to_bytes()))),
         )
     };
     let parts: Vec<_> = v.credentials.iter().map(per_credential).collect();
@@ -167,6 +184,12 @@ pub fn verified_json(v: &VerifiedPresentation) -> String {
         o.insert(
             "branch".into(),
             pick(|p| p.4.clone().unwrap_or(Value::Null)),
+        );
+    }
+    if parts.iter().any(|p| p.5.is_some()) {
+        o.insert(
+            "pseudonym".into(),
+            pick(|p| p.5.clone().unwrap_or(Value::Null)),
         );
     }
     json_for_terminal(&Value::Object(o))
@@ -256,6 +279,21 @@ pub fn print_presentation_plan(request: &PresentationRequest, p: &Presentation) 
         if let Some(b) = &c.branch {
             outln!("  reveal     the branch: {b} (the policy asks for it)");
         }
+        if let Some(h) = &c.holder {
+            outln!("  holder     bound: proven with your holder secret (never disclosed)");
+            if let (Some(context), Some(nym)) = (&policy.pseudonym, &h.pseudonym) {
+                outln!(
+                    "  pseudonym  {} for verifier `{}` in context `{}` (the same each time this credential answers this verifier in this context)",
+                    b64_encode(&nym.to_bytes()),
+                    Untrusted(&request.verifier),
+                    Untrusted(context)
+                );
+            }
+        }
+    }
+    let bound = p.credentials.iter().filter(|c| c.holder.is_some()).count();
+    if bound > 1 {
+        outln!("proving that the {bound} holder-bound credentials have one holder (you)");
     }
     Ok(())
 }
@@ -275,8 +313,17 @@ fn print_credential(c: &Credential) -> CliResult<()> {
         };
         outln!("  {:<20} {:<8} {text}", spec.name, spec.ty.name());
     }
+    if let Some(b) = c.binding() {
+        outln!(
+            "  holder     bound to the holder of commitment {} (its holder secret is not in this file)",
+            presentation::hex(&b.commitment)
+        );
+    }
     match c.verify() {
         Ok(()) => outln!("  signature  valid under the embedded issuer key"),
+        Err(healthpass::credential::Error::NeedsHolder) => {
+            outln!("  signature  not checked: it needs the holder's secrets (`holder accept`)")
+        }
         Err(e) => outln!("  signature  INVALID: {e}"),
     }
     Ok(())
@@ -425,6 +472,22 @@ pub fn inspect(path: &Path) -> CliResult<()> {
         }
         PRESENTATION_FORMAT => {
             print_presentation(&Presentation::from_json(text).map_err(in_file)?)?
+        }
+        holder::HOLDER_FORMAT => {
+            Holder::from_json(text).map_err(from_cred)?;
+            outln!("holder secret file: the holder secret is present (not shown); keep it on this device (mode 0600)");
+        }
+        holder::COMMITMENT_FORMAT => {
+            HolderCommitment::from_json(text).map_err(from_cred)?;
+            outln!("holder commitment (public: it hides the holder secret); give it to an issuer with `issue --commitment`, once");
+        }
+        holder::COMMITMENT_SECRETS_FORMAT => {
+            let s = CommitmentSecrets::from_json(text).map_err(from_cred)?;
+            outln!(
+                "secrets of the holder's commitment {} ({}): the blind and the nym (not shown)",
+                presentation::hex(s.digest()),
+                s.suite()
+            );
         }
         other => {
             return Err(CliError::usage(format!(

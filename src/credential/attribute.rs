@@ -130,6 +130,18 @@ impl HolderSecret {
     pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
         Zeroizing::new(octets::scalar_to_octets(&self.0))
     }
+
+    /// The secret as a message scalar.
+    pub(crate) fn scalar(&self) -> Scalar {
+        self.0
+    }
+
+    /// The value of the `holder_secret` slot of a holder-bound credential: signed as `0`,
+    /// the holder's secret being a committed message (`credential::holder`). Never read
+    /// from or written to a file.
+    pub(crate) fn bound_slot() -> Self {
+        HolderSecret(Scalar::ZERO)
+    }
 }
 
 impl fmt::Debug for HolderSecret {

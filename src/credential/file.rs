@@ -5,11 +5,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use zeroize::Zeroize;
 
-use super::attribute::AttributeValue;
+use super::attribute::{AttributeType, AttributeValue, HolderSecret};
+use super::holder::Binding;
 use super::issuer::{values_from_json, Credential, IssuerInfo, IssuerKey};
 use super::json::{b64_decode, b64_encode, check_format, invalid, parse, pretty, wipe_strings};
 use super::schema::CredentialType;
+use super::schema::HOLDER_SECRET;
 use super::Error;
+use crate::bbs::nym::SignerNymEntropy;
 use crate::bbs::{PublicKey, SecretKey, Signature};
 
 /// Format tag of an issuer's public file.
@@ -68,7 +71,7 @@ impl IssuerJson {
                 invalid(
                     what,
                     "schemas",
-                    "names a type other than vaccination, test, recovery",
+                    "names a type other than vaccination, test, recovery, identity",
                 )
             })?;
         let info = IssuerInfo {
@@ -182,6 +185,17 @@ struct CredentialFile {
     issuer: IssuerJson,
     attributes: Value,
     signature: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    binding: Option<BindingJson>,
+}
+
+/// A bound credential's binding: the commitment's digest and the signer's nym entropy,
+/// both base64url.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BindingJson {
+    commitment: String,
+    nym_entropy: String,
 }
 
 impl Drop for CredentialFile {
@@ -193,7 +207,8 @@ impl Drop for CredentialFile {
 
 impl Credential {
     /// The credential file: type, schema, issuer, every attribute (the holder secret as
-    /// base64url) in schema order, and the signature.
+    /// base64url) in schema order, and the signature. A holder-bound credential has no
+    /// `holder_secret` attribute (the issuer never knew it) and a `binding` object.
     ///
     /// # Security
     /// The string holds the holder secret and personal data; write it with mode 0600.
@@ -202,6 +217,7 @@ impl Credential {
         let attributes = schema
             .names()
             .zip(&self.values)
+            .filter(|(n, _)| self.binding.is_none() || *n != HOLDER_SECRET)
             .map(|(n, v)| (n.to_owned(), v.to_json()))
             .collect();
         pretty(&CredentialFile {
@@ -212,6 +228,10 @@ impl Credential {
             issuer: IssuerJson::new(&self.issuer),
             attributes: Value::Object(attributes),
             signature: b64_encode(&self.signature.to_bytes()),
+            binding: self.binding.as_ref().map(|b| BindingJson {
+                commitment: b64_encode(&b.commitment),
+                nym_entropy: b64_encode(&b.nym_entropy.to_bytes()),
+            }),
         })
     }
 
@@ -222,10 +242,13 @@ impl Credential {
         const WHAT: &str = "credential file";
         let mut file: CredentialFile = parse(WHAT, text)?;
         check_format(WHAT, CREDENTIAL_FORMAT, &file.format)?;
-        let credential_type: CredentialType = file
-            .credential_type
-            .parse()
-            .map_err(|_| invalid(WHAT, "type", "is not vaccination, test or recovery"))?;
+        let credential_type: CredentialType = file.credential_type.parse().map_err(|_| {
+            invalid(
+                WHAT,
+                "type",
+                "is not vaccination, test, recovery or identity",
+            )
+        })?;
         let schema = credential_type
             .schema_version(file.schema_version)
             .filter(|s| s.id == file.schema)
@@ -234,11 +257,62 @@ impl Credential {
                 schema: file.schema.clone(),
                 version: file.schema_version,
             })?;
-        let values = values_from_json(
-            schema,
-            &file.attributes,
-            AttributeValue::from_canonical_json,
-        )?;
+        let binding = file
+            .binding
+            .as_ref()
+            .map(|b| {
+                let commitment = b64_decode(&b.commitment)
+                    .ok()
+                    .and_then(|d| <[u8; 32]>::try_from(d).ok())
+                    .ok_or_else(|| {
+                        invalid(
+                            WHAT,
+                            "binding",
+                            "has a commitment that is not 32 bytes of base64url",
+                        )
+                    })?;
+                let entropy = b64_decode(&b.nym_entropy).map_err(|_| {
+                    invalid(WHAT, "binding", "has a nym_entropy that is not base64url")
+                })?;
+                let nym_entropy = SignerNymEntropy::from_bytes(&entropy).map_err(|source| {
+                    Error::InvalidEncoding {
+                        what: WHAT,
+                        field: "binding",
+                        source,
+                    }
+                })?;
+                Ok::<_, Error>(Binding {
+                    commitment,
+                    nym_entropy,
+                })
+            })
+            .transpose()?;
+        let values = if binding.is_some() {
+            // The holder secret is not in the file: the slot is signed as 0.
+            if file.attributes.get(HOLDER_SECRET).is_some() {
+                return Err(Error::from(invalid(
+                    WHAT,
+                    "attributes",
+                    "holds `holder_secret`, which a holder-bound credential does not have",
+                )));
+            }
+            let mut attributes = file.attributes.clone();
+            if let Some(o) = attributes.as_object_mut() {
+                o.insert(HOLDER_SECRET.to_owned(), Value::Null);
+            }
+            let values = values_from_json(schema, &attributes, |ty, v| match ty {
+                AttributeType::Secret => Ok(AttributeValue::Secret(HolderSecret::bound_slot())),
+                _ => AttributeValue::from_canonical_json(ty, v),
+            });
+            wipe_strings(&mut attributes);
+            values?
+        } else {
+            values_from_json(
+                schema,
+                &file.attributes,
+                AttributeValue::from_canonical_json,
+            )?
+        };
         let sig = b64_decode(&file.signature)
             .map_err(|_| invalid(WHAT, "signature", "is not unpadded base64url"))?;
         let signature = Signature::from_bytes(&sig).map_err(|source| Error::InvalidEncoding {
@@ -247,7 +321,10 @@ impl Credential {
             source,
         })?;
         let issuer = std::mem::replace(&mut file.issuer, IssuerJson::new_empty());
-        Credential::from_parts_under(issuer.into_info(WHAT)?, schema, values, signature)
+        let mut credential =
+            Credential::from_parts_under(issuer.into_info(WHAT)?, schema, values, signature)?;
+        credential.binding = binding;
+        Ok(credential)
     }
 }
 

@@ -8,10 +8,12 @@ use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::attribute::{AttributeType, AttributeValue, HolderSecret, ValueError};
+use super::holder::{commitment_digest, Binding, HolderCommitment, NYM_COUNT};
 use super::json::wipe_strings;
 use super::schema::{CredentialType, Schema, HOLDER_SECRET};
 use super::valueset::ValueSet;
 use super::{api_id, header, is_valid_issuer_id, with_suite, Error, Suite};
+use crate::bbs::nym::{self, SignerNymEntropy};
 use crate::bbs::{self, Ciphersuite, Generators, PublicKey, SecretKey, Signature};
 
 /// What everyone may know about an issuer: the contents of its public file and of its
@@ -156,6 +158,44 @@ impl IssuerKey {
         at: i64,
         rng: &mut impl CryptoRng,
     ) -> Result<Credential, Error> {
+        self.issue_with(schema, attributes, None, at, rng)
+    }
+
+    /// Issues a holder-bound credential of `credential_type` (current schema) at `at`:
+    /// [`IssuerKey::issue_with`] with the holder's commitment.
+    pub fn issue_bound_at(
+        &self,
+        credential_type: CredentialType,
+        attributes: &Value,
+        commitment: &HolderCommitment,
+        at: i64,
+        rng: &mut impl CryptoRng,
+    ) -> Result<Credential, Error> {
+        self.issue_with(
+            credential_type.schema(),
+            attributes,
+            Some(commitment),
+            at,
+            rng,
+        )
+    }
+
+    /// Issues a credential under `schema` at `at`. Without a commitment, as
+    /// [`IssuerKey::issue_under`]: the holder secret is generated here and signed like any
+    /// attribute. With the holder's [`HolderCommitment`], a holder-bound credential
+    /// (`credential::holder`): the commitment of the issuer's ciphersuite must commit to a
+    /// holder secret and one nym, its proof is checked (BlindSignWithNym,
+    /// per-verifier-linkability §6.1.2, checks it before signing), the `holder_secret` slot
+    /// is signed as `0` and the holder's committed secret and nym after the blind, with a
+    /// fresh `signer_nym_entropy`. The issuer never sees the holder secret.
+    pub fn issue_with(
+        &self,
+        schema: &'static Schema,
+        attributes: &Value,
+        commitment: Option<&HolderCommitment>,
+        at: i64,
+        rng: &mut impl CryptoRng,
+    ) -> Result<Credential, Error> {
         let credential_type = schema.credential_type;
         if !self.info.may_issue(credential_type) {
             return Err(Error::NotAllowedToIssue {
@@ -173,25 +213,43 @@ impl IssuerKey {
                 .clone(),
         );
         let secret = AttributeValue::Secret(HolderSecret::random(rng));
+        let commitment = commitment
+            .map(|c| c.for_suite(self.info.suite))
+            .transpose()?;
         with_secret[HOLDER_SECRET] = secret.to_json();
         let values = values_from_json(schema, &with_secret, AttributeValue::from_json);
         // The map now holds the holder secret's text.
         wipe_strings(&mut with_secret);
-        let values = values?;
+        let mut values = values?;
         check_issuance(schema, &values, at)?;
         let header = header(schema, &self.info.id);
+        let binding = commitment.map(|c| Binding {
+            commitment: commitment_digest(c),
+            nym_entropy: SignerNymEntropy::random(rng),
+        });
+        if let (Some(slot), Some(_)) = (values.first_mut(), &binding) {
+            *slot = AttributeValue::Secret(HolderSecret::bound_slot());
+        }
         let signature = with_suite!(self.info.suite, C => {
             let api_id = api_id::<C>();
             let scalars = to_scalars::<C>(&values, &api_id)?;
-            let generators = Generators::new::<C>(scalars.len(), &api_id)?;
-            bbs::core_sign::<C>(&self.secret, &self.info.public_key, &generators, &header,
-                &scalars, &api_id)?
+            match (commitment, &binding) {
+                (Some(c), Some(b)) => nym::core_blind_sign_with_nym::<C>(&self.secret,
+                    &self.info.public_key, c, NYM_COUNT, &b.nym_entropy, &header, &scalars,
+                    &api_id)?,
+                _ => {
+                    let generators = Generators::new::<C>(scalars.len(), &api_id)?;
+                    bbs::core_sign::<C>(&self.secret, &self.info.public_key, &generators,
+                        &header, &scalars, &api_id)?
+                }
+            }
         });
         Ok(Credential {
             issuer: self.info.clone(),
             schema,
             values,
             signature,
+            binding,
         })
     }
 }
@@ -334,6 +392,7 @@ pub struct Credential {
     pub(crate) schema: &'static Schema,
     pub(crate) values: Vec<AttributeValue>,
     pub(crate) signature: Signature,
+    pub(crate) binding: Option<Binding>,
 }
 
 impl fmt::Debug for Credential {
@@ -347,6 +406,7 @@ impl fmt::Debug for Credential {
                 &format_args!("<{} attributes, redacted>", self.values.len()),
             )
             .field("signature", &self.signature)
+            .field("binding", &self.binding)
             .finish()
     }
 }
@@ -384,14 +444,24 @@ impl Credential {
         &self.signature
     }
 
+    /// The binding of a holder-bound credential (`credential::holder`); `None` for a
+    /// credential whose holder secret the issuer generated.
+    pub fn binding(&self) -> Option<&Binding> {
+        self.binding.as_ref()
+    }
+
     /// The BBS header the credential was signed under.
     pub fn header(&self) -> Vec<u8> {
         header(self.schema(), &self.issuer.id)
     }
 
     /// Checks the signature against the embedded issuer key (CoreVerify under the
-    /// credential interface).
+    /// credential interface). A holder-bound credential needs the holder's secrets:
+    /// [`Error::NeedsHolder`] (check it with [`Holder::accept`](super::Holder::accept)).
     pub fn verify(&self) -> Result<(), Error> {
+        if self.binding.is_some() {
+            return Err(Error::NeedsHolder);
+        }
         let header = self.header();
         with_suite!(self.issuer.suite, C => {
             let api_id = api_id::<C>();
@@ -443,6 +513,7 @@ impl Credential {
             schema,
             values,
             signature,
+            binding: None,
         })
     }
 }

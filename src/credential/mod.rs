@@ -53,6 +53,7 @@ pub(crate) mod bytes;
 pub mod calendar;
 pub mod dcc;
 pub(crate) mod file;
+pub mod holder;
 mod issuer;
 pub mod json;
 mod schema;
@@ -60,6 +61,7 @@ mod suite;
 mod valueset;
 
 pub use attribute::{integer_to_scalar, AttributeType, AttributeValue, HolderSecret, ValueError};
+pub use holder::{Binding, Holder, HolderCommitment, HolderKeys};
 pub(crate) use issuer::to_scalars;
 pub use issuer::{check_issuance, Credential, IssuerInfo, IssuerKey, MAX_VALIDITY_MINUTES};
 pub use schema::{
@@ -215,6 +217,17 @@ pub enum Error {
     /// A credential's signature does not verify under its issuer's key.
     #[error("the credential's signature does not verify under its issuer's public key")]
     SignatureInvalid,
+    /// A holder's operation on a credential that is not holder-bound.
+    #[error("the credential is not holder-bound (its issuer generated its holder secret)")]
+    NotHolderBound,
+    /// The holder has no secrets for the credential's commitment: it was issued to another
+    /// holder, or not accepted by this one.
+    #[error("the credential is bound to another holder: this holder's folder has no secrets for its commitment (was it issued on a commitment of this holder and accepted with `holder accept`?)")]
+    NotBoundToHolder,
+    /// A holder-bound credential's signature can only be checked with its holder's
+    /// secrets.
+    #[error("the credential is holder-bound: its signature can only be checked with the holder's secrets (`holder accept`, `present --holder`)")]
+    NeedsHolder,
     /// An error of the BBS core.
     #[error("BBS: {0}")]
     Bbs(#[from] bbs::Error),

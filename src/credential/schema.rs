@@ -1,6 +1,8 @@
 //! Schemas: ordered lists of named, typed attributes. The travel-health profile defines one
-//! schema per credential type (vaccination, test, recovery), each the common attributes
-//! followed by the type's own.
+//! schema per credential type: vaccination, test and recovery, each the common attributes
+//! followed by the type's own, and identity (an identity document: names, birth date,
+//! nationality, document number), which a verifier asks for together with a health
+//! credential of the same holder (`credential::holder`).
 
 use core::fmt;
 use std::str::FromStr;
@@ -96,11 +98,22 @@ pub enum CredentialType {
     Test,
     /// A certificate of recovery.
     Recovery,
+    /// An identity document, issued by an identity authority: names, birth date,
+    /// nationality and document number.
+    Identity,
 }
 
 impl CredentialType {
     /// Every type of the profile.
-    pub const ALL: [CredentialType; 3] = [
+    pub const ALL: [CredentialType; 4] = [
+        CredentialType::Vaccination,
+        CredentialType::Test,
+        CredentialType::Recovery,
+        CredentialType::Identity,
+    ];
+
+    /// The health types (those of the EU DCC).
+    pub const HEALTH: [CredentialType; 3] = [
         CredentialType::Vaccination,
         CredentialType::Test,
         CredentialType::Recovery,
@@ -112,6 +125,7 @@ impl CredentialType {
             CredentialType::Vaccination => "vaccination",
             CredentialType::Test => "test",
             CredentialType::Recovery => "recovery",
+            CredentialType::Identity => "identity",
         }
     }
 
@@ -121,6 +135,7 @@ impl CredentialType {
             CredentialType::Vaccination => 1,
             CredentialType::Test => 2,
             CredentialType::Recovery => 3,
+            CredentialType::Identity => 4,
         }
     }
 
@@ -149,7 +164,7 @@ impl fmt::Display for CredentialType {
 
 /// The name of a type that the profile does not define.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown credential type `{0}` (expected vaccination, test or recovery)")]
+#[error("unknown credential type `{0}` (expected vaccination, test, recovery or identity)")]
 pub struct UnknownType(pub String);
 
 impl FromStr for CredentialType {
@@ -217,14 +232,31 @@ const RECOVERY: [AttributeSpec; 2] = [
     spec("first_positive_date", AttributeType::Date),
 ];
 
-/// Every known schema: per type (in [`CredentialType`] order), versions 1 and 2.
-static SCHEMAS: LazyLock<[[Schema; 2]; 3]> = LazyLock::new(|| {
+/// The identity document's own attributes: after the first four of [`COMMON`] (the holder
+/// secret first, as in every schema, then the names and the birth date), the nationality,
+/// the document number and the document's validity (every presentation proves the credential
+/// valid at the request's time).
+const IDENTITY: [AttributeSpec; 4] = [
+    code("nationality", ValueSet::Country),
+    spec("document_number", AttributeType::String),
+    spec("valid_from", AttributeType::Instant),
+    spec("valid_until", AttributeType::Instant),
+];
+
+/// Every known schema: per type (in [`CredentialType`] order), versions 1 and 2 (for
+/// identity, version 1 is never issued: it exists so that every type has the same versions).
+static SCHEMAS: LazyLock<[[Schema; 2]; 4]> = LazyLock::new(|| {
     let make = |credential_type, id, own: &[AttributeSpec]| {
+        let common: &[AttributeSpec] = if credential_type == CredentialType::Identity {
+            &COMMON[..4]
+        } else {
+            &COMMON
+        };
         let v1 = Schema {
             credential_type,
             id,
             version: 1,
-            attributes: COMMON.iter().chain(own).copied().collect(),
+            attributes: common.iter().chain(own).copied().collect(),
         };
         let mut v2 = Schema {
             version: 2,
@@ -245,6 +277,7 @@ static SCHEMAS: LazyLock<[[Schema; 2]; 3]> = LazyLock::new(|| {
         ),
         make(CredentialType::Test, "healthpass/test", &TEST),
         make(CredentialType::Recovery, "healthpass/recovery", &RECOVERY),
+        make(CredentialType::Identity, "healthpass/identity", &IDENTITY),
     ]
 });
 
@@ -268,6 +301,7 @@ mod tests {
         assert_eq!(CredentialType::Vaccination.schema().len(), 16);
         assert_eq!(CredentialType::Test.schema().len(), 16);
         assert_eq!(CredentialType::Recovery.schema().len(), 11);
+        assert_eq!(CredentialType::Identity.schema().len(), 8);
         assert!("passport".parse::<CredentialType>().is_err());
     }
 

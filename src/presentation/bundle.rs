@@ -4,13 +4,17 @@ use rand_core::CryptoRng;
 use zeroize::Zeroize;
 
 use super::attribute::check_attribute;
+use super::binding::HolderProof;
 use super::formula::{self, ProvenFormula};
 use super::params::{self, validity_span, Span};
 use super::policy::{Branch, Failure, Policy};
 use super::request::PresentationRequest;
 use super::Error;
-use crate::bbs::{self, PreparedSignature};
-use crate::credential::{self, with_suite, AttributeValue, Credential, CredentialType, Schema};
+use crate::bbs::{self, G1Affine, PreparedSignature, Scalar};
+use crate::credential::holder::{self, BoundSecrets};
+use crate::credential::{
+    self, with_suite, AttributeValue, Credential, CredentialType, HolderKeys, Schema,
+};
 use crate::zk;
 
 /// One presented credential: what the verifier learns and the proof of it.
@@ -33,6 +37,10 @@ pub struct PresentedCredential {
     /// The BBS proof, as the draft's proof octets (decoded only when verified, so that a
     /// malformed proof is a rejection rather than unreadable input).
     pub proof: Vec<u8>,
+    /// For a holder-bound credential: the opening of the presentation's holder commitment
+    /// and the pseudonym ([`super::binding`]); `None` for a credential whose holder secret
+    /// its issuer generated.
+    pub holder: Option<HolderProof>,
 }
 
 /// A presentation: the answer to one request.
@@ -44,6 +52,9 @@ pub struct Presentation {
     pub request_digest: [u8; 32],
     /// One entry per requested credential, in the request's order.
     pub credentials: Vec<PresentedCredential>,
+    /// The commitment `C_h` to the holder secret that every holder-bound credential of the
+    /// presentation opens ([`super::binding`]); `None` when none is bound.
+    pub holder_commitment: Option<G1Affine>,
 }
 
 /// The context that binds the `index`-th credential of a presentation to its request:
@@ -84,6 +95,26 @@ pub fn present(
     now: i64,
     rng: &mut impl CryptoRng,
 ) -> Result<Presentation, Error> {
+    present_as(request, credentials, None, now, rng)
+}
+
+/// [`present`] by a holder: holder-bound credentials (`credential::holder`) are presented
+/// with the holder's secrets from `holder`, every bound credential of the presentation
+/// opening one commitment to the holder secret, with a pseudonym where the policy asks for
+/// one ([`super::binding`]).
+///
+/// Besides [`present`]'s refusals: a policy that requires binding is answered only by a
+/// bound credential ([`Error::NotHolderBound`]); a bound credential needs `holder`
+/// ([`Error::HolderNeeded`]) and its secrets there (`credential::Error::NotBoundToHolder`
+/// for another holder's credential); bound credentials presented together must share a
+/// ciphersuite ([`Error::MixedCiphersuites`], naming the issuers).
+pub fn present_as(
+    request: &PresentationRequest,
+    credentials: &[Credential],
+    holder: Option<&HolderKeys>,
+    now: i64,
+    rng: &mut impl CryptoRng,
+) -> Result<Presentation, Error> {
     request.check()?;
     if request.is_expired(now) {
         return Err(Error::RequestExpired {
@@ -92,12 +123,29 @@ pub fn present(
         });
     }
     let digest = request.digest();
+    let mut chosen = Vec::with_capacity(request.policies.len());
+    for policy in &request.policies {
+        let candidates: Vec<Credential> = credentials
+            .iter()
+            .filter(|c| !policy.requires_binding() || c.binding().is_some())
+            .cloned()
+            .collect();
+        if candidates.is_empty() && !credentials.is_empty() && policy.requires_binding() {
+            return Err(Error::NotHolderBound {
+                credential_type: policy.alternatives[0].credential_type,
+            });
+        }
+        let (credential, branch) = choose(request, policy, &candidates)?;
+        chosen.push((credential.clone(), branch));
+    }
+    let link = holder_link(&chosen, holder, rng)?;
     let presented = request
         .policies
         .iter()
+        .zip(&chosen)
         .enumerate()
-        .map(|(index, policy)| {
-            let (credential, branch) = choose(request, policy, credentials)?;
+        .map(|(index, (policy, (credential, branch)))| {
+            let branch = branch.clone();
             let asked = policy.alternatives[branch.alternative].resolve(&branch.choices)?;
             let schema = credential.schema();
             let disclosed_indexes = asked.disclosed_indexes(schema)?;
@@ -116,6 +164,7 @@ pub fn present(
                     .collect(),
                 formula_proof: Vec::new(),
                 proof: Vec::new(),
+                holder: None,
             };
             let alternatives = formula::alternatives_for(
                 policy,
@@ -123,17 +172,35 @@ pub fn present(
                 presented.branch.as_ref(),
                 presented.schema_version,
             )?;
-            let (proof, formula_proof) = generate_proof(
+            let bound = match (&link, credential.binding()) {
+                (Some(l), Some(_)) => Some(Bound {
+                    link: l,
+                    secrets: l
+                        .secrets
+                        .iter()
+                        .find(|(i, _)| std::ptr::eq(*i, credential))
+                        .map(|(_, s)| s)
+                        .ok_or(Error::HolderNeeded)?,
+                    context_id: policy
+                        .pseudonym
+                        .as_deref()
+                        .map(|p| super::binding::context_id(&request.verifier, p)),
+                }),
+                _ => None,
+            };
+            let (proof, formula_proof, holder) = generate_proof(
                 request,
                 &alternatives,
                 credential,
                 &presented,
                 &context,
                 &messages,
+                bound.as_ref(),
                 rng,
             )?;
             presented.proof = proof;
             presented.formula_proof = formula_proof;
+            presented.holder = holder;
             Ok(presented)
         })
         .collect::<Result<Vec<_>, Error>>()?;
@@ -141,7 +208,78 @@ pub fn present(
         nonce: request.nonce,
         request_digest: digest,
         credentials: presented,
+        holder_commitment: link.as_ref().map(|l| l.commitment),
     })
+}
+
+/// The holder's side of a presentation's bound credentials: the secrets of each, and the
+/// one commitment `C_h = G * hs + H * rho` they all open.
+struct HolderLink<'a> {
+    secrets: Vec<(&'a Credential, BoundSecrets)>,
+    rho: Scalar,
+    commitment: G1Affine,
+}
+
+impl Drop for HolderLink<'_> {
+    fn drop(&mut self) {
+        self.rho.zeroize();
+    }
+}
+
+/// One bound credential's part of the link.
+struct Bound<'a> {
+    link: &'a HolderLink<'a>,
+    secrets: &'a BoundSecrets,
+    context_id: Option<Vec<u8>>,
+}
+
+/// The link of the chosen credentials' bound ones (`None` when none is bound): each one's
+/// secrets from `holder` (the signature is checked when each is prepared), one ciphersuite
+/// for all, and a fresh commitment to the holder secret.
+fn holder_link<'a>(
+    chosen: &'a [(Credential, Branch)],
+    holder: Option<&HolderKeys>,
+    rng: &mut impl CryptoRng,
+) -> Result<Option<HolderLink<'a>>, Error> {
+    let bound: Vec<&Credential> = chosen
+        .iter()
+        .map(|(c, _)| c)
+        .filter(|c| c.binding().is_some())
+        .collect();
+    let Some(first) = bound.first() else {
+        return Ok(None);
+    };
+    let holder = holder.ok_or(Error::HolderNeeded)?;
+    let suite = first.issuer().suite;
+    if bound.iter().any(|c| c.issuer().suite != suite) {
+        return Err(Error::MixedCiphersuites {
+            issuers: bound
+                .iter()
+                .map(|c| format!("{} ({})", c.issuer().id, c.issuer().suite))
+                .collect(),
+        });
+    }
+    let secrets = bound
+        .iter()
+        .map(|c| Ok((*c, holder.bound_secrets(c)?)))
+        .collect::<Result<Vec<_>, credential::Error>>()
+        .map_err(|e| match e {
+            credential::Error::SignatureInvalid => {
+                Error::Credential(credential::Error::NotBoundToHolder)
+            }
+            other => Error::Credential(other),
+        })?;
+    let mut random = bbs::calculate_random_scalars(rng, 1);
+    let rho = random[0];
+    random.zeroize();
+    let commitment = with_suite!(suite, C => super::binding::holder_commitment::<C>(
+        &secrets[0].1.holder_secret, &rho))
+    .map_err(Error::Predicate)?;
+    Ok(Some(HolderLink {
+        secrets,
+        rho,
+        commitment,
+    }))
 }
 
 /// How well a credential did against a policy, for the holder's explanation: a failing
@@ -303,10 +441,18 @@ fn prove_error(proven: &ProvenFormula, e: zk::Error) -> Error {
     }
 }
 
+/// A presented credential's proofs: the BBS proof octets, the formula proof's, and the
+/// holder proof of a bound credential.
+type Proofs = (Vec<u8>, Vec<u8>, Option<HolderProof>);
+
 /// The one place where presentations make proofs: the BBS proof (CoreProofGen under the
 /// credential interface's `api_id`) and the proof of the formula that shares its challenge
 /// (`zk::prove_formula`) for the credential's `alternatives` of the policy. Returns the BBS
-/// proof octets and the formula proof's.
+/// proof octets and the formula proof's, and for a bound credential its holder proof
+/// ([`super::binding`]: the signed messages end with the blind, the holder secret and the
+/// nym, all hidden; the holder secret's and the nym's blindings are chosen here for the
+/// link and the pseudonym).
+#[allow(clippy::too_many_arguments)]
 fn generate_proof(
     request: &PresentationRequest,
     alternatives: &[formula::AlternativeView<'_>],
@@ -314,8 +460,9 @@ fn generate_proof(
     presented: &PresentedCredential,
     context: &[u8],
     disclosed_messages: &[usize],
+    bound: Option<&Bound<'_>>,
     rng: &mut impl CryptoRng,
-) -> Result<(Vec<u8>, Vec<u8>), Error> {
+) -> Result<Proofs, Error> {
     let schema = credential.schema();
     let issuer = credential.issuer();
     let header = credential.header();
@@ -335,27 +482,75 @@ fn generate_proof(
         let api_id = credential::api_id::<C>();
         let mut scalars = credential::to_scalars::<C>(credential.values(), &api_id)
             .map_err(credential::Error::from)?;
+        let l = scalars.len();
+        if bound.is_some() != credential.binding().is_some() {
+            return Err(Error::HolderNeeded);
+        }
+        if let Some(b) = bound {
+            // A new buffer of the final size: growing the old one would free a copy.
+            let mut all = zeroize::Zeroizing::new(Vec::with_capacity(l + holder::BOUND_EXTRA_MESSAGES));
+            all.extend_from_slice(&scalars);
+            all.extend_from_slice(&b.secrets.messages());
+            scalars = all;
+        }
+        let generators = holder::bound_generators::<C>(l, bound.is_some(), &api_id)
+            .map_err(credential::Error::from)?;
+        let header = holder::proof_header(&header, bound.is_some());
         // The prepared credential checks the signature once and keeps what is fixed for it
         // (message scalars, domain, B, tables for A and B); each presentation then does only
         // the work that must be fresh.
-        let prepared = PreparedSignature::<C>::from_scalars(
+        let prepared = PreparedSignature::<C>::from_generators(
             &issuer.public_key,
             credential.signature(),
             &header,
             &scalars,
+            generators,
             &api_id,
         )
         .map_err(|e| match e {
+            bbs::Error::VerificationFailed if bound.is_some() => {
+                Error::Credential(credential::Error::NotBoundToHolder)
+            }
             bbs::Error::VerificationFailed => Error::CredentialInvalid,
             other => Error::from(credential::Error::from(other)),
         });
-        let result = prepared.and_then(|prepared| {
-            zk::prove_formula::<C>(&prepared, disclosed_messages, &proven.formula, context, rng)
-                .map_err(|e| prove_error(&proven, e))
-        });
         scalars.zeroize();
-        let linked = result?;
-        Ok((linked.bbs.to_bytes(), linked.formula.to_bytes()))
+        let prepared = prepared?;
+        let Some(b) = bound else {
+            let linked = zk::prove_formula::<C>(
+                &prepared, disclosed_messages, &proven.formula, context, rng)
+                .map_err(|e| prove_error(&proven, e))?;
+            return Ok((linked.bbs.to_bytes(), linked.formula.to_bytes(), None));
+        };
+        // Fresh blindings for this proof alone: m~ of the holder secret and of the nym, and
+        // rho~ of the commitment's opening.
+        let mut random = bbs::calculate_random_scalars(rng, 3);
+        let first = super::binding::prover_points::<C>(
+            &random[0],
+            &random[2],
+            b.context_id.as_deref().map(|id| (&b.secrets.nym, &random[1], id)),
+            &api_id,
+        );
+        let result = first.map_err(Error::Predicate).and_then(|(t, pseudonym)| {
+            let context = super::binding::extended_context(
+                context,
+                &b.link.commitment,
+                &t,
+                pseudonym.as_ref().map(|(p, u)| (p, u, b.context_id.as_deref().unwrap_or(&[]))),
+            );
+            let blindings = [(l + 1, random[0]), (l + 2, random[1])];
+            zk::formula::prove_with_blindings::<C>(
+                &prepared, disclosed_messages, &proven.formula, &context, &blindings, rng,
+                zk::Prover::Honest)
+                .map_err(|e| prove_error(&proven, e))
+                .map(|linked| {
+                    let response = random[2] + linked.bbs.challenge * b.link.rho;
+                    (linked, HolderProof { response, pseudonym: pseudonym.map(|(p, _)| p) })
+                })
+        });
+        random.zeroize();
+        let (linked, holder) = result?;
+        Ok((linked.bbs.to_bytes(), linked.formula.to_bytes(), Some(holder)))
     })
 }
 

@@ -7,7 +7,7 @@
 //! request_digest  32 bytes
 //! count            1 byte   number of credentials (1..16)
 //! per credential:
-//!   type           1 byte   1 vaccination, 2 test, 3 recovery
+//!   type           1 byte   1 vaccination, 2 test, 3 recovery, 4 identity
 //!   schema_version 1 byte
 //!   issuer         varint length, identifier (1 to 64 of a-z 0-9 . _ -)
 //!   branch         only when the policy reveals branches: varint count (1 to 16), then
@@ -19,8 +19,10 @@
 //!   formula        varint length + the formula proof (`zk::FormulaProof`: the validity
 //!                  statements and the policy's statements over hidden attributes)
 //!   proof          varint length + the draft's proof octets (272 + 32 U)
+//! holder           only when a credential is holder-bound (`super::binding`): C_h, then
+//!                  per credential a flag, rho^ and the pseudonym
 //! ```
-//! No byte may follow the last credential.
+//! No byte may follow the last credential (or the holder section).
 
 use super::bundle::{Presentation, PresentedCredential};
 use super::policy::{Branch, MAX_BRANCHES};
@@ -58,6 +60,10 @@ impl Presentation {
                 }
             }
             w.bytes(&c.formula_proof).bytes(&c.proof);
+        }
+        if let Some(c) = &self.holder_commitment {
+            let holders: Vec<_> = self.credentials.iter().map(|c| c.holder.as_ref()).collect();
+            super::binding::write_compact(&mut w, c, &holders);
         }
         Ok(w.buf)
     }
@@ -168,7 +174,22 @@ impl Presentation {
                 disclosed,
                 formula_proof,
                 proof,
+                holder: None,
             });
+        }
+        let mut holder_commitment = None;
+        if !r.is_empty() {
+            let pseudonyms: Vec<bool> = request
+                .policies
+                .iter()
+                .map(|p| p.pseudonym.is_some())
+                .collect();
+            let (c, holders) = super::binding::read_compact(&mut r, &pseudonyms)
+                .map_err(|problem| at(&r, problem))?;
+            for (credential, h) in credentials.iter_mut().zip(holders) {
+                credential.holder = h;
+            }
+            holder_commitment = Some(c);
         }
         if !r.is_empty() {
             return Err(at(&r, "trailing bytes after the last credential"));
@@ -177,6 +198,7 @@ impl Presentation {
             nonce: request.nonce,
             request_digest: digest,
             credentials,
+            holder_commitment,
         })
     }
 }

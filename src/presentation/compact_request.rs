@@ -14,9 +14,11 @@
 //! validity     digits (1 byte) + varint digest index
 //! policies     varint count, then per policy:
 //!   name         varint length + UTF-8
-//!   flags        1 byte: bit 0 reveal_branch (other bits zero)
+//!   flags        1 byte: bit 0 reveal_branch, bit 1 holder_bound, bit 2 a pseudonym
+//!                (other bits zero)
+//!   pseudonym    only with bit 2: varint length + UTF-8, the pseudonym's context
 //!   alternatives varint count, then per alternative:
-//!     type         1 byte (1 vaccination, 2 test, 3 recovery)
+//!     type         1 byte (1 vaccination, 2 test, 3 recovery, 4 identity)
 //!     disclose     varint count + attribute indexes (1 byte each, the schema's order)
 //!     issuers      varint count + (varint length + identifier) each
 //!     all_of       varint count + nodes
@@ -101,9 +103,14 @@ impl PresentationRequest {
         let mut body = ByteWriter::default();
         body.varint(self.policies.len() as u64);
         for policy in &self.policies {
-            body.bytes(policy.name.as_bytes())
-                .u8(u8::from(policy.reveal_branch))
-                .varint(policy.alternatives.len() as u64);
+            let flags = u8::from(policy.reveal_branch)
+                | u8::from(policy.holder_bound) << 1
+                | u8::from(policy.pseudonym.is_some()) << 2;
+            body.bytes(policy.name.as_bytes()).u8(flags);
+            if let Some(context) = &policy.pseudonym {
+                body.bytes(context.as_bytes());
+            }
+            body.varint(policy.alternatives.len() as u64);
             for a in &policy.alternatives {
                 let schema = a.credential_type.schema();
                 body.u8(a.credential_type.code())
@@ -189,10 +196,16 @@ impl PresentationRequest {
         let mut policies = Vec::with_capacity(policy_count);
         for _ in 0..policy_count {
             let name = text(&mut r).ok_or(malformed("name", "is not UTF-8 text"))?;
-            let reveal_branch = match r.u8() {
-                Some(0) => false,
-                Some(1) => true,
-                _ => return Err(malformed("flags", "must be 0 or 1")),
+            let flags = match r.u8() {
+                Some(f) if f < 8 => f,
+                _ => return Err(malformed("flags", "must use bits 0 to 2 only")),
+            };
+            let reveal_branch = flags & 1 != 0;
+            let holder_bound = flags & 2 != 0;
+            let pseudonym = if flags & 4 != 0 {
+                Some(text(&mut r).ok_or(malformed("pseudonym", "is not UTF-8 text"))?)
+            } else {
+                None
             };
             let alternatives = (0..count(&mut r, MAX_ALTERNATIVES, "alternatives")?)
                 .map(|_| read_alternative(&mut r, clock, &digests))
@@ -201,6 +214,8 @@ impl PresentationRequest {
                 name,
                 alternatives,
                 reveal_branch,
+                holder_bound,
+                pseudonym,
             });
         }
         if !r.is_empty() {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::attribute::check_attribute;
+use super::binding::HolderProof;
 use super::bundle::{Presentation, PresentedCredential};
 use super::params::PredicateParams;
 use super::policy::{Branch, Policy, MAX_BRANCHES};
@@ -39,6 +40,18 @@ struct PresentationFile {
     nonce: String,
     request_digest: String,
     credentials: Vec<PresentedJson>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    holder_commitment: Option<String>,
+}
+
+/// A holder-bound credential's `holder` object: `response` (32 bytes) and, when the policy
+/// asks for one, `pseudonym` (48 bytes), base64url.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HolderJson {
+    response: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pseudonym: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -53,6 +66,8 @@ struct PresentedJson {
     disclosed: Map<String, Value>,
     formula: String,
     proof: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    holder: Option<HolderJson>,
 }
 
 /// Decodes a base64url field of exactly 32 bytes.
@@ -72,8 +87,13 @@ fn bytes(what: &'static str, field: &'static str, text: &str) -> Result<Vec<u8>,
 }
 
 fn credential_type(what: &'static str, name: &str) -> Result<CredentialType, FormatError> {
-    name.parse()
-        .map_err(|_| invalid(what, "type", "is not vaccination, test or recovery"))
+    name.parse().map_err(|_| {
+        invalid(
+            what,
+            "type",
+            "is not vaccination, test, recovery or identity",
+        )
+    })
 }
 
 /// A request time: exactly `YYYY-MM-DDTHH:MM:SSZ` (the one form `to_json` writes).
@@ -99,6 +119,30 @@ fn issuer_id(what: &'static str, id: String) -> Result<String, FormatError> {
             "is not a valid issuer identifier (1 to 64 characters a-z, 0-9, '.', '_', '-', starting with a letter or digit)",
         ))
     }
+}
+
+/// A credential's `holder` object.
+fn holder(what: &'static str, h: &HolderJson) -> Result<HolderProof, FormatError> {
+    let response = crate::bbs::octets::octets_to_scalar(&bytes(what, "holder", &h.response)?)
+        .map_err(|_| {
+            invalid(
+                what,
+                "holder",
+                "has a response that is not a 32-byte scalar",
+            )
+        })?;
+    let pseudonym = h
+        .pseudonym
+        .as_deref()
+        .map(|p| {
+            crate::bbs::nym::Pseudonym::from_bytes(&bytes(what, "holder", p)?)
+                .map_err(|_| invalid(what, "holder", "has a pseudonym that is not a point of G1"))
+        })
+        .transpose()?;
+    Ok(HolderProof {
+        response,
+        pseudonym,
+    })
 }
 
 /// A branch as written: the alternative's index, then the choices, each below 64, at most
@@ -197,8 +241,15 @@ impl Presentation {
                         .collect(),
                     formula: b64_encode(&c.formula_proof),
                     proof: b64_encode(&c.proof),
+                    holder: c.holder.as_ref().map(|h| HolderJson {
+                        response: b64_encode(&crate::bbs::octets::scalar_to_octets(&h.response)),
+                        pseudonym: h.pseudonym.map(|p| b64_encode(&p.to_bytes())),
+                    }),
                 })
                 .collect(),
+            holder_commitment: self
+                .holder_commitment
+                .map(|c| b64_encode(&c.to_compressed())),
         })
     }
 
@@ -247,13 +298,24 @@ impl Presentation {
                     disclosed,
                     formula_proof: bytes(WHAT, "formula", &c.formula)?,
                     proof: bytes(WHAT, "proof", &c.proof)?,
+                    holder: c.holder.map(|h| holder(WHAT, &h)).transpose()?,
                 })
             })
             .collect::<Result<_, Error>>()?;
+        let holder_commitment = file
+            .holder_commitment
+            .as_deref()
+            .map(|c| {
+                crate::bbs::octets::octets_to_g1(&bytes(WHAT, "holder_commitment", c)?).map_err(
+                    |_| invalid(WHAT, "holder_commitment", "is not a point of G1 (48 bytes)"),
+                )
+            })
+            .transpose()?;
         Ok(Presentation {
             nonce: bytes32(WHAT, "nonce", &file.nonce)?,
             request_digest: bytes32(WHAT, "request_digest", &file.request_digest)?,
             credentials,
+            holder_commitment,
         })
     }
 }

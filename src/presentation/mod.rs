@@ -30,6 +30,7 @@
 
 mod attribute;
 mod batch;
+pub mod binding;
 mod bundle;
 mod formula;
 pub use formula::{describe_proven, zk_atoms};
@@ -47,7 +48,8 @@ mod trust;
 mod verify;
 
 pub use batch::{verify_batch, BatchEntry};
-pub use bundle::{present, proof_context, Presentation, PresentedCredential};
+pub use binding::{context_id, HolderProof, HOLDER_LABEL};
+pub use bundle::{present, present_as, proof_context, Presentation, PresentedCredential};
 pub use compact::COMPACT_VERSION;
 pub use compact_request::{MAX_COMPACT_REQUEST_BYTES, REQUEST_COMPACT_VERSION};
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
@@ -375,6 +377,30 @@ pub enum Error {
     /// A credential whose signature does not verify.
     #[error("the credential's signature does not verify under its issuer's key")]
     CredentialInvalid,
+    /// The request requires a holder-bound credential, and the one presented (or every one
+    /// the holder has) is not.
+    #[error("the request requires a holder-bound {credential_type} credential (issued on the holder's commitment: `holder commit`, `issue --commitment`); this one is not holder-bound")]
+    NotHolderBound {
+        /// The credential type.
+        credential_type: CredentialType,
+    },
+    /// A holder-bound credential presented without its holder's secrets.
+    #[error("the credential is holder-bound: presenting it needs the holder's file (`present --holder DIR/holder.secret.json`)")]
+    HolderNeeded,
+    /// Holder-bound credentials of different ciphersuites presented together (their one
+    /// holder cannot be proven across suites).
+    #[error("holder-bound credentials presented together must share a ciphersuite; these issuers differ: {}", Untrusted(&.issuers.join(", ")))]
+    MixedCiphersuites {
+        /// Each issuer with its ciphersuite.
+        issuers: Vec<String>,
+    },
+    /// The presentation's pseudonym does not fit the policy: missing where the policy asks
+    /// for one, or present where it does not.
+    #[error("{credential_type}: the presentation's pseudonym does not fit the policy")]
+    PseudonymMismatch {
+        /// The credential type.
+        credential_type: CredentialType,
+    },
 }
 
 impl Error {
@@ -401,6 +427,8 @@ impl Error {
                 | Error::Credential(_)
                 | Error::UnknownParams { .. }
                 | Error::ParamStore { .. }
+                | Error::HolderNeeded
+                | Error::MixedCiphersuites { .. }
         )
     }
 }

@@ -83,6 +83,14 @@ pub struct Policy {
     /// Whether the presentation names the branch it satisfies (the verifier's explicit
     /// choice of size over privacy).
     pub reveal_branch: bool,
+    /// Whether the credential must be holder-bound (`credential::holder`): issued on a
+    /// commitment to its holder's secret, presentable only with that secret. All the
+    /// holder-bound credentials of one presentation are proven to carry one holder secret.
+    pub holder_bound: bool,
+    /// The context of a pseudonym the credential must show (implies `holder_bound`): the
+    /// pseudonym is the same for one credential in one context (with the request's
+    /// verifier), unlinkable across contexts ([`super::context_id`]).
+    pub pseudonym: Option<String>,
 }
 
 /// Which way a presentation satisfies a policy: the alternative, then the choice made at
@@ -406,6 +414,8 @@ impl From<CredentialRequest> for Policy {
                 all_of: c.predicates.into_iter().map(Node::Statement).collect(),
             }],
             reveal_branch: false,
+            holder_bound: false,
+            pseudonym: None,
         }
     }
 }
@@ -430,6 +440,14 @@ impl Policy {
         if self.alternatives.is_empty() || self.alternatives.len() > MAX_ALTERNATIVES {
             return Err(bad("any_of", "must hold 1 to 16 alternatives"));
         }
+        if let Some(p) = &self.pseudonym {
+            if p.is_empty() || p.len() > MAX_NAME_BYTES || p.chars().any(char::is_control) {
+                return Err(bad(
+                    "pseudonym",
+                    "must have 1 to 128 bytes and no control characters",
+                ));
+            }
+        }
         for (i, a) in self.alternatives.iter().enumerate() {
             a.check()?;
             if let Some(b) = self.alternatives[..i]
@@ -444,6 +462,12 @@ impl Policy {
             }
         }
         Ok(())
+    }
+
+    /// `true` when the credential must be holder-bound: `holder_bound`, or a pseudonym
+    /// asked for (only bound credentials have nym secrets).
+    pub fn requires_binding(&self) -> bool {
+        self.holder_bound || self.pseudonym.is_some()
     }
 
     /// The first alternative of `credential_type` (every alternative of one type has the
@@ -528,11 +552,18 @@ impl Policy {
                 })
             })
             .collect();
-        serde_json::json!({
+        let mut o = serde_json::json!({
             "name": self.name,
             "any_of": alternatives,
             "reveal_branch": self.reveal_branch,
-        })
+        });
+        if self.holder_bound {
+            o["holder_bound"] = Value::Bool(true);
+        }
+        if let Some(p) = &self.pseudonym {
+            o["pseudonym"] = Value::from(p.as_str());
+        }
+        o
     }
 
     /// Reads the form a request carries (see [`Policy::to_json`]).
@@ -611,13 +642,35 @@ fn read_policy(
     const WHAT: &str = "policy";
     let bad = |field, problem| Error::from(invalid(WHAT, field, problem));
     if o.keys().any(|k| {
-        !["name", "any_of", "reveal_branch"].contains(&k.as_str()) && !extra.contains(&k.as_str())
+        ![
+            "name",
+            "any_of",
+            "reveal_branch",
+            "holder_bound",
+            "pseudonym",
+        ]
+        .contains(&k.as_str())
+            && !extra.contains(&k.as_str())
     }) {
         return Err(bad(
             "any_of",
-            "has an unknown field (a policy has format, name, any_of, reveal_branch)",
+            "has an unknown field (a policy has format, name, any_of, reveal_branch, holder_bound, pseudonym)",
         ));
     }
+    let holder_bound = match o.get("holder_bound") {
+        None => false,
+        Some(v) => v
+            .as_bool()
+            .ok_or(bad("holder_bound", "must be true or false"))?,
+    };
+    let pseudonym = match o.get("pseudonym") {
+        None => None,
+        Some(v) => Some(
+            v.as_str()
+                .ok_or(bad("pseudonym", "must be a string (the context)"))?
+                .to_owned(),
+        ),
+    };
     let name = o
         .get("name")
         .and_then(Value::as_str)
@@ -653,7 +706,7 @@ fn read_policy(
                 .get("type")
                 .and_then(Value::as_str)
                 .and_then(|t| t.parse().ok())
-                .ok_or(bad("type", "is missing or not vaccination, test or recovery"))?;
+                .ok_or(bad("type", "is missing or not vaccination, test, recovery or identity"))?;
             let names = |field: &'static str| -> Result<Vec<String>, Error> {
                 match a.get(field) {
                     None => Ok(vec![]),
@@ -685,6 +738,8 @@ fn read_policy(
         name,
         alternatives,
         reveal_branch,
+        holder_bound,
+        pseudonym,
     })
 }
 

@@ -38,6 +38,10 @@ pub const MAX_REQUEST_BYTES: usize = 2 << 20;
 /// Domain tag of the request digest's input.
 pub const REQUEST_DIGEST_TAG: &[u8] = b"healthpass-request/2";
 
+/// Tag of the request digest's part on holder binding and pseudonyms (present only when a
+/// policy asks for either).
+pub const HOLDER_DIGEST_TAG: &[u8] = b"holder";
+
 /// What a verifier asks of one credential: one alternative of a policy with its branch
 /// chosen, a plain AND of statements. [`Policy`] turns it into a policy of one alternative.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -333,6 +337,22 @@ impl PresentationRequest {
         for p in &self.policies {
             p.write_canonical(&mut w);
         }
+        // Holder binding and pseudonyms, after everything else and only when some policy
+        // asks for them (so the digests of requests without them are unchanged).
+        if self
+            .policies
+            .iter()
+            .any(|p| p.holder_bound || p.pseudonym.is_some())
+        {
+            w.bytes(HOLDER_DIGEST_TAG);
+            for p in &self.policies {
+                w.u8(u8::from(p.holder_bound));
+                match &p.pseudonym {
+                    None => w.u8(0),
+                    Some(c) => w.u8(1).bytes(c.as_bytes()),
+                };
+            }
+        }
         Sha256::digest(&w.buf).into()
     }
 
@@ -405,6 +425,19 @@ mod tests {
         m.policies[0].alternatives[0]
             .disclose
             .push("dose_number".into());
+        changed.push(m);
+        let mut m = r.clone();
+        m.policies[0].holder_bound = true;
+        changed.push(m);
+        let mut m = r.clone();
+        m.policies[0].pseudonym = Some("venue-42".into());
+        changed.push(m);
+        let mut m = r.clone();
+        m.policies[0].holder_bound = true;
+        m.policies[0].pseudonym = Some("venue-42".into());
+        changed.push(m);
+        let mut m = r.clone();
+        m.policies[0].pseudonym = Some("venue-43".into());
         changed.push(m);
         let mut m = r.clone();
         m.policies[0].alternatives[0].issuers.push("nl".into());

@@ -9,7 +9,9 @@ use super::predicate::Predicate;
 use super::request::{CredentialRequest, PresentationRequest};
 use super::trust::TrustList;
 use super::Error;
-use crate::bbs::{Generators, Proof};
+use crate::bbs::nym::Pseudonym;
+use crate::bbs::{G1Affine, Proof};
+use crate::credential::holder;
 use crate::credential::{self, calendar, with_suite, AttributeValue, CredentialType, IssuerInfo};
 use crate::zk::{self, FormulaProof, LinkedFormulaProof};
 
@@ -48,6 +50,11 @@ pub struct VerifiedCredential {
     pub valid_at: i64,
     /// The branch the presentation names (only when the policy reveals branches).
     pub branch: Option<Branch>,
+    /// Whether the credential is holder-bound: presented with its holder's secret, which
+    /// every bound credential of the presentation is proven to share.
+    pub holder_bound: bool,
+    /// The credential's pseudonym in the policy's context, when the policy asks for one.
+    pub pseudonym: Option<Pseudonym>,
 }
 
 /// Verifies `presentation` against `request` and `trust` at `now` (seconds since the Unix
@@ -120,14 +127,15 @@ pub(super) fn verify_with(
         .zip(&presentation.credentials)
         .enumerate()
         .map(|(index, (policy, got))| {
-            verify_one(request, policy, got, trust, &digest, index as u8, proofs)
+            let holder = (request, presentation.holder_commitment.as_ref());
+            verify_one(holder, policy, got, trust, &digest, index as u8, proofs)
         })
         .collect::<Result<_, _>>()?;
     Ok(VerifiedPresentation { credentials })
 }
 
 fn verify_one(
-    request: &PresentationRequest,
+    (request, holder_commitment): (&PresentationRequest, Option<&G1Affine>),
     policy: &Policy,
     got: &PresentedCredential,
     trust: &TrustList,
@@ -237,9 +245,40 @@ fn verify_one(
             values.push((value, k == 1));
         }
     }
+    // Holder binding: required by the policy, and a bound credential opens the
+    // presentation's holder commitment.
+    let bound = got.holder.is_some();
+    if policy.requires_binding() && !bound {
+        return Err(Error::NotHolderBound {
+            credential_type: got.credential_type,
+        });
+    }
+    let pseudonym_asked = policy.pseudonym.is_some();
+    if got
+        .holder
+        .as_ref()
+        .is_some_and(|h| h.pseudonym.is_some() != pseudonym_asked)
+    {
+        return Err(Error::PseudonymMismatch {
+            credential_type: got.credential_type,
+        });
+    }
+    let holder = match (&got.holder, holder_commitment) {
+        (Some(h), Some(c)) => Some((h, c)),
+        (None, _) => None,
+        (Some(_), None) => {
+            return Err(Error::ProofInvalid {
+                credential_type: got.credential_type,
+            })
+        }
+    };
+    let context_id = policy
+        .pseudonym
+        .as_deref()
+        .map(|p| super::binding::context_id(&request.verifier, p));
     // 5. The proofs: BBS and predicates, under one challenge.
-    let context = proof_context(digest, index);
-    let header = credential::header(schema, &issuer.id);
+    let mut context = proof_context(digest, index);
+    let header = holder::proof_header(&credential::header(schema, &issuer.id), bound);
     let invalid = || Error::ProofInvalid {
         credential_type: got.credential_type,
     };
@@ -260,8 +299,24 @@ fn verify_one(
             .map_err(|_| invalid())?;
         // The messages the formula's equalities fix are known to the BBS proof.
         let known = proven.formula.known_messages().map_err(|_| invalid())?;
-        if proof.undisclosed_count() + indexes.len() + known.len() != schema.message_count() {
+        let l = schema.message_count();
+        let count = l + if bound { holder::BOUND_EXTRA_MESSAGES } else { 0 };
+        if proof.undisclosed_count() + indexes.len() + known.len() != count {
             return Err(invalid());
+        }
+        if let Some((h, c)) = holder {
+            // The holder secret (L + 1) and the nym (L + 2) are the last two hidden
+            // messages: everything disclosed or known is below L.
+            let hs_position = proof.undisclosed_count().checked_sub(2).ok_or_else(invalid)?;
+            let (t, u) = super::binding::verifier_points::<C>(
+                &proof, hs_position, c, h, context_id.as_deref(), &api_id)
+                .map_err(|_| invalid())?;
+            let pseudonym = match (&h.pseudonym, u, &context_id) {
+                (Some(p), Some(u), Some(id)) => Some((p, u, id.as_slice())),
+                _ => None,
+            };
+            context = super::binding::extended_context(
+                &context, c, &t, pseudonym.as_ref().map(|(p, u, id)| (*p, u, *id)));
         }
         let linked = LinkedFormulaProof { bbs: proof, formula: formula_proof };
         values
@@ -273,7 +328,7 @@ fn verify_one(
             .collect::<Result<Vec<_>, _>>()
             .map_err(zk::Error::from)
             .and_then(|scalars| {
-                let generators = Generators::new::<C>(schema.message_count(), &api_id)?;
+                let generators = holder::bound_generators::<C>(l, bound, &api_id)?;
                 proofs.verify::<C>(issuer, &linked, &generators, &header, &scalars,
                     &indexes, &proven.formula, &context, &api_id)
             })
@@ -295,5 +350,7 @@ fn verify_one(
         proven: proven.described,
         valid_at: request.created,
         branch: got.branch.clone(),
+        holder_bound: bound,
+        pseudonym: got.holder.as_ref().and_then(|h| h.pseudonym),
     })
 }

@@ -794,8 +794,11 @@ fn verdict_json(v: &presentation::VerifiedPresentation, at: i64) -> Value {
                 "issuer": { "id": c.issuer.id, "name": c.issuer.name, "country": c.issuer.country },
                 "disclosed": disclosed,
                 "proven": c.proven,
-                "holder_bound": false,
+                "holder_bound": c.holder_bound,
             });
+            if let Some(p) = &c.pseudonym {
+                o["pseudonym"] = json!(healthpass::credential::json::b64_encode(&p.to_bytes()));
+            }
             // Only when the policy reveals branches: the alternative, then each choice.
             if let Some(b) = &c.branch {
                 let path: Vec<usize> = std::iter::once(b.alternative)
@@ -815,11 +818,14 @@ fn verdict_json(v: &presentation::VerifiedPresentation, at: i64) -> Value {
         "proven": first["proven"],
         // The time the credentials are proven valid at: the request's (issue 11 §1).
         "valid_at": rfc3339(v.credentials.first().map_or(at, |c| c.valid_at)),
-        "holder_bound": false,
+        "holder_bound": v.credentials.first().is_some_and(|c| c.holder_bound),
         "credentials": credentials,
     });
     if let Some(branch) = first.get("branch") {
         verdict["branch"] = branch.clone();
+    }
+    if let Some(pseudonym) = first.get("pseudonym") {
+        verdict["pseudonym"] = pseudonym.clone();
     }
     verdict
 }

@@ -531,7 +531,7 @@ fn transcript(context: &[u8], formula: &Formula, plan: &Plan, first: &FirstRound
 }
 
 /// The Pedersen generators `(G, H)`.
-fn pedersen<C: Ciphersuite>() -> Result<(G1Affine, G1Affine), Error> {
+pub(crate) fn pedersen<C: Ciphersuite>() -> Result<(G1Affine, G1Affine), Error> {
     let g = bbs::create_generators::<C>(2, PEDERSEN_API_ID)?;
     Ok((g[0], g[1]))
 }
@@ -630,12 +630,36 @@ pub fn prove_formula<C: Ciphersuite>(
     )
 }
 
-#[allow(clippy::too_many_lines)]
 pub(crate) fn prove_inner<C: Ciphersuite>(
     prepared: &PreparedSignature<C>,
     disclosed_indexes: &[usize],
     formula: &Formula,
     context: &[u8],
+    rng: &mut impl CryptoRng,
+    prover: Prover,
+) -> Result<LinkedFormulaProof, Error> {
+    prove_with_blindings(
+        prepared,
+        disclosed_indexes,
+        formula,
+        context,
+        &[],
+        rng,
+        prover,
+    )
+}
+
+/// [`prove_formula`] with the caller's BBS blindings `m~` for some hidden messages that the
+/// formula does not read (`(index, m~)`), for extensions that prove more about those
+/// messages under the same challenge (a holder-secret link, a pseudonym): the caller puts
+/// its first-round points in `context`.
+#[allow(clippy::too_many_lines)]
+pub(crate) fn prove_with_blindings<C: Ciphersuite>(
+    prepared: &PreparedSignature<C>,
+    disclosed_indexes: &[usize],
+    formula: &Formula,
+    context: &[u8],
+    extra_blindings: &[(usize, Scalar)],
     rng: &mut impl CryptoRng,
     prover: Prover,
 ) -> Result<LinkedFormulaProof, Error> {
@@ -801,6 +825,7 @@ pub(crate) fn prove_inner<C: Ciphersuite>(
         .zip(&m_tilde[0].0)
         .filter(|(i, _)| !known.contains(i))
         .map(|(&i, &b)| (i, b))
+        .chain(extra_blindings.iter().copied())
         .collect();
     let mut bbs_disclosed = disclosed.clone();
     bbs_disclosed.extend(&known);

@@ -213,7 +213,7 @@ impl CompiledPolicy {
 
     /// The types whose condition can hold, with it.
     pub fn alternatives(&self) -> Vec<(CredentialType, Formula)> {
-        CredentialType::ALL
+        CredentialType::HEALTH
             .into_iter()
             .map(|t| (t, self.formula(t)))
             .filter(|(_, f)| *f != Formula::False)
@@ -324,7 +324,7 @@ impl CompiledPolicy {
                 format!(" (not in force then: {})", self.not_in_force.join(", "))
             }
         );
-        for t in CredentialType::ALL {
+        for t in CredentialType::HEALTH {
             let f = self.formula(t);
             out.push_str(&format!("\nA {t} credential "));
             match f {
@@ -396,7 +396,7 @@ fn value_sets_read(expr: &Expr, out: &mut Vec<String>) {
 /// The credential types a rule of certificate type `c` applies to.
 fn types_of(c: CertificateType) -> Vec<CredentialType> {
     match c {
-        CertificateType::General => CredentialType::ALL.to_vec(),
+        CertificateType::General => CredentialType::HEALTH.to_vec(),
         CertificateType::Vaccination => vec![CredentialType::Vaccination],
         CertificateType::Test => vec![CredentialType::Test],
         CertificateType::Recovery => vec![CredentialType::Recovery],
