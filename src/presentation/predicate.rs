@@ -146,21 +146,20 @@ impl Condition {
         }
     }
 
-    /// The operator's code in the request digest and the compact request.
+    /// The operator's code in the request digest and the compact request: 1 and up in the
+    /// order of [`Condition::OPS`], `16 + comparison` between attributes.
     pub(crate) fn code(&self) -> u8 {
         match self {
-            Condition::AtLeast(_) => 1,
-            Condition::Greater(_) => 2,
-            Condition::AtMost(_) => 3,
-            Condition::Less(_) => 4,
-            Condition::Between(..) => 5,
-            Condition::OneOf(_) => 6,
-            Condition::Equal(_) => 7,
-            Condition::NotEqual(_) => 8,
-            Condition::NoneOf(_) => 9,
             Condition::Attribute(c, _) => 16 + *c as u8,
+            other => Self::OPS
+                .iter()
+                .position(|op| *op == other.op())
+                .map_or(0, |i| i as u8 + 1),
         }
     }
+
+    /// The operators of conditions on values, in the order of their codes.
+    const OPS: [&'static str; 9] = [">=", ">", "<=", "<", "range", "in", "=", "!=", "not in"];
 
     /// `true` for the codes of comparisons between attributes (16 and up).
     pub(crate) fn is_attribute_code(code: u8) -> bool {
@@ -179,8 +178,7 @@ impl Condition {
             let cmp = Comparison::ALL[usize::from(code - 16)];
             return (values.is_empty()).then_some(Condition::Attribute(cmp, other?));
         }
-        let op = [">=", ">", "<=", "<", "range", "in", "=", "!=", "not in"]
-            .get(usize::from(code).checked_sub(1)?)?;
+        let op = Self::OPS.get(usize::from(code).checked_sub(1)?)?;
         other.is_none().then_some(())?;
         Self::from_op(op, values)
     }
