@@ -23,6 +23,7 @@ fn statement(
         negate,
         offset: Scalar::from(offset),
         digit_count: k,
+        scale: 1,
         set: set.clone(),
     }
 }
@@ -399,9 +400,33 @@ fn entry_policy(c: &mut Criterion) {
     group.finish();
 }
 
+/// The prover's constant-time selection of a digit's signature (every entry of the set is
+/// read), for the digit sets the validity, window and date statements use, and the one-time
+/// costs of a 2^16 set: making it (the verifier) and checking it (the holder).
+fn large_sets(c: &mut Criterion) {
+    let mut rng = rand::rng();
+    let mut group = c.benchmark_group("sets");
+    group.sample_size(10);
+    for base in [4096u32, 16384, 65536] {
+        let set = SignedSet::generate(&mut rng, SetKind::Digits { base }).unwrap();
+        let digit = Scalar::from(u64::from(base) / 3);
+        group.bench_function(format!("scan/{base}"), |b| {
+            b.iter(|| set.signature_scan_for_timing(&digit))
+        });
+        if base == 65536 {
+            group.bench_function("check/65536", |b| b.iter(|| set.check(&mut rng).unwrap()));
+        }
+    }
+    group.bench_function("generate/65536", |b| {
+        b.iter(|| SignedSet::generate(&mut rng, SetKind::Digits { base: 65536 }).unwrap())
+    });
+    group.finish();
+}
+
 criterion_group!(
     predicate_benches,
     benches,
+    large_sets,
     typical_presentations,
     formulas,
     entry_policy

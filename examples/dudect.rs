@@ -433,6 +433,7 @@ fn digit_proof(samples: usize) -> Outcome {
         negate: false,
         offset: Scalar::zero(),
         digit_count: 1,
+        scale: 1,
         set,
     }];
     let mut prove_rng = rand::rng();
@@ -481,6 +482,7 @@ fn branch_proof(samples: usize) -> Outcome {
             negate: false,
             offset: Scalar::zero(),
             digit_count: 1,
+            scale: 1,
             set: set.clone(),
         })
     };

@@ -19,7 +19,7 @@ fn attributes() -> Value {
     json!({
         "family_name": NAME, "given_name": GIVEN, "birth_date": BIRTH,
         "country": "GB", "issuer_name": "NHS England", "certificate_id": "URN:UVCI:01:GB:TEST1",
-        "valid_from": "2024-01-01T00:00:00Z", "valid_until": "2033-01-01T00:00:00Z",
+        "valid_from": "2024-01-01T00:00:00Z", "valid_until": "2031-01-01T00:00:00Z",
         "disease": "840539006", "vaccine_type": "1119349007", "vaccine_product": "EU/1/20/1528",
         "manufacturer": "ORG-100030215", "dose_number": 3, "total_doses": 3,
         "vaccination_date": "2024-01-01"

@@ -655,6 +655,7 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
                 .unwrap()
                 + Scalar::from(1u64),
             digit_count: usize::from(params.digits),
+            scale: 1,
             set: params.set().unwrap().clone(),
         };
         let context = proof_context(&r.digest(), 0);
@@ -679,6 +680,7 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
             credentials: vec![PresentedCredential {
                 credential_type: CredentialType::Vaccination,
                 schema_version: 2,
+                profile: false,
                 issuer: c.issuer().id.clone(),
                 branch: None,
                 disclosed: vec![],

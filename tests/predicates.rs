@@ -81,7 +81,13 @@ fn request(t: CredentialType, disclose: &[&str], prove: &[&str], now: i64) -> Pr
         })
         .collect();
     let asked = CredentialRequest::new(t, disclose, &[], predicates).unwrap();
-    PresentationRequest::new("border", vec![asked], now, 600, &mut rng).unwrap()
+    // The validity statements share the long-lived date digit set (one digit of 2^16).
+    let validity = params()
+        .for_type(healthpass::credential::AttributeType::Date)
+        .cloned()
+        .unwrap();
+    PresentationRequest::new_with_validity("border", vec![asked], now, 600, validity, &mut rng)
+        .unwrap()
 }
 
 fn trust() -> TrustList {
@@ -132,8 +138,8 @@ fn every_kind_is_proven_and_verified() {
         let v = presentation::verify(&r, &p, &trust(), NOW + 60)
             .unwrap_or_else(|e| panic!("{prove}: {e}"));
         assert_eq!(v.credentials[0].predicates.len(), 1, "{prove}");
-        // The two validity statements (576 bytes) come first, then the statement's proof.
-        assert!(p.credentials[0].formula_proof.len() > 576, "{prove}");
+        // The two validity statements (256 bytes) come first, then the statement's proof.
+        assert!(p.credentials[0].formula_proof.len() > 256, "{prove}");
         // The presentation round-trips through both wire formats.
         let compact = p.to_compact().unwrap();
         assert_eq!(
@@ -343,6 +349,11 @@ fn both_suites_and_sets_of_codes() {
 
 #[test]
 fn typical_presentations_fit_the_size_budget() {
+    // Per component (docs/benchmarks.md, "Presentation sizes"): the BBS proof of the
+    // presentation profile (272 + 32 U), one 128-byte digit per statement (the validity
+    // statements in hours and the date bound one digit of a 2^16 set, the dose bound one of
+    // 64, the sample-time window one of 4,321), and the framing.
+    let bbs = |hidden: usize| 272 + 32 * hidden;
     let c = standard();
     let r = request(
         CredentialType::Vaccination,
@@ -353,10 +364,23 @@ fn typical_presentations_fit_the_size_budget() {
     let p = present(&r, &c, NOW).unwrap();
     presentation::verify(&r, &p, &trust(), NOW + 60).unwrap();
     let vaccination = p.to_compact().unwrap().len();
-    // Interim budgets (docs/benchmarks.md): validity is always proven (two 3-digit
-    // statements), so one QR code at level M (2,331 bytes) until the wire format lands.
+    let v = &p.credentials[0];
+    assert!(v.profile, "the vaccination profile is presented");
+    assert_eq!(
+        v.proof.len(),
+        bbs(9),
+        "9 hidden attributes of the profile's 10"
+    );
+    assert_eq!(
+        v.formula_proof.len(),
+        4 * 128,
+        "validity x2, dose, date: one digit each"
+    );
+    let framing = vaccination - v.proof.len() - v.formula_proof.len();
+    assert!(framing <= 40, "vaccination framing: {framing} bytes");
+    // The target: QR version 29 at level M.
     assert!(
-        vaccination <= 2331,
+        vaccination <= 1264,
         "vaccination presentation: {vaccination} bytes"
     );
 
@@ -374,12 +398,70 @@ fn typical_presentations_fit_the_size_budget() {
     let p = present(&r, &t, NOW).unwrap();
     presentation::verify(&r, &p, &trust(), NOW + 60).unwrap();
     let test = p.to_compact().unwrap().len();
-    assert!(test <= 2331, "test presentation: {test} bytes");
-    // Both fit one QR code (level M or better).
+    let tc = &p.credentials[0];
+    assert!(tc.profile, "the test profile is presented");
+    assert_eq!(
+        tc.proof.len(),
+        bbs(7),
+        "7 hidden attributes of the profile's 8"
+    );
+    assert_eq!(
+        tc.formula_proof.len(),
+        3 * 128,
+        "validity x2, window: one digit each"
+    );
+    let framing = test - tc.proof.len() - tc.formula_proof.len();
+    assert!(framing <= 40, "test framing: {framing} bytes");
+    // The target: QR version 28 at level M.
+    assert!(test <= 1190, "test presentation: {test} bytes");
+    // Both fit one QR code at level M or better.
     for bytes in [vaccination, test] {
         assert!(presentation::qr::Qr::new(&vec![0; bytes]).is_ok_and(|q| q.level() != 'L'));
     }
     eprintln!("compact sizes: vaccination {vaccination} bytes, test {test} bytes");
+}
+
+/// A request that reads an attribute outside the presentation profile (here `country`) is
+/// answered with the full credential, and one that reads only profile attributes with the
+/// profile; a profile presentation passed off as the full credential (or the reverse) fails.
+#[test]
+fn the_presentation_profile_is_used_exactly_when_it_covers_the_request() {
+    let c = standard();
+    assert!(c.profile_signature().is_some());
+    c.verify().unwrap();
+    let full = request(
+        CredentialType::Vaccination,
+        &["country"],
+        &["dose_number >= 2"],
+        NOW,
+    );
+    let p = present(&full, &c, NOW).unwrap();
+    assert!(!p.credentials[0].profile);
+    presentation::verify(&full, &p, &trust(), NOW + 60).unwrap();
+    let narrow = request(CredentialType::Vaccination, &[], &["dose_number >= 2"], NOW);
+    let p = present(&narrow, &c, NOW).unwrap();
+    assert!(p.credentials[0].profile);
+    presentation::verify(&narrow, &p, &trust(), NOW + 60).unwrap();
+    // Flipping the flag makes the verifier use the other schema and header: rejected.
+    let mut flipped = p.clone();
+    flipped.credentials[0].profile = false;
+    let e = presentation::verify(&narrow, &flipped, &trust(), NOW + 60).unwrap_err();
+    assert!(e.is_rejection(), "{e:?}");
+    // A credential whose profile signature is another's is refused on reading.
+    let other = credential(
+        CredentialType::Vaccination,
+        Suite::Sha256,
+        &vaccination(3, "2026-01-10", "1990-01-01", "2026-12-01T00:00:00Z"),
+    );
+    let swapped = c
+        .clone()
+        .with_profile_signature(other.profile_signature().cloned());
+    assert!(swapped.verify().is_err());
+    // Without a profile signature, the full credential answers the narrow request.
+    let plain = c.clone().with_profile_signature(None);
+    let p = present(&narrow, &plain, NOW).unwrap();
+    assert!(!p.credentials[0].profile);
+    presentation::verify(&narrow, &p, &trust(), NOW + 60).unwrap();
 }
 
 #[test]

@@ -172,6 +172,7 @@ fn a_refused_membership_proof_leaves_no_copy_of_the_hidden_value() {
         negate: false,
         offset: Scalar::from(0u64),
         digit_count: 1,
+        scale: 1,
         set,
     };
     let needle = in_memory(&hidden);

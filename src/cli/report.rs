@@ -11,7 +11,7 @@ use healthpass::credential::{
 };
 use healthpass::presentation::{
     self, Presentation, PresentationRequest, TrustList, VerifiedCredential, VerifiedPresentation,
-    COMPACT_VERSION, PRESENTATION_FORMAT, REQUEST_FORMAT,
+    COMPACT_DIGEST_BYTES, COMPACT_VERSION, PRESENTATION_FORMAT, REQUEST_FORMAT,
 };
 use healthpass::untrusted::{escape_json_output, Untrusted};
 use serde_json::{json, Value};
@@ -364,16 +364,19 @@ fn print_presentation(p: &Presentation) -> CliResult<()> {
 /// without the request (its type, schema version and issuer come before any value).
 fn print_compact(bytes: &[u8]) -> CliResult<()> {
     let bad = || CliError::usage("the compact presentation is truncated or malformed");
-    let digest = bytes.get(1..33).ok_or_else(bad)?;
-    let count = *bytes.get(33).ok_or_else(bad)?;
+    // version, the digest's first bytes, count, type, schema version, issuer length.
+    let at = 1 + COMPACT_DIGEST_BYTES;
+    let digest = bytes.get(1..at).ok_or_else(bad)?;
+    let count = *bytes.get(at).ok_or_else(bad)?;
     let t = bytes
-        .get(34)
+        .get(at + 1)
         .and_then(|c| CredentialType::from_code(*c))
         .ok_or_else(bad)?;
-    let version = *bytes.get(35).ok_or_else(bad)?;
-    let len = usize::from(*bytes.get(36).filter(|l| **l < 0x80).ok_or_else(bad)?);
+    let version_byte = *bytes.get(at + 2).ok_or_else(bad)?;
+    let (version, profile) = (version_byte & 0x7f, version_byte & 0x80 != 0);
+    let len = usize::from(*bytes.get(at + 3).filter(|l| **l < 0x80).ok_or_else(bad)?);
     let issuer = bytes
-        .get(37..37 + len)
+        .get(at + 4..at + 4 + len)
         .and_then(|b| std::str::from_utf8(b).ok())
         .filter(|id| healthpass::credential::is_valid_issuer_id(id))
         .ok_or_else(bad)?;
@@ -382,8 +385,16 @@ fn print_compact(bytes: &[u8]) -> CliResult<()> {
         bytes[0],
         bytes.len()
     );
-    outln!("  answers request digest {}", b64_encode(digest));
-    outln!("  {count} credential(s); the first: {t} (schema version {version}) from `{issuer}`");
+    outln!(
+        "  answers the request whose digest starts {}",
+        b64_encode(digest)
+    );
+    let profile = if profile {
+        ", its presentation profile"
+    } else {
+        ""
+    };
+    outln!("  {count} credential(s); the first: {t} (schema version {version}{profile}) from `{issuer}`");
     outln!("  the disclosed values' names come from the request: use `healthpass verify --request` to read them");
     Ok(())
 }

@@ -457,6 +457,41 @@ impl AttributeValue {
         true
     }
 
+    /// The compact encoding of a value of type `ty` where the reader knows the type (a
+    /// presentation's disclosed values, a compact request's statements): a code of the
+    /// type's value set as `varint(i + 1)`, `i` its position in the sorted list
+    /// ([`ValueSet::codes`]), any other code as `varint(0)` then its text; every other value
+    /// as [`AttributeValue::write_compact`]. `false` for the holder secret.
+    pub(crate) fn write_compact_as(&self, ty: AttributeType, w: &mut ByteWriter) -> bool {
+        match (ty, self) {
+            (AttributeType::Code(set), AttributeValue::Code(code)) => {
+                match set.codes().iter().position(|c| c == code) {
+                    Some(i) => w.varint(i as u64 + 1),
+                    None => w.varint(0).bytes(code.as_bytes()),
+                };
+                true
+            }
+            _ => self.write_compact(w),
+        }
+    }
+
+    /// Reads [`AttributeValue::write_compact_as`]'s encoding of a value of type `ty`; `None`
+    /// when truncated or malformed.
+    pub(crate) fn read_compact_as(ty: AttributeType, r: &mut ByteReader<'_>) -> Option<Self> {
+        let AttributeType::Code(set) = ty else {
+            return Self::read_compact(ty, r);
+        };
+        let value = match r.varint()? {
+            0 => AttributeValue::Code(
+                r.bytes()
+                    .and_then(|b| std::str::from_utf8(b).ok())?
+                    .to_owned(),
+            ),
+            i => AttributeValue::Code((*set.codes().get(usize::try_from(i - 1).ok()?)?).to_owned()),
+        };
+        value.check(ty).ok().map(|()| value)
+    }
+
     /// Reads a compact value of type `ty`; `None` when truncated or malformed.
     pub(crate) fn read_compact(ty: AttributeType, r: &mut ByteReader<'_>) -> Option<Self> {
         let text = |r: &mut ByteReader<'_>| {

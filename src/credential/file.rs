@@ -186,6 +186,8 @@ struct CredentialFile {
     attributes: Value,
     signature: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    profile_signature: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     binding: Option<BindingJson>,
 }
 
@@ -207,7 +209,8 @@ impl Drop for CredentialFile {
 
 impl Credential {
     /// The credential file: type, schema, issuer, every attribute (the holder secret as
-    /// base64url) in schema order, and the signature. A holder-bound credential has no
+    /// base64url) in schema order, the signature, and the presentation profile's signature
+    /// when issuance made one (`profile_signature`). A holder-bound credential has no
     /// `holder_secret` attribute (the issuer never knew it) and a `binding` object.
     ///
     /// # Security
@@ -228,6 +231,10 @@ impl Credential {
             issuer: IssuerJson::new(&self.issuer),
             attributes: Value::Object(attributes),
             signature: b64_encode(&self.signature.to_bytes()),
+            profile_signature: self
+                .profile_signature
+                .as_ref()
+                .map(|s| b64_encode(&s.to_bytes())),
             binding: self.binding.as_ref().map(|b| BindingJson {
                 commitment: b64_encode(&b.commitment),
                 nym_entropy: b64_encode(&b.nym_entropy.to_bytes()),
@@ -320,10 +327,31 @@ impl Credential {
             field: "signature",
             source,
         })?;
+        let profile_signature = file
+            .profile_signature
+            .as_ref()
+            .map(|text| {
+                let bytes = b64_decode(text)
+                    .map_err(|_| invalid(WHAT, "profile_signature", "is not unpadded base64url"))?;
+                Signature::from_bytes(&bytes).map_err(|source| Error::InvalidEncoding {
+                    what: WHAT,
+                    field: "profile_signature",
+                    source,
+                })
+            })
+            .transpose()?;
         let issuer = std::mem::replace(&mut file.issuer, IssuerJson::new_empty());
         let mut credential =
             Credential::from_parts_under(issuer.into_info(WHAT)?, schema, values, signature)?;
         credential.binding = binding;
+        if profile_signature.is_some() && (credential.binding.is_some() || schema.profile) {
+            return Err(Error::from(invalid(
+                WHAT,
+                "profile_signature",
+                "is only for a credential whose issuer generated the holder secret",
+            )));
+        }
+        credential.profile_signature = profile_signature;
         Ok(credential)
     }
 }

@@ -150,7 +150,8 @@ impl IssuerKey {
     /// Issues a credential under `schema` at `at` (seconds since the Unix epoch) from a
     /// JSON object of attribute values (the `ATTRS.json` form: every attribute of the schema
     /// but `holder_secret`, which is generated here). Every attribute is validated, then the
-    /// issuance checks run ([`check_issuance`]); errors name the attribute.
+    /// validity is put on whole units ([`align_validity`]) and the issuance checks run
+    /// ([`check_issuance`]); errors name the attribute.
     pub fn issue_under(
         &self,
         schema: &'static Schema,
@@ -221,6 +222,7 @@ impl IssuerKey {
         // The map now holds the holder secret's text.
         wipe_strings(&mut with_secret);
         let mut values = values?;
+        align_validity(schema, &mut values);
         check_issuance(schema, &values, at)?;
         let header = header(schema, &self.info.id);
         let binding = commitment.map(|c| Binding {
@@ -230,17 +232,18 @@ impl IssuerKey {
         if let (Some(slot), Some(_)) = (values.first_mut(), &binding) {
             *slot = AttributeValue::Secret(HolderSecret::bound_slot());
         }
-        let signature = with_suite!(self.info.suite, C => {
+        let (signature, profile_signature) = with_suite!(self.info.suite, C => {
             let api_id = api_id::<C>();
             let scalars = to_scalars::<C>(&values, &api_id)?;
             match (commitment, &binding) {
-                (Some(c), Some(b)) => nym::core_blind_sign_with_nym::<C>(&self.secret,
+                (Some(c), Some(b)) => (nym::core_blind_sign_with_nym::<C>(&self.secret,
                     &self.info.public_key, c, NYM_COUNT, &b.nym_entropy, &header, &scalars,
-                    &api_id)?,
+                    &api_id)?, None),
                 _ => {
                     let generators = Generators::new::<C>(scalars.len(), &api_id)?;
-                    bbs::core_sign::<C>(&self.secret, &self.info.public_key, &generators,
-                        &header, &scalars, &api_id)?
+                    (bbs::core_sign::<C>(&self.secret, &self.info.public_key, &generators,
+                        &header, &scalars, &api_id)?,
+                     sign_profile::<C>(self, schema, &values, &api_id)?)
                 }
             }
         });
@@ -250,6 +253,7 @@ impl IssuerKey {
             values,
             signature,
             binding,
+            profile_signature,
         })
     }
 }
@@ -267,6 +271,36 @@ pub(crate) fn unix_now() -> i64 {
 /// validity stays presentable throughout, and a proof reveals nothing beyond what the
 /// validity already bounds.
 pub const MAX_VALIDITY_MINUTES: i64 = 3653 * 1440;
+
+/// The most validity units ([`CredentialType::validity_unit`]) a credential may last:
+/// 65,535, so that each validity statement of a presentation is one digit of a 2^16 digit
+/// set (`presentation::validity_span`): seven and a half years in hours. The ten years of
+/// [`MAX_VALIDITY_MINUTES`] bound identity documents, counted in days.
+pub const MAX_VALIDITY_UNITS: i64 = 65_535;
+
+/// The longest validity a credential of `credential_type` may have, in minutes: the
+/// smaller of [`MAX_VALIDITY_MINUTES`] and [`MAX_VALIDITY_UNITS`] units.
+pub fn max_validity_minutes(credential_type: CredentialType) -> i64 {
+    MAX_VALIDITY_MINUTES.min(MAX_VALIDITY_UNITS * i64::from(credential_type.validity_unit()))
+}
+
+/// Puts the validity on whole units of the type ([`CredentialType::validity_unit`]),
+/// inward so that it never grows: `valid_from` rounded up, `valid_until` down (a credential
+/// valid from 10:17 is valid from 11:00). Issuance signs the result, so that a presentation
+/// proves `valid_from <= now <= valid_until` with one digit per bound, counted in units
+/// (`docs/notes/predicates.md`, "Validity in units"). Values that are not instants are left
+/// for [`check_issuance`] to refuse.
+pub fn align_validity(schema: &Schema, values: &mut [AttributeValue]) {
+    let unit = i64::from(schema.credential_type.validity_unit());
+    for (name, up) in [("valid_from", true), ("valid_until", false)] {
+        if let Some(AttributeValue::Instant(m)) =
+            schema.attribute(name).and_then(|(i, _)| values.get_mut(i))
+        {
+            let down = m.div_euclid(unit) * unit;
+            *m = if up && down != *m { down + unit } else { down };
+        }
+    }
+}
 
 /// The attributes that record an event, which cannot lie after the issuance time.
 const EVENTS: [&str; 4] = [
@@ -308,10 +342,16 @@ pub fn check_issuance(schema: &Schema, values: &[AttributeValue], at: i64) -> Re
         if until <= from {
             return refuse("valid_until", "must be later than valid_from".to_owned());
         }
-        if until - from > MAX_VALIDITY_MINUTES {
+        let longest = max_validity_minutes(schema.credential_type);
+        if until - from > longest {
+            let limit = if longest == MAX_VALIDITY_MINUTES {
+                "ten years (3,653 days)".to_owned()
+            } else {
+                format!("{} hours (about seven and a half years)", longest / 60)
+            };
             return refuse(
                 "valid_until",
-                "must be at most ten years (3,653 days) after valid_from".to_owned(),
+                format!("must be at most {limit} after valid_from"),
             );
         }
     }
@@ -393,6 +433,9 @@ pub struct Credential {
     pub(crate) values: Vec<AttributeValue>,
     pub(crate) signature: Signature,
     pub(crate) binding: Option<Binding>,
+    /// The signature of the type's presentation profile over the same values
+    /// ([`CredentialType::presentation_profile`]), when issuance made one.
+    pub(crate) profile_signature: Option<Signature>,
 }
 
 impl fmt::Debug for Credential {
@@ -407,6 +450,7 @@ impl fmt::Debug for Credential {
             )
             .field("signature", &self.signature)
             .field("binding", &self.binding)
+            .field("profile_signature", &self.profile_signature)
             .finish()
     }
 }
@@ -473,7 +517,13 @@ impl Credential {
         .map_err(|e| match e {
             bbs::Error::VerificationFailed => Error::SignatureInvalid,
             other => Error::Bbs(other),
-        })
+        })?;
+        // The presentation profile's signature, when there is one, must hold too.
+        match (&self.profile_signature, self.profile()) {
+            (None, _) => Ok(()),
+            (Some(_), Some(profile)) => profile.verify(),
+            (Some(_), None) => Err(Error::SignatureInvalid),
+        }
     }
 
     /// Builds a credential of the current schema from its parts: [`Credential::from_parts_under`].
@@ -514,6 +564,80 @@ impl Credential {
             values,
             signature,
             binding: None,
+            profile_signature: None,
         })
     }
+
+    /// The signature of the presentation profile, when issuance made one.
+    pub fn profile_signature(&self) -> Option<&Signature> {
+        self.profile_signature.as_ref()
+    }
+
+    /// The credential with its presentation profile signature set (as read from a file).
+    pub fn with_profile_signature(mut self, signature: Option<Signature>) -> Self {
+        self.profile_signature = signature;
+        self
+    }
+
+    /// The credential's presentation profile
+    /// ([`CredentialType::presentation_profile`]): the same issuer and values, restricted
+    /// to the profile's attributes, with the profile signature. `None` when the credential
+    /// has no profile signature or is not of the current schema version.
+    pub fn profile(&self) -> Option<Credential> {
+        let signature = self.profile_signature.clone()?;
+        let profile = self
+            .credential_type()
+            .presentation_profile()
+            .filter(|p| p.version == self.schema.version && !self.schema.profile)?;
+        let values = profile
+            .names()
+            .map(|n| self.value(n).cloned())
+            .collect::<Option<Vec<_>>>()?;
+        Some(Credential {
+            issuer: self.issuer.clone(),
+            schema: profile,
+            values,
+            signature,
+            binding: self.binding.clone(),
+            profile_signature: None,
+        })
+    }
+}
+
+/// Signs the presentation profile of a credential of `schema` with `values` (already
+/// checked), when the type has one at this schema version: CoreSign under the profile's
+/// header over the profile's values.
+fn sign_profile<C: Ciphersuite>(
+    key: &IssuerKey,
+    schema: &'static Schema,
+    values: &[AttributeValue],
+    api_id: &[u8],
+) -> Result<Option<Signature>, Error> {
+    let Some(profile) = schema
+        .credential_type
+        .presentation_profile()
+        .filter(|p| p.version == schema.version && !schema.profile)
+    else {
+        return Ok(None);
+    };
+    let chosen: Vec<AttributeValue> = profile
+        .names()
+        .filter_map(|n| {
+            schema
+                .attribute(n)
+                .and_then(|(i, _)| values.get(i))
+                .cloned()
+        })
+        .collect();
+    let scalars = to_scalars::<C>(&chosen, api_id)?;
+    let generators = Generators::new::<C>(scalars.len(), api_id)?;
+    let header = header(profile, &key.info.id);
+    Ok(Some(bbs::core_sign::<C>(
+        &key.secret,
+        &key.info.public_key,
+        &generators,
+        &header,
+        &scalars,
+        api_id,
+    )?))
 }

@@ -63,7 +63,10 @@ mod valueset;
 pub use attribute::{integer_to_scalar, AttributeType, AttributeValue, HolderSecret, ValueError};
 pub use holder::{Binding, Holder, HolderCommitment, HolderKeys};
 pub(crate) use issuer::to_scalars;
-pub use issuer::{check_issuance, Credential, IssuerInfo, IssuerKey, MAX_VALIDITY_MINUTES};
+pub use issuer::{
+    align_validity, check_issuance, max_validity_minutes, Credential, IssuerInfo, IssuerKey,
+    MAX_VALIDITY_MINUTES, MAX_VALIDITY_UNITS,
+};
 pub use schema::{
     AttributeSpec, CredentialType, Schema, UnknownType, CURRENT_SCHEMA_VERSION, HOLDER_SECRET,
 };

@@ -35,6 +35,9 @@ pub struct Schema {
     pub version: u8,
     /// The attributes in signing order.
     pub attributes: Vec<AttributeSpec>,
+    /// `true` for a presentation profile ([`CredentialType::presentation_profile`]): the
+    /// companion signature over the attributes typical policies read.
+    pub profile: bool,
 }
 
 impl Schema {
@@ -129,6 +132,18 @@ impl CredentialType {
         }
     }
 
+    /// The unit of the type's validity, in minutes: issuance signs `valid_from` and
+    /// `valid_until` on whole units ([`crate::credential::align_validity`]), so that a
+    /// presentation proves each validity bound as one digit counted in these units. An hour
+    /// (60) for health credentials, a day (1,440) for identity documents, whose validity
+    /// runs for years and is given as dates.
+    pub fn validity_unit(self) -> u32 {
+        match self {
+            CredentialType::Identity => 1440,
+            _ => 60,
+        }
+    }
+
     /// The type's one-byte code in the compact encoding.
     pub fn code(self) -> u8 {
         match self {
@@ -153,6 +168,28 @@ impl CredentialType {
     /// The schema of this type at `version`, if this build knows it (versions 1 and 2).
     pub fn schema_version(self, version: u8) -> Option<&'static Schema> {
         SCHEMAS[self as usize].get(usize::from(version).checked_sub(1)?)
+    }
+
+    /// The schema of this type at `version`, or of its presentation profile when `profile`
+    /// is set: what a presentation names.
+    pub fn schema_for(self, version: u8, profile: bool) -> Option<&'static Schema> {
+        if profile {
+            self.presentation_profile().filter(|p| p.version == version)
+        } else {
+            self.schema_version(version)
+        }
+    }
+
+    /// The type's presentation profile: a companion schema over the attributes that typical
+    /// policies and the EU's acceptance rules read (validity, disease, product or test,
+    /// doses and dates, result), with the holder secret first. Issuance signs it next to the
+    /// full credential (same issuer key, same values, its own header), and a holder
+    /// presents it whenever the request reads nothing else: every attribute it leaves out
+    /// (names, birth date, identifiers, issuer name, country) then costs no hidden-message
+    /// response, 32 bytes each (`docs/notes/predicates.md`, "Presentation profiles"). `None`
+    /// for identity documents.
+    pub fn presentation_profile(self) -> Option<&'static Schema> {
+        PROFILES[self as usize].as_ref()
     }
 }
 
@@ -257,6 +294,7 @@ static SCHEMAS: LazyLock<[[Schema; 2]; 4]> = LazyLock::new(|| {
             id,
             version: 1,
             attributes: common.iter().chain(own).copied().collect(),
+            profile: false,
         };
         let mut v2 = Schema {
             version: 2,
@@ -279,6 +317,64 @@ static SCHEMAS: LazyLock<[[Schema; 2]; 4]> = LazyLock::new(|| {
         make(CredentialType::Recovery, "healthpass/recovery", &RECOVERY),
         make(CredentialType::Identity, "healthpass/identity", &IDENTITY),
     ]
+});
+
+/// The attributes of each type's presentation profile, in signing order (every name is an
+/// attribute of the type's current schema, with the same type).
+const PROFILE_ATTRIBUTES: [&[&str]; 4] = [
+    &[
+        HOLDER_SECRET,
+        "valid_from",
+        "valid_until",
+        "disease",
+        "vaccine_type",
+        "vaccine_product",
+        "manufacturer",
+        "dose_number",
+        "total_doses",
+        "vaccination_date",
+    ],
+    &[
+        HOLDER_SECRET,
+        "valid_from",
+        "valid_until",
+        "disease",
+        "test_type",
+        "test_device",
+        "sample_time",
+        "test_result",
+    ],
+    &[
+        HOLDER_SECRET,
+        "valid_from",
+        "valid_until",
+        "disease",
+        "first_positive_date",
+    ],
+    &[],
+];
+
+/// The presentation profiles ([`CredentialType::presentation_profile`]), per type, at the
+/// current schema version: identifier `<schema id>-profile`.
+static PROFILES: LazyLock<[Option<Schema>; 4]> = LazyLock::new(|| {
+    CredentialType::ALL.map(|t| {
+        let full = t.schema();
+        let names = PROFILE_ATTRIBUTES[t as usize];
+        (!names.is_empty()).then(|| Schema {
+            credential_type: t,
+            id: match t {
+                CredentialType::Vaccination => "healthpass/vaccination-profile",
+                CredentialType::Test => "healthpass/test-profile",
+                _ => "healthpass/recovery-profile",
+            },
+            version: full.version,
+            attributes: names
+                .iter()
+                .filter_map(|n| full.attribute(n).map(|(_, a)| *a))
+                .collect(),
+            profile: true,
+        })
+    })
 });
 
 #[cfg(test)]

@@ -173,10 +173,23 @@ pub(crate) fn pippenger_vartime(points: &[G1Affine], scalars: &[Scalar]) -> G1Pr
     let n = points.len();
     let log = (usize::BITS - n.leading_zeros()) as usize;
     let c = log.saturating_sub(1).clamp(4, 14);
-    let n_digits = 256 / c + 1;
+    // Only as many windows as the longest scalar needs: the weights of a batch check are
+    // 128 bits long, which halves the windows (the scalars are public).
+    let bytes: Vec<[u8; 32]> = scalars.iter().map(Scalar::to_bytes).collect();
+    let bits = bytes
+        .iter()
+        .map(|b| {
+            b.iter()
+                .rposition(|&x| x != 0)
+                .map_or(0, |i| 8 * i + 8 - b[i].leading_zeros() as usize)
+        })
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let n_digits = bits / c + 1;
     let mut digits = vec![0i16; n * n_digits];
-    for (s, out) in scalars.iter().zip(digits.chunks_exact_mut(n_digits)) {
-        signed_digits(&s.to_bytes(), 0, 255, c, out);
+    for (b, out) in bytes.iter().zip(digits.chunks_exact_mut(n_digits)) {
+        signed_digits(b, 0, bits, c, out);
     }
     let mut buckets = vec![G1Projective::identity(); 1 << (c - 1)];
     let mut acc = G1Projective::identity();

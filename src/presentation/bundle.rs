@@ -24,6 +24,9 @@ pub struct PresentedCredential {
     pub credential_type: CredentialType,
     /// The schema version it was signed under.
     pub schema_version: u8,
+    /// Whether it is the credential's presentation profile
+    /// ([`CredentialType::presentation_profile`]) that is presented.
+    pub profile: bool,
     /// The issuer's identifier.
     pub issuer: String,
     /// The branch of the policy it satisfies, when the policy reveals branches.
@@ -136,7 +139,17 @@ pub fn present_as(
             });
         }
         let (credential, branch) = choose(request, policy, &candidates)?;
-        chosen.push((credential.clone(), branch));
+        // The presentation profile whenever it holds everything the policy reads of this
+        // type: the same statements over fewer hidden attributes.
+        let credential = match credential.profile() {
+            Some(profile)
+                if policy.reads_only(credential.credential_type(), &branch, profile.schema()) =>
+            {
+                profile
+            }
+            _ => credential.clone(),
+        };
+        chosen.push((credential, branch));
     }
     let link = holder_link(&chosen, holder, rng)?;
     let presented = request
@@ -154,6 +167,7 @@ pub fn present_as(
             let mut presented = PresentedCredential {
                 credential_type: credential.credential_type(),
                 schema_version: credential.schema().version,
+                profile: credential.schema().profile,
                 issuer: credential.issuer().id.clone(),
                 branch: policy.reveal_branch.then_some(branch),
                 disclosed: asked
@@ -327,7 +341,8 @@ fn choose<'a>(
                 continue;
             }
             let validity = request.validity_statements(c.schema())?;
-            if !validity.iter().all(|p| p.evaluate(|n| c.value(n))) {
+            if !request.validity_provable(c) || !validity.iter().all(|p| p.evaluate(|n| c.value(n)))
+            {
                 worse(Failure::NotValid);
                 continue;
             }
@@ -396,6 +411,18 @@ fn refusal(
 
 fn not_valid(request: &PresentationRequest, c: &Credential) -> Error {
     let text = |name| c.value(name).map(ToString::to_string).unwrap_or_default();
+    if !request.validity_provable(c) {
+        return Error::ValidityNotInUnits {
+            credential_type: c.credential_type(),
+            valid_from: text("valid_from"),
+            valid_until: text("valid_until"),
+            unit: if c.credential_type().validity_unit() == 60 {
+                "hours"
+            } else {
+                "days"
+            },
+        };
+    }
     Error::CredentialNotValid {
         credential_type: c.credential_type(),
         valid_from: text("valid_from"),

@@ -29,10 +29,19 @@ use super::policy::{Branch, MAX_BRANCHES};
 use super::request::PresentationRequest;
 use super::Error;
 use crate::credential::bytes::{ByteReader, ByteWriter};
-use crate::credential::{AttributeValue, CredentialType};
+use crate::credential::{AttributeType, AttributeValue, CredentialType};
 
 /// The version byte of the compact encoding.
-pub const COMPACT_VERSION: u8 = 3;
+pub const COMPACT_VERSION: u8 = 4;
+
+/// The bytes of the request digest a compact presentation carries: the first 16 of the 32.
+/// They say which request it answers (a verifier looks the request up by them); the binding
+/// itself is the proofs', whose challenges hash the whole digest, so a presentation made for
+/// another request with the same first 16 bytes still fails verification.
+pub const COMPACT_DIGEST_BYTES: usize = 16;
+
+/// The flag on the schema version byte of a presented presentation profile.
+const PROFILE_FLAG: u8 = 0x80;
 
 impl Presentation {
     /// The compact binary encoding. The disclosed values must be in the request's order (as
@@ -42,10 +51,19 @@ impl Presentation {
         let mut w = ByteWriter::default();
         let count = u8::try_from(self.credentials.len())
             .map_err(|_| too_large("more than 255 credentials"))?;
-        w.u8(COMPACT_VERSION).raw(&self.request_digest).u8(count);
+        w.u8(COMPACT_VERSION)
+            .raw(&self.request_digest[..COMPACT_DIGEST_BYTES])
+            .u8(count);
         for c in &self.credentials {
+            if c.schema_version & PROFILE_FLAG != 0 {
+                return Err(too_large("a schema version of 128 or more"));
+            }
+            let schema = c
+                .credential_type
+                .schema_for(c.schema_version, c.profile)
+                .ok_or(too_large("an unknown schema"))?;
             w.u8(c.credential_type.code())
-                .u8(c.schema_version)
+                .u8(c.schema_version | if c.profile { PROFILE_FLAG } else { 0 })
                 .bytes(c.issuer.as_bytes());
             if let Some(b) = &c.branch {
                 w.varint(1 + b.choices.len() as u64)
@@ -54,8 +72,11 @@ impl Presentation {
                     w.varint(choice as u64);
                 }
             }
-            for (_, v) in &c.disclosed {
-                if !v.write_compact(&mut w) {
+            for (name, v) in &c.disclosed {
+                let ty = schema
+                    .attribute(name)
+                    .map_or(AttributeType::String, |(_, a)| a.ty);
+                if !v.write_compact_as(ty, &mut w) {
                     return Err(Error::HolderSecretNotDisclosable);
                 }
             }
@@ -80,16 +101,16 @@ impl Presentation {
         };
         match r.u8() {
             Some(COMPACT_VERSION) => {}
-            Some(_) => return Err(at(&r, "unknown version byte (expected 0x03)")),
+            Some(_) => return Err(at(&r, "unknown version byte (expected 0x04)")),
             None => return Err(at(&r, "empty input")),
         }
-        let digest: [u8; 32] = r
-            .raw(32)
-            .and_then(|d| d.try_into().ok())
+        let digest = r
+            .raw(COMPACT_DIGEST_BYTES)
             .ok_or_else(|| at(&r, "truncated request digest"))?;
         // The binding first: the values that follow are read with this request's shape,
         // which a presentation for another request does not have.
-        if digest != request.digest() {
+        let full = request.digest();
+        if digest != &full[..COMPACT_DIGEST_BYTES] {
             return Err(Error::RequestDigestMismatch);
         }
         let count = usize::from(r.u8().ok_or_else(|| at(&r, "truncated credential count"))?);
@@ -104,7 +125,11 @@ impl Presentation {
             let code = r.u8().ok_or_else(|| at(&r, "truncated credential type"))?;
             let credential_type =
                 CredentialType::from_code(code).ok_or_else(|| at(&r, "unknown credential type"))?;
-            let schema_version = r.u8().ok_or_else(|| at(&r, "truncated schema version"))?;
+            let version_byte = r.u8().ok_or_else(|| at(&r, "truncated schema version"))?;
+            let (schema_version, profile) = (
+                version_byte & !PROFILE_FLAG,
+                version_byte & PROFILE_FLAG != 0,
+            );
             let issuer = r
                 .bytes()
                 .and_then(|b| std::str::from_utf8(b).ok())
@@ -149,7 +174,7 @@ impl Presentation {
             // read as the current one and refused by `verify`).
             let schema = asked
                 .credential_type
-                .schema_version(schema_version)
+                .schema_for(schema_version, profile)
                 .unwrap_or(asked.credential_type.schema());
             let mut disclosed = Vec::with_capacity(asked.disclose.len());
             for name in &asked.disclose {
@@ -157,7 +182,7 @@ impl Presentation {
                     .attribute(name)
                     .map(|(_, spec)| spec.ty)
                     .ok_or_else(|| at(&r, "the request names an unknown attribute"))?;
-                let v = AttributeValue::read_compact(ty, &mut r)
+                let v = AttributeValue::read_compact_as(ty, &mut r)
                     .ok_or_else(|| at(&r, "truncated or malformed disclosed value"))?;
                 disclosed.push((name.clone(), v));
             }
@@ -169,6 +194,7 @@ impl Presentation {
             credentials.push(PresentedCredential {
                 credential_type,
                 schema_version,
+                profile,
                 issuer,
                 branch,
                 disclosed,
@@ -196,7 +222,7 @@ impl Presentation {
         }
         Ok(Presentation {
             nonce: request.nonce,
-            request_digest: digest,
+            request_digest: full,
             credentials,
             holder_commitment,
         })

@@ -413,16 +413,6 @@ fn attribute_type(schema: &Schema, name: &str) -> AttributeType {
 
 fn write_value(w: &mut ByteWriter, ty: AttributeType, v: &AttributeValue, clock: Clock) {
     match (ty, v) {
-        (AttributeType::Code(set), AttributeValue::Code(code)) => {
-            match set.codes().iter().position(|c| c == code) {
-                Some(i) => {
-                    w.varint(i as u64 + 1);
-                }
-                None => {
-                    w.varint(0).bytes(code.as_bytes());
-                }
-            }
-        }
         (AttributeType::Date, AttributeValue::Date(d)) => {
             w.zigzag(d.saturating_sub(clock.day));
         }
@@ -431,20 +421,16 @@ fn write_value(w: &mut ByteWriter, ty: AttributeType, v: &AttributeValue, clock:
         }
         _ => {
             // Never a secret: statements on the holder secret are refused.
-            let _ = v.write_compact(w);
+            let _ = v.write_compact_as(ty, w);
         }
     }
 }
 
 fn read_value(r: &mut ByteReader<'_>, ty: AttributeType, clock: Clock) -> Option<AttributeValue> {
     let value = match ty {
-        AttributeType::Code(set) => match r.varint()? {
-            0 => AttributeValue::Code(text(r)?),
-            i => AttributeValue::Code((*set.codes().get(usize::try_from(i - 1).ok()?)?).to_owned()),
-        },
         AttributeType::Date => AttributeValue::Date(clock.day.checked_add(r.zigzag()?)?),
         AttributeType::Instant => AttributeValue::Instant(clock.minute.checked_add(r.zigzag()?)?),
-        other => return AttributeValue::read_compact(other, r),
+        other => return AttributeValue::read_compact_as(other, r),
     };
     value.check(ty).ok().map(|()| value)
 }

@@ -60,6 +60,8 @@ struct PresentedJson {
     #[serde(rename = "type")]
     credential_type: String,
     schema_version: u8,
+    #[serde(default, skip_serializing_if = "is_false")]
+    profile: bool,
     issuer: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     branch: Option<Vec<usize>>,
@@ -68,6 +70,11 @@ struct PresentedJson {
     proof: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     holder: Option<HolderJson>,
+}
+
+/// For `skip_serializing_if`: a `false` flag is left out.
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 /// Decodes a base64url field of exactly 32 bytes.
@@ -228,6 +235,7 @@ impl Presentation {
                 .map(|c| PresentedJson {
                     credential_type: c.credential_type.name().to_owned(),
                     schema_version: c.schema_version,
+                    profile: c.profile,
                     issuer: c.issuer.clone(),
                     branch: c.branch.as_ref().map(|b| {
                         std::iter::once(b.alternative)
@@ -268,7 +276,7 @@ impl Presentation {
                 let credential_type = credential_type(WHAT, &c.credential_type)?;
                 // An unknown version is read as the current one and refused by `verify`.
                 let schema = credential_type
-                    .schema_version(c.schema_version)
+                    .schema_for(c.schema_version, c.profile)
                     .unwrap_or(credential_type.schema());
                 let disclosed = c
                     .disclosed
@@ -290,6 +298,7 @@ impl Presentation {
                 Ok(PresentedCredential {
                     credential_type,
                     schema_version: c.schema_version,
+                    profile: c.profile,
                     issuer: issuer_id(WHAT, c.issuer)?,
                     branch: match c.branch {
                         None => None,

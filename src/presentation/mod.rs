@@ -50,7 +50,7 @@ mod verify;
 pub use batch::{verify_batch, BatchEntry};
 pub use binding::{context_id, HolderProof, HOLDER_LABEL};
 pub use bundle::{present, present_as, proof_context, Presentation, PresentedCredential};
-pub use compact::COMPACT_VERSION;
+pub use compact::{COMPACT_DIGEST_BYTES, COMPACT_VERSION};
 pub use compact_request::{MAX_COMPACT_REQUEST_BYTES, REQUEST_COMPACT_VERSION};
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
 pub use params::{
@@ -317,6 +317,21 @@ pub enum Error {
         valid_until: String,
         /// The request's time.
         at: String,
+    },
+    /// The request proves the validity in whole units (hours, or days for identity
+    /// documents) and the credential's validity is not on whole units: it was issued before
+    /// issuance put it there ([`crate::credential::align_validity`]). A request that proves
+    /// the validity in minutes (`request --validity-in-minutes`) takes it.
+    #[error("the {credential_type} credential's validity ({valid_from} to {valid_until}) is not on whole {unit}, which this request proves it in: ask for a request that proves the validity in minutes (request --validity-in-minutes), or have the credential issued again")]
+    ValidityNotInUnits {
+        /// The credential type.
+        credential_type: CredentialType,
+        /// Its `valid_from`.
+        valid_from: String,
+        /// Its `valid_until`.
+        valid_until: String,
+        /// "hours" or "days".
+        unit: &'static str,
     },
     /// The presentation's branch is missing, or present when the policy does not reveal
     /// branches, or names no branch of the policy.

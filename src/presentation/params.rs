@@ -12,10 +12,14 @@
 //! | instant (minutes) | 1024 | 2 | 1,048,576 minutes, about 728 days |
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
+use ff::Field;
 use rand_core::CryptoRng;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, Zeroizing};
 
 use super::Error;
 use crate::bbs::{Bls12381Sha256, Bls12381Shake256, Scalar};
@@ -57,8 +61,8 @@ impl Span {
                 digits: 1,
             }),
             AttributeType::Date | AttributeType::PartialDate => Some(Span {
-                base: 256,
-                digits: 2,
+                base: VALIDITY_BASE,
+                digits: 1,
             }),
             AttributeType::Instant => Some(Span {
                 base: 1024,
@@ -77,25 +81,33 @@ impl Span {
     }
 }
 
-/// The digit base of the validity statements: 4,096, so that two digits (288 bytes a
-/// statement) cover 16.7 million minutes, more than the ten years issuance allows. With
-/// the instant base of 1,024, three digits were needed (448 bytes a statement).
-pub const VALIDITY_BASE: u32 = 1 << 12;
+/// The digit base of the validity statements: 2^16, so that each statement is one digit
+/// (128 bytes) counted in the type's validity unit ([`CredentialType::validity_unit`]: 65,535
+/// hours, about seven and a half years, or days for identity documents), which covers every
+/// validity issuance allows ([`credential::MAX_VALIDITY_UNITS`]). The same digit set serves
+/// date comparisons (one digit of days, 179 years).
+///
+/// [`CredentialType::validity_unit`]: credential::CredentialType::validity_unit
+pub const VALIDITY_BASE: u32 = 1 << 16;
 
 /// The span of the validity statements every presentation proves (`valid_from <= now`,
-/// `valid_until >= now`): [`VALIDITY_BASE`] with the fewest digits that cover
-/// [`credential::MAX_VALIDITY_MINUTES`], the longest validity issuance allows (2 digits for
-/// ten years). The one place the validity span is chosen.
+/// `valid_until >= now`): one digit of [`VALIDITY_BASE`], in validity units. The one place
+/// the validity span is chosen.
 pub fn validity_span() -> Span {
-    let mut span = Span {
+    Span {
         base: VALIDITY_BASE,
         digits: 1,
-    };
-    while span.max_difference() < credential::MAX_VALIDITY_MINUTES.unsigned_abs() {
-        span.digits += 1;
     }
-    span
 }
+
+/// The validity span of requests that prove the validity in minutes: two digits of base
+/// 4,096 (288 bytes a statement, 16.7 million minutes). Requests of this span are still
+/// made ([`PredicateParams::generate_validity_in_minutes`]) and answered, for credentials
+/// issued before issuance put the validity on whole units.
+pub const MINUTE_VALIDITY_SPAN: Span = Span {
+    base: 1 << 12,
+    digits: 2,
+};
 
 /// The most elements a set predicate may have: enough for the largest EU DCC value sets a
 /// policy lists (88 lab-test manufacturers, 249 countries). Each element is signed under
@@ -114,6 +126,10 @@ pub struct PredicateParams {
     /// The SHA-256 digest of the set's canonical encoding.
     pub digest: [u8; 32],
     set: Option<SignedSet>,
+    /// The statements' scale (`zk::PredicateStatement::scale`): 1, except for the validity
+    /// statements in units, where the request sets it per credential type. Derived, never
+    /// written.
+    scale: u32,
 }
 
 impl PartialEq for PredicateParams {
@@ -189,6 +205,30 @@ impl ParamsFor<'_> {
     }
 }
 
+/// A set made with a fresh key (discarded once the set is signed), for a verifier without a
+/// parameter store. The key is drawn from `rng` either way; a digit set is remembered for the
+/// process by its base and key, so that the same key (a seeded generator, as tests and
+/// benchmarks use) gives the same set without signing 2^16 digits again. Element sets are
+/// made afresh.
+pub(crate) fn fresh_set(kind: SetKind, rng: &mut impl CryptoRng) -> Result<SignedSet, Error> {
+    type Made = HashMap<(u32, [u8; 32]), SignedSet>;
+    static DIGITS: LazyLock<Mutex<Made>> = LazyLock::new(Default::default);
+    let mut x = Zeroizing::new(Scalar::random(&mut *rng));
+    let SetKind::Digits { base } = kind else {
+        return SignedSet::sign(&x, kind).map_err(Error::Predicate);
+    };
+    // The key's digest names it in memory (the key itself is wiped).
+    let key = (base, <[u8; 32]>::from(Sha256::digest(x.to_bytes())));
+    let mut made = DIGITS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(set) = made.get(&key) {
+        return Ok(set.clone());
+    }
+    let set = SignedSet::sign(&x, kind).map_err(Error::Predicate)?;
+    x.zeroize();
+    made.insert(key, set.clone());
+    Ok(set)
+}
+
 /// The largest digit set a window takes: `LOW..HIGH` with `HIGH - LOW` below it is proven
 /// as one digit of the set `0..=HIGH-LOW` (128 bytes instead of two bounds of 288). 2^14
 /// digits cover eleven days in minutes (a 72-hour window is 4,321 digits) and 44 years in
@@ -217,6 +257,7 @@ impl PredicateParams {
             digits,
             digest: set_digest(&set),
             set: Some(set),
+            scale: 1,
         }
     }
 
@@ -227,6 +268,7 @@ impl PredicateParams {
             digits,
             digest,
             set: None,
+            scale: 1,
         }
     }
 
@@ -238,20 +280,38 @@ impl PredicateParams {
         rng: &mut impl CryptoRng,
     ) -> Result<Self, Error> {
         let (kind, digits) = what.set_kind(Span::default_for(ty))?;
+        Ok(Self::new(digits, fresh_set(kind, rng)?))
+    }
+
+    /// Fresh parameters for the validity statements, at [`validity_span`] (2^16 signatures:
+    /// about two seconds to make; `docs/benchmarks.md`).
+    pub fn generate_validity(rng: &mut impl CryptoRng) -> Result<Self, Error> {
+        Self::generate_span(validity_span(), rng)
+    }
+
+    /// Fresh parameters for validity statements in minutes, at [`MINUTE_VALIDITY_SPAN`]:
+    /// for credentials whose validity is not on whole units.
+    pub fn generate_validity_in_minutes(rng: &mut impl CryptoRng) -> Result<Self, Error> {
+        Self::generate_span(MINUTE_VALIDITY_SPAN, rng)
+    }
+
+    fn generate_span(span: Span, rng: &mut impl CryptoRng) -> Result<Self, Error> {
         Ok(Self::new(
-            digits,
-            SignedSet::generate(rng, kind).map_err(Error::Predicate)?,
+            span.digits,
+            fresh_set(SetKind::Digits { base: span.base }, rng)?,
         ))
     }
 
-    /// Fresh parameters for the validity statements, at [`validity_span`].
-    pub fn generate_validity(rng: &mut impl CryptoRng) -> Result<Self, Error> {
-        let span = validity_span();
-        Ok(Self::new(
-            span.digits,
-            SignedSet::generate(rng, SetKind::Digits { base: span.base })
-                .map_err(Error::Predicate)?,
-        ))
+    /// The statements' scale (1 unless set by [`PredicateParams::with_scale`]).
+    pub fn scale(&self) -> u32 {
+        self.scale
+    }
+
+    /// These parameters for statements that prove a difference in units of `scale` (the
+    /// validity statements in hours or days).
+    pub fn with_scale(mut self, scale: u32) -> Self {
+        self.scale = scale;
+        self
     }
 
     /// The signed set, once resolved; otherwise [`Error::UnknownParams`] naming its digest.

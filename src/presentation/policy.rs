@@ -271,6 +271,15 @@ impl Node {
 }
 
 impl Alternative {
+    /// Every attribute the alternative reads: those it discloses, then those its statements
+    /// read (with repeats).
+    pub fn reads(&self) -> impl Iterator<Item = &str> {
+        self.disclose
+            .iter()
+            .map(String::as_str)
+            .chain(self.statements().flat_map(Predicate::attributes))
+    }
+
     /// Every statement of the alternative, in document order.
     pub fn statements(&self) -> impl Iterator<Item = &Predicate> {
         self.all_of.iter().flat_map(Node::statements)
@@ -468,6 +477,23 @@ impl Policy {
     /// asked for (only bound credentials have nym secrets).
     pub fn requires_binding(&self) -> bool {
         self.holder_bound || self.pseudonym.is_some()
+    }
+
+    /// `true` when a credential of `credential_type` that satisfies `branch` is held by
+    /// this policy to nothing outside `schema` (a presentation profile): the branch's
+    /// alternative when the policy reveals branches, otherwise every alternative of the
+    /// type (their OR is proven). The validity attributes are in every profile.
+    pub fn reads_only(
+        &self,
+        credential_type: CredentialType,
+        branch: &Branch,
+        schema: &Schema,
+    ) -> bool {
+        let mut held = self.alternatives.iter().enumerate().filter(|(i, a)| {
+            a.credential_type == credential_type
+                && (!self.reveal_branch || *i == branch.alternative)
+        });
+        held.all(|(_, a)| a.reads().all(|n| schema.attribute(n).is_some()))
     }
 
     /// The first alternative of `credential_type` (every alternative of one type has the

@@ -1070,6 +1070,7 @@ pub(crate) fn atoms<C: Ciphersuite>(
             negate,
             offset,
             digit_count: usize::from(params.digits),
+            scale: params.scale(),
             set: params.set()?.clone(),
         }))
     };

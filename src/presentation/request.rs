@@ -7,12 +7,12 @@ use rand_core::CryptoRng;
 use sha2::{Digest, Sha256};
 
 use super::attribute::check_attribute;
-use super::params::{validity_span, PredicateParams};
+use super::params::{validity_span, PredicateParams, MINUTE_VALIDITY_SPAN};
 use super::policy::Policy;
-use super::predicate::Predicate;
+use super::predicate::{Condition, Predicate};
 use super::Error;
 use crate::credential::bytes::ByteWriter;
-use crate::credential::{CredentialType, Schema, HOLDER_SECRET};
+use crate::credential::{AttributeValue, CredentialType, Schema, HOLDER_SECRET};
 
 /// How long a request stays valid by default: 10 minutes.
 pub const DEFAULT_VALIDITY_SECONDS: i64 = 600;
@@ -271,19 +271,64 @@ impl PresentationRequest {
         Ok(r)
     }
 
+    /// Whether this request proves the validity in units (one digit a statement, at
+    /// [`validity_span`]) rather than in minutes ([`MINUTE_VALIDITY_SPAN`]): decided by its
+    /// validity parameters' digit count.
+    pub fn validity_in_units(&self) -> bool {
+        self.validity.digits == validity_span().digits
+    }
+
     /// The two validity statements a credential of `schema` is proven to satisfy:
-    /// `valid_from <= now` and `valid_until >= now`, `now` the request's `created` time
-    /// (rounded to the minute so that each statement over minutes is exactly the one over
-    /// seconds), with the request's validity parameters.
+    /// `valid_from <= now` and `valid_until >= now`, `now` the request's `created` time,
+    /// with the request's validity parameters.
+    ///
+    /// In units ([`PresentationRequest::validity_in_units`]), the bounds are `now` rounded
+    /// down (for `valid_from`) and up (for `valid_until`) to the type's validity unit, and the
+    /// statements prove the differences as whole units (scale = the unit): for a credential
+    /// whose validity is on whole units, as issuance signs it, each is exactly the statement
+    /// over seconds. In minutes, `now` is rounded to the minute the same way.
     pub fn validity_statements(&self, schema: &Schema) -> Result<Vec<Predicate>, Error> {
-        ["valid_from <= now", "valid_until >= now"]
-            .iter()
-            .map(|s| {
-                let mut p = Predicate::parse(schema, s, self.created)?;
-                p.params = Some(self.validity.clone());
-                Ok(p)
+        let (unit, params) = if self.validity_in_units() {
+            let unit = schema.credential_type.validity_unit();
+            (i64::from(unit), self.validity.clone().with_scale(unit))
+        } else {
+            (1, self.validity.clone())
+        };
+        let unit_seconds = 60 * unit;
+        let earliest = self.created.div_euclid(unit_seconds) * unit;
+        let latest = earliest + i64::from(self.created.rem_euclid(unit_seconds) != 0) * unit;
+        [
+            (
+                "valid_from",
+                Condition::AtMost(AttributeValue::Instant(earliest)),
+            ),
+            (
+                "valid_until",
+                Condition::AtLeast(AttributeValue::Instant(latest)),
+            ),
+        ]
+        .into_iter()
+        .map(|(name, condition)| {
+            let p = Predicate {
+                attribute: name.to_owned(),
+                condition,
+                params: Some(params.clone()),
+            };
+            p.check(schema)?;
+            Ok(p)
+        })
+        .collect()
+    }
+
+    /// Whether `credential`'s validity can be proven under this request: in minutes always;
+    /// in units only when both ends lie on whole units of its type, as issuance puts them
+    /// ([`crate::credential::align_validity`]).
+    pub fn validity_provable(&self, credential: &crate::credential::Credential) -> bool {
+        let unit = i64::from(credential.credential_type().validity_unit());
+        !self.validity_in_units()
+            || ["valid_from", "valid_until"].iter().all(|n| {
+                matches!(credential.value(n), Some(AttributeValue::Instant(m)) if m.rem_euclid(unit) == 0)
             })
-            .collect()
     }
 
     /// Checks every part: a verifier identifier, at least one credential, a validity that
@@ -297,14 +342,18 @@ impl PresentationRequest {
             return Err(invalid("verifier", "must have 1 to 255 bytes"));
         }
         check_counts(self.policies.len(), [])?;
-        let span = validity_span();
+        let span = if self.validity_in_units() {
+            validity_span()
+        } else {
+            MINUTE_VALIDITY_SPAN
+        };
         if self.validity.digits != span.digits
             || (self.validity.is_resolved()
                 && self.validity.span().is_none_or(|s| s.base != span.base))
         {
             return Err(invalid(
                 "validity",
-                "must name 2 digits of a base-4096 digit set (VALIDITY_BASE)",
+                "must name 1 digit of a base-65536 digit set (VALIDITY_BASE), or 2 digits of a base-4096 set (validity in minutes)",
             ));
         }
         if self.expires <= self.created {

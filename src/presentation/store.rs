@@ -28,11 +28,12 @@ use super::Error;
 use crate::zk::{SetKind, SignedSet};
 
 /// The most signatures the distinct sets of one request may hold together when a holder or
-/// verifier resolves it: one set of the largest base, or 64 of base 1024. Decoding and
+/// verifier resolves it: two sets of the largest base (the validity and date digit set,
+/// and as much again for windows, integers and code sets), or 128 of base 1024. Decoding and
 /// checking a set costs time in proportion to its signatures (`docs/benchmarks.md`); the
 /// count is read from each file's header, before its points are decoded, so a request
 /// naming more is refused before that work.
-pub const MAX_REQUEST_SIGNATURES: usize = crate::zk::MAX_SET_SIZE;
+pub const MAX_REQUEST_SIGNATURES: usize = 2 * crate::zk::MAX_SET_SIZE;
 
 /// What a holder runs on each set it loads (its check), or nothing (the verifier).
 type Check<'a> = dyn FnMut(&[u8; 32], &SignedSet) -> Result<(), Error> + 'a;
@@ -96,13 +97,17 @@ impl ParamStore {
         self.dir.join(format!("{}.checked", hex(digest)))
     }
 
-    /// Writes `data` to `path` atomically: a temporary file in the same folder, synced, then
-    /// renamed over the name.
+    /// Writes `data` to `path` atomically: a temporary file in the same folder (its own for
+    /// each write), synced, then renamed over the name.
     fn write_atomic(&self, path: &Path, data: &[u8]) -> Result<(), Error> {
+        // One temporary name per process and write: two threads adding the same set must
+        // not share (and rename away) each other's file.
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let tmp = self.dir.join(format!(
-            ".{}.{}.tmp",
+            ".{}.{}.{}.tmp",
             path.file_name().and_then(|n| n.to_str()).unwrap_or("set"),
-            std::process::id()
+            std::process::id(),
+            WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
         let written = fs::File::create(&tmp)
             .and_then(|mut f| f.write_all(data).and_then(|()| f.sync_all()))
@@ -114,15 +119,27 @@ impl ParamStore {
         Ok(())
     }
 
-    /// Adds `set` (nothing happens when it is there already) and returns its digest.
+    /// Adds `set` (nothing happens when it is there already) and returns its digest. The
+    /// set is in memory decoded, so its cache of decoded points is written too: the next
+    /// process skips the decoding (seconds for a set of 2^16 signatures).
     pub fn put(&self, set: &SignedSet) -> Result<[u8; 32], Error> {
         let bytes = set_to_bytes(set);
         let digest: [u8; 32] = Sha256::digest(&bytes).into();
         let path = self.path_of(&digest);
         if !path.is_file() {
+            self.write_points(&digest, set);
             self.write_atomic(&path, &bytes)?;
         }
         Ok(digest)
+    }
+
+    /// Writes the cache of `set`'s decoded points, named `digest` (only a cache: a store
+    /// that cannot be written still resolves).
+    fn write_points(&self, digest: &[u8; 32], set: &SignedSet) {
+        let mut cache = Vec::with_capacity(32 + 192 + 96 * set.kind().len());
+        cache.extend_from_slice(digest);
+        cache.extend_from_slice(&set.to_uncompressed());
+        let _ = self.write_atomic(&self.points_path(digest), &cache);
     }
 
     /// Remembers that the set named `digest` passed [`SignedSet::check`].
@@ -159,17 +176,11 @@ impl ParamStore {
     fn decode_cached(&self, digest: &[u8; 32], bytes: &[u8]) -> Result<SignedSet, Error> {
         decode_with(digest, || {
             let kind = set_kind_from_bytes(bytes)?;
-            let size = 32 + 192 + 96 * kind.len();
             if let Some(set) = self.cached_points(digest, kind, bytes) {
                 return Ok(set);
             }
-            let path = self.points_path(digest);
             let set = set_from_bytes(bytes)?;
-            let mut cache = Vec::with_capacity(size);
-            cache.extend_from_slice(digest);
-            cache.extend_from_slice(&set.to_uncompressed());
-            // Only a cache: a store that cannot be written still resolves.
-            let _ = self.write_atomic(&path, &cache);
+            self.write_points(digest, &set);
             Ok(set)
         })
     }
@@ -245,7 +256,7 @@ impl ParamStore {
                 return Ok(set);
             }
         }
-        let set = SignedSet::generate(rng, kind).map_err(Error::Predicate)?;
+        let set = super::params::fresh_set(kind, rng)?;
         self.put(&set)?;
         Ok(set)
     }
@@ -474,7 +485,7 @@ mod tests {
         ParamStore::open(dir).unwrap()
     }
 
-    /// A set decoded once is cached uncompressed; the cache is read only when its points
+    /// A set added or decoded once is cached uncompressed; the cache is read only when its points
     /// compress to exactly the set's file, so a damaged, truncated, foreign or reordered
     /// cache is ignored (and the set decoded in full instead).
     #[test]
@@ -482,7 +493,10 @@ mod tests {
         let store = temp_store("points");
         let set = SignedSet::generate(&mut rand::rng(), SetKind::Digits { base: 16 }).unwrap();
         let digest = store.put(&set).unwrap();
-        assert!(!store.points_path(&digest).exists());
+        // `put` writes the cache of a set it holds decoded; a set read from its file alone
+        // gets one on its first full decoding.
+        assert!(store.points_path(&digest).exists());
+        fs::remove_file(store.points_path(&digest)).unwrap();
         assert_eq!(store.get(&digest).unwrap().unwrap(), set);
         let cache = fs::read(store.points_path(&digest)).unwrap();
         assert_eq!(cache.len(), 32 + 192 + 96 * 16);

@@ -31,6 +31,8 @@ pub struct VerifiedCredential {
     pub credential_type: CredentialType,
     /// The schema version.
     pub schema_version: u8,
+    /// Whether the credential's presentation profile was presented.
+    pub profile: bool,
     /// The disclosed attributes and their signed values, in the request's order.
     pub disclosed: Vec<(String, AttributeValue)>,
     /// The statements that hold whichever branch does, with the request's absolute bounds:
@@ -192,7 +194,7 @@ fn verify_one(
     // 3. The schema.
     let schema = got
         .credential_type
-        .schema_version(got.schema_version)
+        .schema_for(got.schema_version, got.profile)
         .filter(|_| got.credential_type == asked.credential_type)
         .ok_or(Error::SchemaMismatch {
             expected: asked.credential_type,
@@ -340,6 +342,7 @@ fn verify_one(
         issuer: issuer.clone(),
         credential_type: got.credential_type,
         schema_version: got.schema_version,
+        profile: got.profile,
         disclosed: got.disclosed.clone(),
         checked_in_clear: asked
             .predicates

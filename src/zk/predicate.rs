@@ -3,11 +3,14 @@
 //! Every predicate is the statement
 //!
 //! ```text
-//! delta = s * (m - a) = sum_{j < k} u^j * d_j,   every d_j signed in the parameter set
+//! delta = s * (m - a) = w * sum_{j < k} u^j * d_j,   every d_j signed in the parameter set
 //! ```
 //!
 //! over a hidden message `m` (the `message_index`-th signed scalar), with a sign `s` of +1
-//! or -1, an offset `a`, a digit count `k` and the set's size `u` as base. A lower bound
+//! or -1, an offset `a`, a digit count `k`, the set's size `u` as base and a public scale `w`
+//! (1 unless a statement proves a difference in coarser units: `w = 60` proves minutes as
+//! whole hours, so that one digit of a 2^16 set covers 7 years; the holder can prove it only
+//! when `w` divides `delta`). A lower bound
 //! `m >= a` is `s = +1`; an upper bound `m <= b` is `s = -1, a = b`; a two-sided range is one
 //! of each; set membership is `s = +1, a = 0, k = 1` over a set of elements. One code path
 //! serves them all. The protocol, its transcript and its soundness argument are in
@@ -34,6 +37,10 @@ pub const TRANSCRIPT_LABEL: &[u8] = b"HEALTHPASS_PREDICATES_V1_";
 /// The largest digit count of one predicate.
 pub const MAX_DIGITS: usize = 8;
 
+/// The largest scale of one predicate ([`PredicateStatement::scale`]): 2^20, far above the
+/// 1,440 minutes of a day.
+pub const MAX_SCALE: u32 = 1 << 20;
+
 /// A predicate over one hidden message: `s * (m - offset)` is a `digit_count`-digit number in
 /// base `u = set size` whose every digit is signed in `set`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +57,10 @@ pub struct PredicateStatement {
     pub offset: Scalar,
     /// `k`, the number of digits.
     pub digit_count: usize,
+    /// The scale `w`: the digits prove `delta / w`, and `delta` a multiple of `w`. 1 for
+    /// every statement but the validity statements in hours or days; always 1 for
+    /// membership.
+    pub scale: u32,
     /// The signed digits (ranges) or elements (membership).
     pub set: SignedSet,
 }
@@ -84,17 +95,29 @@ impl PredicateStatement {
                 "digit count must be between 1 and 8",
             ));
         }
+        if self.scale == 0 || self.scale > MAX_SCALE {
+            return Err(Error::InvalidParameters(
+                "the scale must be between 1 and 2^20",
+            ));
+        }
         match self.set.kind() {
             SetKind::Digits { base } => {
-                // u^k must stay far below r so that digits cannot wrap around.
-                if (u64::from(*base) as f64).log2() * self.digit_count as f64 > 120.0 {
+                // w * u^k must stay far below r so that digits cannot wrap around.
+                if (u64::from(*base) as f64).log2() * self.digit_count as f64
+                    + f64::from(self.scale).log2()
+                    > 120.0
+                {
                     return Err(Error::InvalidParameters(
-                        "base^digits must stay below 2^120",
+                        "scale * base^digits must stay below 2^120",
                     ));
                 }
             }
             SetKind::Elements(_) => {
-                if self.digit_count != 1 || self.negate || self.offset != Scalar::ZERO {
+                if self.digit_count != 1
+                    || self.negate
+                    || self.offset != Scalar::ZERO
+                    || self.scale != 1
+                {
                     return Err(Error::InvalidParameters(
                         "membership is one digit, no sign and no offset",
                     ));
@@ -108,15 +131,23 @@ impl PredicateStatement {
         Scalar::from(self.set.kind().len() as u64)
     }
 
-    /// `delta^ = s * (m^ - c * a)`: the response for `delta` that the subject's response
-    /// `m^` implies (the BBS response, `m^_a - m^_b` for a difference, or a branch's own).
+    /// `delta^ / w = s * (m^ - c * a) / w`: the response for `delta / w` that the subject's
+    /// response `m^` implies (the BBS response, `m^_a - m^_b` for a difference, or a
+    /// branch's own).
     fn delta_hat(&self, m_hat: &Scalar, c: &Scalar) -> Scalar {
-        let d = m_hat - c * self.offset;
+        let d = (m_hat - c * self.offset) * self.scale_inverse();
         if self.negate {
             -d
         } else {
             d
         }
+    }
+
+    /// `w^-1 mod r` (`w` is at least 1 and far below `r`, so it is invertible).
+    fn scale_inverse(&self) -> Scalar {
+        Scalar::from(u64::from(self.scale))
+            .invert()
+            .unwrap_or(Scalar::ONE)
     }
 
     /// The messages the statement reads: `message_index`, then `minus_index` if any.
@@ -135,6 +166,12 @@ impl PredicateStatement {
         s.integer(usize::from(self.negate))
             .scalar(&self.offset)
             .integer(self.digit_count);
+        // A scale other than 1 is written after the digit count as `I2OSP(w, 8)`; it opens
+        // with a zero octet, where the set's kind opens with "D" or "E", so the two layouts
+        // never meet (and statements of scale 1 keep their transcript).
+        if self.scale != 1 {
+            s.integer(self.scale as usize);
+        }
         self.set.serialize_statement(s);
     }
 }
@@ -280,6 +317,10 @@ fn low_u128(s: &Scalar) -> (Choice, u128) {
 /// may not be constant time on every CPU); everything else runs the same whatever `delta`.
 pub(crate) fn digits(statement: &PredicateStatement, delta: &Scalar) -> Result<Digits, Error> {
     statement.check_shape()?;
+    // `delta / w`: small exactly when `w` divides a small `delta` (otherwise it is at least
+    // `r / w`, which no digits express, so the holder refuses).
+    let scaled = Zeroizing::new(delta * statement.scale_inverse());
+    let delta = &*scaled;
     let (digits, holds, negative) = match statement.set.kind() {
         SetKind::Elements(_) => (
             Zeroizing::new(vec![*delta]),

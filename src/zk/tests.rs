@@ -71,6 +71,7 @@ fn at_least(index: usize, bound: i64, base: u32, k: usize) -> PredicateStatement
         negate: false,
         offset: int(bound),
         digit_count: k,
+        scale: 1,
         set: digits(base),
     }
 }
@@ -89,6 +90,7 @@ fn member(index: usize) -> PredicateStatement {
         negate: false,
         offset: Scalar::zero(),
         digit_count: 1,
+        scale: 1,
         set: products(),
     }
 }
@@ -382,6 +384,7 @@ fn one_key_cannot_sign_digits_and_elements() {
         negate: false,
         offset: int(6),
         digit_count: 1,
+        scale: 1,
         set: digits.clone(),
     };
     let signature = elements.signature_ct(&minus_one).unwrap();
