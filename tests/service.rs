@@ -273,12 +273,22 @@ fn compact_request(answer: &Value) -> PresentationRequest {
 
 /// The wallet: `present --request-url URL --post`, keeping the compact form and QR code.
 fn wallet(setup: &Setup, request_uri: &str, extra: &[&str]) -> std::process::Output {
+    wallet_with(setup, "cred.json", request_uri, extra)
+}
+
+/// [`wallet`] presenting `credential`.
+fn wallet_with(
+    setup: &Setup,
+    credential: &str,
+    request_uri: &str,
+    extra: &[&str],
+) -> std::process::Output {
     let mut args = vec![
         "present",
         "--params-store",
         "wallet",
         "--credential",
-        "cred.json",
+        credential,
         "--request-url",
         request_uri,
         "--post",
@@ -970,6 +980,118 @@ fn trust_list_and_params_have_etags_and_sighup_reloads_without_dropping_requests
     }
     let r = server.new_request();
     accepted(&setup, r["request_uri"].as_str().unwrap());
+}
+
+/// Sends SIGHUP to the service and waits until its trust list's ETag is no longer `etag`.
+fn reload(server: &Server, etag: &str) -> String {
+    let trust_url = format!("{}/v1/trust-list", server.url);
+    assert!(Command::new("kill")
+        .args(["-HUP", &server.child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, headers, _) = get_with(&trust_url, &[("If-None-Match", etag)]);
+        if status == 200 {
+            return headers["etag"].to_str().unwrap().to_owned();
+        }
+        assert!(Instant::now() < deadline, "no reload: {}", server.log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The verdict of `credential` posted by the wallet to a fresh request: the wallet's exit
+/// code and what it printed.
+fn present_to(setup: &Setup, server: &Server, credential: &str) -> (i32, String) {
+    let r = server.new_request();
+    let out = wallet_with(setup, credential, r["request_uri"].as_str().unwrap(), &[]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// An issuer rotates its key: a second key under a key id (`issuer init --kid`) is added to the
+/// trust list next to the old one, and the service reloads on SIGHUP. A credential of the new
+/// key is refused before the reload (`unknown_key`) and accepted after, with the key named in
+/// the verdict; the old credential (no kid) keeps verifying while the old key stays listed, and
+/// is refused once it is removed (`trust remove`).
+#[test]
+fn an_issuer_rotates_its_key_and_sighup_reloads_the_trust_list() {
+    let setup = Setup::new();
+    let server = setup.serve("store.redb");
+    let (_, headers, _) = get_with(&format!("{}/v1/trust-list", server.url), &[]);
+    let etag = headers["etag"].to_str().unwrap().to_owned();
+    setup.ok(&[
+        "issuer",
+        "init",
+        "--id",
+        "gb-nhs",
+        "--kid",
+        "2026-b",
+        "--out-dir",
+        "keys",
+        "--country",
+        "GB",
+    ]);
+    setup.ok(&[
+        "issue",
+        "--issuer",
+        "keys/gb-nhs.2026-b.secret.json",
+        "--type",
+        "vaccination",
+        "--attributes",
+        "attrs.json",
+        "--out",
+        "cred-b.json",
+    ]);
+    let (code, text) = present_to(&setup, &server, "cred-b.json");
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("unknown_key") && text.contains("2026-b"),
+        "{text}"
+    );
+
+    setup.ok(&[
+        "trust",
+        "add",
+        "keys/gb-nhs.2026-b.public.json",
+        "--trust-list",
+        "trust.json",
+    ]);
+    let etag = reload(&server, &etag);
+    let (code, text) = present_to(&setup, &server, "cred-b.json");
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("ACCEPTED") && text.contains(r#""kid": "2026-b""#),
+        "{text}"
+    );
+    // The old credential, without a kid, still verifies with the old key.
+    let (code, text) = present_to(&setup, &server, "cred.json");
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("\"kid\""), "{text}");
+
+    // The end of the rotation: the old key is removed.
+    setup.ok(&[
+        "trust",
+        "remove",
+        "--id",
+        "gb-nhs",
+        "--trust-list",
+        "trust.json",
+    ]);
+    reload(&server, &etag);
+    let (code, text) = present_to(&setup, &server, "cred.json");
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("unknown_key") && text.contains("without a key identifier"),
+        "{text}"
+    );
+    let (code, text) = present_to(&setup, &server, "cred-b.json");
+    assert_eq!(code, 0, "{text}");
 }
 
 /// A set of the verifier's parameter store: its digest (hex) and bytes.

@@ -9,7 +9,9 @@
 //! per credential:
 //!   type           1 byte   1 vaccination, 2 test, 3 recovery, 4 identity
 //!   schema_version 1 byte
-//!   issuer         varint length, identifier (1 to 64 of a-z 0-9 . _ -)
+//!   issuer         varint length, then the identifier (1 to 64 of a-z 0-9 . _ -), or
+//!                  `ID#KID` when the credential names its issuer's key (`kid`, same
+//!                  grammar; `#` is in neither): see `issuer_field`
 //!   branch         only when the policy reveals branches: varint count (1 to 16), then
 //!                  varints: the alternative's index, the choice at each any_of
 //!   disclosed      each value in the disclosure order of the policy's alternatives of
@@ -34,6 +36,26 @@ use crate::credential::{AttributeValue, CredentialType};
 /// The version byte of the compact encoding.
 pub const COMPACT_VERSION: u8 = 3;
 
+/// The issuer field: `ID`, or `ID#KID` for a credential that names its issuer's key. A
+/// presentation without a key identifier encodes as before key identifiers existed.
+fn issuer_field(issuer: &str, kid: Option<&str>) -> String {
+    match kid {
+        Some(kid) => format!("{issuer}#{kid}"),
+        None => issuer.to_owned(),
+    }
+}
+
+/// Reads [`issuer_field`]: each part must be a valid identifier.
+fn read_issuer_field(field: &str) -> Option<(String, Option<String>)> {
+    let (issuer, kid) = match field.split_once('#') {
+        Some((issuer, kid)) => (issuer, Some(kid)),
+        None => (field, None),
+    };
+    let valid = crate::credential::is_valid_issuer_id(issuer)
+        && kid.is_none_or(crate::credential::is_valid_key_id);
+    valid.then(|| (issuer.to_owned(), kid.map(str::to_owned)))
+}
+
 impl Presentation {
     /// The compact binary encoding. The disclosed values must be in the request's order (as
     /// [`super::present`] makes them): the encoding carries values, not names.
@@ -46,7 +68,7 @@ impl Presentation {
         for c in &self.credentials {
             w.u8(c.credential_type.code())
                 .u8(c.schema_version)
-                .bytes(c.issuer.as_bytes());
+                .bytes(issuer_field(&c.issuer, c.kid.as_deref()).as_bytes());
             if let Some(b) = &c.branch {
                 w.varint(1 + b.choices.len() as u64)
                     .varint(b.alternative as u64);
@@ -105,14 +127,14 @@ impl Presentation {
             let credential_type =
                 CredentialType::from_code(code).ok_or_else(|| at(&r, "unknown credential type"))?;
             let schema_version = r.u8().ok_or_else(|| at(&r, "truncated schema version"))?;
-            let issuer = r
+            let (issuer, kid) = r
                 .bytes()
                 .and_then(|b| std::str::from_utf8(b).ok())
-                .ok_or_else(|| at(&r, "truncated or non-UTF-8 issuer"))?
-                .to_owned();
-            if !crate::credential::is_valid_issuer_id(&issuer) {
-                return Err(at(&r, "invalid issuer identifier"));
-            }
+                .ok_or_else(|| at(&r, "truncated or non-UTF-8 issuer"))
+                .and_then(|f| {
+                    read_issuer_field(f)
+                        .ok_or_else(|| at(&r, "invalid issuer identifier or key identifier"))
+                })?;
             let branch = if policy.reveal_branch {
                 let n = r
                     .varint()
@@ -170,6 +192,7 @@ impl Presentation {
                 credential_type,
                 schema_version,
                 issuer,
+                kid,
                 branch,
                 disclosed,
                 formula_proof,

@@ -241,6 +241,7 @@ pub fn rejection_code(e: &PError) -> &'static str {
         PError::RequestExpired { .. } => "request_expired",
         PError::CredentialCountMismatch { .. } => "credential_count",
         PError::UntrustedIssuer { .. } => "untrusted_issuer",
+        PError::UnknownKey { .. } => "unknown_key",
         PError::IssuerNotAccepted { .. } => "issuer_not_accepted",
         PError::SchemaMismatch { .. } => "schema_mismatch",
         PError::IssuerMayNotIssue { .. } => "issuer_may_not_issue",
@@ -796,6 +797,9 @@ fn verdict_json(v: &presentation::VerifiedPresentation, at: i64) -> Value {
                 "proven": c.proven,
                 "holder_bound": c.holder_bound,
             });
+            if let Some(kid) = &c.issuer.kid {
+                o["issuer"]["kid"] = json!(kid);
+            }
             if let Some(p) = &c.pseudonym {
                 o["pseudonym"] = json!(healthpass::credential::json::b64_encode(&p.to_bytes()));
             }
