@@ -164,13 +164,18 @@ impl Server {
                 l.push('\n');
             }
         });
+        let tls = extra.contains(&"--tls-cert");
         let server = Server {
             child,
-            url: format!("http://{listen}"),
+            url: format!("{}://{listen}", if tls { "https" } else { "http" }),
             log,
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
+            // Over TLS, listening is being ready (the certificate is loaded before the bind).
+            if tls && std::net::TcpStream::connect(&listen).is_ok() {
+                return server;
+            }
             if let Ok(r) = get(&format!("{}/healthz", server.url)) {
                 if r.0 == 200 {
                     return server;
@@ -1092,6 +1097,104 @@ fn an_issuer_rotates_its_key_and_sighup_reloads_the_trust_list() {
     );
     let (code, text) = present_to(&setup, &server, "cred-b.json");
     assert_eq!(code, 0, "{text}");
+}
+
+/// A CA named `name` and a server certificate it signs for `127.0.0.1` and `localhost`, as
+/// PEM: (CA, server certificate, server key).
+fn certificates(name: &str) -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.distinguished_name.push(DnType::CommonName, name);
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let names = vec!["127.0.0.1".to_owned(), "localhost".to_owned()];
+    let cert = CertificateParams::new(names)
+        .unwrap()
+        .signed_by(&key, &ca, &ca_key)
+        .unwrap();
+    (ca.pem(), cert.pem(), key.serialize_pem())
+}
+
+/// The wallet over https: `present --request-url https://… --post --ca-cert CA.pem` against
+/// `serve --tls-cert/--tls-key` is accepted; a certificate the wallet does not trust (another
+/// CA given, or none: the system's roots alone) is refused with a clear error, before anything
+/// is sent.
+#[test]
+fn the_wallet_posts_over_tls_trusting_the_given_ca_only() {
+    let setup = Setup::new();
+    let (ca, cert, key) = certificates("healthpass test CA");
+    let (other_ca, _, _) = certificates("another CA");
+    for (name, pem) in [
+        ("ca.pem", &ca),
+        ("cert.pem", &cert),
+        ("key.pem", &key),
+        ("other-ca.pem", &other_ca),
+    ] {
+        std::fs::write(setup.path(name), pem).unwrap();
+    }
+    let server = Server::start(
+        &setup,
+        "store.redb",
+        &[
+            "--rate-limit",
+            "0",
+            "--tls-cert",
+            "cert.pem",
+            "--tls-key",
+            "key.pem",
+        ],
+    );
+    assert!(server.url.starts_with("https://127.0.0.1:"));
+    // The test's own client trusts the CA (on ring, as the service and the wallet).
+    #[allow(deprecated)]
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let tls = ureq::tls::TlsConfig::builder()
+        .unversioned_rustls_crypto_provider(provider)
+        .root_certs(ureq::tls::RootCerts::new_with_certs(&[
+            ureq::tls::Certificate::from_pem(ca.as_bytes()).unwrap(),
+        ]))
+        .build();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .tls_config(tls)
+        .build()
+        .into();
+    let new_request = || {
+        let r = agent
+            .post(format!("{}/v1/requests", server.url))
+            .header("Content-Type", "application/json")
+            .send(r#"{"policy":"entry"}"#)
+            .unwrap();
+        let (status, body) = read(r);
+        assert_eq!(status, 201);
+        json_of(&body)
+    };
+
+    let r = new_request();
+    let uri = r["request_uri"].as_str().unwrap();
+    assert!(uri.starts_with("https://"), "{uri}");
+    for refused in [&["--ca-cert", "other-ca.pem"][..], &[]] {
+        let out = wallet(&setup, uri, refused);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{refused:?}: {err}");
+        assert!(
+            err.contains("TLS certificate is not trusted") && err.contains("--ca-cert"),
+            "{refused:?}: {err}"
+        );
+    }
+    let out = wallet(&setup, uri, &["--ca-cert", "ca.pem"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("ACCEPTED by the verifier at https://"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A file without a certificate is unusable input.
+    let out = wallet(&setup, uri, &["--ca-cert", "key.pem"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no PEM certificate"));
 }
 
 /// A set of the verifier's parameter store: its digest (hex) and bytes.

@@ -487,7 +487,7 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
     let fetched = a
         .request_url
         .as_deref()
-        .map(super::wallet::fetch_request)
+        .map(|url| super::wallet::fetch_request(url, a.ca_cert.as_deref()))
         .transpose()?;
     let (mut request, request_path) =
         match (&a.request, &a.request_url) {

@@ -321,6 +321,10 @@ struct PresentArgs {
     /// request was fetched from) and print the verifier's verdict.
     #[arg(long, requires = "request_url")]
     post: bool,
+    /// With an https --request-url: also trust the certificates (a CA's, or the server's own)
+    /// in this PEM file, besides the system's roots.
+    #[arg(long, value_name = "CA.pem", requires = "request_url")]
+    ca_cert: Option<PathBuf>,
     /// Write the presentation as JSON (`-`: standard output).
     #[arg(long, value_name = "PRESENTATION.json")]
     out: Option<PathBuf>,
