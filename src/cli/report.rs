@@ -345,6 +345,9 @@ fn print_presentation(p: &Presentation) -> CliResult<()> {
             c.schema_version,
             Untrusted(&c.issuer)
         );
+        if let Some(kid) = &c.kid {
+            outln!("    key        `{}`", Untrusted(kid));
+        }
         if let Some(b) = &c.branch {
             outln!("    branch     {b}");
         }
