@@ -287,8 +287,11 @@ fn main() {
                         .unwrap();
                     let v: Value =
                         serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
-                    let mut request =
-                        PresentationRequest::from_json(&v["request"].to_string()).unwrap();
+                    // The compact request, base64url (as the QR code carries it).
+                    let compact =
+                        healthpass::credential::json::b64_decode(v["request"].as_str().unwrap())
+                            .unwrap();
+                    let mut request = PresentationRequest::from_compact(&compact).unwrap();
                     // The holder's side of parameters by reference, from the verifier's folder.
                     ParamStore::open(d.join("params"))
                         .unwrap()

@@ -292,6 +292,59 @@ fn an_issuer_outside_the_trust_list_is_rejected() {
     assert!(err.contains("`xx-rogue` is not in the trust list"), "{err}");
 }
 
+/// Key ids on the command line: `issuer init --kid` writes `ID.KID.*.json`, its credentials
+/// name the key, `verify` picks that key of the trust list (refused while it is not listed),
+/// `trust remove` ends a rotation, and an old credential without a kid keeps verifying with
+/// the issuer's key without one until that is removed.
+#[test]
+fn verify_picks_the_issuer_key_a_presentation_names() {
+    let env = Env::new();
+    env.present("req.json", "old");
+    env.ok_words("issuer init --id gb-nhs --kid 2026-b --out-dir keys --country GB");
+    let public = env.json("keys/gb-nhs.2026-b.public.json");
+    assert_eq!(public["issuer"]["kid"], "2026-b");
+    env.ok_words("issue --issuer keys/gb-nhs.2026-b.secret.json --type vaccination --attributes attrs.json --out cred.json --force");
+    assert_eq!(env.json("cred.json")["issuer"]["kid"], "2026-b");
+    env.present("req.json", "new");
+    assert_eq!(env.json("new.json")["credentials"][0]["kid"], "2026-b");
+    let (code, _, err) = env.verify("req.json", "--compact", "new.bin");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("`gb-nhs` has no key `2026-b`"), "{err}");
+
+    let out = env.ok_words("trust add keys/gb-nhs.2026-b.public.json --trust-list trust.json");
+    assert!(
+        out.contains("key `2026-b`") && out.contains("2 key(s)"),
+        "{out}"
+    );
+    for stem in ["new", "old"] {
+        let (code, out, err) = env.verify("req.json", "--compact", &format!("{stem}.bin"));
+        assert_eq!(code, 0, "{stem}: {err}");
+        assert_eq!(out.contains("gb-nhs key `2026-b`"), stem == "new", "{out}");
+    }
+    // Another key under the same kid is a conflict.
+    env.ok_words("issuer init --id gb-nhs --kid 2026-b --out-dir other --country GB");
+    let (code, _, err) =
+        env.words("trust add other/gb-nhs.2026-b.public.json --trust-list trust.json");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("(key `2026-b`) is already in the trust list"),
+        "{err}"
+    );
+
+    env.ok_words("trust remove --id gb-nhs --trust-list trust.json");
+    let (code, _, err) = env.verify("req.json", "--compact", "old.bin");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no key without a key identifier"), "{err}");
+    let (code, _, _) = env.verify("req.json", "--compact", "new.bin");
+    assert_eq!(code, 0);
+    let (code, _, err) = env.words("trust remove --id gb-nhs --trust-list trust.json");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not in the trust list"), "{err}");
+    let (code, _, err) = env.words("issuer init --id gb-nhs --kid Bad --out-dir keys");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("key identifier `Bad` is not valid"), "{err}");
+}
+
 #[test]
 fn a_requested_attribute_that_is_not_disclosed_is_rejected() {
     let env = Env::new();

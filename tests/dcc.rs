@@ -682,6 +682,7 @@ fn a_hand_made_proof_over_the_wrong_end_is_rejected() {
                 schema_version: 2,
                 profile: false,
                 issuer: c.issuer().id.clone(),
+                kid: None,
                 branch: None,
                 disclosed: vec![],
                 formula_proof: linked.formula.to_bytes(),

@@ -380,3 +380,135 @@ fn credential_debug_shows_no_personal_data() {
     // The values are still there for whoever asks for them.
     assert!(w.credential.value("family_name").is_some());
 }
+
+/// A key of issuer `id` under key identifier `kid`.
+fn issuer_key(id: &str, kid: Option<&str>, rng: &mut StdRng) -> IssuerKey {
+    IssuerKey::generate(id, "Issuer", "GB", Suite::Sha256, &CredentialType::ALL, rng)
+        .unwrap()
+        .with_kid(kid)
+        .unwrap()
+}
+
+/// Several keys per issuer: a presentation names its key (`kid`), verification uses that key
+/// of the trust list; one without a kid is checked with the issuer's key without one. An
+/// unknown kid, another issuer's kid, another key's kid and a tampered compact kid are
+/// refused.
+#[test]
+fn a_presentation_names_its_issuer_key_and_is_checked_with_it() {
+    let t = CredentialType::Vaccination;
+    let mut w = world(t, Suite::Sha256, 21);
+    let a = issuer_key("gb-nhs", Some("2026-a"), &mut w.rng);
+    let b = issuer_key("gb-nhs", Some("2026-b"), &mut w.rng);
+    let other = issuer_key("fr-dgs", Some("2026-x"), &mut w.rng);
+    for k in [&a, &b, &other] {
+        w.trust.add(k.info().clone(), false).unwrap();
+    }
+    // Today's credential (no kid) still verifies, against the issuer's key without a kid.
+    let legacy = w.present();
+    assert_eq!(legacy.credentials[0].kid, None);
+    w.verify(&legacy).unwrap();
+
+    // A credential of key b carries its kid into the credential file and the presentation.
+    let v1 = t.schema_version(1).unwrap();
+    w.credential = b.issue_under(v1, &attributes(t), NOW, &mut w.rng).unwrap();
+    let text = w.credential.to_json();
+    assert!(text.contains("\"kid\": \"2026-b\""), "{text}");
+    assert_eq!(Credential::from_json(&text).unwrap(), w.credential);
+    let p = w.present();
+    assert_eq!(p.credentials[0].kid.as_deref(), Some("2026-b"));
+    let verified = w.verify(&p).unwrap();
+    assert_eq!(verified.credentials[0].issuer, *b.info());
+    let json = p.to_json();
+    assert!(json.contains("\"kid\": \"2026-b\""), "{json}");
+    assert_eq!(Presentation::from_json(&json).unwrap(), p);
+    let compact = p.to_compact().unwrap();
+    assert_eq!(Presentation::from_compact(&compact, &w.request).unwrap(), p);
+
+    let with_kid = |kid: Option<&str>| {
+        let mut q = p.clone();
+        q.credentials[0].kid = kid.map(str::to_owned);
+        q
+    };
+    // Another key of the same issuer, or its key without a kid: the proof fails.
+    for kid in [Some("2026-a"), None] {
+        let e = w.verify(&with_kid(kid)).unwrap_err();
+        assert!(matches!(e, Error::ProofInvalid { .. }), "{kid:?}: {e:?}");
+    }
+    // An unknown kid, and another issuer's kid: no such key.
+    for kid in ["2027-a", "2026-x"] {
+        let e = w.verify(&with_kid(Some(kid))).unwrap_err();
+        assert!(
+            matches!(&e, Error::UnknownKey { issuer, kid: Some(k) } if issuer == "gb-nhs" && k == kid),
+            "{e:?}"
+        );
+        assert!(e.is_rejection());
+    }
+    // Without the issuer's key without a kid, a kid-less presentation has no key.
+    let mut rotated = w.trust.clone();
+    assert!(rotated.remove("gb-nhs", None));
+    let e = presentation::verify(&w.request, &legacy, &rotated, NOW + 60).unwrap_err();
+    assert!(matches!(e, Error::UnknownKey { kid: None, .. }), "{e:?}");
+    assert!(e.to_string().contains("without a key identifier"), "{e}");
+    presentation::verify(&w.request, &p, &rotated, NOW + 60).unwrap();
+
+    // The compact form: the issuer field is `gb-nhs#2026-b`; a tampered kid is refused.
+    let at = compact
+        .windows(13)
+        .position(|x| x == b"gb-nhs#2026-b")
+        .unwrap();
+    let tampered = |last: u8| {
+        let mut c = compact.clone();
+        c[at + 12] = last;
+        Presentation::from_compact(&c, &w.request).and_then(|q| w.verify(&q))
+    };
+    assert!(matches!(
+        tampered(b'a').unwrap_err(),
+        Error::ProofInvalid { .. }
+    ));
+    assert!(matches!(
+        tampered(b'c').unwrap_err(),
+        Error::UnknownKey { .. }
+    ));
+    for bad in [b'B', b'#', b'/'] {
+        let e = tampered(bad).unwrap_err();
+        assert!(matches!(e, Error::Compact { .. }), "{e:?}");
+    }
+    // A kid-less presentation encodes as before kids existed (the golden files pin it).
+    let legacy_compact = legacy.to_compact().unwrap();
+    assert_eq!(&legacy_compact[36..43], b"\x06gb-nhs");
+    assert_eq!(&compact[36..50], b"\x0dgb-nhs#2026-b");
+    // A kid the grammar refuses, in the JSON form.
+    let bad = json.replace("\"kid\": \"2026-b\"", "\"kid\": \"2026 b\"");
+    assert!(matches!(
+        Presentation::from_json(&bad).unwrap_err(),
+        Error::Format(_)
+    ));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any valid key identifier round-trips through both presentation forms, the credential
+    /// file and the issuer files; an invalid one is refused by each reader.
+    #[test]
+    fn key_ids_round_trip(kid in "[a-z0-9][a-z0-9._-]{0,63}", bad in "[A-Z# ]{1,3}") {
+        let mut w = world(CredentialType::Recovery, Suite::Sha256, 3);
+        let mut p = w.present();
+        p.credentials[0].kid = Some(kid.clone());
+        let compact = p.to_compact().unwrap();
+        prop_assert_eq!(&Presentation::from_compact(&compact, &w.request).unwrap(), &p);
+        let json = p.to_json();
+        prop_assert_eq!(&Presentation::from_json(&json).unwrap(), &p);
+        let key = issuer_key("gb-nhs", Some(&kid), &mut w.rng);
+        let public = key.info().to_public_json();
+        prop_assert_eq!(&healthpass::credential::IssuerInfo::from_public_json(&public).unwrap(), key.info());
+        let secret = IssuerKey::from_secret_json(&key.to_secret_json()).unwrap();
+        prop_assert_eq!(secret.info(), key.info());
+        let bad_kid = format!("{kid}{bad}");
+        prop_assert!(issuer_key("gb-nhs", None, &mut w.rng).with_kid(Some(&bad_kid)).is_err());
+        let bad_json = json.replace(&format!("\"kid\": \"{kid}\""), &format!("\"kid\": \"{bad_kid}\""));
+        prop_assert!(Presentation::from_json(&bad_json).is_err());
+        let bad_public = public.replace(&format!("\"kid\": \"{kid}\""), &format!("\"kid\": \"{bad_kid}\""));
+        prop_assert!(healthpass::credential::IssuerInfo::from_public_json(&bad_public).is_err());
+    }
+}

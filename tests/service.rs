@@ -164,13 +164,18 @@ impl Server {
                 l.push('\n');
             }
         });
+        let tls = extra.contains(&"--tls-cert");
         let server = Server {
             child,
-            url: format!("http://{listen}"),
+            url: format!("{}://{listen}", if tls { "https" } else { "http" }),
             log,
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
+            // Over TLS, listening is being ready (the certificate is loaded before the bind).
+            if tls && std::net::TcpStream::connect(&listen).is_ok() {
+                return server;
+            }
             if let Ok(r) = get(&format!("{}/healthz", server.url)) {
                 if r.0 == 200 {
                     return server;
@@ -273,12 +278,22 @@ fn compact_request(answer: &Value) -> PresentationRequest {
 
 /// The wallet: `present --request-url URL --post`, keeping the compact form and QR code.
 fn wallet(setup: &Setup, request_uri: &str, extra: &[&str]) -> std::process::Output {
+    wallet_with(setup, "cred.json", request_uri, extra)
+}
+
+/// [`wallet`] presenting `credential`.
+fn wallet_with(
+    setup: &Setup,
+    credential: &str,
+    request_uri: &str,
+    extra: &[&str],
+) -> std::process::Output {
     let mut args = vec![
         "present",
         "--params-store",
         "wallet",
         "--credential",
-        "cred.json",
+        credential,
         "--request-url",
         request_uri,
         "--post",
@@ -970,6 +985,216 @@ fn trust_list_and_params_have_etags_and_sighup_reloads_without_dropping_requests
     }
     let r = server.new_request();
     accepted(&setup, r["request_uri"].as_str().unwrap());
+}
+
+/// Sends SIGHUP to the service and waits until its trust list's ETag is no longer `etag`.
+fn reload(server: &Server, etag: &str) -> String {
+    let trust_url = format!("{}/v1/trust-list", server.url);
+    assert!(Command::new("kill")
+        .args(["-HUP", &server.child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, headers, _) = get_with(&trust_url, &[("If-None-Match", etag)]);
+        if status == 200 {
+            return headers["etag"].to_str().unwrap().to_owned();
+        }
+        assert!(Instant::now() < deadline, "no reload: {}", server.log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The verdict of `credential` posted by the wallet to a fresh request: the wallet's exit
+/// code and what it printed.
+fn present_to(setup: &Setup, server: &Server, credential: &str) -> (i32, String) {
+    let r = server.new_request();
+    let out = wallet_with(setup, credential, r["request_uri"].as_str().unwrap(), &[]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// An issuer rotates its key: a second key under a key id (`issuer init --kid`) is added to the
+/// trust list next to the old one, and the service reloads on SIGHUP. A credential of the new
+/// key is refused before the reload (`unknown_key`) and accepted after, with the key named in
+/// the verdict; the old credential (no kid) keeps verifying while the old key stays listed, and
+/// is refused once it is removed (`trust remove`).
+#[test]
+fn an_issuer_rotates_its_key_and_sighup_reloads_the_trust_list() {
+    let setup = Setup::new();
+    let server = setup.serve("store.redb");
+    let (_, headers, _) = get_with(&format!("{}/v1/trust-list", server.url), &[]);
+    let etag = headers["etag"].to_str().unwrap().to_owned();
+    setup.ok(&[
+        "issuer",
+        "init",
+        "--id",
+        "gb-nhs",
+        "--kid",
+        "2026-b",
+        "--out-dir",
+        "keys",
+        "--country",
+        "GB",
+    ]);
+    setup.ok(&[
+        "issue",
+        "--issuer",
+        "keys/gb-nhs.2026-b.secret.json",
+        "--type",
+        "vaccination",
+        "--attributes",
+        "attrs.json",
+        "--out",
+        "cred-b.json",
+    ]);
+    let (code, text) = present_to(&setup, &server, "cred-b.json");
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("unknown_key") && text.contains("2026-b"),
+        "{text}"
+    );
+
+    setup.ok(&[
+        "trust",
+        "add",
+        "keys/gb-nhs.2026-b.public.json",
+        "--trust-list",
+        "trust.json",
+    ]);
+    let etag = reload(&server, &etag);
+    let (code, text) = present_to(&setup, &server, "cred-b.json");
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("ACCEPTED") && text.contains(r#""kid": "2026-b""#),
+        "{text}"
+    );
+    // The old credential, without a kid, still verifies with the old key.
+    let (code, text) = present_to(&setup, &server, "cred.json");
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("\"kid\""), "{text}");
+
+    // The end of the rotation: the old key is removed.
+    setup.ok(&[
+        "trust",
+        "remove",
+        "--id",
+        "gb-nhs",
+        "--trust-list",
+        "trust.json",
+    ]);
+    reload(&server, &etag);
+    let (code, text) = present_to(&setup, &server, "cred.json");
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("unknown_key") && text.contains("without a key identifier"),
+        "{text}"
+    );
+    let (code, text) = present_to(&setup, &server, "cred-b.json");
+    assert_eq!(code, 0, "{text}");
+}
+
+/// A CA named `name` and a server certificate it signs for `127.0.0.1` and `localhost`, as
+/// PEM: (CA, server certificate, server key).
+fn certificates(name: &str) -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.distinguished_name.push(DnType::CommonName, name);
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let names = vec!["127.0.0.1".to_owned(), "localhost".to_owned()];
+    let cert = CertificateParams::new(names)
+        .unwrap()
+        .signed_by(&key, &ca, &ca_key)
+        .unwrap();
+    (ca.pem(), cert.pem(), key.serialize_pem())
+}
+
+/// The wallet over https: `present --request-url https://… --post --ca-cert CA.pem` against
+/// `serve --tls-cert/--tls-key` is accepted; a certificate the wallet does not trust (another
+/// CA given, or none: the system's roots alone) is refused with a clear error, before anything
+/// is sent.
+#[test]
+fn the_wallet_posts_over_tls_trusting_the_given_ca_only() {
+    let setup = Setup::new();
+    let (ca, cert, key) = certificates("healthpass test CA");
+    let (other_ca, _, _) = certificates("another CA");
+    for (name, pem) in [
+        ("ca.pem", &ca),
+        ("cert.pem", &cert),
+        ("key.pem", &key),
+        ("other-ca.pem", &other_ca),
+    ] {
+        std::fs::write(setup.path(name), pem).unwrap();
+    }
+    let server = Server::start(
+        &setup,
+        "store.redb",
+        &[
+            "--rate-limit",
+            "0",
+            "--tls-cert",
+            "cert.pem",
+            "--tls-key",
+            "key.pem",
+        ],
+    );
+    assert!(server.url.starts_with("https://127.0.0.1:"));
+    // The test's own client trusts the CA (on ring, as the service and the wallet).
+    #[allow(deprecated)]
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let tls = ureq::tls::TlsConfig::builder()
+        .unversioned_rustls_crypto_provider(provider)
+        .root_certs(ureq::tls::RootCerts::new_with_certs(&[
+            ureq::tls::Certificate::from_pem(ca.as_bytes()).unwrap(),
+        ]))
+        .build();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .tls_config(tls)
+        .build()
+        .into();
+    let new_request = || {
+        let r = agent
+            .post(format!("{}/v1/requests", server.url))
+            .header("Content-Type", "application/json")
+            .send(r#"{"policy":"entry"}"#)
+            .unwrap();
+        let (status, body) = read(r);
+        assert_eq!(status, 201);
+        json_of(&body)
+    };
+
+    let r = new_request();
+    let uri = r["request_uri"].as_str().unwrap();
+    assert!(uri.starts_with("https://"), "{uri}");
+    for refused in [&["--ca-cert", "other-ca.pem"][..], &[]] {
+        let out = wallet(&setup, uri, refused);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{refused:?}: {err}");
+        assert!(
+            err.contains("TLS certificate is not trusted") && err.contains("--ca-cert"),
+            "{refused:?}: {err}"
+        );
+    }
+    let out = wallet(&setup, uri, &["--ca-cert", "ca.pem"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("ACCEPTED by the verifier at https://"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A file without a certificate is unusable input.
+    let out = wallet(&setup, uri, &["--ca-cert", "key.pem"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no PEM certificate"));
 }
 
 /// A set of the verifier's parameter store: its digest (hex) and bytes.

@@ -19,7 +19,7 @@ use super::output::{out, outln};
 use super::report;
 use super::{
     IssueArgs, IssuerInitArgs, ParamsAddArgs, ParamsStoreArgs, PresentArgs, RequestArgs,
-    TrustAddArgs, VerifyArgs,
+    TrustAddArgs, TrustRemoveArgs, VerifyArgs,
 };
 
 fn credential_type(name: &str) -> CliResult<CredentialType> {
@@ -36,9 +36,14 @@ pub(super) fn issuer_init(a: IssuerInitArgs) -> CliResult<()> {
         .collect::<CliResult<Vec<_>>>()?;
     let name = a.name.as_deref().unwrap_or(&a.id);
     let key = IssuerKey::generate(&a.id, name, &a.country, suite, &schemas, &mut rand::rng())
+        .and_then(|k| k.with_kid(a.kid.as_deref()))
         .map_err(CliError::usage)?;
-    let secret_path = a.out_dir.join(format!("{}.secret.json", a.id));
-    let public_path = a.out_dir.join(format!("{}.public.json", a.id));
+    let stem = match &a.kid {
+        Some(kid) => format!("{}.{kid}", a.id),
+        None => a.id.clone(),
+    };
+    let secret_path = a.out_dir.join(format!("{stem}.secret.json"));
+    let public_path = a.out_dir.join(format!("{stem}.public.json"));
     let mode = Mode::Secret { force: a.force };
     check_overwrite(&secret_path, mode)?;
     fs::create_dir_all(&a.out_dir).map_err(|e| {
@@ -48,7 +53,10 @@ pub(super) fn issuer_init(a: IssuerInitArgs) -> CliResult<()> {
         ))
     })?;
     save_issuer(&key, &secret_path, &public_path, mode)?;
-    outln!("created issuer `{}` ({suite})", a.id);
+    match &a.kid {
+        Some(kid) => outln!("created issuer `{}` key `{kid}` ({suite})", a.id),
+        None => outln!("created issuer `{}` ({suite})", a.id),
+    }
     outln!(
         "  secret key  {} (mode 0600: keep it on the issuing system)",
         secret_path.display()
@@ -82,6 +90,7 @@ pub(super) fn trust_add(a: TrustAddArgs) -> CliResult<()> {
         TrustList::default()
     };
     let id = issuer.id.clone();
+    let key = key_text(issuer.kid.as_deref());
     let changed = list.add(issuer, a.replace).map_err(|e| {
         CliError::usage(format!(
             "{}: {e}; pass --replace to replace it",
@@ -91,16 +100,42 @@ pub(super) fn trust_add(a: TrustAddArgs) -> CliResult<()> {
     if changed {
         write_output(&a.trust_list, list.to_json().as_bytes(), Mode::Public)?;
         outln!(
-            "trusted issuer `{id}` in {} ({} issuer(s))",
+            "trusted issuer `{id}`{key} in {} ({} key(s))",
             a.trust_list.display(),
             list.issuers().len()
         );
     } else {
         outln!(
-            "issuer `{id}` is already in {} unchanged",
+            "issuer `{id}`{key} is already in {} unchanged",
             a.trust_list.display()
         );
     }
+    Ok(())
+}
+
+/// ` key `KID``, or nothing for a key without a key identifier.
+fn key_text(kid: Option<&str>) -> String {
+    kid.map(|k| format!(" key `{}`", Untrusted(k)))
+        .unwrap_or_default()
+}
+
+pub(super) fn trust_remove(a: TrustRemoveArgs) -> CliResult<()> {
+    let mut list = files::load_trust_list(&a.trust_list)?;
+    let key = key_text(a.kid.as_deref());
+    if !list.remove(&a.id, a.kid.as_deref()) {
+        return Err(CliError::usage(format!(
+            "{}: issuer `{}`{key} is not in the trust list",
+            a.trust_list.display(),
+            Untrusted(&a.id)
+        )));
+    }
+    write_output(&a.trust_list, list.to_json().as_bytes(), Mode::Public)?;
+    outln!(
+        "removed issuer `{}`{key} from {} ({} key(s) left)",
+        Untrusted(&a.id),
+        a.trust_list.display(),
+        list.issuers().len()
+    );
     Ok(())
 }
 
@@ -452,7 +487,7 @@ pub(super) fn present(a: PresentArgs) -> CliResult<()> {
     let fetched = a
         .request_url
         .as_deref()
-        .map(super::wallet::fetch_request)
+        .map(|url| super::wallet::fetch_request(url, a.ca_cert.as_deref()))
         .transpose()?;
     let (mut request, request_path) =
         match (&a.request, &a.request_url) {

@@ -86,7 +86,8 @@ enum HolderCommand {
 
 #[derive(Subcommand)]
 enum IssuerCommand {
-    /// Create an issuer key: DIR/ID.secret.json (mode 0600) and DIR/ID.public.json.
+    /// Create an issuer key: DIR/ID.secret.json (mode 0600) and DIR/ID.public.json
+    /// (with --kid: DIR/ID.KID.secret.json and DIR/ID.KID.public.json).
     Init(IssuerInitArgs),
 }
 
@@ -95,6 +96,11 @@ struct IssuerInitArgs {
     /// The issuer identifier (a-z, 0-9, '.', '_', '-'; at most 64 characters).
     #[arg(long)]
     id: String,
+    /// The key identifier, when the issuer has (or will have) several keys: credentials and
+    /// presentations name it, and verifiers pick that key of the trust list (same grammar
+    /// as --id) [default: none, the issuer's default key].
+    #[arg(long, value_name = "KID")]
+    kid: Option<String>,
     /// The directory to write the key files to (created when missing).
     #[arg(long, value_name = "DIR", default_value = ".")]
     out_dir: PathBuf,
@@ -149,8 +155,24 @@ struct ParamsAddArgs {
 
 #[derive(Subcommand)]
 enum TrustCommand {
-    /// Add an issuer's public file to a trust list (created when missing).
+    /// Add an issuer's public file to a trust list (created when missing); a key under a
+    /// new key identifier is added next to the issuer's other keys.
     Add(TrustAddArgs),
+    /// Remove an issuer's key from a trust list (the end of a key rotation).
+    Remove(TrustRemoveArgs),
+}
+
+#[derive(Args)]
+struct TrustRemoveArgs {
+    /// The issuer identifier.
+    #[arg(long)]
+    id: String,
+    /// The key identifier [default: the issuer's key without one].
+    #[arg(long, value_name = "KID")]
+    kid: Option<String>,
+    /// The trust list file.
+    #[arg(long, value_name = "TRUST.json")]
+    trust_list: PathBuf,
 }
 
 #[derive(Args)]
@@ -160,7 +182,7 @@ struct TrustAddArgs {
     /// The trust list file.
     #[arg(long, value_name = "TRUST.json")]
     trust_list: PathBuf,
-    /// Replace an entry with the same identifier but another key.
+    /// Replace an entry with the same identifier and key identifier but another key.
     #[arg(long)]
     replace: bool,
 }
@@ -299,6 +321,10 @@ struct PresentArgs {
     /// request was fetched from) and print the verifier's verdict.
     #[arg(long, requires = "request_url")]
     post: bool,
+    /// With an https --request-url: also trust the certificates (a CA's, or the server's own)
+    /// in this PEM file, besides the system's roots.
+    #[arg(long, value_name = "CA.pem", requires = "request_url")]
+    ca_cert: Option<PathBuf>,
     /// Write the presentation as JSON (`-`: standard output).
     #[arg(long, value_name = "PRESENTATION.json")]
     out: Option<PathBuf>,
@@ -380,6 +406,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Issuer(IssuerCommand::Init(a)) => commands::issuer_init(a),
         Command::Trust(TrustCommand::Add(a)) => commands::trust_add(a),
+        Command::Trust(TrustCommand::Remove(a)) => commands::trust_remove(a),
         Command::Holder(HolderCommand::Init(a)) => holder::init(a),
         Command::Holder(HolderCommand::Commit(a)) => holder::commit(a),
         Command::Holder(HolderCommand::Accept(a)) => holder::accept(a),

@@ -44,8 +44,12 @@ fn issuer_text(i: &IssuerInfo) -> String {
     } else {
         format!(", {}", Untrusted(&i.country))
     };
+    let kid = match &i.kid {
+        Some(k) => format!(" key `{}`", Untrusted(k)),
+        None => String::new(),
+    };
     format!(
-        "{} ({}{country}, {})",
+        "{}{kid} ({}{country}, {})",
         Untrusted(&i.id),
         Untrusted(&i.name),
         i.suite
@@ -341,6 +345,9 @@ fn print_presentation(p: &Presentation) -> CliResult<()> {
             c.schema_version,
             Untrusted(&c.issuer)
         );
+        if let Some(kid) = &c.kid {
+            outln!("    key        `{}`", Untrusted(kid));
+        }
         if let Some(b) = &c.branch {
             outln!("    branch     {b}");
         }
@@ -471,7 +478,7 @@ pub fn inspect(path: &Path) -> CliResult<()> {
         }
         "healthpass-trust-list/1" => {
             let list = TrustList::from_json(text).map_err(in_file)?;
-            outln!("trust list with {} issuer(s)", list.issuers().len());
+            outln!("trust list with {} issuer key(s)", list.issuers().len());
             for i in list.issuers() {
                 outln!("  {} may issue: {}", issuer_text(i), types(&i.schemas));
             }

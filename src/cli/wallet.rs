@@ -1,8 +1,11 @@
 //! The wallet's side of the service (`present --request-url URL [--post]`): fetch a request
 //! from a verifier, and post the presentation back to the response address the request
 //! names, which must be on the origin the request came from (OpenID4VP's `direct_post`;
-//! `docs/service.md`).
+//! `docs/service.md`). Over https it trusts the system's roots and the certificates of
+//! `--ca-cert`, and nothing else.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use healthpass::presentation::{self, ParamStore, PresentationRequest};
@@ -22,15 +25,61 @@ pub struct Fetched {
     pub request: PresentationRequest,
     /// The response address (same origin as the request's).
     pub response_uri: String,
+    /// The client it was fetched with (the same trust for the parameters and the post).
+    agent: ureq::Agent,
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
+/// The most bytes of a `--ca-cert` file.
+const MAX_CA_BYTES: usize = 1 << 20;
+
+/// The HTTP client: no redirects, 30 s per exchange; over https, rustls with the ring
+/// provider (as `serve`), trusting the system's roots plus the certificates of `ca_cert`.
+fn agent(ca_cert: Option<&Path>) -> CliResult<ureq::Agent> {
+    let mut roots: Vec<ureq::tls::Certificate<'static>> = Vec::new();
+    if let Some(path) = ca_cert {
+        let pem = super::files::read_bytes_at_most(path, "--ca-cert file", MAX_CA_BYTES)?;
+        for item in ureq::tls::parse_pem(&pem) {
+            match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => roots.push(c),
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(CliError::usage(format!(
+                        "--ca-cert {}: not a PEM certificate file: {e}",
+                        path.display()
+                    )))
+                }
+            }
+        }
+        if roots.is_empty() {
+            return Err(CliError::usage(format!(
+                "--ca-cert {}: holds no PEM certificate",
+                path.display()
+            )));
+        }
+    }
+    // The system's roots; an unreadable one is left out (the rest still serve).
+    let system = rustls_native_certs::load_native_certs();
+    roots.extend(
+        system
+            .certs
+            .iter()
+            .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned()),
+    );
+    // ring, as `serve` (aws-lc-rs's C build needs cmake; ring has no post-quantum key
+    // exchange, hence rustls's deprecation note).
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = ureq::tls::TlsConfig::builder()
+        .root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)))
+        .unversioned_rustls_crypto_provider(provider)
+        .build();
+    Ok(ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_global(Some(Duration::from_secs(30)))
+        .tls_config(tls)
         .build()
-        .into()
+        .into())
 }
 
 /// `scheme://host[:port]` of an `http` or `https` URL.
@@ -49,19 +98,40 @@ fn network(url: &str, e: impl std::fmt::Display) -> CliError {
     CliError::usage(format!("{}: {e}", Untrusted(url)))
 }
 
-/// Fetches the request at `url` (`GET`, JSON, at most [`presentation::MAX_REQUEST_BYTES`]).
-pub fn fetch_request(url: &str) -> CliResult<Fetched> {
+/// A failed exchange with the verifier; an https certificate the wallet does not trust says
+/// so, and how to trust it.
+fn exchange(url: &str, e: ureq::Error) -> CliError {
+    // rustls's error, directly or inside the I/O error of the handshake.
+    let tls = match &e {
+        ureq::Error::Rustls(r) => Some(r),
+        ureq::Error::Io(io) => io.get_ref().and_then(|r| r.downcast_ref::<rustls::Error>()),
+        _ => None,
+    };
+    match tls {
+        Some(rustls::Error::InvalidCertificate(why)) => CliError::usage(format!(
+            "{}: the verifier's TLS certificate is not trusted ({why:?}): it must chain to a \
+             system root or to a certificate given with --ca-cert CA.pem, and name the host",
+            Untrusted(url)
+        )),
+        _ => network(url, e),
+    }
+}
+
+/// Fetches the request at `url` (`GET`, JSON, at most [`presentation::MAX_REQUEST_BYTES`]),
+/// over https trusting the system's roots and `ca_cert`'s certificates.
+pub fn fetch_request(url: &str, ca_cert: Option<&Path>) -> CliResult<Fetched> {
     let base = origin(url).ok_or_else(|| {
         CliError::usage(format!(
             "--request-url {}: not an http(s) URL",
             Untrusted(url)
         ))
     })?;
-    let mut response = agent()
+    let agent = agent(ca_cert)?;
+    let mut response = agent
         .get(url)
         .header("Accept", "application/json")
         .call()
-        .map_err(|e| network(url, e))?;
+        .map_err(|e| exchange(url, e))?;
     let status = response.status();
     let text = response
         .body_mut()
@@ -97,6 +167,7 @@ pub fn fetch_request(url: &str) -> CliResult<Fetched> {
         url: url.to_owned(),
         request,
         response_uri,
+        agent,
     })
 }
 
@@ -117,7 +188,11 @@ pub fn fetch_params(fetched: &Fetched, dir: Option<&std::path::Path>) -> CliResu
         }
         let hex = presentation::hex(&digest);
         let url = format!("{base}/v1/params/{hex}");
-        let mut response = agent().get(&url).call().map_err(|e| network(&url, e))?;
+        let mut response = fetched
+            .agent
+            .get(&url)
+            .call()
+            .map_err(|e| exchange(&url, e))?;
         if !response.status().is_success() {
             return Err(network(
                 &url,
@@ -146,11 +221,12 @@ pub fn fetch_params(fetched: &Fetched, dir: Option<&std::path::Path>) -> CliResu
 /// verifier's verdict: `Ok` when accepted, a rejection (exit code 1) otherwise.
 pub fn post(fetched: &Fetched, compact: &[u8]) -> CliResult<Value> {
     let url = &fetched.response_uri;
-    let mut response = agent()
+    let mut response = fetched
+        .agent
         .post(url)
         .header("Content-Type", "application/octet-stream")
         .send(compact)
-        .map_err(|e| network(url, e))?;
+        .map_err(|e| exchange(url, e))?;
     let text = response
         .body_mut()
         .with_config()

@@ -28,6 +28,8 @@ pub const CREDENTIAL_FORMAT: &str = "healthpass-credential/1";
 #[serde(deny_unknown_fields)]
 pub(crate) struct IssuerJson {
     id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kid: Option<String>,
     name: String,
     country: String,
     ciphersuite: String,
@@ -39,6 +41,7 @@ impl IssuerJson {
     pub(crate) fn new(info: &IssuerInfo) -> Self {
         Self {
             id: info.id.clone(),
+            kid: info.kid.clone(),
             name: info.name.clone(),
             country: info.country.clone(),
             ciphersuite: info.suite.name().to_owned(),
@@ -76,6 +79,7 @@ impl IssuerJson {
             })?;
         let info = IssuerInfo {
             id: self.id,
+            kid: self.kid,
             name: self.name,
             country: self.country,
             suite,
@@ -130,6 +134,7 @@ impl IssuerJson {
     fn new_empty() -> Self {
         Self {
             id: String::new(),
+            kid: None,
             name: String::new(),
             country: String::new(),
             ciphersuite: String::new(),

@@ -12,7 +12,7 @@ use super::holder::{commitment_digest, Binding, HolderCommitment, NYM_COUNT};
 use super::json::wipe_strings;
 use super::schema::{CredentialType, Schema, HOLDER_SECRET};
 use super::valueset::ValueSet;
-use super::{api_id, header, is_valid_issuer_id, with_suite, Error, Suite};
+use super::{api_id, header, is_valid_issuer_id, is_valid_key_id, with_suite, Error, Suite};
 use crate::bbs::nym::{self, SignerNymEntropy};
 use crate::bbs::{self, Ciphersuite, Generators, PublicKey, SecretKey, Signature};
 
@@ -22,6 +22,10 @@ use crate::bbs::{self, Ciphersuite, Generators, PublicKey, SecretKey, Signature}
 pub struct IssuerInfo {
     /// The issuer's identifier (see [`super::is_valid_issuer_id`]).
     pub id: String,
+    /// The key's identifier among the issuer's keys ([`super::is_valid_key_id`]), or `None`
+    /// for an issuer's key without one (the issuer's default key: `docs/formats.md`, "Key
+    /// identifiers").
+    pub kid: Option<String>,
     /// A display name.
     pub name: String,
     /// The issuer's ISO 3166-1 alpha-2 country, or empty when not given.
@@ -35,12 +39,15 @@ pub struct IssuerInfo {
 }
 
 impl IssuerInfo {
-    /// Checks the identifier and the country.
+    /// Checks the identifier, the key identifier and the country.
     pub fn check(&self) -> Result<(), Error> {
         if !is_valid_issuer_id(&self.id) {
             return Err(Error::InvalidIssuerId {
                 id: self.id.clone(),
             });
+        }
+        if let Some(kid) = self.kid.as_ref().filter(|k| !is_valid_key_id(k)) {
+            return Err(Error::InvalidKeyId { kid: kid.clone() });
         }
         if !self.country.is_empty() && !ValueSet::Country.contains(&self.country) {
             return Err(Error::UnknownCountry {
@@ -91,6 +98,7 @@ impl IssuerKey {
         Self::from_parts(
             IssuerInfo {
                 id: id.to_owned(),
+                kid: None,
                 name: name.to_owned(),
                 country: country.to_owned(),
                 suite,
@@ -112,6 +120,13 @@ impl IssuerKey {
             )));
         }
         Ok(Self { info, secret })
+    }
+
+    /// The same key under key identifier `kid` (`None`: without one).
+    pub fn with_kid(mut self, kid: Option<&str>) -> Result<Self, Error> {
+        self.info.kid = kid.map(str::to_owned);
+        self.info.check()?;
+        Ok(self)
     }
 
     /// The public description.

@@ -116,6 +116,13 @@ pub fn is_valid_issuer_id(id: &str) -> bool {
         })
 }
 
+/// `true` for a valid key identifier (`kid`): the grammar of issuer identifiers
+/// ([`is_valid_issuer_id`]), so that `ID.KID.public.json` is a file name and `ID#KID` is
+/// unambiguous in the compact presentation.
+pub fn is_valid_key_id(kid: &str) -> bool {
+    is_valid_issuer_id(kid)
+}
+
 /// Everything that can go wrong in the credential layer. Attribute errors name the
 /// attribute.
 #[derive(Debug, thiserror::Error)]
@@ -178,6 +185,13 @@ pub enum Error {
     InvalidIssuerId {
         /// The identifier.
         id: String,
+    },
+    /// A key identifier that is not allowed (the grammar of issuer identifiers:
+    /// [`is_valid_key_id`]).
+    #[error("key identifier `{}` is not valid: use 1 to 64 characters a-z, 0-9, '.', '_', '-', starting with a letter or digit", Untrusted(.kid))]
+    InvalidKeyId {
+        /// The key identifier.
+        kid: String,
     },
     /// An issuer country that is not an ISO 3166-1 alpha-2 code.
     #[error("issuer country `{}` is not an ISO 3166-1 alpha-2 code of the value set", Untrusted(.code))]

@@ -29,6 +29,10 @@ pub struct PresentedCredential {
     pub profile: bool,
     /// The issuer's identifier.
     pub issuer: String,
+    /// The identifier of the issuer's key the credential was signed with (its
+    /// [`IssuerInfo::kid`](crate::credential::IssuerInfo::kid)); `None` for the issuer's key
+    /// without one. The verifier checks the proof with that key of its trust list.
+    pub kid: Option<String>,
     /// The branch of the policy it satisfies, when the policy reveals branches.
     pub branch: Option<Branch>,
     /// The disclosed attributes with their values, in the request's order.
@@ -169,6 +173,7 @@ pub fn present_as(
                 schema_version: credential.schema().version,
                 profile: credential.schema().profile,
                 issuer: credential.issuer().id.clone(),
+                kid: credential.issuer().kid.clone(),
                 branch: policy.reveal_branch.then_some(branch),
                 disclosed: asked
                     .disclose

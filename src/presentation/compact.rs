@@ -9,7 +9,9 @@
 //! per credential:
 //!   type           1 byte   1 vaccination, 2 test, 3 recovery, 4 identity
 //!   schema_version 1 byte
-//!   issuer         varint length, identifier (1 to 64 of a-z 0-9 . _ -)
+//!   issuer         varint length, then the identifier (1 to 64 of a-z 0-9 . _ -), or
+//!                  `ID#KID` when the credential names its issuer's key (`kid`, same
+//!                  grammar; `#` is in neither): see `issuer_field`
 //!   branch         only when the policy reveals branches: varint count (1 to 16), then
 //!                  varints: the alternative's index, the choice at each any_of
 //!   disclosed      each value in the disclosure order of the policy's alternatives of
@@ -43,6 +45,26 @@ pub const COMPACT_DIGEST_BYTES: usize = 16;
 /// The flag on the schema version byte of a presented presentation profile.
 const PROFILE_FLAG: u8 = 0x80;
 
+/// The issuer field: `ID`, or `ID#KID` for a credential that names its issuer's key. A
+/// presentation without a key identifier encodes as before key identifiers existed.
+fn issuer_field(issuer: &str, kid: Option<&str>) -> String {
+    match kid {
+        Some(kid) => format!("{issuer}#{kid}"),
+        None => issuer.to_owned(),
+    }
+}
+
+/// Reads [`issuer_field`]: each part must be a valid identifier.
+fn read_issuer_field(field: &str) -> Option<(String, Option<String>)> {
+    let (issuer, kid) = match field.split_once('#') {
+        Some((issuer, kid)) => (issuer, Some(kid)),
+        None => (field, None),
+    };
+    let valid = crate::credential::is_valid_issuer_id(issuer)
+        && kid.is_none_or(crate::credential::is_valid_key_id);
+    valid.then(|| (issuer.to_owned(), kid.map(str::to_owned)))
+}
+
 impl Presentation {
     /// The compact binary encoding. The disclosed values must be in the request's order (as
     /// [`super::present`] makes them): the encoding carries values, not names.
@@ -64,7 +86,7 @@ impl Presentation {
                 .ok_or(too_large("an unknown schema"))?;
             w.u8(c.credential_type.code())
                 .u8(c.schema_version | if c.profile { PROFILE_FLAG } else { 0 })
-                .bytes(c.issuer.as_bytes());
+                .bytes(issuer_field(&c.issuer, c.kid.as_deref()).as_bytes());
             if let Some(b) = &c.branch {
                 w.varint(1 + b.choices.len() as u64)
                     .varint(b.alternative as u64);
@@ -130,14 +152,14 @@ impl Presentation {
                 version_byte & !PROFILE_FLAG,
                 version_byte & PROFILE_FLAG != 0,
             );
-            let issuer = r
+            let (issuer, kid) = r
                 .bytes()
                 .and_then(|b| std::str::from_utf8(b).ok())
-                .ok_or_else(|| at(&r, "truncated or non-UTF-8 issuer"))?
-                .to_owned();
-            if !crate::credential::is_valid_issuer_id(&issuer) {
-                return Err(at(&r, "invalid issuer identifier"));
-            }
+                .ok_or_else(|| at(&r, "truncated or non-UTF-8 issuer"))
+                .and_then(|f| {
+                    read_issuer_field(f)
+                        .ok_or_else(|| at(&r, "invalid issuer identifier or key identifier"))
+                })?;
             let branch = if policy.reveal_branch {
                 let n = r
                     .varint()
@@ -196,6 +218,7 @@ impl Presentation {
                 schema_version,
                 profile,
                 issuer,
+                kid,
                 branch,
                 disclosed,
                 formula_proof,

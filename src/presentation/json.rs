@@ -64,6 +64,8 @@ struct PresentedJson {
     profile: bool,
     issuer: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    kid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     branch: Option<Vec<usize>>,
     disclosed: Map<String, Value>,
     formula: String,
@@ -124,6 +126,20 @@ fn issuer_id(what: &'static str, id: String) -> Result<String, FormatError> {
             what,
             "issuer",
             "is not a valid issuer identifier (1 to 64 characters a-z, 0-9, '.', '_', '-', starting with a letter or digit)",
+        ))
+    }
+}
+
+/// A presented key identifier, checked against its grammar
+/// ([`crate::credential::is_valid_key_id`]).
+fn key_id(what: &'static str, kid: String) -> Result<String, FormatError> {
+    if crate::credential::is_valid_key_id(&kid) {
+        Ok(kid)
+    } else {
+        Err(invalid(
+            what,
+            "kid",
+            "is not a valid key identifier (1 to 64 characters a-z, 0-9, '.', '_', '-', starting with a letter or digit)",
         ))
     }
 }
@@ -237,6 +253,7 @@ impl Presentation {
                     schema_version: c.schema_version,
                     profile: c.profile,
                     issuer: c.issuer.clone(),
+                    kid: c.kid.clone(),
                     branch: c.branch.as_ref().map(|b| {
                         std::iter::once(b.alternative)
                             .chain(b.choices.iter().copied())
@@ -300,6 +317,7 @@ impl Presentation {
                     schema_version: c.schema_version,
                     profile: c.profile,
                     issuer: issuer_id(WHAT, c.issuer)?,
+                    kid: c.kid.map(|k| key_id(WHAT, k)).transpose()?,
                     branch: match c.branch {
                         None => None,
                         Some(b) => Some(branch(WHAT, &b)?),

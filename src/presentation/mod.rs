@@ -180,11 +180,13 @@ pub enum Error {
         /// The cap.
         max: usize,
     },
-    /// A trust list that already has another key under this identifier.
-    #[error("issuer `{}` is already in the trust list with another key or description", Untrusted(.id))]
+    /// A trust list that already has another key under this identifier and key identifier.
+    #[error("issuer `{}`{} is already in the trust list with another key or description", Untrusted(.id), kid_text(.kid))]
     IssuerConflict {
         /// The issuer.
         id: String,
+        /// The key identifier (`None`: the issuer's key without one).
+        kid: Option<String>,
     },
     /// A credential file or issuer description could not be used.
     #[error(transparent)]
@@ -233,6 +235,16 @@ pub enum Error {
     UntrustedIssuer {
         /// The issuer.
         issuer: String,
+    },
+    /// The issuer is in the trust list, but not the key the presentation names: an unknown
+    /// key identifier (one of another issuer, or of a key the verifier no longer trusts), or
+    /// none when the issuer has no key without a key identifier.
+    #[error("issuer `{}` has no key{} in the trust list", Untrusted(.issuer), unknown_kid_text(.kid))]
+    UnknownKey {
+        /// The issuer.
+        issuer: String,
+        /// The key identifier the presentation names.
+        kid: Option<String>,
     },
     /// The issuer is trusted but not among those the request accepts.
     #[error(
@@ -416,6 +428,20 @@ pub enum Error {
         /// The credential type.
         credential_type: CredentialType,
     },
+}
+
+/// ` (key `KID`)`, or nothing for a key without a key identifier.
+fn kid_text(kid: &Option<String>) -> String {
+    kid.as_ref()
+        .map(|k| format!(" (key `{}`)", Untrusted(k)))
+        .unwrap_or_default()
+}
+
+fn unknown_kid_text(kid: &Option<String>) -> String {
+    match kid {
+        Some(k) => format!(" `{}`", Untrusted(k)),
+        None => " without a key identifier (the presentation names no key)".to_owned(),
+    }
 }
 
 impl Error {

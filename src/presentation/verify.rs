@@ -71,7 +71,9 @@ pub struct VerifiedCredential {
 ///    reveals branches ([`Error::BranchMismatch`] without a valid branch, or with one when the
 ///    policy does not reveal branches), every alternative of the presented type otherwise
 ///    ([`Error::SchemaMismatch`] when there is none);
-/// 4. the issuer is in the trust list ([`Error::UntrustedIssuer`]) and accepted by the
+/// 4. the issuer is in the trust list ([`Error::UntrustedIssuer`]) with the key the
+///    presentation names ([`Error::UnknownKey`]; a presentation that names no key is
+///    checked with the issuer's key without a key identifier), and accepted by the
 ///    alternative ([`Error::IssuerNotAccepted`]);
 /// 5. the schema version is known ([`Error::SchemaMismatch`]) and the issuer may issue the
 ///    type ([`Error::IssuerMayNotIssue`]);
@@ -180,11 +182,7 @@ fn verify_one(
         }
     };
     // 2. The issuer.
-    let issuer = trust
-        .find(&got.issuer)
-        .ok_or_else(|| Error::UntrustedIssuer {
-            issuer: got.issuer.clone(),
-        })?;
+    let issuer = trust.key(&got.issuer, got.kid.as_deref())?;
     if !asked.issuers.is_empty() && !asked.issuers.contains(&got.issuer) {
         return Err(Error::IssuerNotAccepted {
             issuer: got.issuer.clone(),

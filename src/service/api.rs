@@ -241,6 +241,7 @@ pub fn rejection_code(e: &PError) -> &'static str {
         PError::RequestExpired { .. } => "request_expired",
         PError::CredentialCountMismatch { .. } => "credential_count",
         PError::UntrustedIssuer { .. } => "untrusted_issuer",
+        PError::UnknownKey { .. } => "unknown_key",
         PError::IssuerNotAccepted { .. } => "issuer_not_accepted",
         PError::SchemaMismatch { .. } => "schema_mismatch",
         PError::IssuerMayNotIssue { .. } => "issuer_may_not_issue",
@@ -681,6 +682,8 @@ impl AppState {
     ) -> ApiResult<Value> {
         let t = now();
         let nonce_key = format!("nonce:{}", presentation::hex(&open.request.nonce));
+        let result_key = format!("result:{id}");
+        let expires = open.request.expires + GRACE_SECONDS;
         if self.store.get(&nonce_key, t).await?.is_some() {
             self.metrics.rejected("replay");
             return Err(ApiError::replay());
@@ -734,50 +737,28 @@ impl AppState {
                 let e = presentation_error(e);
                 self.metrics.rejected(e.code);
                 if e.rejection {
-                    self.record_result(id, &open, &e.body(), false).await?;
+                    // For the page, unless the request was accepted meanwhile.
+                    let body = serde_json::to_vec(&e.body()).unwrap_or_default();
+                    self.store
+                        .record_refusal(&nonce_key, &result_key, &body, expires, now())
+                        .await?;
                 }
                 return Err(e);
             }
         };
-        let expires = open.request.expires + GRACE_SECONDS;
+        // The nonce and the verdict in one atomic step (`Store::accept`).
+        let verdict = verdict_json(&verified, t);
+        let bytes = serde_json::to_vec(&verdict).unwrap_or_default();
         if !self
             .store
-            .put_if_absent(&nonce_key, b"1", expires, t)
+            .accept(&nonce_key, &result_key, &bytes, expires, now())
             .await?
         {
             self.metrics.rejected("replay");
             return Err(ApiError::replay());
         }
-        let verdict = verdict_json(&verified, t);
-        self.record_result(id, &open, &verdict, true).await?;
         self.metrics.accepted();
         Ok(verdict)
-    }
-
-    /// Stores the latest verdict for the page; an accepted one is final.
-    async fn record_result(
-        &self,
-        id: &str,
-        open: &OpenRequest,
-        verdict: &Value,
-        accepted: bool,
-    ) -> ApiResult<()> {
-        let key = format!("result:{id}");
-        let t = now();
-        if !accepted {
-            if let Some(old) = self.store.get(&key, t).await? {
-                if serde_json::from_slice::<Value>(&old)
-                    .is_ok_and(|v| v["accepted"] == Value::Bool(true))
-                {
-                    return Ok(());
-                }
-            }
-        }
-        let bytes = serde_json::to_vec(verdict).unwrap_or_default();
-        self.store
-            .put(&key, &bytes, open.request.expires + GRACE_SECONDS, t)
-            .await?;
-        Ok(())
     }
 }
 
@@ -796,6 +777,9 @@ fn verdict_json(v: &presentation::VerifiedPresentation, at: i64) -> Value {
                 "proven": c.proven,
                 "holder_bound": c.holder_bound,
             });
+            if let Some(kid) = &c.issuer.kid {
+                o["issuer"]["kid"] = json!(kid);
+            }
             if let Some(p) = &c.pseudonym {
                 o["pseudonym"] = json!(healthpass::credential::json::b64_encode(&p.to_bytes()));
             }

@@ -5,8 +5,13 @@
 //! Three kinds of entries, each with an expiry (seconds since the Unix epoch):
 //! - `request:ID`: the open request (its record, see [`super::api`]);
 //! - `nonce:HEX`: present once the request's nonce was consumed by an accepted presentation;
-//!   written only with set-if-absent, so exactly one presentation per nonce is accepted;
-//! - `result:ID`: the latest verdict for the request (an accepted one is never overwritten).
+//! - `result:ID`: the latest verdict for the request.
+//!
+//! The nonce and the accepted verdict are written together in one atomic step
+//! ([`Store::accept`]: one redb write transaction, or one Redis Lua script), only when the
+//! nonce is not consumed yet, so exactly one presentation per nonce is accepted and a consumed
+//! nonce always has its verdict; a refusal's verdict is written only while the nonce is not
+//! consumed ([`Store::record_refusal`]), so an accepted verdict is never overwritten.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -112,12 +117,10 @@ impl Store {
             Store::Embedded(db) => {
                 let (db, key, value) = (db.clone(), key.to_owned(), stamped(expires, data));
                 blocking(move || {
-                    let tx = db.begin_write().map_err(err)?;
-                    tx.open_table(ENTRIES)
-                        .map_err(err)?
-                        .insert(key.as_str(), value.as_slice())
-                        .map_err(err)?;
-                    tx.commit().map_err(err)
+                    transaction(&db, &key, |table| {
+                        table.insert(key.as_str(), value.as_slice()).map_err(err)?;
+                        Ok(())
+                    })
                 })
                 .await
             }
@@ -135,49 +138,102 @@ impl Store {
         }
     }
 
-    /// Writes `key` only when it is absent (or expired): `true` when this call wrote it.
-    /// Atomic across every instance sharing the store.
-    pub async fn put_if_absent(
+    /// Accepts a presentation: consumes the nonce `nonce_key` and writes the verdict
+    /// `result_key` in one atomic step, both to live until `expires`. `false` (and nothing
+    /// written) when the nonce was already consumed: a replay. Atomic across every instance
+    /// sharing the store, and all or nothing: a failure at any point leaves neither a
+    /// consumed nonce without its verdict nor an accepted verdict with an unconsumed nonce.
+    ///
+    /// Embedded: one redb write transaction (redb serialises write transactions, so the
+    /// check and the writes are one step; a transaction not committed, by an error or a
+    /// crash, leaves nothing). Redis: one Lua script ([`ACCEPT_SCRIPT`]), which runs with no
+    /// other client's command in between and reaches replicas and the append-only file as
+    /// one unit; it checks everything before its first write, and its two writes are plain
+    /// `SET`s that cannot fail once it runs.
+    pub async fn accept(
         &self,
-        key: &str,
-        data: &[u8],
+        nonce_key: &str,
+        result_key: &str,
+        verdict: &[u8],
+        expires: i64,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.write_verdict(true, nonce_key, result_key, verdict, expires, now)
+            .await
+    }
+
+    /// Records the verdict of a refused presentation at `result_key` (for the page), unless
+    /// the nonce `nonce_key` is consumed: then the request's accepted verdict stays, which a
+    /// refusal never overwrites. One atomic step, like [`Store::accept`].
+    pub async fn record_refusal(
+        &self,
+        nonce_key: &str,
+        result_key: &str,
+        verdict: &[u8],
+        expires: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.write_verdict(false, nonce_key, result_key, verdict, expires, now)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`Store::accept`] (`consume`: consumes the nonce too) or [`Store::record_refusal`]:
+    /// writes the verdict when the nonce is not consumed.
+    async fn write_verdict(
+        &self,
+        consume: bool,
+        nonce_key: &str,
+        result_key: &str,
+        verdict: &[u8],
         expires: i64,
         now: i64,
     ) -> Result<bool, StoreError> {
         match self {
             Store::Embedded(db) => {
-                let (db, key, value) = (db.clone(), key.to_owned(), stamped(expires, data));
+                let db = db.clone();
+                let (nonce, result) = (nonce_key.to_owned(), result_key.to_owned());
+                let value = stamped(expires, verdict);
                 blocking(move || {
-                    // redb serialises write transactions: the read and the insert are one step.
-                    let tx = db.begin_write().map_err(err)?;
-                    let written = {
-                        let mut table = tx.open_table(ENTRIES).map_err(err)?;
-                        let taken = table
-                            .get(key.as_str())
+                    transaction(&db, &nonce, |table| {
+                        let consumed = table
+                            .get(nonce.as_str())
                             .map_err(err)?
                             .is_some_and(|v| live(v.value(), now).is_some());
-                        if !taken {
-                            table.insert(key.as_str(), value.as_slice()).map_err(err)?;
+                        if consumed {
+                            return Ok(false);
                         }
-                        !taken
-                    };
-                    tx.commit().map_err(err)?;
-                    Ok(written)
+                        if consume {
+                            let mark = stamped(expires, b"1");
+                            table.insert(nonce.as_str(), mark.as_slice()).map_err(err)?;
+                            fault(&nonce, Step::AfterNonce)?;
+                        }
+                        table
+                            .insert(result.as_str(), value.as_slice())
+                            .map_err(err)?;
+                        Ok(true)
+                    })
                 })
                 .await
             }
             Store::Redis(c) => {
                 let mut c = c.clone();
-                let reply: Option<String> = redis::cmd("SET")
-                    .arg(key)
-                    .arg(data)
-                    .arg("NX")
-                    .arg("EX")
+                let script = if consume {
+                    ACCEPT_SCRIPT
+                } else {
+                    REFUSAL_SCRIPT
+                };
+                let written: i64 = redis::cmd("EVAL")
+                    .arg(script)
+                    .arg(2)
+                    .arg(nonce_key)
+                    .arg(result_key)
+                    .arg(verdict)
                     .arg(ttl(expires, now))
                     .query_async(&mut c)
                     .await
                     .map_err(err)?;
-                Ok(reply.is_some())
+                Ok(written == 1)
             }
         }
     }
@@ -214,18 +270,88 @@ impl Store {
         };
         let db = db.clone();
         blocking(move || {
-            let tx = db.begin_write().map_err(err)?;
-            let removed = {
-                let mut table = tx.open_table(ENTRIES).map_err(err)?;
+            transaction(&db, "", |table| {
                 let before = table.len().map_err(err)?;
                 table.retain(|_, v| live(v, now).is_some()).map_err(err)?;
-                before - table.len().map_err(err)?
-            };
-            tx.commit().map_err(err)?;
-            Ok(removed as usize)
+                Ok((before - table.len().map_err(err)?) as usize)
+            })
         })
         .await
     }
+}
+
+/// The Redis side of [`Store::accept`]: `KEYS[1]` the nonce, `KEYS[2]` the verdict, `ARGV[1]`
+/// the verdict's bytes, `ARGV[2]` the seconds both live. Returns 1 when it consumed the nonce
+/// and wrote the verdict, 0 for a replay (nothing written). Every check comes before the first
+/// write (Redis does not roll a script back).
+pub const ACCEPT_SCRIPT: &str = r"
+local ttl = tonumber(ARGV[2])
+if not ttl or ttl < 1 then return redis.error_reply('healthpass: bad expiry') end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], '1', 'EX', ttl)
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ttl)
+return 1
+";
+
+/// The Redis side of [`Store::record_refusal`]: as [`ACCEPT_SCRIPT`], but the nonce is only
+/// read: the verdict is written (1) unless the nonce is consumed (0).
+pub const REFUSAL_SCRIPT: &str = r"
+local ttl = tonumber(ARGV[2])
+if not ttl or ttl < 1 then return redis.error_reply('healthpass: bad expiry') end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ttl)
+return 1
+";
+
+/// Runs `f` in one write transaction of the embedded store, committed only when `f` returns
+/// `Ok`: every write of `f` lands, or none (redb's commit is atomic and durable; a
+/// transaction dropped without its commit, by an error or a crash, leaves nothing). `key`
+/// names the transaction for the tests' fault injection.
+fn transaction<T>(
+    db: &Database,
+    key: &str,
+    f: impl FnOnce(&mut redb::Table<&str, &[u8]>) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let tx = db.begin_write().map_err(err)?;
+    let out = {
+        let mut table = tx.open_table(ENTRIES).map_err(err)?;
+        f(&mut table)?
+    };
+    fault(key, Step::BeforeCommit)?;
+    tx.commit().map_err(err)?;
+    Ok(out)
+}
+
+/// Where the tests make a write transaction fail (`fault`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// [`Store::accept`]: the nonce is written, the verdict not yet.
+    AfterNonce,
+    /// Everything is written, not yet committed.
+    BeforeCommit,
+}
+
+/// The failures the tests inject: (transaction key, step).
+#[cfg(test)]
+static FAULTS: std::sync::Mutex<Vec<(String, Step)>> = std::sync::Mutex::new(Vec::new());
+
+/// A failure injected by the tests at `step` of the transaction named `key`, as a crash
+/// would stop it there; nothing outside the tests.
+#[cfg(test)]
+fn fault(key: &str, step: Step) -> Result<(), StoreError> {
+    let faults = FAULTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match faults.iter().any(|(k, s)| k == key && *s == step) {
+        true => Err(StoreError::new(format!("injected failure at {step:?}"))),
+        false => Ok(()),
+    }
+}
+
+#[cfg(not(test))]
+#[inline(always)]
+fn fault(_key: &str, _step: Step) -> Result<(), StoreError> {
+    Ok(())
 }
 
 async fn blocking<T: Send + 'static>(
@@ -238,38 +364,164 @@ async fn blocking<T: Send + 'static>(
 mod tests {
     use super::*;
 
+    /// The store's verdict at `result:ID`, and whether the nonce is consumed.
+    async fn state(store: &Store, now: i64) -> (Option<Vec<u8>>, bool) {
+        let result = store.get("result:x", now).await.unwrap();
+        let nonce = store.get("nonce:x", now).await.unwrap().is_some();
+        (result, nonce)
+    }
+
+    /// Accepting consumes the nonce and writes the verdict once; a replay writes nothing; a
+    /// refusal never overwrites the accepted verdict; expired entries go.
+    async fn accept_once(store: &Store) {
+        store
+            .record_refusal("nonce:x", "result:x", b"refused", 200, 100)
+            .await
+            .unwrap();
+        assert_eq!(state(store, 100).await, (Some(b"refused".to_vec()), false));
+        assert!(store
+            .accept("nonce:x", "result:x", b"accepted", 200, 100)
+            .await
+            .unwrap());
+        assert_eq!(state(store, 100).await, (Some(b"accepted".to_vec()), true));
+        assert!(!store
+            .accept("nonce:x", "result:x", b"again", 200, 100)
+            .await
+            .unwrap());
+        store
+            .record_refusal("nonce:x", "result:x", b"refused", 200, 100)
+            .await
+            .unwrap();
+        assert_eq!(state(store, 100).await, (Some(b"accepted".to_vec()), true));
+    }
+
     #[tokio::test]
-    async fn embedded_set_if_absent_is_once_and_survives_reopening() {
+    async fn embedded_accept_is_once_and_survives_reopening() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("store.redb");
         let spec = path.to_str().unwrap();
         let store = Store::open(spec).await.unwrap();
-        assert!(store
-            .put_if_absent("nonce:a", b"1", 200, 100)
-            .await
-            .unwrap());
-        assert!(!store
-            .put_if_absent("nonce:a", b"1", 200, 100)
-            .await
-            .unwrap());
-        assert!(store
-            .put_if_absent("nonce:b", b"1", 200, 100)
-            .await
-            .unwrap());
+        accept_once(&store).await;
         store.put("request:x", b"rec", 200, 100).await.unwrap();
         drop(store);
         let store = Store::open(spec).await.unwrap();
         assert!(!store
-            .put_if_absent("nonce:a", b"1", 200, 150)
+            .accept("nonce:x", "result:x", b"again", 200, 150)
             .await
             .unwrap());
         assert_eq!(store.get("request:x", 150).await.unwrap().unwrap(), b"rec");
         // Expired entries are gone, and can be written again.
         assert_eq!(store.get("request:x", 200).await.unwrap(), None);
         assert!(store
-            .put_if_absent("nonce:a", b"1", 400, 300)
+            .accept("nonce:x", "result:x", b"later", 400, 300)
             .await
             .unwrap());
-        assert_eq!(store.purge(300).await.unwrap(), 2);
+        assert_eq!(store.purge(300).await.unwrap(), 1);
+    }
+
+    /// A write transaction that fails between the nonce and the verdict, or before its
+    /// commit (as a crash would stop it), leaves neither: after reopening the file (a
+    /// restart) the nonce is not consumed and there is no verdict, and the presentation can
+    /// still be accepted.
+    #[tokio::test]
+    async fn embedded_accept_is_all_or_nothing() {
+        for step in [Step::AfterNonce, Step::BeforeCommit] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("store.redb");
+            let spec = path.to_str().unwrap();
+            let store = Store::open(spec).await.unwrap();
+            let nonce = format!("nonce:{step:?}");
+            FAULTS.lock().unwrap().push((nonce.clone(), step));
+            let e = store
+                .accept(&nonce, "result:y", b"accepted", 200, 100)
+                .await
+                .unwrap_err();
+            assert!(e.to_string().contains("injected"), "{e}");
+            let seen = (
+                store.get(&nonce, 100).await.unwrap(),
+                store.get("result:y", 100).await.unwrap(),
+            );
+            assert_eq!(seen, (None, None), "{step:?}");
+            drop(store);
+            FAULTS.lock().unwrap().retain(|(k, _)| *k != nonce);
+            let store = Store::open(spec).await.unwrap();
+            assert_eq!(store.get(&nonce, 100).await.unwrap(), None, "{step:?}");
+            assert_eq!(store.get("result:y", 100).await.unwrap(), None, "{step:?}");
+            assert!(store
+                .accept(&nonce, "result:y", b"accepted", 200, 100)
+                .await
+                .unwrap());
+            assert!(store.get(&nonce, 100).await.unwrap().is_some());
+        }
+    }
+
+    /// A `redis-server` on a free loopback port, without persistence, killed when dropped.
+    struct Redis(std::process::Child, u16);
+
+    impl Drop for Redis {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    fn redis_server() -> Option<Redis> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn();
+        let child = match child {
+            Ok(c) => c,
+            Err(e) => {
+                assert!(std::env::var_os("CI").is_none(), "no redis-server: {e}");
+                eprintln!("SKIPPED: redis-server is not installed: {e}");
+                return None;
+            }
+        };
+        let server = Redis(child, port);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "redis-server did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Some(server)
+    }
+
+    /// The same against a real Redis, and its scripts write nothing when they fail: the
+    /// expiry is checked before the first write.
+    #[tokio::test]
+    async fn redis_accept_is_once_and_a_failing_script_writes_nothing() {
+        let Some(redis) = redis_server() else { return };
+        let store = Store::open(&format!("redis://127.0.0.1:{}", redis.1))
+            .await
+            .unwrap();
+        accept_once(&store).await;
+        let Store::Redis(c) = &store else {
+            unreachable!()
+        };
+        for script in [ACCEPT_SCRIPT, REFUSAL_SCRIPT] {
+            let e = redis::cmd("EVAL")
+                .arg(script)
+                .arg(2)
+                .arg("nonce:z")
+                .arg("result:z")
+                .arg("verdict")
+                .arg("soon")
+                .query_async::<i64>(&mut c.clone())
+                .await
+                .unwrap_err();
+            assert!(e.to_string().contains("bad expiry"), "{e}");
+            assert_eq!(store.get("nonce:z", 0).await.unwrap(), None);
+            assert_eq!(store.get("result:z", 0).await.unwrap(), None);
+        }
     }
 }
