@@ -496,14 +496,18 @@ fn corpus_policies_agree_with_expected() {
 
 /// A synthetic acceptance rule of country `XX`, valid 2020 to 2030.
 fn test_rule(id: &str, ty: &str, affected: &[&str], logic: Json) -> Rule {
-    Rule::from_json(&json!({
+    Rule::from_json(&test_rule_json(id, ty, affected, logic)).unwrap()
+}
+
+/// The rule file of [`test_rule`].
+fn test_rule_json(id: &str, ty: &str, affected: &[&str], logic: Json) -> Json {
+    json!({
         "Identifier": id, "Type": "Acceptance", "Country": "XX", "Version": "1.0.0",
         "SchemaVersion": "1.0.0", "Engine": "CERTLOGIC", "EngineVersion": "1.0.0",
         "CertificateType": ty,
         "Description": [{ "lang": "en", "desc": "A synthetic rule for the tests." }],
         "ValidFrom": "2020-01-01T00:00:00Z", "ValidTo": "2030-01-01T00:00:00Z",
-        "AffectedFields": affected, "Logic": logic }))
-    .unwrap()
+        "AffectedFields": affected, "Logic": logic })
 }
 
 /// Rules beyond the corpus, for what it does not use: `plusTime` by months and years (on
@@ -1447,6 +1451,143 @@ fn dcc_recovery(fr: &str, df: &str, du: &str) -> Json {
                 "is": "BMSGPK Austria", "ci": "URN:UVCI:01:AT:R1" }] })
 }
 
+/// A hand-written recovery rule mixing a part that needs a disclosure (`df >= fr + 11 days`:
+/// two hidden dates with different offsets) with parts zero knowledge proves (`co in
+/// [AT, NL]`, `tg === 840539006`).
+fn mixed_rule() -> Json {
+    let day = |field: &str, n: i64| json!({ "plusTime": [{ "var": field }, n, "day"] });
+    test_rule_json(
+        "RR-XX-0010",
+        "Recovery",
+        &["r.0.df", "r.0.fr", "r.0.co", "r.0.tg"],
+        json!({ "and": [
+            { "not-before": [day("payload.r.0.df", 0), day("payload.r.0.fr", 11)] },
+            { "in": [{ "var": "payload.r.0.co" }, ["AT", "NL"]] },
+            { "===": [{ "var": "payload.r.0.tg" }, "840539006"] }] }),
+    )
+}
+
+/// `--disclose-as-needed` discloses per part: of the mixed rule, only the part that needs
+/// it is disclosed (`valid_from`, `first_positive_date`: not `country`, `disease` or
+/// `valid_until`), the other parts are proven; the verifier evaluates only the disclosed
+/// part on the disclosed values. Accepted when every part holds; not accepted on a failing
+/// disclosed value (presented, the disclosed part fails) or a failing hidden part (the
+/// holder cannot present). Each verdict equals the evaluator's; `verify --rules` says
+/// which part it evaluated.
+#[test]
+fn disclose_as_needed_discloses_per_part_and_proves_the_rest() {
+    let rule = Rule::from_json(&mixed_rule()).unwrap();
+    assert_eq!(rules::rule_parts(&rule.logic).len(), 3);
+    let at = "2022-01-10T12:00:00Z";
+    let external = json!({ "validationClock": at, "valueSets": {} });
+    assert!(rules::compile(std::slice::from_ref(&rule), &external, "p").is_err());
+    let policy = rules::compile_with(std::slice::from_ref(&rule), &external, "p", true).unwrap();
+    let t = CredentialType::Recovery;
+    assert_eq!(policy.disclose(t), ["valid_from", "first_positive_date"]);
+    assert_eq!(policy.disclosed.len(), 1);
+    assert_eq!(policy.disclosed[0].part, Some((1, 3)));
+    let proven = policy.to_json().to_string();
+    assert!(
+        proven.contains("country in {AT,NL}") && proven.contains("disease = 840539006"),
+        "{proven}"
+    );
+    let cases = [
+        (dcc_recovery("2021-12-01", "2021-12-12", "2022-05-30"), true),
+        // A failing disclosed value: valid from 4 days after the test.
+        (
+            dcc_recovery("2021-12-01", "2021-12-05", "2022-05-30"),
+            false,
+        ),
+        // A failing hidden part: a country the rule does not accept.
+        (
+            {
+                let mut p = dcc_recovery("2021-12-01", "2021-12-12", "2022-05-30");
+                p["r"][0]["co"] = json!("FR");
+                p
+            },
+            false,
+        ),
+    ];
+    for (payload, expected) in &cases {
+        assert_eq!(
+            rule.check(payload, &external).passed(),
+            *expected,
+            "{payload}"
+        );
+        let (t, attributes) =
+            dcc::attributes(&payload.to_string(), validity_for(&rule), ISSUED_AT).unwrap();
+        let credential = issuer()
+            .issue_at(t, &attributes, ISSUED_AT, &mut rand::rng())
+            .unwrap();
+        assert_eq!(through_zk(&policy, &credential), Ok(*expected), "{payload}");
+    }
+
+    // On the command line.
+    let cli = Cli::new();
+    std::fs::write(cli.0.path("mixed.json"), mixed_rule().to_string()).unwrap();
+    cli.ok(&[
+        "request",
+        "--rules",
+        "mixed.json",
+        "--disclose-as-needed",
+        "--at",
+        at,
+        "--out",
+        "m.req.json",
+    ]);
+    for (i, (payload, expected)) in cases.iter().enumerate() {
+        let name = format!("c{i}.json");
+        cli.issue(&name, payload);
+        let presented = cli.run(&[
+            "present",
+            "--credential",
+            &name,
+            "--request",
+            "m.req.json",
+            "--at",
+            at,
+            "--out",
+            "m.p.json",
+        ]);
+        if presented.0 != 0 {
+            assert!(!expected && i == 2, "{presented:?}");
+            assert_eq!(presented.0, 1, "{presented:?}");
+            continue;
+        }
+        let (code, out, err) = cli.run(&[
+            "verify",
+            "--trust-list",
+            "trust.json",
+            "--request",
+            "m.req.json",
+            "--presentation",
+            "m.p.json",
+            "--at",
+            at,
+            "--rules",
+            "mixed.json",
+        ]);
+        let text = format!("{out}{err}");
+        assert_eq!(code == 0, *expected, "{text}");
+        assert!(
+            text.contains(&format!(
+                "rule RR-XX-0010 (part 1 of 3) evaluated on the disclosed valid_from, first_positive_date: {}",
+                if *expected { "holds" } else { "FAILS" }
+            )),
+            "{text}"
+        );
+        assert!(!text.contains("disclosed  country"), "{text}");
+        // The validity line says which of its values are disclosed.
+        if *expected {
+            assert!(
+                text.contains("valid_from disclosed below, the other value not")
+                    && !text.contains("values not disclosed"),
+                "{text}"
+            );
+        }
+    }
+}
+
 /// `--disclose-as-needed`: `RR-EU-0002` (`df >= fr + 11 days`, `du <= fr + 180 days`)
 /// compiles by disclosing exactly the three fields it reads; `verify --rules` evaluates it
 /// on them and says what was disclosed and why: a recovery 11 days after the test is
@@ -1531,6 +1672,7 @@ fn disclose_as_needed_discloses_exactly_what_a_rule_reads_and_verify_evaluates_i
     let (code, out, err) = verify("good.p.json", true);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("ACCEPTED"), "{out}");
+    assert!(out.contains("both values disclosed below"), "{out}");
     assert!(
         out.contains("rule RR-EU-0002 evaluated on the disclosed valid_from, first_positive_date, valid_until: holds")
             && out.contains("`not-before` on r.0.df"),
