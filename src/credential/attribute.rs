@@ -263,6 +263,14 @@ impl AttributeValue {
             });
         }
         match (self, ty) {
+            // Any text, but no terminal controls or bidirectional overrides: a code is an
+            // identifier, and one outside the value set is no longer vetted by the list.
+            (AttributeValue::Code(code), _) if code.chars().any(crate::untrusted::is_unsafe) => {
+                Err(ValueError::Expected {
+                    expected: ty.expected(),
+                    found: "a code holding control or bidirectional characters".to_owned(),
+                })
+            }
             (AttributeValue::Date(d), _) if calendar::format_date(*d).is_none() => {
                 Err(ValueError::Expected {
                     expected: ty.expected(),
@@ -643,6 +651,11 @@ mod tests {
         assert_eq!(listed.check_listed(ty), Ok(()));
         let empty = AttributeValue::Code(String::new());
         assert_eq!(empty.check_listed(ty), Ok(()));
+        // Controls and bidirectional overrides are no code, listed or not.
+        for bad in ["EU/1/\u{202e}20/1528", "X\u{1b}[2J"] {
+            let e = AttributeValue::from_json(ty, &json!(bad)).unwrap_err();
+            assert!(matches!(e, ValueError::Expected { .. }), "{e}");
+        }
     }
 
     #[test]
