@@ -614,6 +614,67 @@ fn issuance_errors_name_the_attribute() {
     assert!(err.contains("attribute `total_doses` is missing"), "{err}");
 }
 
+/// A code outside its value set is refused by default, naming the option; signed on purpose
+/// with `--allow-unlisted-codes`, it reads back, is disclosed as it is, proves `!=` to a
+/// listed code (a hiding inequality), and proves neither `in` a list of listed codes nor
+/// `!=` itself.
+#[test]
+fn unlisted_codes_are_signed_only_on_purpose_and_prove_what_they_are() {
+    let env = Env::new();
+    let mut attrs = attributes();
+    attrs["vaccine_product"] = json!("Pfizer");
+    env.write_json("pfizer.json", &attrs);
+    let issue = "issue --issuer keys/gb-nhs.secret.json --type vaccination --attributes pfizer.json --out cred.json --force";
+    let (code, _, err) = env.words(issue);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`Pfizer` is not in the value set vaccines-covid-19-names")
+            && err.contains("--allow-unlisted-codes"),
+        "{err}"
+    );
+    env.ok_words(&format!("{issue} --allow-unlisted-codes"));
+    assert!(env
+        .ok_words("inspect cred.json")
+        .contains("vaccine_product"));
+    env.present("req.json", "p");
+    let (code, out, err) = env.verify("req.json", "--presentation", "p.json");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("vaccine_product = Pfizer"), "{out}");
+    // The validity is proven, its values not disclosed (this request discloses neither).
+    assert!(out.contains("values not disclosed"), "{out}");
+    let prove = |statement: &str| {
+        env.ok(&[
+            "request",
+            "--params-store",
+            "store",
+            "--type",
+            "vaccination",
+            "--prove",
+            statement,
+            "--out",
+            "r.json",
+        ]);
+        let (code, _, err) = env.words(
+            "present --params-store store --credential cred.json --request r.json --out q.json",
+        );
+        if code != 0 {
+            return (code, err);
+        }
+        let (code, _, err) = env.verify("r.json", "--presentation", "q.json");
+        (code, err)
+    };
+    assert_eq!(prove("vaccine_product != EU/1/20/1528").0, 0);
+    for refused in [
+        "vaccine_product != Pfizer",
+        "vaccine_product in {EU/1/20/1528,EU/1/20/1507}",
+        "vaccine_product = EU/1/20/1528",
+    ] {
+        let (code, err) = prove(refused);
+        assert_eq!(code, 1, "{refused}: {err}");
+        assert!(err.contains("does not satisfy"), "{refused}: {err}");
+    }
+}
+
 #[test]
 fn refusals_exit_1() {
     let env = Env::new();

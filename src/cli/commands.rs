@@ -141,7 +141,8 @@ pub(super) fn trust_remove(a: TrustRemoveArgs) -> CliResult<()> {
 
 pub(super) fn issue(a: IssueArgs) -> CliResult<()> {
     let at = files::clock(a.at.as_deref())?;
-    let key = files::load_issuer_key(&a.issuer)?;
+    let mut key = files::load_issuer_key(&a.issuer)?;
+    key.set_allow_unlisted_codes(a.allow_unlisted_codes);
     check_overwrite(&a.out, Mode::Secret { force: a.force })?;
     let commitment = a
         .commitment

@@ -187,7 +187,8 @@ struct TrustAddArgs {
     replace: bool,
 }
 
-/// `issue --issuer S (--type T --attributes A | --dcc P) [--commitment C] --out O`.
+/// `issue --issuer S (--type T --attributes A | --dcc P) [--commitment C]
+/// [--allow-unlisted-codes] --out O`.
 #[derive(Args)]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["attributes", "dcc"]))]
 struct IssueArgs {
@@ -217,6 +218,10 @@ struct IssueArgs {
     /// ID.commitments next to the issuer's secret file).
     #[arg(long, value_name = "COMMITMENT.json")]
     commitment: Option<PathBuf>,
+    /// Sign codes outside their value sets (newer or older than the embedded lists) as
+    /// given, instead of refusing them.
+    #[arg(long)]
+    allow_unlisted_codes: bool,
     /// The credential file to write (mode 0600; `-`: standard output).
     #[arg(long, value_name = "CREDENTIAL.json")]
     out: PathBuf,

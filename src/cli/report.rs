@@ -66,6 +66,19 @@ fn time(s: i64) -> String {
     calendar::format_rfc3339_seconds(s).unwrap_or_else(|| s.to_string())
 }
 
+/// Whether the validity's values are disclosed (listed below the validity line) or not.
+fn validity_disclosure(disclosed: &[(String, healthpass::credential::AttributeValue)]) -> String {
+    let shown: Vec<&str> = ["valid_from", "valid_until"]
+        .into_iter()
+        .filter(|n| disclosed.iter().any(|(d, _)| d == n))
+        .collect();
+    match shown.as_slice() {
+        [] => "values not disclosed".to_owned(),
+        [one] => format!("{one} disclosed below, the other value not"),
+        _ => "both values disclosed below".to_owned(),
+    }
+}
+
 /// Prints the summary of an accepted presentation.
 pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) -> CliResult<()> {
     outln!(
@@ -82,9 +95,10 @@ pub fn print_verified(request: &PresentationRequest, v: &VerifiedPresentation) -
         );
         outln!("    issuer     {}", issuer_text(&c.issuer));
         outln!(
-            "    valid at   {} (proven: valid_from <= {} <= valid_until, values not disclosed)",
+            "    valid at   {} (proven: valid_from <= {} <= valid_until, {})",
             time(c.valid_at),
-            time(c.valid_at)
+            time(c.valid_at),
+            validity_disclosure(&c.disclosed)
         );
         if let Some(b) = &c.branch {
             outln!("    branch     {b} (the policy reveals branches)");

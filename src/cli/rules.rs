@@ -192,25 +192,24 @@ pub(super) fn check_disclosed(
     let mut failed = Vec::new();
     let mut lines = Vec::new();
     for c in &verified.credentials {
-        for d in compiled
+        // One verdict per disclosed rule or part, in the order of `compiled.disclosed`.
+        let verdicts = compiled.check_disclosed(c.credential_type, &c.disclosed);
+        for (d, (label, passed)) in compiled
             .disclosed
             .iter()
             .filter(|d| d.credential_type == c.credential_type)
+            .zip(verdicts)
         {
             let names: Vec<&str> = d.fields.iter().map(|l| l.attribute).collect();
-            let passed = compiled
-                .check_disclosed(c.credential_type, &c.disclosed)
-                .iter()
-                .any(|(id, ok)| *id == d.rule.identifier && *ok);
             lines.push(format!(
                 "rule {} evaluated on the disclosed {}: {} (disclosed because {})",
-                Untrusted(&d.rule.identifier),
+                Untrusted(&label),
                 names.join(", "),
                 if passed { "holds" } else { "FAILS" },
                 d.reason()
             ));
             if !passed {
-                failed.push(d.rule.identifier.clone());
+                failed.push(label);
             }
         }
     }

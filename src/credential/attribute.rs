@@ -199,8 +199,9 @@ pub enum ValueError {
         /// Its canonical encoding.
         canonical: String,
     },
-    /// A code that is not in its value set.
-    #[error("`{}` is not in the value set {value_set}", Untrusted(.code))]
+    /// A code that is not in its value set, given to an issuer that does not sign such
+    /// codes (the default).
+    #[error("`{}` is not in the value set {value_set} (to sign a code outside the value set on purpose, allow it: `issue --allow-unlisted-codes`)", Untrusted(.code))]
     NotInList {
         /// The code given.
         code: String,
@@ -249,7 +250,11 @@ impl AttributeValue {
         )
     }
 
-    /// Checks that the value fits `ty` (right variant; a code in its value set).
+    /// Checks that the value fits `ty` (right variant, a date or instant in range). A code
+    /// may be any text here: real issuers meet codes newer or older than a reader's value
+    /// sets, so whether a code must be in its list is issuance's decision
+    /// ([`AttributeValue::check_listed`], which issuance applies unless the issuer allows
+    /// unlisted codes: [`crate::credential::IssuerKey::set_allow_unlisted_codes`]).
     pub fn check(&self, ty: AttributeType) -> Result<(), ValueError> {
         if !self.matches(ty) {
             return Err(ValueError::Expected {
@@ -258,12 +263,12 @@ impl AttributeValue {
             });
         }
         match (self, ty) {
-            (AttributeValue::Code(code), AttributeType::Code(set))
-                if !code.is_empty() && !set.contains(code) =>
-            {
-                Err(ValueError::NotInList {
-                    code: code.clone(),
-                    value_set: set.id(),
+            // Any text, but no terminal controls or bidirectional overrides: a code is an
+            // identifier, and one outside the value set is no longer vetted by the list.
+            (AttributeValue::Code(code), _) if code.chars().any(crate::untrusted::is_unsafe) => {
+                Err(ValueError::Expected {
+                    expected: ty.expected(),
+                    found: "a code holding control or bidirectional characters".to_owned(),
                 })
             }
             (AttributeValue::Date(d), _) if calendar::format_date(*d).is_none() => {
@@ -284,6 +289,23 @@ impl AttributeValue {
                 Err(ValueError::Expected {
                     expected: ty.expected(),
                     found: format!("minute {m}"),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// [`AttributeValue::check`], and a non-empty code must be in its value set (what
+    /// issuance requires by default).
+    pub fn check_listed(&self, ty: AttributeType) -> Result<(), ValueError> {
+        self.check(ty)?;
+        match (self, ty) {
+            (AttributeValue::Code(code), AttributeType::Code(set))
+                if !code.is_empty() && !set.contains(code) =>
+            {
+                Err(ValueError::NotInList {
+                    code: code.clone(),
+                    value_set: set.id(),
                 })
             }
             _ => Ok(()),
@@ -349,7 +371,7 @@ impl AttributeValue {
     /// [`AttributeValue::to_json`] writes, and nothing else: an instant exactly
     /// `YYYY-MM-DDTHH:MM:00Z` (no other seconds, no fraction, no offset, upper-case `T` and
     /// `Z`), a date `YYYY-MM-DD`, an integer as a JSON integer (no fraction or exponent, no
-    /// `-0`), a boolean as `true`/`false`, a code from its value set. Credential files,
+    /// `-0`), a boolean as `true`/`false`, a code as a string. Credential files,
     /// requests and presentations are read this way, so each value has one encoding;
     /// attributes files given to `issue` are read with the more lenient
     /// [`AttributeValue::from_json`].
@@ -645,9 +667,12 @@ mod tests {
         assert!(matches!(e, ValueError::Expected { found, .. } if found == "\"2\""));
         let e = AttributeValue::from_json(AttributeType::Integer, &json!(2.5)).unwrap_err();
         assert!(matches!(e, ValueError::Expected { .. }));
-        let e =
-            AttributeValue::from_json(AttributeType::Code(ValueSet::VaccineProduct), &json!("X"))
-                .unwrap_err();
+        // Any text reads as a code; issuance checks the list.
+        let ty = AttributeType::Code(ValueSet::VaccineProduct);
+        let x = AttributeValue::from_json(ty, &json!("X")).unwrap();
+        assert_eq!(x, AttributeValue::Code("X".into()));
+        let e = x.check_listed(ty).unwrap_err();
+        assert!(e.to_string().contains("--allow-unlisted-codes"), "{e}");
         assert_eq!(
             e,
             ValueError::NotInList {
@@ -657,6 +682,15 @@ mod tests {
         );
         let ok = AttributeValue::from_json(AttributeType::Code(ValueSet::TestType), &json!(""));
         assert_eq!(ok, Ok(AttributeValue::Code(String::new())));
+        let listed = AttributeValue::Code("EU/1/20/1528".into());
+        assert_eq!(listed.check_listed(ty), Ok(()));
+        let empty = AttributeValue::Code(String::new());
+        assert_eq!(empty.check_listed(ty), Ok(()));
+        // Controls and bidirectional overrides are no code, listed or not.
+        for bad in ["EU/1/\u{202e}20/1528", "X\u{1b}[2J"] {
+            let e = AttributeValue::from_json(ty, &json!(bad)).unwrap_err();
+            assert!(matches!(e, ValueError::Expected { .. }), "{e}");
+        }
     }
 
     #[test]

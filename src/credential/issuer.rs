@@ -69,6 +69,7 @@ impl IssuerInfo {
 pub struct IssuerKey {
     info: IssuerInfo,
     secret: SecretKey,
+    allow_unlisted_codes: bool,
 }
 
 impl fmt::Debug for IssuerKey {
@@ -119,7 +120,26 @@ impl IssuerKey {
                 "does not belong to the public key",
             )));
         }
-        Ok(Self { info, secret })
+        Ok(Self {
+            info,
+            secret,
+            allow_unlisted_codes: false,
+        })
+    }
+
+    /// Whether this key signs codes outside their value sets (default: no, issuance refuses
+    /// them, naming the attribute). Real issuers meet codes newer or older than the
+    /// project's embedded value sets; allowing them signs such a code exactly as a listed
+    /// one (its text, hashed to a scalar). Readers (credential files, presentations,
+    /// statements) accept any code text: the value set bounds only what issuance signs.
+    /// On the command line: `issue --allow-unlisted-codes`.
+    pub fn set_allow_unlisted_codes(&mut self, allow: bool) {
+        self.allow_unlisted_codes = allow;
+    }
+
+    /// See [`IssuerKey::set_allow_unlisted_codes`].
+    pub fn allows_unlisted_codes(&self) -> bool {
+        self.allow_unlisted_codes
     }
 
     /// The same key under key identifier `kid` (`None`: without one).
@@ -238,6 +258,9 @@ impl IssuerKey {
         wipe_strings(&mut with_secret);
         let mut values = values?;
         align_validity(schema, &mut values);
+        if !self.allow_unlisted_codes {
+            check_listed_codes(schema, &values)?;
+        }
         check_issuance(schema, &values, at)?;
         let header = header(schema, &self.info.id);
         let binding = commitment.map(|c| Binding {
@@ -376,6 +399,20 @@ pub fn check_issuance(schema: &Schema, values: &[AttributeValue], at: i64) -> Re
                 return refuse(name, format!("must not be negative (found {n})"));
             }
         }
+    }
+    Ok(())
+}
+
+/// Every non-empty code of `values` (in `schema` order) is in its value set
+/// ([`AttributeValue::check_listed`]), as issuance requires unless the issuer allows
+/// unlisted codes ([`IssuerKey::set_allow_unlisted_codes`]).
+pub(crate) fn check_listed_codes(schema: &Schema, values: &[AttributeValue]) -> Result<(), Error> {
+    for (spec, v) in schema.attributes.iter().zip(values) {
+        v.check_listed(spec.ty)
+            .map_err(|source| Error::InvalidValue {
+                name: spec.name.to_owned(),
+                source,
+            })?;
     }
     Ok(())
 }

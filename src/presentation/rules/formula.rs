@@ -139,11 +139,15 @@ pub enum Statement {
         /// The elements.
         values: Vec<Literal>,
     },
-    /// `ATTR not in {A,B,...}` on a code: every other code of the value set, or `""`.
+    /// `ATTR not in {A,B,...}` on a code: any other text, listed in the value set or not
+    /// (an issuer may sign unlisted codes). The compiler keeps it whole while it simplifies
+    /// (it is the complement of [`Statement::OneOf`]); a policy proves it as one `ATTR != A`
+    /// per excluded code ([`Formula::for_policy`]), never as membership in the rest of the
+    /// value set, which an unlisted code could not prove.
     NoneOf {
         /// The attribute (a code).
         attribute: &'static str,
-        /// The excluded codes (sorted, distinct, none empty).
+        /// The excluded codes (sorted, distinct; `""` among them excludes the empty code).
         values: Vec<Literal>,
     },
     /// `ATTR OP ATTR2`.
@@ -278,8 +282,8 @@ impl Statement {
     }
 
     /// The statement that holds exactly when this one does not, for a credential of type
-    /// `t` (a set on a code attribute becomes its complement within the value set and `""`,
-    /// the only values issuance accepts).
+    /// `t` (a set on a code attribute becomes `not in` the set: any other text, since an
+    /// issuer may sign codes outside the value set).
     pub fn negated(&self, t: CredentialType) -> Formula {
         match self {
             Statement::Compare {
@@ -299,30 +303,18 @@ impl Statement {
                 Formula::compare(attribute, Op::Lt, low.clone()),
                 Formula::compare(attribute, Op::Gt, high.clone()),
             ]),
-            Statement::OneOf { attribute, values } => {
-                let empty = Literal::Str(String::new());
-                match value_set_of(t, attribute) {
-                    // The contract's `not in`: the rest of the value set, and `""`.
-                    Some(_) if !values.contains(&empty) => Formula::Atom(Statement::NoneOf {
-                        attribute,
-                        values: values.clone(),
-                    }),
-                    Some(set) => Formula::one_of(
-                        attribute,
-                        set.codes()
-                            .into_iter()
-                            .map(|c| Literal::Str(c.to_owned()))
-                            .filter(|c| !values.contains(c))
-                            .collect(),
-                    ),
-                    None => Formula::all(
-                        values
-                            .iter()
-                            .map(|v| Formula::compare(attribute, Op::Ne, v.clone()))
-                            .collect(),
-                    ),
-                }
-            }
+            Statement::OneOf { attribute, values } => match value_set_of(t, attribute) {
+                Some(_) => Formula::Atom(Statement::NoneOf {
+                    attribute,
+                    values: values.clone(),
+                }),
+                None => Formula::all(
+                    values
+                        .iter()
+                        .map(|v| Formula::compare(attribute, Op::Ne, v.clone()))
+                        .collect(),
+                ),
+            },
             Statement::NoneOf { attribute, values } => Formula::one_of(attribute, values.clone()),
             Statement::Attributes { left, op, right } => Formula::Atom(Statement::Attributes {
                 left,
@@ -416,17 +408,73 @@ impl Formula {
         }
     }
 
-    /// `ATTR = ""` on a code attribute of value set `set`, in the contract's grammar (which
-    /// has no empty literal): none of the set's codes.
-    pub fn empty_code(attribute: &'static str, set: ValueSet) -> Formula {
-        Formula::Atom(Statement::NoneOf {
-            attribute,
-            values: set
-                .codes()
-                .into_iter()
-                .map(|c| Literal::Str(c.to_owned()))
-                .collect(),
-        })
+    /// `ATTR = ""`: the empty code or string (`""` in the contract's grammar is the empty
+    /// value, `docs/formats.md`).
+    pub fn empty(attribute: &'static str) -> Formula {
+        Formula::compare(attribute, Op::Eq, Literal::Str(String::new()))
+    }
+
+    /// The same condition with every `not in` on a code written as what a policy proves,
+    /// so that a code outside the value set proves it as CertLogic evaluates it:
+    /// - when the whole formula also requires `ATTR in S` (a top-level conjunct), `ATTR not
+    ///   in T` anywhere in it is `ATTR in S \ T` (one membership proof: given `ATTR in S`,
+    ///   the two are the same for any text);
+    /// - otherwise one `ATTR != A` per excluded code (a hiding inequality proof each).
+    pub fn without_none_of(&self) -> Formula {
+        let conjuncts = match self {
+            Formula::All(parts) => parts.as_slice(),
+            other => core::slice::from_ref(other),
+        };
+        let required: Vec<(&'static str, Vec<Literal>)> = conjuncts
+            .iter()
+            .filter_map(|p| match p {
+                Formula::Atom(Statement::OneOf { attribute, values }) => {
+                    Some((*attribute, values.clone()))
+                }
+                Formula::Atom(Statement::Compare {
+                    attribute,
+                    op: Op::Eq,
+                    value: value @ Literal::Str(_),
+                }) => Some((*attribute, vec![value.clone()])),
+                _ => None,
+            })
+            .collect();
+        self.none_of_rewritten(&required)
+    }
+
+    fn none_of_rewritten(&self, required: &[(&'static str, Vec<Literal>)]) -> Formula {
+        match self {
+            Formula::Atom(Statement::NoneOf { attribute, values }) => {
+                match required.iter().find(|(a, _)| a == attribute) {
+                    Some((_, set)) => Formula::one_of(
+                        attribute,
+                        set.iter()
+                            .filter(|v| !values.contains(v))
+                            .cloned()
+                            .collect(),
+                    ),
+                    None => Formula::all(
+                        values
+                            .iter()
+                            .map(|v| Formula::compare(attribute, Op::Ne, v.clone()))
+                            .collect(),
+                    ),
+                }
+            }
+            Formula::All(parts) => Formula::all(
+                parts
+                    .iter()
+                    .map(|p| p.none_of_rewritten(required))
+                    .collect(),
+            ),
+            Formula::Any(parts) => Formula::any(
+                parts
+                    .iter()
+                    .map(|p| p.none_of_rewritten(required))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
     }
 
     /// Every part, simplified (constants folded, nesting flattened, repeats removed).
@@ -734,10 +782,10 @@ impl Formula {
             }
             f.disjunctive(MAX_BRANCHES).unwrap_or(f)
         };
-        let mut parts: Vec<Formula> = match self {
+        let mut parts: Vec<Formula> = match self.without_none_of() {
             Formula::True => return vec![],
-            Formula::All(parts) => parts.iter().cloned().map(shallow).collect(),
-            other => vec![shallow(other.clone())],
+            Formula::All(parts) => parts.into_iter().map(shallow).collect(),
+            other => vec![shallow(other)],
         };
         let disjuncts = |f: &Formula| match f {
             Formula::Any(inner) => inner.clone(),

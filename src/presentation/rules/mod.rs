@@ -145,12 +145,16 @@ pub struct CompiledRule {
     pub formula: Formula,
 }
 
-/// A rule that needs a disclosure, compiled with `--disclose-as-needed`: the presentation
-/// discloses exactly the fields it reads, and the verifier evaluates it on them with the
-/// plaintext evaluator ([`CompiledPolicy::check_disclosed`]).
+/// A rule, or a part of one, that needs a disclosure, compiled with `--disclose-as-needed`:
+/// the presentation discloses exactly the fields it reads, and the verifier evaluates it on
+/// them with the plaintext evaluator ([`CompiledPolicy::check_disclosed`]).
+///
+/// A rule whose logic is an `and` is split into parts (see [`rule_parts`]): the parts zero
+/// knowledge can prove are proven ([`CompiledRule`]), and only the parts that need a
+/// disclosure are disclosed, each as a `DisclosedRule` whose `rule.logic` is the part.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisclosedRule {
-    /// The rule.
+    /// The rule (its `logic` is the part, when `part` is given).
     pub rule: Rule,
     /// The credential type it is evaluated for.
     pub credential_type: CredentialType,
@@ -158,6 +162,8 @@ pub struct DisclosedRule {
     pub fields: Vec<Leaf>,
     /// Why it needs them ([`RulesError::NeedsDisclosure`]).
     pub why: RulesError,
+    /// For a part of a rule: its number (from 1) and the rule's number of parts.
+    pub part: Option<(usize, usize)>,
 }
 
 impl DisclosedRule {
@@ -172,6 +178,15 @@ impl DisclosedRule {
                 ..
             } => format!("`{operator}` on {field}: {reason}"),
             other => other.to_string(),
+        }
+    }
+
+    /// The rule's identifier, with the part's number when it is a part
+    /// (`RR-XX-0001 (part 2 of 3)`).
+    pub fn label(&self) -> String {
+        match self.part {
+            Some((k, n)) => format!("{} (part {k} of {n})", self.rule.identifier),
+            None => self.rule.identifier.clone(),
         }
     }
 }
@@ -262,8 +277,9 @@ impl CompiledPolicy {
     /// The verifier's side of `--disclose-as-needed`: every disclosed rule of the presented
     /// type `t`, evaluated with the plaintext evaluator ([`Rule::check`]) over a payload made
     /// of the disclosed values of the fields it reads (their payload forms: a date, the day
-    /// of a validity instant, a sample time, a code, an integer). Returns each rule's
-    /// identifier with whether it passed; an empty list when none applies.
+    /// of a validity instant, a sample time, a code, an integer). Returns each disclosed
+    /// rule's [`DisclosedRule::label`] with whether it passed, in the order of
+    /// `self.disclosed`; an empty list when none applies.
     pub fn check_disclosed(
         &self,
         t: CredentialType,
@@ -275,7 +291,7 @@ impl CompiledPolicy {
             .map(|d| {
                 let passed = disclosed_payload(t, &d.fields, disclosed)
                     .is_some_and(|payload| d.rule.check(&payload, &self.external).passed());
-                (d.rule.identifier.clone(), passed)
+                (d.label(), passed)
             })
             .collect()
     }
@@ -341,7 +357,7 @@ impl CompiledPolicy {
                 out.push_str(&format!(
                     "  and discloses {} for the verifier to evaluate {} on them ({})\n",
                     names.join(", "),
-                    Untrusted(&d.rule.identifier),
+                    Untrusted(&d.label()),
                     d.reason()
                 ));
             }
@@ -459,34 +475,63 @@ pub fn compile_with(
                 t,
                 external: Value::from_json(external),
             };
-            let formula = match compiler.passes(&rule.logic) {
-                Ok(f) => f,
-                Err(o) => {
-                    let why = RulesError::NeedsDisclosure {
-                        rule: rule.identifier.clone(),
-                        operator: o.operator,
-                        field: o.field,
-                        reason: o.reason,
-                        disclosable: o.disclosable,
-                    };
-                    let fields = match fields_read(&rule.logic, t) {
-                        Some(fields) if disclose_as_needed && o.disclosable => fields,
-                        _ => return Err(why),
-                    };
-                    disclosed.push(DisclosedRule {
-                        rule: rule.clone(),
+            let why = |o: symbolic::Obstacle| RulesError::NeedsDisclosure {
+                rule: rule.identifier.clone(),
+                operator: o.operator,
+                field: o.field,
+                reason: o.reason,
+                disclosable: o.disclosable,
+            };
+            let o = match compiler.passes(&rule.logic) {
+                Ok(formula) => {
+                    compiled.push(CompiledRule {
+                        id: rule.identifier.clone(),
                         credential_type: t,
-                        fields,
-                        why,
+                        formula,
                     });
                     continue;
                 }
+                Err(o) if disclose_as_needed && o.disclosable => o,
+                Err(o) => return Err(why(o)),
             };
-            compiled.push(CompiledRule {
-                id: rule.identifier.clone(),
-                credential_type: t,
-                formula,
-            });
+            // Per part: prove what zero knowledge can, disclose only what the other parts
+            // read (a rule that is one part is disclosed whole).
+            let parts = rule_parts(&rule.logic);
+            let n = parts.len();
+            let mut proven = Vec::new();
+            for (k, part) in parts.into_iter().enumerate() {
+                let o = if n == 1 {
+                    o.clone()
+                } else {
+                    match compiler.passes(&part) {
+                        Ok(f) => {
+                            proven.push(f);
+                            continue;
+                        }
+                        Err(o) if o.disclosable => o,
+                        Err(o) => return Err(why(o)),
+                    }
+                };
+                let Some(fields) = fields_read(&part, t) else {
+                    return Err(why(o));
+                };
+                let mut r = rule.clone();
+                r.logic = part;
+                disclosed.push(DisclosedRule {
+                    rule: r,
+                    credential_type: t,
+                    fields,
+                    why: why(o),
+                    part: (n > 1).then_some((k + 1, n)),
+                });
+            }
+            if n > 1 {
+                compiled.push(CompiledRule {
+                    id: rule.identifier.clone(),
+                    credential_type: t,
+                    formula: Formula::all(proven),
+                });
+            }
         }
     }
     Ok(CompiledPolicy {
@@ -497,6 +542,34 @@ pub fn compile_with(
         disclosed,
         external: external.clone(),
     })
+}
+
+/// A rule's logic as parts that must all evaluate to `true` for it to pass, each evaluable
+/// on its own: CertLogic's `and` returns its first falsy operand or its last, so `and(a, b,
+/// c)` is `true` exactly when `a` and `b` are truthy and `c` is `true` (evaluation is pure:
+/// an operand the evaluator would not reach changes nothing when an earlier one fails). A
+/// non-last operand becomes `!(!(a))` (`true` exactly when `a` is truthy; an error when it is
+/// neither, as in `and`); nested `and`s are split the same way. Anything else is one part.
+pub fn rule_parts(logic: &Expr) -> Vec<Expr> {
+    fn truthy(e: &Expr, out: &mut Vec<Expr>) {
+        match e {
+            Expr::And(items) => items.iter().for_each(|i| truthy(i, out)),
+            other => out.push(Expr::Not(Box::new(Expr::Not(Box::new(other.clone()))))),
+        }
+    }
+    fn parts(e: &Expr, out: &mut Vec<Expr>) {
+        match e {
+            Expr::And(items) if !items.is_empty() => {
+                let (last, first) = items.split_last().unwrap_or((e, &[]));
+                first.iter().for_each(|i| truthy(i, out));
+                parts(last, out);
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    let mut out = Vec::new();
+    parts(logic, &mut out);
+    out
 }
 
 /// The signed fields a rule reads for a credential of type `t` (its `payload.…` paths that

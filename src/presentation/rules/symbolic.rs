@@ -361,10 +361,7 @@ impl<'a> Compiler<'a> {
             Base::Object(entries) => Truth::Known(Some(!entries.is_empty())),
             Base::Time { .. } | Base::Error => Truth::Known(None),
             Base::Leaf(l) => match l.kind {
-                FieldKind::Code(set) => {
-                    Truth::Hidden(Formula::empty_code(l.attribute, set).negated(self.t))
-                }
-                FieldKind::Text { .. } => Truth::Hidden(Formula::compare(
+                FieldKind::Code(_) | FieldKind::Text { .. } => Truth::Hidden(Formula::compare(
                     l.attribute,
                     Op::Ne,
                     Literal::Str(String::new()),
@@ -704,11 +701,9 @@ impl<'a> Compiler<'a> {
             _ => return Ok(None),
         };
         Ok(match l.kind {
-            FieldKind::Code(set) if s.is_empty() => Some(Formula::empty_code(l.attribute, set)),
-            FieldKind::Code(set) => set
-                .contains(s)
-                .then(|| Formula::compare(l.attribute, Op::Eq, Literal::Str(s.to_owned()))),
-            FieldKind::Text { .. } => Some(Formula::compare(
+            // Any code text, listed in the value set or not (an issuer may sign unlisted
+            // codes): `ATTR = ""` for the empty code.
+            FieldKind::Code(_) | FieldKind::Text { .. } => Some(Formula::compare(
                 l.attribute,
                 Op::Eq,
                 Literal::Str(s.to_owned()),
@@ -796,10 +791,7 @@ impl<'a> Compiler<'a> {
                     unit,
                 }),
                 FieldKind::Integer => one(Base::Error),
-                FieldKind::Code(set) if set.codes().iter().all(|c| DateTime::parse(c).is_err()) => {
-                    // "" is not a date either
-                    one(Base::Error)
-                }
+                // A code may be any text (unlisted codes), a date among them.
                 _ => Err(not_a_date("plusTime", l)),
             },
             _ => one(Base::Error),
