@@ -761,3 +761,58 @@ fn at_most_sixteen_predicates_per_credential() {
     assert!(matches!(e, Error::Format(_)), "{e:?}");
     assert!(!e.is_rejection());
 }
+
+/// Issuance puts the validity on whole hours, inward; the validity statements are then one
+/// digit each, in hours. A request in minutes (two base-4096 digits each) still answers, and a
+/// credential whose validity is not on whole hours (issued before issuance aligned it) is
+/// refused by the holder for a request in hours, with the error that names the way out.
+#[test]
+fn validity_is_proven_in_hours_or_in_minutes() {
+    let mut a = vaccination(2, "2026-06-01", "1980-02-29", "2027-06-01T10:17:00Z");
+    a["valid_from"] = json!("2026-01-01T08:05:00Z");
+    let c = credential(CredentialType::Vaccination, Suite::Sha256, &a);
+    let text = |n: &str| c.value(n).unwrap().to_string();
+    assert_eq!(text("valid_from"), "2026-01-01T09:00:00Z");
+    assert_eq!(text("valid_until"), "2027-06-01T10:00:00Z");
+
+    let hours = request(CredentialType::Vaccination, &[], &[], NOW);
+    assert!(hours.validity_in_units());
+    let p = present(&hours, &c, NOW).unwrap();
+    assert_eq!(p.credentials[0].formula_proof.len(), 2 * 128);
+    presentation::verify(&hours, &p, &trust(), NOW + 60).unwrap();
+
+    let mut minutes = hours.clone();
+    minutes.validity =
+        healthpass::presentation::PredicateParams::generate_validity_in_minutes(&mut rand::rng())
+            .unwrap();
+    minutes.check().unwrap();
+    assert!(!minutes.validity_in_units());
+    let p = present(&minutes, &c, NOW).unwrap();
+    assert_eq!(p.credentials[0].formula_proof.len(), 2 * 288);
+    presentation::verify(&minutes, &p, &trust(), NOW + 60).unwrap();
+    // Either request's presentation fails against the other.
+    assert!(presentation::verify(&hours, &p, &trust(), NOW + 60).is_err());
+
+    // A credential on minutes (its signature is not checked before the refusal).
+    let schema = c.schema();
+    let mut values = c.values().to_vec();
+    let (i, _) = schema.attribute("valid_from").unwrap();
+    values[i] = healthpass::credential::AttributeValue::Instant(29_430_017);
+    let odd =
+        Credential::from_parts_under(c.issuer().clone(), schema, values, c.signature().clone())
+            .unwrap();
+    let e = present(&hours, &odd, NOW).unwrap_err();
+    assert!(matches!(e, Error::ValidityNotInUnits { .. }), "{e:?}");
+    assert!(e.to_string().contains("--validity-in-minutes"), "{e}");
+
+    // Longer than 65,535 hours is refused at issuance; identity documents count in days.
+    let mut long = vaccination(2, "2026-06-01", "1980-02-29", "2033-06-01T00:00:00Z");
+    long["valid_from"] = json!("2025-01-01T00:00:00Z");
+    let refused = issuer(Suite::Sha256).issue_at(
+        CredentialType::Vaccination,
+        &long,
+        healthpass::credential::calendar::MAX_DAY * 86_400,
+        &mut rand::rng(),
+    );
+    assert!(refused.is_err());
+}

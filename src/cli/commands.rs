@@ -450,7 +450,7 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
             p
         })
         .collect();
-    let request = store
+    let mut request = store
         .request(
             &a.verifier,
             policies,
@@ -459,6 +459,12 @@ pub(super) fn request(a: RequestArgs) -> CliResult<()> {
             &mut rng,
         )
         .map_err(CliError::usage)?;
+    if a.validity_in_minutes {
+        request.validity = store
+            .validity_in_minutes(&mut rng)
+            .map_err(CliError::usage)?;
+        request.check().map_err(CliError::usage)?;
+    }
     let written = write_forms(
         &request.to_json(),
         &request.to_compact(),

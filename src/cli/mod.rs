@@ -279,6 +279,11 @@ struct RequestArgs {
     /// have one holder.
     #[arg(long)]
     require_bound: bool,
+    /// Prove the validity in minutes (two digits of a base-4096 set, 288 bytes a statement)
+    /// instead of whole hours (one digit, 128 bytes): for credentials issued before issuance
+    /// put the validity on whole hours.
+    #[arg(long)]
+    validity_in_minutes: bool,
     /// Ask for a pseudonym in this context (every policy; implies holder-bound): the same
     /// credential gets the same pseudonym from this verifier in this context.
     #[arg(long, value_name = "CONTEXT")]

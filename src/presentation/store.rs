@@ -269,6 +269,15 @@ impl ParamStore {
         Ok(PredicateParams::new(span.digits, set))
     }
 
+    /// The parameters of validity statements in minutes from this store
+    /// ([`super::params::MINUTE_VALIDITY_SPAN`]: two digits of a base-4096 set), made and
+    /// added when missing: for credentials whose validity is not on whole units.
+    pub fn validity_in_minutes(&self, rng: &mut impl CryptoRng) -> Result<PredicateParams, Error> {
+        let span = super::params::MINUTE_VALIDITY_SPAN;
+        let set = self.obtain(SetKind::Digits { base: span.base }, rng)?;
+        Ok(PredicateParams::new(span.digits, set))
+    }
+
     /// A verifier's request made at `now` (seconds since the Unix epoch), valid for
     /// `validity_seconds`, for `policies`, every parameter set (the statements' and the
     /// validity statements') from this store, made and added when missing: parameter sets
