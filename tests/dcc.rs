@@ -105,18 +105,20 @@ fn each_type_maps_to_its_attributes() {
     assert_eq!(text(&t, "sample_time"), "2024-06-01T06:15:00Z");
     assert_eq!(text(&t, "test_device"), "1232");
     assert_eq!(text(&t, "test_name"), "");
-    // A test: from the sample time, 72 hours.
-    assert_eq!(text(&t, "valid_from"), "2024-06-01T06:15:00Z");
-    assert_eq!(text(&t, "valid_until"), "2024-06-04T06:15:00Z");
+    // A test: from the sample time, 72 hours, on whole hours inward (issuance aligns the
+    // validity so that presentations prove it in hours).
+    assert_eq!(text(&t, "valid_from"), "2024-06-01T07:00:00Z");
+    assert_eq!(text(&t, "valid_until"), "2024-06-04T06:00:00Z");
 
     let r = issue(&key, &recovery(""), NOW).unwrap();
     assert_eq!(r.credential_type(), CredentialType::Recovery);
     assert_eq!(text(&r, "birth_date"), "");
     assert_eq!(text(&r, "family_name"), "");
     assert_eq!(text(&r, "first_positive_date"), "2024-05-01");
-    // A recovery: df from the start of its day, du to the end of its day.
+    // A recovery: df from the start of its day, du to the end of its day (its last whole
+    // hour).
     assert_eq!(text(&r, "valid_from"), "2024-05-12T00:00:00Z");
-    assert_eq!(text(&r, "valid_until"), "2024-10-28T23:59:00Z");
+    assert_eq!(text(&r, "valid_until"), "2024-10-28T23:00:00Z");
 
     // The credential file keeps the partial text and reads back to the same credential.
     for c in [v, t, r] {
@@ -728,8 +730,8 @@ proptest! {
     }
 
     /// Issuance refuses an event one day (or one minute) after the issuance time and takes
-    /// it on the issuance time; a validity ending one minute after it starts issues, ending
-    /// when it starts does not.
+    /// it on the issuance time; a validity of one whole hour issues, one that is empty once
+    /// put on whole hours does not.
     #[test]
     fn issuance_bounds(at in 946_684_800i64..4_102_444_800) {
         let key = issuer();
@@ -757,10 +759,13 @@ proptest! {
         let mut b = vaccination(&format!("{:04}", next_year + 1));
         set(&mut b, "/v/0/dt", date(today));
         prop_assert!(issue(&key, &b, at).is_err());
-        let window = |until: i64| Validity { from: Some(minute * 60), until: Some(until) };
-        let ok = key.issue_dcc(&vaccination("1978").to_string(), window(minute * 60 + 60), NOW, &mut rand::rng());
+        let hour = at.div_euclid(3600) * 3600;
+        let window = |from: i64, until: i64| Validity { from: Some(from), until: Some(until) };
+        let ok = key.issue_dcc(&vaccination("1978").to_string(), window(hour, hour + 3600), NOW, &mut rand::rng());
         prop_assert!(ok.is_ok());
-        let e = key.issue_dcc(&vaccination("1978").to_string(), window(minute * 60), NOW, &mut rand::rng());
+        let e = key.issue_dcc(&vaccination("1978").to_string(), window(hour, hour), NOW, &mut rand::rng());
+        prop_assert!(e.unwrap_err().to_string().contains("valid_until"));
+        let e = key.issue_dcc(&vaccination("1978").to_string(), window(hour + 60, hour + 3540), NOW, &mut rand::rng());
         prop_assert!(e.unwrap_err().to_string().contains("valid_until"));
     }
 }

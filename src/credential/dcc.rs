@@ -9,7 +9,8 @@
 //! names the field. `docs/formats.md` has the mapping table.
 //!
 //! Validity: a recovery's comes from its `df` (from the start of that day, UTC) and `du`
-//! (to the end of that day, 23:59 UTC). A vaccination is valid from the issuance time for one
+//! (to the end of that day, 23:59 UTC; issuance signs 23:00, the validity being on whole
+//! hours: [`super::align_validity`]). A vaccination is valid from the issuance time for one
 //! year; a test from its sample time for 72 hours. [`Validity`] overrides either end.
 //!
 //! ```

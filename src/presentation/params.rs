@@ -19,7 +19,7 @@ use ff::Field;
 use rand_core::CryptoRng;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::Error;
 use crate::bbs::{Bls12381Sha256, Bls12381Shake256, Scalar};
@@ -206,26 +206,23 @@ impl ParamsFor<'_> {
 }
 
 /// A set made with a fresh key (discarded once the set is signed), for a verifier without a
-/// parameter store. The key is drawn from `rng` either way; a digit set is remembered for the
-/// process by its base and key, so that the same key (a seeded generator, as tests and
-/// benchmarks use) gives the same set without signing 2^16 digits again. Element sets are
-/// made afresh.
+/// parameter store. A digit set is made once per process and base, then reused, as a
+/// parameter store reuses its sets across requests: a set of 2^16 digits takes seconds to
+/// make, and a holder checks each set once. The key is drawn from `rng` either way, so that
+/// a seeded generator yields the same sequence whether the set was made or reused. Element
+/// sets are made afresh.
 pub(crate) fn fresh_set(kind: SetKind, rng: &mut impl CryptoRng) -> Result<SignedSet, Error> {
-    type Made = HashMap<(u32, [u8; 32]), SignedSet>;
-    static DIGITS: LazyLock<Mutex<Made>> = LazyLock::new(Default::default);
-    let mut x = Zeroizing::new(Scalar::random(&mut *rng));
+    static DIGITS: LazyLock<Mutex<HashMap<u32, SignedSet>>> = LazyLock::new(Default::default);
+    let x = Zeroizing::new(Scalar::random(&mut *rng));
     let SetKind::Digits { base } = kind else {
         return SignedSet::sign(&x, kind).map_err(Error::Predicate);
     };
-    // The key's digest names it in memory (the key itself is wiped).
-    let key = (base, <[u8; 32]>::from(Sha256::digest(x.to_bytes())));
     let mut made = DIGITS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(set) = made.get(&key) {
+    if let Some(set) = made.get(&base) {
         return Ok(set.clone());
     }
     let set = SignedSet::sign(&x, kind).map_err(Error::Predicate)?;
-    x.zeroize();
-    made.insert(key, set.clone());
+    made.insert(base, set.clone());
     Ok(set)
 }
 
