@@ -132,12 +132,12 @@ fn presented_issuer_ids_are_validated_when_decoded() {
     }
     // The compact form: the issuer follows version, digest, count, type and schema version.
     let mut bytes = w.presentation.to_compact().unwrap();
-    assert_eq!(&bytes[37..43], b"gb-nhs");
-    bytes[37..43].copy_from_slice(b"\x1b[2JAB");
+    assert_eq!(&bytes[21..27], b"gb-nhs");
+    bytes[21..27].copy_from_slice(b"\x1b[2JAB");
     let e = Presentation::from_compact(&bytes, &w.request).unwrap_err();
     assert!(!e.is_rejection(), "{e}");
     assert_clean(&e.to_string());
-    bytes[37..43].copy_from_slice(b"gb-nhz");
+    bytes[21..27].copy_from_slice(b"gb-nhz");
     assert!(Presentation::from_compact(&bytes, &w.request).is_ok());
 }
 
@@ -217,7 +217,7 @@ fn the_command_line_never_prints_raw_escapes() {
         .unwrap();
     // `inspect` of a compact file whose issuer is an escape sequence.
     let mut bytes = w.presentation.to_compact().unwrap();
-    bytes[37..43].copy_from_slice(b"\x1b[2JAB");
+    bytes[21..27].copy_from_slice(b"\x1b[2JAB");
     std::fs::write(d.join("p.bin"), &bytes).unwrap();
     let (_, out, err) = run(d, &["inspect", "p.bin"]);
     assert_clean_output(&out);

@@ -455,7 +455,7 @@ fn the_presentation_profile_is_used_exactly_when_it_covers_the_request() {
     );
     let swapped = c
         .clone()
-        .with_profile_signature(other.profile_signature().cloned());
+        .with_profile_signature(other.profile_signature().copied());
     assert!(swapped.verify().is_err());
     // Without a profile signature, the full credential answers the narrow request.
     let plain = c.clone().with_profile_signature(None);
@@ -799,8 +799,7 @@ fn validity_is_proven_in_hours_or_in_minutes() {
     let (i, _) = schema.attribute("valid_from").unwrap();
     values[i] = healthpass::credential::AttributeValue::Instant(29_430_017);
     let odd =
-        Credential::from_parts_under(c.issuer().clone(), schema, values, c.signature().clone())
-            .unwrap();
+        Credential::from_parts_under(c.issuer().clone(), schema, values, *c.signature()).unwrap();
     let e = present(&hours, &odd, NOW).unwrap_err();
     assert!(matches!(e, Error::ValidityNotInUnits { .. }), "{e:?}");
     assert!(e.to_string().contains("--validity-in-minutes"), "{e}");

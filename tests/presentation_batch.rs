@@ -157,8 +157,10 @@ fn entry(i: usize, how: Spoil) -> (PresentationRequest, Presentation, TrustList,
     match how {
         Spoil::Not => {}
         Spoil::Response(j) => {
-            // Abar, Bbar, D (48 bytes each), e^, r1^, r3^ (32 each), then the m^_j.
-            let at = 3 * 48 + 3 * 32 + 32 * j + 31;
+            // Abar, Bbar, D (48 bytes each), e^, r1^, r3^ (32 each), then the m^_j (as
+            // many as the presented schema hides: the profile's fewer).
+            let hidden = (p.credentials[0].proof.len() - 272) / 32;
+            let at = 3 * 48 + 3 * 32 + 32 * (j % hidden) + 31;
             p.credentials[0].proof[at] ^= 1;
         }
         Spoil::Predicate => {

@@ -50,11 +50,12 @@ pub fn neutral_entry(key: &str) -> Json {
 /// issuance checks refuse events after it; the rules never read it).
 pub const ISSUED_AT: i64 = 4_102_444_800; // 2100-01-01T00:00:00Z
 
-/// Validity wide enough not to interfere with any rule, within issuance's ten-year cap
-/// (2019-06-01T00:00Z to 2029-05-31T23:59Z: every case's clock lies in 2021 to 2028).
+/// Validity wide enough not to interfere with any rule, within issuance's cap of 65,535
+/// hours (2021-05-01T00:00Z to 2028-08-01T00:00Z, 63,576 hours: every case's clock lies in
+/// 2021-06-01 to 2028-07-23).
 pub const WIDE: Validity = Validity {
-    from: Some(1_559_347_200),
-    until: Some(1_874_966_340),
+    from: Some(1_619_827_200),
+    until: Some(1_848_700_800),
 };
 
 /// Why a case goes to the evaluator alone.

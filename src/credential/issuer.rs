@@ -636,7 +636,7 @@ impl Credential {
     /// to the profile's attributes, with the profile signature. `None` when the credential
     /// has no profile signature or is not of the current schema version.
     pub fn profile(&self) -> Option<Credential> {
-        let signature = self.profile_signature.clone()?;
+        let signature = self.profile_signature?;
         let profile = self
             .credential_type()
             .presentation_profile()

@@ -48,7 +48,7 @@ pub struct BatchEntry<'a> {
 /// # let attributes = serde_json::json!({
 /// #     "family_name": "Lovelace", "given_name": "Ada", "birth_date": "1815-12-10",
 /// #     "country": "NL", "issuer_name": "RIVM", "certificate_id": "URN:UVCI:01:NL:2",
-/// #     "valid_from": "2021-06-01T00:00:00Z", "valid_until": "2030-06-01T00:00:00Z",
+/// #     "valid_from": "2021-06-01T00:00:00Z", "valid_until": "2027-06-01T00:00:00Z",
 /// #     "disease": "840539006", "first_positive_date": "2021-05-20" });
 /// # let credential = issuer.issue(CredentialType::Recovery, &attributes, &mut rng)?;
 /// # let mut trust = TrustList::default();

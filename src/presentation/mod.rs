@@ -14,7 +14,7 @@
 //! # let attributes = serde_json::json!({
 //! #     "family_name": "Lovelace", "given_name": "Ada", "birth_date": "1815-12-10",
 //! #     "country": "NL", "issuer_name": "RIVM", "certificate_id": "URN:UVCI:01:NL:2",
-//! #     "valid_from": "2021-06-01T00:00:00Z", "valid_until": "2030-06-01T00:00:00Z",
+//! #     "valid_from": "2021-06-01T00:00:00Z", "valid_until": "2027-06-01T00:00:00Z",
 //! #     "disease": "840539006", "first_positive_date": "2021-05-20" });
 //! let credential = issuer.issue(CredentialType::Recovery, &attributes, &mut rng)?;
 //! let now = 1_700_000_000;
@@ -56,7 +56,7 @@ pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
 pub use params::{
     hex, set_digest, set_from_bytes, set_kind_from_bytes, set_to_bytes, validity_span,
     ParameterSet, ParamsFor, PredicateParams, Span, MAX_BASE, MAX_SET_BYTES, MAX_SET_SIZE,
-    MAX_WINDOW_BASE, SET_TAG, VALIDITY_BASE,
+    MAX_WINDOW_BASE, MINUTE_VALIDITY_SPAN, SET_TAG, VALIDITY_BASE,
 };
 pub use policy::{Alternative, Branch, Node, Policy, POLICY_FORMAT};
 pub use predicate::{Comparison, Condition, Predicate};
