@@ -12,6 +12,8 @@
 //! an element set (or two element sets) under one public key: an element `r - 1` signed for
 //! a membership predicate can never pass as a digit of a range proof.
 
+use std::sync::Arc;
+
 use bls12_381::{G1Affine, G2Affine, Scalar};
 use ff::Field;
 use group::Curve;
@@ -57,7 +59,9 @@ pub enum SetKind {
 pub struct SignedSet {
     kind: SetKind,
     public_key: G2Affine,
-    signatures: Vec<G1Affine>,
+    /// Shared, so that a set of 2^16 signatures (6 MB) is cloned by reference: requests,
+    /// statements and parameter stores all hold the same set.
+    signatures: Arc<[G1Affine]>,
 }
 
 impl SetKind {
@@ -180,7 +184,7 @@ impl SignedSet {
         Ok(Self {
             kind,
             public_key,
-            signatures,
+            signatures: signatures.into(),
         })
     }
 
@@ -205,7 +209,7 @@ impl SignedSet {
         Ok(Self {
             kind,
             public_key,
-            signatures,
+            signatures: signatures.into(),
         })
     }
 
@@ -233,7 +237,7 @@ impl SignedSet {
     pub fn to_uncompressed(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(192 + 96 * self.signatures.len());
         out.extend_from_slice(&self.public_key.to_uncompressed());
-        for s in &self.signatures {
+        for s in self.signatures.iter() {
             out.extend_from_slice(&s.to_uncompressed());
         }
         out
@@ -303,7 +307,7 @@ impl SignedSet {
         let weighted_m: Vec<Scalar> = weights.iter().zip(&elements).map(|(r, m)| r * m).collect();
         let sum_r: Scalar = weights.iter().sum();
         let lhs = msm_vartime(&self.signatures, &weights).to_affine();
-        let mut points = self.signatures.clone();
+        let mut points = self.signatures.to_vec();
         points.push(G1Affine::generator());
         let mut scalars = weighted_m;
         scalars.push(-sum_r);
@@ -343,7 +347,7 @@ impl SignedSet {
                 value.zeroize();
             }
             SetKind::Elements(elements) => {
-                for (m, s) in elements.iter().zip(&self.signatures) {
+                for (m, s) in elements.iter().zip(self.signatures.iter()) {
                     let hit = m.ct_eq(element);
                     sig = G1Affine::conditional_select(&sig, s, hit);
                     found |= hit;
