@@ -441,9 +441,34 @@ fn write_kind(w: &mut ByteWriter, kind: &SetKind) {
 }
 
 /// The name of a signed set: SHA-256 of [`set_to_bytes`].
+///
+/// The digests of the last [`DIGESTS_KEPT`] sets are kept with a clone of each set, so that
+/// naming a set again (each request a service resolves, each statement it attaches) costs a
+/// pointer comparison ([`SignedSet::is_same_set`]) instead of encoding and hashing up to
+/// 3 MB.
 pub fn set_digest(set: &SignedSet) -> [u8; 32] {
-    Sha256::digest(set_to_bytes(set)).into()
+    type Memo = Mutex<Vec<(SignedSet, [u8; 32])>>;
+    static DIGESTS: LazyLock<Memo> = LazyLock::new(Default::default);
+    let known = DIGESTS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .find(|(s, _)| s.is_same_set(set))
+        .map(|(_, d)| *d);
+    if let Some(digest) = known {
+        return digest;
+    }
+    let digest: [u8; 32] = Sha256::digest(set_to_bytes(set)).into();
+    let mut memo = DIGESTS.lock().unwrap_or_else(PoisonError::into_inner);
+    if memo.len() >= DIGESTS_KEPT {
+        memo.remove(0);
+    }
+    memo.push((set.clone(), digest));
+    digest
 }
+
+/// How many sets [`set_digest`] remembers the digest of.
+const DIGESTS_KEPT: usize = 16;
 
 /// Reads the kind of a set from the start of its encoding (the tag, then the kind), without
 /// reading the points: what a store listing shows.
@@ -579,6 +604,31 @@ mod tests {
             p.resolve(set).unwrap();
             assert!(p.is_resolved());
         }
+    }
+
+    #[test]
+    fn remembered_digests_name_each_set_by_its_own_contents() {
+        let mut rng = rand::rng();
+        let kind = SetKind::Digits { base: 4 };
+        let sets: Vec<SignedSet> = (0..DIGESTS_KEPT + 2)
+            .map(|_| SignedSet::generate(&mut rng, kind.clone()).unwrap())
+            .collect();
+        let direct = |s: &SignedSet| <[u8; 32]>::from(Sha256::digest(set_to_bytes(s)));
+        // Twice over, so the second pass reads what the first remembered (and evicted).
+        for _ in 0..2 {
+            for set in &sets {
+                assert_eq!(set_digest(set), direct(set));
+                assert_eq!(set_digest(&set.clone()), direct(set));
+            }
+        }
+        // Same kind, another key: never taken for one another.
+        assert_ne!(set_digest(&sets[0]), set_digest(&sets[1]));
+        assert!(sets[0].is_same_set(&sets[0].clone()));
+        assert!(!sets[0].is_same_set(&sets[1]));
+        // An equal set decoded anew is another allocation, named by the same digest.
+        let copy = set_from_bytes(&set_to_bytes(&sets[0])).unwrap();
+        assert!(!copy.is_same_set(&sets[0]));
+        assert_eq!(set_digest(&copy), set_digest(&sets[0]));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use rand_core::CryptoRng;
 use sha2::{Digest, Sha256};
@@ -361,12 +362,24 @@ impl ParamStore {
         // First every distinct set's file, from this store or the source, and the size its
         // header declares: the cap is enforced before any point is decoded.
         let mut files: Vec<([u8; 32], Vec<u8>, bool)> = Vec::new();
+        let mut loaded: HashMap<[u8; 32], SignedSet> = HashMap::new();
         let mut signatures = 0usize;
         for p in request.params_mut() {
             let Some(digest) = p.digest() else {
                 continue;
             };
-            if files.iter().any(|(d, _, _)| *d == digest) {
+            if files.iter().any(|(d, _, _)| *d == digest) || loaded.contains_key(&digest) {
+                continue;
+            }
+            // A set of this store that this process decoded before is neither read nor
+            // hashed again (its digest names its contents): what a service resolving every
+            // request it reloads needs.
+            if let Some(set) = decoded(&digest).filter(|_| self.path_of(&digest).is_file()) {
+                signatures = signatures.saturating_add(set.kind().len());
+                if signatures > MAX_REQUEST_SIGNATURES {
+                    return Err(too_many_signatures());
+                }
+                loaded.insert(digest, set);
                 continue;
             }
             let (bytes, fetched) = match self.read(&digest)? {
@@ -386,16 +399,14 @@ impl ParamStore {
             };
             signatures = signatures.saturating_add(set_kind_from_bytes(&bytes)?.len());
             if signatures > MAX_REQUEST_SIGNATURES {
-                return Err(Error::from(crate::credential::json::invalid(
-                    "request",
-                    "predicates.params",
-                    "names sets that hold too many signatures together",
-                )));
+                return Err(too_many_signatures());
             }
             files.push((digest, bytes, fetched));
         }
         // Then each is decoded and checked once; a fetched set is kept only once checked.
-        let mut loaded: HashMap<[u8; 32], SignedSet> = HashMap::with_capacity(files.len());
+        for (digest, set) in &loaded {
+            check(digest, set)?;
+        }
         for (digest, bytes, fetched) in files {
             // A fetched set comes from elsewhere: fully decoded; this store's own through its
             // cache.
@@ -422,6 +433,27 @@ impl ParamStore {
     }
 }
 
+fn too_many_signatures() -> Error {
+    Error::from(crate::credential::json::invalid(
+        "request",
+        "predicates.params",
+        "names sets that hold too many signatures together",
+    ))
+}
+
+/// The sets this process decoded, by digest ([`decode_with`]).
+static DECODED: Mutex<Vec<([u8; 32], SignedSet)>> = Mutex::new(Vec::new());
+
+/// The set named `digest`, when this process decoded it before.
+fn decoded(digest: &[u8; 32]) -> Option<SignedSet> {
+    DECODED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .find(|(d, _)| d == digest)
+        .map(|(_, set)| set.clone())
+}
+
 /// How many decoded sets the process keeps ([`decode_with`]).
 const DECODED_SETS: usize = 16;
 
@@ -433,21 +465,11 @@ fn decode_with(
     digest: &[u8; 32],
     decode: impl FnOnce() -> Result<SignedSet, Error>,
 ) -> Result<SignedSet, Error> {
-    use std::sync::{Mutex, OnceLock, PoisonError};
-    type Memo = Mutex<Vec<([u8; 32], SignedSet)>>;
-    static DECODED: OnceLock<Memo> = OnceLock::new();
-    let memo = DECODED.get_or_init(Default::default);
-    let found = memo
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .find(|(d, _)| d == digest)
-        .map(|(_, set)| set.clone());
-    if let Some(set) = found {
+    if let Some(set) = decoded(digest) {
         return Ok(set);
     }
     let set = decode()?;
-    let mut memo = memo.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut memo = DECODED.lock().unwrap_or_else(PoisonError::into_inner);
     if memo.len() >= DECODED_SETS {
         memo.remove(0);
     }

@@ -288,6 +288,15 @@ impl SignedSet {
         &self.kind
     }
 
+    /// `true` when `other` is a clone of this set: the same kind, key and shared signatures
+    /// (one allocation, which no one can change). Cheaper than comparing the signatures, and
+    /// what lets a caller reuse a value it computed from this set's contents.
+    pub fn is_same_set(&self, other: &SignedSet) -> bool {
+        Arc::ptr_eq(&self.signatures, &other.signatures)
+            && self.kind == other.kind
+            && self.public_key == other.public_key
+    }
+
     /// Checks every signature at once: with random weights `r_i`,
     /// `e(sum r_i A_i, X) * e(sum r_i m_i A_i - (sum r_i) P, BP2) = 1`, which holds for all
     /// `i` exactly when `e(A_i, X + m_i BP2) = e(P, BP2)` for each (except with probability
