@@ -7,12 +7,19 @@
 #
 # fuzz/corpus/TARGET/seed-*: the seeds, from the golden files (the draft's vectors in
 # tests/fixtures/, the golden compact files in tests/fixtures/compact/), the fixtures above,
-# and presentations (JSON, compact, QR PNG), attribute files and a parameter set made here.
+# and presentations (JSON, compact, QR PNG, the QR codes as camera-like JPEG frames), attribute
+# files and a parameter set made here.
 #
-#     cargo build --release && fuzz/make-fixtures.sh      (needs jq and xxd)
+#     cargo build --release --bin healthpass --example jpeg_seed && fuzz/make-fixtures.sh
+#
+# (needs jq and xxd). The parameter store's cache of decoded points (fixtures/params/*.points)
+# is committed with the sets: the targets resolve the requests' sets at start-up, and
+# decoding the 2^16 validity set in full (every point decompressed and subgroup-checked)
+# took most of a 20-second CI run of a target.
 set -euo pipefail
 cd "$(dirname "$0")"
 hp=${HEALTHPASS:-../target/release/healthpass}
+jpeg_seed=${JPEG_SEED:-../target/release/examples/jpeg_seed}
 out=fixtures
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -94,10 +101,14 @@ for t in vaccination test recovery; do
     seed json_credential "$t" <"$out/$t.credential.json"
     seed json_presentation "$t" <"$tmp/$t.presentation.json"
     seed qr_png "$t" <"$tmp/$t.presentation.png"
+    "$jpeg_seed" "$tmp/$t.presentation.png" "$tmp/$t.frame.jpg"
+    seed scan_jpeg "$t.jpg" <"$tmp/$t.frame.jpg"
     rt 3 "compact-$t" "$tmp/$t.presentation.bin"
     rt 5 "presentation-$t" "$tmp/$t.presentation.json"
     rt 6 "credential-$t" "$out/$t.credential.json"
 done
+"$jpeg_seed" --blank 64 "$tmp/blank.jpg"
+seed scan_jpeg blank-64px.jpg <"$tmp/blank.jpg"
 # Small requests as seeds (the fixture requests, 17 to 84 KB of digit signatures, would make
 # every mutation slow): none, a set and an integer range predicate, two issuers.
 "$hp" request --type vaccination --disclose vaccine_product,dose_number --out "$tmp/r1.json" >/dev/null
