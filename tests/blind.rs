@@ -497,6 +497,33 @@ fn commitment_decoding() {
             Err(Error::NonCanonicalScalar)
         );
     }
+    // `len` is the encoding's length; `commitment` is `C`; `Debug` prints the octets.
+    assert_eq!(i.com.len(), good.len());
+    assert_eq!(i.com.commitment().to_compressed()[..], good[..48]);
+    assert_eq!(
+        format!("{:?}", i.com),
+        format!("CommitmentWithProof({})", hex::encode(&good))
+    );
+    // Up to MAX_MESSAGES committed scalars decode (the proof is checked later, by the
+    // signer); one more is refused.
+    let mut one = [0u8; 32];
+    one[31] = 1;
+    let most: Vec<u8> = good[..48]
+        .iter()
+        .copied()
+        .chain(one.repeat(bbs::MAX_MESSAGES + 2))
+        .collect();
+    let decoded = CommitmentWithProof::from_bytes(&most).unwrap();
+    assert_eq!(decoded.len(), most.len());
+    assert_eq!(decoded.to_bytes(), most);
+    let more = [&most[..], &one[..]].concat();
+    assert_eq!(
+        CommitmentWithProof::from_bytes(&more),
+        Err(Error::TooManyMessages {
+            actual: bbs::MAX_MESSAGES + 1,
+            max: bbs::MAX_MESSAGES
+        })
+    );
     // A huge claimed M is refused before any work.
     let huge = vec![0u8; 112 + 32 * 5000];
     assert_eq!(
@@ -527,6 +554,9 @@ fn secret_decoding_and_redaction() {
         SecretProverBlind::from_bytes(&R),
         Err(Error::NonCanonicalScalar)
     );
+    // Equality is by value: another blind is not equal.
+    let other = issue::<Bls12381Sha256>().blind;
+    assert_ne!(other, i.blind);
     let shown = format!("{:?}", i.blind);
     assert!(!shown.contains(&hex::encode(&bytes[..])[..8]), "{shown}");
     assert_eq!(shown, "SecretProverBlind(<redacted>)");
@@ -543,6 +573,30 @@ fn secret_decoding_and_redaction() {
             Err(Error::InvalidLength { .. })
         ));
     }
+    // The error names the length expected: whole scalars, at most MAX_MESSAGES of them.
+    assert_eq!(
+        NymSecrets::from_bytes(&nb[..69]).err(),
+        Some(Error::InvalidLength {
+            what: "nym secrets",
+            expected: 64,
+            actual: 69
+        })
+    );
+    let mut one = [0u8; 32];
+    one[31] = 1;
+    let most = one.repeat(bbs::MAX_MESSAGES);
+    assert_eq!(
+        NymSecrets::from_bytes(&most).unwrap().len(),
+        bbs::MAX_MESSAGES
+    );
+    assert_eq!(
+        NymSecrets::from_bytes(&[&most[..], &one[..]].concat()).err(),
+        Some(Error::InvalidLength {
+            what: "nym secrets",
+            expected: 32 * bbs::MAX_MESSAGES,
+            actual: 32 * (bbs::MAX_MESSAGES + 1)
+        })
+    );
     let mut zero = nb.to_vec();
     zero[32..64].fill(0);
     assert_eq!(NymSecrets::from_bytes(&zero), Err(Error::ZeroScalar));

@@ -282,3 +282,33 @@ fn the_holder_file_is_wiped_from_freed_memory() {
         assert_eq!(hits, 0, "freed blocks held the holder secret");
     }
 }
+
+/// A random scalar and its 32 big-endian octets (the encoding of blinds and nym secrets).
+fn secret_scalar() -> (Scalar, [u8; 32]) {
+    let s = bbs::calculate_random_scalars(&mut rand::rng(), 1)[0];
+    let mut be = s.to_bytes();
+    be.reverse();
+    (s, be)
+}
+
+/// The blind extension's `secret_prover_blind` and the pseudonym extension's nym secrets are
+/// wiped when dropped. (Kills the mutants that made their `Drop` do nothing.)
+#[test]
+fn dropped_blinds_and_nym_secrets_leave_no_copy() {
+    use healthpass::bbs::blind::SecretProverBlind;
+    use healthpass::bbs::nym::NymSecrets;
+    let (s, be) = secret_scalar();
+    let hits = freed_copies(&in_memory(&s), || {
+        drop(Box::new(SecretProverBlind::from_bytes(&be).unwrap()));
+    });
+    assert_eq!(hits, 0, "a freed block held the prover's blind");
+    let (s, be) = secret_scalar();
+    let hits = freed_copies(&in_memory(&s), || {
+        drop(NymSecrets::from_bytes(&be).unwrap());
+    });
+    assert_eq!(hits, 0, "a freed block held a nym secret");
+    // The scan sees a copy that is not wiped.
+    let (s, _) = secret_scalar();
+    let hits = freed_copies(&in_memory(&s), || drop(vec![s]));
+    assert_eq!(hits, 1);
+}
