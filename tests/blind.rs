@@ -567,6 +567,24 @@ fn secret_decoding_and_redaction() {
     assert_eq!(ProverNyms::from_bytes(&nb).unwrap(), nyms);
     let shown = format!("{nyms:?}");
     assert!(!shown.contains(&hex::encode(&nb[..4])), "{shown}");
+    assert_eq!(shown, "ProverNyms(<3 redacted>)");
+    let secrets = NymSecrets::from_bytes(&nb).unwrap();
+    assert_eq!(format!("{secrets:?}"), "NymSecrets(<3 redacted>)");
+    // Equal exactly when every scalar is: one differing scalar of three makes them unequal.
+    let mut last_differs = nb.to_vec();
+    last_differs[64..96].copy_from_slice(&ProverNyms::random(&mut rand::rng(), 1).to_bytes());
+    assert_ne!(NymSecrets::from_bytes(&last_differs).unwrap(), secrets);
+    assert_ne!(NymSecrets::from_bytes(&nb[..64]).unwrap(), secrets);
+    assert_eq!(NymSecrets::from_bytes(&nb).unwrap(), secrets);
+    // The signer's entropy is public: it round-trips and prints its octets.
+    let entropy = SignerNymEntropy::random(&mut rand::rng());
+    let eb = entropy.to_bytes();
+    assert_eq!(SignerNymEntropy::from_bytes(&eb).unwrap(), entropy);
+    assert_eq!(SignerNymEntropy::from_bytes(&eb).unwrap().to_bytes(), eb);
+    assert_eq!(
+        format!("{entropy:?}"),
+        format!("SignerNymEntropy({})", hex::encode(eb))
+    );
     for bad in [&[][..], &nb[..31], &nb[..33]] {
         assert!(matches!(
             NymSecrets::from_bytes(bad),
@@ -624,6 +642,16 @@ fn pseudonym_decoding() {
         Pseudonym::from_bytes(&[0u8; 47]),
         Err(Error::InvalidLength { .. })
     ));
+    // A pseudonym round-trips and prints its octets.
+    let point =
+        bbs::G1Affine::from(bbs::G1Affine::generator() * Scalar::from(5u64)).to_compressed();
+    let nym = Pseudonym::from_bytes(&point).unwrap();
+    assert_eq!(nym.to_bytes(), point);
+    assert_eq!(nym.point().to_compressed(), point);
+    assert_eq!(
+        format!("{nym:?}"),
+        format!("Pseudonym({})", hex::encode(point))
+    );
     // The base point of G1 is not a pseudonym (draft §3.3).
     let bp1 = bbs::G1Affine::generator().to_compressed();
     assert_eq!(Pseudonym::from_bytes(&bp1), Err(Error::BasePointPseudonym));
