@@ -860,6 +860,56 @@ fn nym_counts_are_checked() {
     }
 }
 
+/// A proof with pseudonyms is refused with the exact count error when the nym count does not
+/// fit the proof, and made only with exactly `5 + U` random scalars.
+#[test]
+fn nym_proof_counts_are_checked() {
+    type C = Bls12381Sha256;
+    let i = nym_issue::<C>(2);
+    let ctx = b"verifier-1/venue-42";
+    let (p, venue) = present::<C>(&i, ctx);
+    // One of the three signer messages is disclosed: U = 2 + blind + 2 committed + 2 nyms.
+    let hidden = p.undisclosed_count();
+    assert_eq!(hidden, 7);
+    for n in [0, hidden] {
+        assert_eq!(
+            nym_verify::<C>(&i, &p, &venue, ctx, n),
+            Err(Error::InvalidNymCount {
+                nyms: n,
+                committed: hidden - 1
+            }),
+            "{n}"
+        );
+    }
+    let scalars = |n: u64| (1..=n).map(Scalar::from).collect::<Vec<_>>();
+    for u in [hidden - 1, hidden + 1] {
+        let random = ProofRandomScalars::from_scalars(&vec![Scalar::one(); 5 + u], u).unwrap();
+        assert_eq!(
+            nym::core_proof_gen_with_nym::<C>(
+                &i.pk,
+                &i.sig,
+                HEADER,
+                PH,
+                &i.secrets,
+                ctx,
+                &scalars(3),
+                &scalars(2),
+                &[0],
+                &[],
+                Some(&i.blind),
+                random,
+                &nym::api_id::<C>(),
+            )
+            .err(),
+            Some(Error::RandomScalarCount {
+                expected: 5 + hidden,
+                actual: 5 + u
+            }),
+            "{u}"
+        );
+    }
+}
+
 fn seeded(seed: u64) -> StdRng {
     StdRng::seed_from_u64(seed)
 }
