@@ -881,6 +881,48 @@ fn nym_proof_counts_are_checked() {
             "{n}"
         );
     }
+    // A disclosed committed index that reaches the nyms (2 committed messages, then the 2
+    // nyms) is out of range for the verifier too: a proof that discloses committed message
+    // 0, presented as disclosing index 2 or 3.
+    let (p0, venue0) = nym::proof_gen_with_nym::<C>(
+        &i.pk,
+        &i.sig,
+        HEADER,
+        PH,
+        &i.secrets,
+        ctx,
+        &MESSAGES,
+        &COMMITTED,
+        &[0],
+        &[0],
+        Some(&i.blind),
+        &mut rand::rng(),
+    )
+    .unwrap();
+    let verify_as = |index: usize| {
+        nym::proof_verify_with_nym::<C>(
+            &i.pk,
+            &p0,
+            HEADER,
+            PH,
+            &venue0,
+            ctx,
+            2,
+            3,
+            &MESSAGES[..1],
+            &COMMITTED[..1],
+            &[0],
+            &[index],
+        )
+    };
+    verify_as(0).unwrap();
+    for index in [2, 3] {
+        assert_eq!(
+            verify_as(index),
+            Err(Error::IndexOutOfRange { index, count: 2 }),
+            "{index}"
+        );
+    }
     let scalars = |n: u64| (1..=n).map(Scalar::from).collect::<Vec<_>>();
     for u in [hidden - 1, hidden + 1] {
         let random = ProofRandomScalars::from_scalars(&vec![Scalar::one(); 5 + u], u).unwrap();
