@@ -881,47 +881,51 @@ fn nym_proof_counts_are_checked() {
             "{n}"
         );
     }
-    // A disclosed committed index that reaches the nyms (2 committed messages, then the 2
+    // A disclosed committed index that reaches the nyms (the 2 committed messages, then the
     // nyms) is out of range for the verifier too: a proof that discloses committed message
-    // 0, presented as disclosing index 2 or 3.
-    let (p0, venue0) = nym::proof_gen_with_nym::<C>(
-        &i.pk,
-        &i.sig,
-        HEADER,
-        PH,
-        &i.secrets,
-        ctx,
-        &MESSAGES,
-        &COMMITTED,
-        &[0],
-        &[0],
-        Some(&i.blind),
-        &mut rand::rng(),
-    )
-    .unwrap();
-    let verify_as = |index: usize| {
-        nym::proof_verify_with_nym::<C>(
+    // 0, presented as disclosing one of the nyms' indexes. With 1 and 3 nyms, so that the
+    // count (2) is not also 4 / 2.
+    for nyms in [1, 3] {
+        let i = nym_issue::<C>(nyms);
+        let (p0, venue0) = nym::proof_gen_with_nym::<C>(
             &i.pk,
-            &p0,
+            &i.sig,
             HEADER,
             PH,
-            &venue0,
+            &i.secrets,
             ctx,
-            2,
-            3,
-            &MESSAGES[..1],
-            &COMMITTED[..1],
+            &MESSAGES,
+            &COMMITTED,
             &[0],
-            &[index],
+            &[0],
+            Some(&i.blind),
+            &mut rand::rng(),
         )
-    };
-    verify_as(0).unwrap();
-    for index in [2, 3] {
-        assert_eq!(
-            verify_as(index),
-            Err(Error::IndexOutOfRange { index, count: 2 }),
-            "{index}"
-        );
+        .unwrap();
+        let verify_as = |index: usize| {
+            nym::proof_verify_with_nym::<C>(
+                &i.pk,
+                &p0,
+                HEADER,
+                PH,
+                &venue0,
+                ctx,
+                nyms,
+                3,
+                &MESSAGES[..1],
+                &COMMITTED[..1],
+                &[0],
+                &[index],
+            )
+        };
+        verify_as(0).unwrap();
+        for index in 2..2 + nyms {
+            assert_eq!(
+                verify_as(index),
+                Err(Error::IndexOutOfRange { index, count: 2 }),
+                "{nyms} nyms, index {index}"
+            );
+        }
     }
     let scalars = |n: u64| (1..=n).map(Scalar::from).collect::<Vec<_>>();
     for u in [hidden - 1, hidden + 1] {
