@@ -1269,7 +1269,14 @@ fn server_sent_events_deliver_the_verdict() {
     let token = r["result_token"].as_str().unwrap().to_owned();
     let url = format!("{uri}/result?token={token}");
     let reader = std::thread::spawn(move || {
-        let resp = agent()
+        // The stream stays open while the wallet proves, which on a loaded 2-core machine
+        // took more than the 30 s of `agent()`: this reader waits up to 5 minutes.
+        let patient: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(300)))
+            .build()
+            .into();
+        let resp = patient
             .get(&url)
             .header("Accept", "text/event-stream")
             .call()
@@ -1289,7 +1296,10 @@ fn server_sent_events_deliver_the_verdict() {
     std::thread::sleep(Duration::from_millis(300));
     accepted(&setup, &uri);
     let data = reader.join().unwrap();
-    let v: Value = serde_json::from_str(data.strip_prefix("data: ").unwrap()).unwrap();
+    let data = data
+        .strip_prefix("data: ")
+        .unwrap_or_else(|| panic!("no verdict event on the stream (read {data:?})"));
+    let v: Value = serde_json::from_str(data).unwrap();
     assert_eq!(v["accepted"], true);
 }
 
