@@ -1273,3 +1273,79 @@ fn deferred_checks_batch_and_name_exactly_the_failing_proofs() {
         assert!(bbs::core_batch_proof_verify::<C>(&both, &mut rand::rng()).is_err());
     }
 }
+
+/// Equalities of one branch are tied into groups (`Scope::tie`): a repeated or implied
+/// equality is consistent, a contradicting one is refused before any proving. Within one
+/// group (two differences) and across two pinned groups (two values, then a difference).
+#[test]
+fn tied_equalities_are_checked_for_consistency() {
+    let cred = doses(3, 2);
+    let diff = |value: i64| {
+        Formula::Equality(EqualityStatement {
+            message_index: 0,
+            minus_index: Some(1),
+            value: int(value),
+            equal: true,
+        })
+    };
+    let contradiction = |f: &Formula| {
+        matches!(
+            prove_f(&cred, &[], f),
+            Err(Error::InvalidParameters(
+                "the equalities of one branch contradict each other"
+            ))
+        )
+    };
+    // One group: m_0 - m_1 = 1 twice holds; = 1 and = 2 contradict.
+    let twice = Formula::All(vec![diff(1), diff(1)]);
+    let p = prove_f(&cred, &[], &twice).unwrap();
+    verify_f(&cred, &p, &twice).unwrap();
+    assert!(contradiction(&Formula::All(vec![diff(1), diff(2)])));
+    // Two pinned groups joined: m_0 = 3, m_1 = 2, then m_0 - m_1 = 1 holds, = 2 contradicts.
+    let joined = Formula::All(vec![eq(0, int(3)), eq(1, int(2)), diff(1)]);
+    let p = prove_f(&cred, &[], &joined).unwrap();
+    verify_f(&cred, &p, &joined).unwrap();
+    assert!(contradiction(&Formula::All(vec![
+        eq(0, int(3)),
+        eq(1, int(2)),
+        diff(2)
+    ])));
+    // A free group joined to a pinned one takes its value: m_1 = 2 and m_0 - m_1 = 1 fix
+    // m_0 = 3 (a known message of the proof), and = 2 would fix it to 4, which is false.
+    let implied = Formula::All(vec![eq(1, int(2)), diff(1)]);
+    assert_eq!(
+        implied.known_messages().unwrap(),
+        vec![(0, int(3)), (1, int(2))]
+    );
+    let p = prove_f(&cred, &[], &implied).unwrap();
+    verify_f(&cred, &p, &implied).unwrap();
+    assert!(prove_f(&cred, &[], &Formula::All(vec![eq(1, int(2)), diff(2)])).is_err());
+}
+
+/// A formula has at most `MAX_FORMULA_NODES` nodes and `MAX_FORMULA_DEPTH` levels, through
+/// ANDs and ORs alike.
+#[test]
+fn formulas_are_bounded_in_size_and_depth() {
+    let cred = doses(3, 2);
+    let bounded = |f: &Formula| {
+        matches!(
+            prove_f(&cred, &[], f),
+            Err(Error::InvalidParameters(
+                "a formula has at most 256 nodes, nested at most 8 deep"
+            ))
+        )
+    };
+    // Wide and shallow: one AND of 256 atoms is 257 nodes.
+    let wide = Formula::All(vec![eq(0, int(3)); MAX_FORMULA_NODES]);
+    assert!(bounded(&wide));
+    let fits = Formula::All(vec![eq(0, int(3)); MAX_FORMULA_NODES - 1]);
+    assert!(!bounded(&fits));
+    // Narrow and deep: the atom under 9 ANDs, or under 9 ORs.
+    let nest = |wrap: fn(Vec<Formula>) -> Formula, levels: usize| {
+        (0..levels).fold(eq(0, int(3)), |f, _| wrap(vec![f]))
+    };
+    for wrap in [Formula::All as fn(Vec<Formula>) -> Formula, Formula::Any] {
+        assert!(bounded(&nest(wrap, MAX_FORMULA_DEPTH + 1)));
+        assert!(!bounded(&nest(wrap, MAX_FORMULA_DEPTH)));
+    }
+}
