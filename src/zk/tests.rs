@@ -1349,3 +1349,18 @@ fn formulas_are_bounded_in_size_and_depth() {
         assert!(!bounded(&nest(wrap, MAX_FORMULA_DEPTH)));
     }
 }
+
+/// When a formula does not hold, the error names the first atom of the first root OR with no
+/// true branch, not of one that holds.
+#[test]
+fn an_unsatisfied_formula_names_the_or_that_fails() {
+    let cred = doses(3, 2);
+    let f = Formula::All(vec![
+        Formula::Any(vec![eq(0, int(3)), eq(0, int(4))]),
+        Formula::Any(vec![eq(1, int(5)), eq(1, int(6))]),
+    ]);
+    assert_eq!(
+        prove_f(&cred, &[], &f).unwrap_err(),
+        Error::NotSatisfied { predicate: 2 }
+    );
+}
