@@ -1364,3 +1364,21 @@ fn an_unsatisfied_formula_names_the_or_that_fails() {
         Error::NotSatisfied { predicate: 2 }
     );
 }
+
+/// A proof checked against a formula of another shape (the same atoms and links, other
+/// branches) is refused as `WrongShape` before any arithmetic.
+#[test]
+fn a_proof_of_another_shape_is_refused_as_such() {
+    let cred = doses(3, 2);
+    let two = Formula::Any(vec![
+        Formula::All(vec![eq(0, int(3)), eq(1, int(2))]),
+        eq(0, int(4)),
+    ]);
+    let three = Formula::Any(vec![eq(0, int(3)), eq(1, int(2)), eq(0, int(4))]);
+    let p = prove_f(&cred, &[], &two).unwrap();
+    verify_f(&cred, &p, &two).unwrap();
+    assert_eq!(
+        verify_f(&cred, &p, &three),
+        Err(Error::WrongShape { predicate: 0 })
+    );
+}
