@@ -442,7 +442,7 @@ fn write_kind(w: &mut ByteWriter, kind: &SetKind) {
 
 /// The name of a signed set: SHA-256 of [`set_to_bytes`].
 ///
-/// The digests of the last [`DIGESTS_KEPT`] sets are kept with a clone of each set, so that
+/// The digests of the last 16 sets are kept with a clone of each set, so that
 /// naming a set again (each request a service resolves, each statement it attaches) costs a
 /// pointer comparison ([`SignedSet::is_same_set`]) instead of encoding and hashing up to
 /// 3 MB.
