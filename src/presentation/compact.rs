@@ -114,8 +114,21 @@ impl Presentation {
     /// Decodes the compact encoding of a presentation that answers `request` (which gives
     /// the nonce and the disclosed attributes' names and types). The request digest is
     /// checked before anything else is read: a presentation for another request is
-    /// [`Error::RequestDigestMismatch`] (a rejection), not a malformed encoding.
+    /// [`Error::RequestDigestMismatch`] (a rejection), not a malformed encoding. Only the
+    /// one encoding [`Presentation::to_compact`] writes is accepted: a decoded presentation
+    /// must re-encode to the same bytes (issue 9, finding 3: one accepted encoding).
     pub fn from_compact(bytes: &[u8], request: &PresentationRequest) -> Result<Self, Error> {
+        let p = Self::decode_compact(bytes, request)?;
+        match p.to_compact() {
+            Ok(again) if again == bytes => Ok(p),
+            _ => Err(Error::Compact {
+                offset: 0,
+                problem: "not the canonical encoding of a presentation",
+            }),
+        }
+    }
+
+    fn decode_compact(bytes: &[u8], request: &PresentationRequest) -> Result<Self, Error> {
         let mut r = ByteReader::new(bytes);
         let at = |r: &ByteReader<'_>, problem| Error::Compact {
             offset: bytes.len() - r.remaining(),
