@@ -106,3 +106,70 @@ fn the_fuzz_fixtures_still_read() {
     }
     TrustList::from_json(&read("trust.json")).unwrap();
 }
+
+/// The fuzz fixtures' requests, their parameter sets resolved from a copy of the store, and
+/// their trust list.
+fn fuzz_world() -> (
+    Vec<healthpass::presentation::PresentationRequest>,
+    healthpass::presentation::TrustList,
+) {
+    use healthpass::presentation::{ParamStore, PresentationRequest, TrustList};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/fixtures");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let store_dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(dir.join("params")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, store_dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let store = ParamStore::open(store_dir.path()).unwrap();
+    let requests = ["vaccination", "test", "recovery"]
+        .iter()
+        .map(|t| {
+            let mut r =
+                PresentationRequest::from_json(&read(&format!("{t}.request.json"))).unwrap();
+            store.resolve(&mut r).unwrap();
+            r
+        })
+        .collect();
+    (requests, TrustList::from_json(&read("trust.json")).unwrap())
+}
+
+/// `round_trip` (kind 3, the compact presentation), found by CI's 20-second run: a
+/// presentation of schema version 127 with the profile flag (byte `0xff`). The decoder reads
+/// an unknown version with the current schema's types, so that `verify` can name it; the
+/// encoder refused it ("an unknown schema"), so the decoded presentation did not re-encode.
+/// Now both read and write it alike: it decodes, re-encodes to its bytes, and `verify`
+/// refuses it as a schema this build does not know.
+#[test]
+fn a_compact_presentation_of_an_unknown_schema_round_trips_and_is_refused() {
+    use healthpass::presentation::{verify, Presentation};
+    let input: &[u8] = include_bytes!(
+        "../fuzz/regressions/round_trip/crash-3e6edcc343cbf010ca0754a7a94df4c0c37383cf"
+    );
+    // The fuzz target's input is the kind byte, then the compact presentation.
+    let (&kind, bytes) = input.split_first().unwrap();
+    assert_eq!(kind, 3, "a compact presentation");
+    let (requests, trust) = fuzz_world();
+    let mut decoded = 0;
+    for request in &requests {
+        let Ok(p) = Presentation::from_compact(bytes, request) else {
+            continue;
+        };
+        decoded += 1;
+        assert_eq!(p.to_compact().unwrap(), bytes, "re-encodes to its bytes");
+        assert_eq!(p.credentials[0].schema_version, 127);
+        assert!(p.credentials[0].profile);
+        match verify(request, &p, &trust, request.created + 60) {
+            Err(Error::SchemaMismatch { version: 127, .. }) => {}
+            other => panic!("expected the unknown schema refused, got {other:?}"),
+        }
+        // A known version in its place decodes as that schema, and re-encodes too.
+        let mut known = bytes.to_vec();
+        known[1 + 16 + 1 + 1] = p.credentials[0].credential_type.schema().version;
+        if let Ok(q) = Presentation::from_compact(&known, request) {
+            assert_eq!(q.to_compact().unwrap(), known);
+            assert!(!q.credentials[0].profile);
+        }
+    }
+    assert_eq!(decoded, 1, "the input answers one of the fixture requests");
+}

@@ -80,10 +80,13 @@ impl Presentation {
             if c.schema_version & PROFILE_FLAG != 0 {
                 return Err(too_large("a schema version of 128 or more"));
             }
+            // As the decoder reads it: an unknown version with the current schema's types
+            // (`verify` refuses it as `SchemaMismatch`), so that every decoded presentation
+            // re-encodes to its bytes.
             let schema = c
                 .credential_type
                 .schema_for(c.schema_version, c.profile)
-                .ok_or(too_large("an unknown schema"))?;
+                .unwrap_or(c.credential_type.schema());
             w.u8(c.credential_type.code())
                 .u8(c.schema_version | if c.profile { PROFILE_FLAG } else { 0 })
                 .bytes(issuer_field(&c.issuer, c.kid.as_deref()).as_bytes());
