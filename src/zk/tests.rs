@@ -1382,3 +1382,181 @@ fn a_proof_of_another_shape_is_refused_as_such() {
         Err(Error::WrongShape { predicate: 0 })
     );
 }
+
+/// A golden challenge: the formula transcript of a fixed statement, proven with a seeded
+/// generator (key, signature and signed sets are deterministic too), hashes to this
+/// challenge. Prover and verifier share `serialize_formula` and
+/// `PredicateStatement::serialize`, so a change to either that both sides make alike still
+/// verifies; only a pinned transcript shows that the challenge no longer binds what it did
+/// (a difference's `minus_index` written as a plain `m_a = v`, a predicate's parameters left
+/// out). When the transcript is changed on purpose, this value changes with it.
+#[test]
+fn a_formula_transcript_is_pinned_by_a_golden_challenge() {
+    use rand::SeedableRng;
+    let seeded = |seed| rand::rngs::StdRng::seed_from_u64(seed);
+    let cred = doses(3, 2);
+    let digits = SignedSet::generate(&mut seeded(1), SetKind::Digits { base: 16 }).unwrap();
+    let products = SignedSet::generate(
+        &mut seeded(2),
+        SetKind::Elements((0..5u64).map(|i| Scalar::from(1_000_000 + i)).collect()),
+    )
+    .unwrap();
+    let f = Formula::All(vec![
+        // dose - total >= 0 (a predicate over a difference: version 2 writes minus_index)
+        pred(PredicateStatement {
+            minus_index: Some(1),
+            set: digits.clone(),
+            ..at_least(0, 0, 16, 1)
+        }),
+        // date - dose = 18_776 (an equality over a difference with minus_index 0)
+        Formula::Equality(EqualityStatement {
+            message_index: 2,
+            minus_index: Some(0),
+            value: int(18_776),
+            equal: true,
+        }),
+        Formula::Any(vec![
+            eq(4, int(7_001)),
+            pred(PredicateStatement {
+                set: products.clone(),
+                ..member(3)
+            }),
+        ]),
+    ]);
+    let prove_seeded =
+        || prove_formula::<C>(&prepared(&cred), &[], &f, CONTEXT, &mut seeded(7)).unwrap();
+    let p = prove_seeded();
+    verify_f(&cred, &p, &f).unwrap();
+    assert_eq!(
+        p.bbs.to_bytes(),
+        prove_seeded().bbs.to_bytes(),
+        "deterministic"
+    );
+    assert_eq!(
+        hex::encode(p.bbs.challenge().to_bytes()),
+        "5f8db4590b2ed8c802600173c1e4a389997b4befd3abd3f4306652f468012348"
+    );
+    // The statement the mutated transcript confused it with (`date = 18_776`, no
+    // difference) is another statement: the proof does not verify it.
+    let plain = Formula::All(vec![
+        pred(PredicateStatement {
+            minus_index: Some(1),
+            set: digits.clone(),
+            ..at_least(0, 0, 16, 1)
+        }),
+        eq(2, int(18_776)),
+        Formula::Any(vec![
+            eq(4, int(7_001)),
+            pred(PredicateStatement {
+                set: products.clone(),
+                ..member(3)
+            }),
+        ]),
+    ]);
+    assert!(verify_f(&cred, &p, &plain).is_err());
+}
+
+/// Every vector of a formula proof has the length its formula gives it, checked before any
+/// equation: one element more or fewer in any one of them (links, branches, atoms, a
+/// branch's responses), or a share on the wrong branch, is `WrongShape`, never a panic or
+/// a later, vaguer error.
+#[test]
+fn each_vector_of_a_formula_proof_is_checked_for_its_length() {
+    let f = Formula::All(vec![
+        pred(at_least(2, 18_000, 256, 2)),
+        Formula::Any(vec![
+            Formula::All(vec![eq(3, Scalar::from(1u64))]),
+            Formula::All(vec![
+                difference_at_least(0, 1, 0),
+                eq(3, Scalar::from(1_000_003u64)),
+            ]),
+        ]),
+    ]);
+    let cred = doses(3, 2);
+    let p = prove_f(&cred, &[], &f).unwrap();
+    verify_f(&cred, &p, &f).unwrap();
+    let fp = &p.formula;
+    assert!(!fp.links.is_empty() && fp.branches.len() == 2 && fp.atoms.len() == 4);
+    let mut variants: Vec<(String, FormulaProof)> = Vec::new();
+    let mut push = |what: String, change: &dyn Fn(&mut FormulaProof)| {
+        let mut q = fp.clone();
+        change(&mut q);
+        variants.push((what, q));
+    };
+    push("a link more".into(), &|q| q.links.push(q.links[0].clone()));
+    push("a link fewer".into(), &|q| {
+        q.links.pop();
+    });
+    push("a branch more".into(), &|q| {
+        q.branches.push(q.branches[0].clone())
+    });
+    push("a branch fewer".into(), &|q| {
+        q.branches.pop();
+    });
+    push("an atom more".into(), &|q| q.atoms.push(q.atoms[0].clone()));
+    push("an atom fewer".into(), &|q| {
+        q.atoms.pop();
+    });
+    for b in 0..fp.branches.len() {
+        push(format!("branch {b}: share toggled"), &|q| {
+            let share = &mut q.branches[b].share;
+            *share = if share.is_some() {
+                None
+            } else {
+                Some(Scalar::one())
+            };
+        });
+        push(format!("branch {b}: an m^ more"), &|q| {
+            q.branches[b].m_hat.push(Scalar::one());
+        });
+        push(format!("branch {b}: a rho^ more"), &|q| {
+            q.branches[b].rho_hat.push(Scalar::one());
+        });
+        push(format!("branch {b}: a rho^ fewer"), &|q| {
+            q.branches[b].rho_hat.pop();
+        });
+    }
+    for (what, q) in variants {
+        let tampered = LinkedFormulaProof {
+            bbs: p.bbs.clone(),
+            formula: q,
+        };
+        assert_eq!(
+            verify_f(&cred, &tampered, &f),
+            Err(Error::WrongShape { predicate: 0 }),
+            "{what}"
+        );
+    }
+}
+
+/// `scale * base^digits` must stay below `2^120` (so that no sum of digits wraps around
+/// `r`): the bound multiplies the digit count by the base's bit length. Base 8192 (13 bits)
+/// with 8 digits is 104 bits: a scale up to `2^16` fits, `2^17` does not.
+#[test]
+fn a_range_too_wide_for_the_field_is_refused() {
+    use rand::SeedableRng;
+    let wide = SignedSet::generate(
+        &mut rand::rngs::StdRng::seed_from_u64(3),
+        SetKind::Digits { base: 8192 },
+    )
+    .unwrap();
+    let statement = |scale| PredicateStatement {
+        digit_count: 8,
+        scale,
+        set: wide.clone(),
+        ..at_least(0, 0, 16, 1)
+    };
+    assert_eq!(statement(1 << 10).check_shape(), Ok(()));
+    assert_eq!(statement(1 << 16).check_shape(), Ok(()));
+    assert_eq!(
+        statement(1 << 17).check_shape(),
+        Err(Error::InvalidParameters(
+            "scale * base^digits must stay below 2^120"
+        ))
+    );
+    let seven = PredicateStatement {
+        digit_count: 7,
+        ..statement(1 << 17)
+    };
+    assert_eq!(seven.check_shape(), Ok(()), "91 + 17 bits");
+}
