@@ -2,7 +2,6 @@
 //! and the verification of a presentation against an open request with the nonce consumed
 //! atomically on acceptance.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -76,11 +75,58 @@ pub struct AppState {
     /// The verification queue and its verifier threads.
     pub verifier: Verifier,
     /// Requests already read from the store (or made here), by id.
-    cache: Mutex<HashMap<String, Arc<OpenRequest>>>,
+    cache: Mutex<RequestCache<Arc<OpenRequest>>>,
 }
 
 /// The most open requests an instance keeps decoded in memory (it reads others again).
 const CACHE_ENTRIES: usize = 4096;
+
+/// Decoded open requests by id, at most `capacity`, each until it expires. When full, the
+/// least recently used one gives way: a service with more open requests than that reads only
+/// the ones not used lately from the store again (each presentation reads its request once).
+struct RequestCache<V> {
+    entries: lru::LruCache<String, (i64, V)>,
+}
+
+impl<V: Clone> RequestCache<V> {
+    fn new(capacity: usize) -> Self {
+        Self {
+            entries: lru::LruCache::new(
+                std::num::NonZeroUsize::new(capacity).unwrap_or(std::num::NonZeroUsize::MIN),
+            ),
+        }
+    }
+
+    /// The entry `id` if it has not expired at `now` (it becomes the most recently used);
+    /// an expired one is dropped.
+    fn get(&mut self, id: &str, now: i64) -> Option<V> {
+        match self.entries.get(id) {
+            Some((expires, v)) if *expires >= now => Some(v.clone()),
+            Some(_) => {
+                self.entries.pop(id);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Keeps `v` as `id` until `expires`; when full, drops the expired entries, or else the
+    /// least recently used one.
+    fn put(&mut self, id: &str, expires: i64, v: V, now: i64) {
+        if self.entries.len() == self.entries.cap().get() && !self.entries.contains(id) {
+            let expired: Vec<String> = self
+                .entries
+                .iter()
+                .filter(|(_, (e, _))| *e < now)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in expired {
+                self.entries.pop(&k);
+            }
+        }
+        self.entries.put(id.to_owned(), (expires, v));
+    }
+}
 
 impl AppState {
     /// A state over a loaded configuration and an open store.
@@ -100,7 +146,7 @@ impl AppState {
             options,
             metrics: Metrics::default(),
             limiter,
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(RequestCache::new(CACHE_ENTRIES)),
         }
     }
 
@@ -365,23 +411,13 @@ impl AppState {
     }
 
     fn cache_get(&self, id: &str) -> Option<Arc<OpenRequest>> {
-        let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        cache
-            .get(id)
-            .filter(|r| !r.request.is_expired(now() - GRACE_SECONDS))
-            .cloned()
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.get(id, now() - GRACE_SECONDS)
     }
 
     fn cache_put(&self, id: &str, r: Arc<OpenRequest>) {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        if cache.len() >= CACHE_ENTRIES {
-            let t = now();
-            cache.retain(|_, r| !r.request.is_expired(t));
-            if cache.len() >= CACHE_ENTRIES {
-                cache.clear();
-            }
-        }
-        cache.insert(id.to_owned(), r);
+        cache.put(id, r.request.expires, r, now() - GRACE_SECONDS);
     }
 }
 
@@ -961,4 +997,49 @@ pub async fn trust_list(State(s): State<Shared>, headers: HeaderMap) -> Response
 /// Any other path.
 pub async fn fallback() -> ApiError {
     ApiError::not_found("endpoint")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RequestCache;
+
+    #[test]
+    fn the_request_cache_drops_the_least_recently_used_request() {
+        let mut cache = RequestCache::new(3);
+        for (i, id) in ["a", "b", "c"].into_iter().enumerate() {
+            cache.put(id, 100, i, 0);
+        }
+        // `a` is used again, so `b` is the least recently used when `d` arrives.
+        assert_eq!(cache.get("a", 0), Some(0));
+        cache.put("d", 100, 3, 0);
+        assert_eq!(cache.get("b", 0), None);
+        assert_eq!(cache.get("a", 0), Some(0));
+        assert_eq!(cache.get("c", 0), Some(2));
+        assert_eq!(cache.get("d", 0), Some(3));
+        // Putting an id again replaces its entry and drops nothing else.
+        cache.put("c", 100, 20, 0);
+        assert_eq!(cache.entries.len(), 3);
+        assert_eq!(cache.get("c", 0), Some(20));
+        assert_eq!(cache.get("a", 0), Some(0));
+    }
+
+    #[test]
+    fn the_request_cache_forgets_expired_requests_first() {
+        let mut cache = RequestCache::new(3);
+        cache.put("old", 10, 0, 0);
+        cache.put("b", 100, 1, 0);
+        cache.put("c", 100, 2, 0);
+        // `old` is the most recently used, but it has expired at 50: it goes first.
+        assert_eq!(cache.get("old", 10), Some(0));
+        cache.put("d", 100, 3, 50);
+        assert_eq!(cache.entries.len(), 3);
+        assert_eq!(cache.get("b", 50), Some(1));
+        assert_eq!(cache.get("c", 50), Some(2));
+        assert_eq!(cache.get("d", 50), Some(3));
+        // An expired entry is never returned, and is dropped when asked for.
+        cache.put("e", 60, 4, 50);
+        assert_eq!(cache.get("e", 60), Some(4));
+        assert_eq!(cache.get("e", 61), None);
+        assert!(!cache.entries.contains("e"));
+    }
 }
