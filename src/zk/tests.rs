@@ -1320,6 +1320,20 @@ fn tied_equalities_are_checked_for_consistency() {
     let p = prove_f(&cred, &[], &implied).unwrap();
     verify_f(&cred, &p, &implied).unwrap();
     assert!(prove_f(&cred, &[], &Formula::All(vec![eq(1, int(2)), diff(2)])).is_err());
+    // The other order: m_0 - m_1 = 1 first puts m_1 in m_0's group as m_0 - 1, then m_1 = 2
+    // pins the group through m_1's offset: m_0 = 3 again, and m_0 = 4 contradicts it.
+    let reversed = Formula::All(vec![diff(1), eq(1, int(2))]);
+    assert_eq!(
+        reversed.known_messages().unwrap(),
+        vec![(0, int(3)), (1, int(2))]
+    );
+    let p = prove_f(&cred, &[], &reversed).unwrap();
+    verify_f(&cred, &p, &reversed).unwrap();
+    assert!(contradiction(&Formula::All(vec![
+        diff(1),
+        eq(1, int(2)),
+        eq(0, int(4))
+    ])));
 }
 
 /// A formula has at most `MAX_FORMULA_NODES` nodes and `MAX_FORMULA_DEPTH` levels, through
