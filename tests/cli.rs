@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use healthpass::bbs::{octets::scalar_to_octets, Bls12381Sha256};
 use healthpass::credential::json::{b64_decode, b64_encode};
@@ -26,81 +26,29 @@ fn attributes() -> Value {
     })
 }
 
-/// The binary under test: this build's, or the one `HEALTHPASS_TEST_BIN` names (to check that
-/// a regression test fails against an older build).
-fn binary() -> PathBuf {
-    std::env::var_os("HEALTHPASS_TEST_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_healthpass")))
-}
+mod common;
 
-struct Env {
-    dir: tempfile::TempDir,
+use common::cli::Folder;
+
+/// A folder with an issuer `gb-nhs` in a trust list, a vaccination credential, and a request
+/// that discloses the vaccine product and the dose number.
+struct Env(Folder);
+
+impl std::ops::Deref for Env {
+    type Target = Folder;
+
+    fn deref(&self) -> &Folder {
+        &self.0
+    }
 }
 
 impl Env {
-    /// An issuer `gb-nhs` in a trust list, a vaccination credential, and a request that
-    /// discloses the vaccine product and the dose number.
     fn new() -> Self {
-        let env = Env {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        env.ok_words("issuer init --id gb-nhs --out-dir keys --country GB");
-        env.ok_words("trust add keys/gb-nhs.public.json --trust-list trust.json");
+        let env = Env(Folder::with_issuer("gb-nhs", "GB"));
         std::fs::write(env.path("attrs.json"), attributes().to_string()).unwrap();
         env.ok_words("issue --issuer keys/gb-nhs.secret.json --type vaccination --attributes attrs.json --out cred.json");
         env.request("req.json", "vaccine_product,dose_number");
         env
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(binary());
-        c.args(args).current_dir(self.dir.path()).env(
-            "HEALTHPASS_PARAMS_STORE",
-            std::path::Path::new(self.dir.path()).join("params-store"),
-        );
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(binary())
-            .args(args)
-            .current_dir(self.dir.path())
-            .env(
-                "HEALTHPASS_PARAMS_STORE",
-                std::path::Path::new(self.dir.path()).join("params-store"),
-            )
-            .output()
-            .unwrap()
-    }
-
-    fn code(&self, args: &[&str]) -> (i32, String, String) {
-        let o = self.run(args);
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        (
-            o.status.code().unwrap_or(-1),
-            text(&o.stdout),
-            text(&o.stderr),
-        )
-    }
-
-    /// Runs a command line given as whitespace-separated words.
-    fn words(&self, line: &str) -> (i32, String, String) {
-        self.code(&line.split_whitespace().collect::<Vec<_>>())
-    }
-
-    fn ok_words(&self, line: &str) -> String {
-        self.ok(&line.split_whitespace().collect::<Vec<_>>())
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let (code, out, err) = self.code(args);
-        assert_eq!(code, 0, "{args:?}\nstdout: {out}\nstderr: {err}");
-        out
     }
 
     fn request(&self, out: &str, disclose: &str) {
@@ -141,7 +89,7 @@ impl Env {
     }
 
     fn verify(&self, request: &str, flag: &str, file: &str) -> (i32, String, String) {
-        self.code(&[
+        self.run(&[
             "verify",
             "--params-store",
             "store",
@@ -152,18 +100,6 @@ impl Env {
             flag,
             file,
         ])
-    }
-
-    fn read(&self, name: &str) -> Vec<u8> {
-        std::fs::read(self.path(name)).unwrap()
-    }
-
-    fn json(&self, name: &str) -> Value {
-        serde_json::from_slice(&self.read(name)).unwrap()
-    }
-
-    fn write_json(&self, name: &str, v: &Value) {
-        std::fs::write(self.path(name), serde_json::to_string_pretty(v).unwrap()).unwrap();
     }
 }
 
@@ -557,7 +493,7 @@ fn usage_errors_exit_2_with_a_reason() {
         (vec!["frobnicate"], "unrecognized subcommand"),
     ];
     for (args, needle) in cases {
-        let (code, _, err) = env.code(&args);
+        let (code, _, err) = env.run(&args);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err}");
     }
@@ -752,9 +688,7 @@ fn inspect_describes_every_file() {
 
 #[test]
 fn demo_runs_end_to_end() {
-    let env = Env {
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let env = Env(Folder::new());
     let out = env.ok_words("demo --keep demo-files");
     for needle in [
         "What the verifier learned",
@@ -820,7 +754,7 @@ fn predicates_from_the_command_line() {
         "typical vaccination presentation: {compact} bytes"
     );
     // --json lists the predicates too.
-    let (code, out, _) = env.code(&[
+    let (code, out, _) = env.run(&[
         "verify",
         "--params-store",
         "store",
@@ -908,7 +842,7 @@ fn predicates_from_the_command_line() {
         "{out}"
     );
     // The verifier needs its store (the default store, empty here, does not have the sets).
-    let (code, _, err) = env.code(&[
+    let (code, _, err) = env.run(&[
         "verify",
         "--trust-list",
         "trust.json",
@@ -960,7 +894,7 @@ fn predicates_from_the_command_line() {
         "dose_number == 2",
         "birth_date <= now",
     ] {
-        let (code, _, err) = env.code(&[
+        let (code, _, err) = env.run(&[
             "request",
             "--params-store",
             "store",
@@ -1083,7 +1017,7 @@ fn outputs_never_replace_what_is_not_a_regular_file() {
     use std::os::unix::fs::FileTypeExt;
     let env = Env::new();
     let present = |flag: &str, target: &str| {
-        env.code(&[
+        env.run(&[
             "present",
             "--params-store",
             "store",
@@ -1137,7 +1071,7 @@ fn outputs_never_replace_what_is_not_a_regular_file() {
     assert!(err.contains("wrote standard output"), "{err}");
     assert!(!env.path("-").exists());
     // Two outputs cannot share standard output.
-    let (code, _, err) = env.code(&[
+    let (code, _, err) = env.run(&[
         "present",
         "--params-store",
         "store",
@@ -1287,7 +1221,7 @@ fn a_presentation_too_large_for_a_qr_code_is_still_written_as_json() {
     }
     env.ok(&args);
     let present = |flag: &str, out: &str| {
-        env.code(&[
+        env.run(&[
             "present",
             "--params-store",
             "store",

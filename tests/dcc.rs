@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use healthpass::bbs::{Bls12381Sha256, PreparedSignature, Scalar};
 use healthpass::credential::dcc::{self, Validity};
@@ -774,21 +774,17 @@ proptest! {
 
 struct Env(common::cli::Folder);
 
+impl std::ops::Deref for Env {
+    type Target = common::cli::Folder;
+
+    fn deref(&self) -> &common::cli::Folder {
+        &self.0
+    }
+}
+
 impl Env {
     fn new() -> Self {
         Env(common::cli::Folder::with_issuer("at-bmsgpk", "AT"))
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.path(name)
-    }
-
-    fn code(&self, args: &[&str]) -> (i32, String, String) {
-        self.0.run(args)
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        self.0.ok(args)
     }
 
     fn write(&self, name: &str, v: &Value) {
@@ -806,7 +802,7 @@ impl Env {
             out,
         ];
         args.extend_from_slice(extra);
-        self.code(&args)
+        self.run(&args)
     }
 }
 
@@ -886,7 +882,7 @@ fn cli_refuses_bad_payloads_and_usage() {
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err}");
     }
-    let (code, _, err) = env.code(&[
+    let (code, _, err) = env.run(&[
         "issue",
         "--issuer",
         "keys/at-bmsgpk.secret.json",
@@ -940,7 +936,7 @@ fn cli_replays_at_a_given_time() {
     assert_eq!(req["created"], "2024-06-02T10:00:00Z");
     assert_eq!(req["expires"], "2024-06-02T10:10:00Z");
     let present = |at: &str| {
-        env.code(&[
+        env.run(&[
             "present",
             "--params-store",
             "store",
@@ -955,7 +951,7 @@ fn cli_replays_at_a_given_time() {
         ])
     };
     let verify = |at: &str| {
-        env.code(&[
+        env.run(&[
             "verify",
             "--params-store",
             "store",
@@ -999,7 +995,7 @@ fn cli_replays_at_a_given_time() {
         "--out",
         "late.json",
     ]);
-    let (code, _, err) = env.code(&[
+    let (code, _, err) = env.run(&[
         "present",
         "--params-store",
         "store",

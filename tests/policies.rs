@@ -6,9 +6,11 @@
 //! Every command runs on one clock (`--at`), so that the windows do not depend on the day
 //! the tests run.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
+use std::path::PathBuf;
+
+use common::cli::Folder;
 use serde_json::{json, Value};
 
 /// The validation clock of every request, presentation and verification here.
@@ -16,16 +18,20 @@ const AT: &str = "2026-06-01T12:00:00Z";
 /// One minute later: when the verifier checks.
 const VERIFY_AT: &str = "2026-06-01T12:01:00Z";
 
-fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_healthpass"))
-}
-
 fn entry_policy() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/policies/entry.json")
 }
 
-struct Env {
-    dir: tempfile::TempDir,
+/// A folder with an issuer `gb-nhs` in a trust list and the request of the entry policy,
+/// `entry.req.json`.
+struct Env(Folder);
+
+impl std::ops::Deref for Env {
+    type Target = Folder;
+
+    fn deref(&self) -> &Folder {
+        &self.0
+    }
 }
 
 fn common(extra: Value) -> Value {
@@ -62,49 +68,9 @@ fn recovery(first_positive: &str) -> Value {
 
 impl Env {
     fn new() -> Self {
-        let env = Env {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        env.ok(&[
-            "issuer",
-            "init",
-            "--id",
-            "gb-nhs",
-            "--out-dir",
-            "keys",
-            "--country",
-            "GB",
-        ]);
-        env.ok(&[
-            "trust",
-            "add",
-            "keys/gb-nhs.public.json",
-            "--trust-list",
-            "trust.json",
-        ]);
+        let env = Env(Folder::with_issuer("gb-nhs", "GB"));
         env.request("entry.req.json", &entry_policy());
         env
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let o = Command::new(binary())
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("HEALTHPASS_PARAMS_STORE", self.dir.path().join("store"))
-            .output()
-            .unwrap();
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        (
-            o.status.code().unwrap_or(-1),
-            text(&o.stdout),
-            text(&o.stderr),
-        )
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let (code, out, err) = self.run(args);
-        assert_eq!(code, 0, "{args:?}\nstdout: {out}\nstderr: {err}");
-        out
     }
 
     fn request(&self, out: &str, policy: &std::path::Path) {
@@ -166,10 +132,6 @@ impl Env {
             VERIFY_AT,
             "--json",
         ])
-    }
-
-    fn bytes(&self, name: &str) -> Vec<u8> {
-        std::fs::read(self.dir.path().join(name)).unwrap()
     }
 }
 
@@ -270,7 +232,7 @@ fn requests_travel_as_json_compact_or_qr_code() {
         out.contains("wrote r.bin (") && out.contains("QR version"),
         "{out}"
     );
-    assert!(env.bytes("r.bin").len() <= 400);
+    assert!(env.read("r.bin").len() <= 400);
     for form in ["r.json", "r.bin", "r.png"] {
         let (code, out, err) = env.present(form, "course.json", "p-form");
         assert_eq!(code, 0, "{form}: {out}\n{err}");
@@ -303,7 +265,7 @@ fn requests_travel_as_json_compact_or_qr_code() {
     assert!(width >= 21 + 2 && code.iter().all(|l| l.chars().count() == width));
     assert_eq!(code.len(), width.div_ceil(2), "{shown}");
 
-    let mut damaged = env.bytes("r.bin");
+    let mut damaged = env.read("r.bin");
     damaged.pop();
     std::fs::write(env.dir.path().join("bad.bin"), damaged).unwrap();
     std::fs::copy(
@@ -390,13 +352,13 @@ fn the_branch_stays_hidden() {
         let vb = accepted(&env, &format!("{b}.json"), b);
         assert_eq!(va, vb, "{a} / {b}: the verdicts differ");
         let (ca, cb) = (
-            env.bytes(&format!("p-{a}.bin")),
-            env.bytes(&format!("p-{b}.bin")),
+            env.read(&format!("p-{a}.bin")),
+            env.read(&format!("p-{b}.bin")),
         );
         assert_eq!(ca.len(), cb.len(), "{a} / {b}: compact sizes differ");
         // The same layout: the same fields, of the same lengths.
         let shape = |name: &str| {
-            let v: Value = serde_json::from_slice(&env.bytes(&format!("p-{name}.json"))).unwrap();
+            let v: Value = serde_json::from_slice(&env.read(&format!("p-{name}.json"))).unwrap();
             let c = &v["credentials"][0];
             (
                 c["type"].clone(),
@@ -431,7 +393,7 @@ fn presentations_answer_only_their_request() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("dose_number > total_doses"), "{err}");
     // A flipped bit anywhere in the formula proof is refused.
-    let mut p: Value = serde_json::from_slice(&env.bytes("p-course.json")).unwrap();
+    let mut p: Value = serde_json::from_slice(&env.read("p-course.json")).unwrap();
     let formula = p["credentials"][0]["formula"].as_str().unwrap().to_owned();
     let mut bytes = healthpass::credential::json::b64_decode(&formula).unwrap();
     for i in [0, bytes.len() / 2, bytes.len() - 1] {

@@ -1264,17 +1264,17 @@ struct Cli(common::cli::Folder);
 /// presented.
 type Outcome = (i32, String, String);
 
+impl std::ops::Deref for Cli {
+    type Target = common::cli::Folder;
+
+    fn deref(&self) -> &common::cli::Folder {
+        &self.0
+    }
+}
+
 impl Cli {
     fn new() -> Self {
         Cli(common::cli::Folder::with_issuer("at-bmsgpk", "AT"))
-    }
-
-    fn run(&self, args: &[&str]) -> Outcome {
-        self.0.run(args)
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        self.0.ok(args)
     }
 
     /// Issues the DCC payload `payload` as `name` (a test or vaccination valid through

@@ -4,48 +4,34 @@
 //! logs, and the OpenAPI document checked against the running service.
 #![cfg(feature = "service")]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::cli::{binary, Folder};
 use healthpass::presentation::PresentationRequest;
 use serde_json::{json, Value};
 
-fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_healthpass"))
-}
-
 /// An issuer in a trust list, a vaccination credential, a policy and a parameter store.
-struct Setup {
-    dir: tempfile::TempDir,
+struct Setup(Folder);
+
+impl std::ops::Deref for Setup {
+    type Target = Folder;
+
+    fn deref(&self) -> &Folder {
+        &self.0
+    }
 }
 
 const PRODUCT: &str = "EU/1/20/1528";
 
 impl Setup {
     fn new() -> Self {
-        let s = Setup {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        s.ok(&[
-            "issuer",
-            "init",
-            "--id",
-            "gb-nhs",
-            "--out-dir",
-            "keys",
-            "--country",
-            "GB",
-        ]);
-        s.ok(&[
-            "trust",
-            "add",
-            "keys/gb-nhs.public.json",
-            "--trust-list",
-            "trust.json",
-        ]);
+        let s = Setup(Folder::with_issuer("gb-nhs", "GB"));
         let attrs = json!({
             "family_name": "Lovelace", "given_name": "Augusta Ada", "birth_date": "1815-12-10",
             "country": "GB", "issuer_name": "NHS England", "certificate_id": "URN:UVCI:01:GB:TEST1",
@@ -73,33 +59,6 @@ impl Setup {
         });
         std::fs::write(s.path("entry.json"), policy.to_string()).unwrap();
         s
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        Command::new(binary())
-            .args(args)
-            .current_dir(self.dir.path())
-            .env(
-                "HEALTHPASS_PARAMS_STORE",
-                std::path::Path::new(self.dir.path()).join("params-store"),
-            )
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     fn serve(&self, store: &str) -> Server {
@@ -303,7 +262,7 @@ fn wallet_with(
         "p.png",
     ];
     args.extend_from_slice(extra);
-    setup.run(&args)
+    setup.output(&args)
 }
 
 fn accepted(setup: &Setup, request_uri: &str) -> Vec<u8> {
@@ -619,7 +578,7 @@ fn an_embedded_store_remembers_requests_and_nonces_across_a_restart() {
     // The request left open before the restart is still answered.
     let (status, body) = get(&swap(&uri_open.0)).unwrap();
     assert_eq!(status, 200, "{body}");
-    let out = setup.run(&[
+    let out = setup.output(&[
         "present",
         "--params-store",
         "wallet",
@@ -1241,7 +1200,7 @@ fn the_wallet_posts_only_to_the_request_origin() {
             answer.len()
         );
     });
-    let out = setup.run(&[
+    let out = setup.output(&[
         "present",
         "--params-store",
         "wallet",
