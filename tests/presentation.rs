@@ -149,6 +149,23 @@ fn compact_golden_files() {
         assert_eq!(golden[1..17], w.request.digest()[..16]);
         assert_eq!(golden[17..21], [1, t.code(), 1, 6]);
         assert_eq!(&golden[21..27], b"gb-nhs");
+        // One byte more opens a holder section (these credentials are not holder-bound):
+        // named at the end; one byte fewer cuts the proof: named at the start of its bytes.
+        let longer = [&golden[..], &[0]].concat();
+        match Presentation::from_compact(&longer, &w.request) {
+            Err(Error::Compact {
+                offset,
+                problem: "truncated holder commitment",
+            }) if offset == golden.len() => {}
+            other => panic!("{t}: one byte more gave {other:?}"),
+        }
+        match Presentation::from_compact(&golden[..golden.len() - 1], &w.request) {
+            Err(Error::Compact {
+                offset,
+                problem: "truncated proof",
+            }) if offset < golden.len() - 272 => {}
+            other => panic!("{t}: one byte fewer gave {other:?}"),
+        }
     }
 }
 
