@@ -146,6 +146,12 @@ mod tests {
         assert_eq!(ByteReader::new(&[0x80, 0x00]).varint(), None);
         assert_eq!(ByteReader::new(&[0x80]).varint(), None);
         assert_eq!(ByteReader::new(&[0xff; 11]).varint(), None);
+        // The tenth byte holds bit 63 only: 1 is u64::MAX, 2 would overflow.
+        let mut max = [0xff; 10];
+        max[9] = 0x01;
+        assert_eq!(ByteReader::new(&max).varint(), Some(u64::MAX));
+        max[9] = 0x02;
+        assert_eq!(ByteReader::new(&max).varint(), None);
         assert_eq!(ByteReader::new(&[0x02, 0x41]).bytes(), None);
     }
 }

@@ -1574,3 +1574,58 @@ fn a_range_too_wide_for_the_field_is_refused() {
     };
     assert_eq!(seven.check_shape(), Ok(()), "91 + 17 bits");
 }
+
+/// An OR inside a simulated branch, whose last child (the one that takes the challenge
+/// left) ties two messages by a difference: the formula holds through its first branch
+/// only; the proof verifies, and does not verify a formula with another difference there.
+#[test]
+fn an_or_inside_a_simulated_branch_is_simulated_whole() {
+    let cred = doses(3, 2);
+    let diff = |value: i64| {
+        Formula::Equality(EqualityStatement {
+            message_index: 0,
+            minus_index: Some(1),
+            value: int(value),
+            equal: true,
+        })
+    };
+    let f = |value| {
+        Formula::Any(vec![
+            eq(0, int(3)),
+            Formula::Any(vec![
+                eq(1, int(5)),
+                Formula::All(vec![diff(value), eq(2, int(18_000))]),
+            ]),
+        ])
+    };
+    let p = prove_f(&cred, &[], &f(7)).unwrap();
+    verify_f(&cred, &p, &f(7)).unwrap();
+    assert_eq!(verify_f(&cred, &p, &f(8)), Err(Error::VerificationFailed));
+}
+
+/// The digit count is 1 to 8 and the scale 1 to 2^20, both bounds included.
+#[test]
+fn digit_counts_and_scales_are_bounded() {
+    let digits = |k| PredicateStatement {
+        digit_count: k,
+        ..at_least(0, 0, 16, 1)
+    };
+    let scaled = |scale| PredicateStatement {
+        scale,
+        ..at_least(0, 0, 16, 1)
+    };
+    let count = Err(Error::InvalidParameters(
+        "digit count must be between 1 and 8",
+    ));
+    let scale = Err(Error::InvalidParameters(
+        "the scale must be between 1 and 2^20",
+    ));
+    assert_eq!(digits(1).check_shape(), Ok(()));
+    assert_eq!(digits(8).check_shape(), Ok(()));
+    assert_eq!(digits(0).check_shape(), count);
+    assert_eq!(digits(9).check_shape(), count);
+    assert_eq!(scaled(1).check_shape(), Ok(()));
+    assert_eq!(scaled(1 << 20).check_shape(), Ok(()));
+    assert_eq!(scaled(0).check_shape(), scale);
+    assert_eq!(scaled((1 << 20) + 1).check_shape(), scale);
+}
