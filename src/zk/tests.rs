@@ -1576,15 +1576,16 @@ fn a_range_too_wide_for_the_field_is_refused() {
 }
 
 /// An OR inside a simulated branch, whose last child (the one that takes the challenge
-/// left) ties two messages by a difference: the formula holds through its first branch
-/// only; the proof verifies, and does not verify a formula with another difference there.
+/// left) ties two messages by `m_1 - m_0 = v`, so that the first message of the group
+/// carries an offset and its response depends on that challenge: the formula holds through
+/// its first branch only; the proof verifies, and does not verify another difference there.
 #[test]
 fn an_or_inside_a_simulated_branch_is_simulated_whole() {
     let cred = doses(3, 2);
     let diff = |value: i64| {
         Formula::Equality(EqualityStatement {
-            message_index: 0,
-            minus_index: Some(1),
+            message_index: 1,
+            minus_index: Some(0),
             value: int(value),
             equal: true,
         })
