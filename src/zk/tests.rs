@@ -1630,3 +1630,34 @@ fn digit_counts_and_scales_are_bounded() {
     assert_eq!(scaled(0).check_shape(), scale);
     assert_eq!(scaled((1 << 20) + 1).check_shape(), scale);
 }
+
+/// A membership statement is one digit, without sign, offset or scale: any one of them
+/// alone is refused.
+#[test]
+fn a_membership_statement_has_no_digits_sign_offset_or_scale() {
+    let refused = Err(Error::InvalidParameters(
+        "membership is one digit, no sign and no offset",
+    ));
+    assert_eq!(member(3).check_shape(), Ok(()));
+    let variants = [
+        PredicateStatement {
+            digit_count: 2,
+            ..member(3)
+        },
+        PredicateStatement {
+            negate: true,
+            ..member(3)
+        },
+        PredicateStatement {
+            offset: Scalar::one(),
+            ..member(3)
+        },
+        PredicateStatement {
+            scale: 2,
+            ..member(3)
+        },
+    ];
+    for (i, st) in variants.iter().enumerate() {
+        assert_eq!(st.check_shape(), refused, "variant {i}");
+    }
+}
