@@ -152,8 +152,14 @@ fn a_compact_presentation_of_an_unknown_schema_round_trips_and_is_refused() {
     let (requests, trust) = fuzz_world();
     let mut decoded = 0;
     for request in &requests {
-        let Ok(p) = Presentation::from_compact(bytes, request) else {
-            continue;
+        let p = match Presentation::from_compact(bytes, request) {
+            Ok(p) => p,
+            Err(Error::Compact { problem, .. })
+                if problem == healthpass::presentation::NOT_CANONICAL =>
+            {
+                panic!("the decoder let through bytes the encoder does not write")
+            }
+            Err(_) => continue,
         };
         decoded += 1;
         assert_eq!(p.to_compact().unwrap(), bytes, "re-encodes to its bytes");
@@ -166,10 +172,9 @@ fn a_compact_presentation_of_an_unknown_schema_round_trips_and_is_refused() {
         // A known version in its place decodes as that schema, and re-encodes too.
         let mut known = bytes.to_vec();
         known[1 + 16 + 1 + 1] = p.credentials[0].credential_type.schema().version;
-        if let Ok(q) = Presentation::from_compact(&known, request) {
-            assert_eq!(q.to_compact().unwrap(), known);
-            assert!(!q.credentials[0].profile);
-        }
+        let q = Presentation::from_compact(&known, request).expect("a known version decodes");
+        assert_eq!(q.to_compact().unwrap(), known);
+        assert!(!q.credentials[0].profile);
     }
     assert_eq!(decoded, 1, "the input answers one of the fixture requests");
 }

@@ -3,6 +3,8 @@
 //! has one encoding, the relative-bound parser refuses signed or overflowing offsets, and
 //! time bounds never accept what their statement excludes.
 
+mod common;
+
 use std::process::Command;
 
 use healthpass::credential::{
@@ -188,7 +190,7 @@ fn error_messages_escape_text_from_files() {
 }
 
 fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_healthpass"))
+    let o = Command::new(common::cli::binary())
         .args(args)
         .current_dir(dir)
         .env(

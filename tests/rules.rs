@@ -872,7 +872,7 @@ proptest! {
 // The command line: `rules compile`, `rules explain`
 
 fn healthpass(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthpass"))
+    let out = std::process::Command::new(common::cli::binary())
         .args(args)
         .output()
         .unwrap();

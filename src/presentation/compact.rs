@@ -42,6 +42,12 @@ pub const COMPACT_VERSION: u8 = 4;
 /// another request with the same first 16 bytes still fails verification.
 pub const COMPACT_DIGEST_BYTES: usize = 16;
 
+/// The `problem` of the [`Error::Compact`] for bytes that decode but are not what
+/// [`Presentation::to_compact`] writes for the result. The decoder is meant to refuse every
+/// such encoding itself, where it goes wrong; this check after it is a second line, so the
+/// fuzz target `round_trip` treats reaching it as a finding.
+pub const NOT_CANONICAL: &str = "not the canonical encoding of a presentation";
+
 /// The flag on the schema version byte of a presented presentation profile.
 const PROFILE_FLAG: u8 = 0x80;
 
@@ -126,7 +132,7 @@ impl Presentation {
             Ok(again) if again == bytes => Ok(p),
             _ => Err(Error::Compact {
                 offset: 0,
-                problem: "not the canonical encoding of a presentation",
+                problem: NOT_CANONICAL,
             }),
         }
     }

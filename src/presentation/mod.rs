@@ -50,7 +50,7 @@ mod verify;
 pub use batch::{verify_batch, BatchEntry};
 pub use binding::{context_id, HolderProof, HOLDER_LABEL};
 pub use bundle::{present, present_as, proof_context, Presentation, PresentedCredential};
-pub use compact::{COMPACT_DIGEST_BYTES, COMPACT_VERSION};
+pub use compact::{COMPACT_DIGEST_BYTES, COMPACT_VERSION, NOT_CANONICAL};
 pub use compact_request::{MAX_COMPACT_REQUEST_BYTES, REQUEST_COMPACT_VERSION};
 pub use json::{PRESENTATION_FORMAT, REQUEST_FORMAT};
 pub use params::{

@@ -81,12 +81,19 @@ pub struct AppState {
 /// The most open requests an instance keeps decoded in memory (it reads others again).
 const CACHE_ENTRIES: usize = 4096;
 
-/// Decoded open requests by id, at most `capacity`, each until it expires. When full, the
-/// least recently used one gives way: a service with more open requests than that reads only
-/// the ones not used lately from the store again (each presentation reads its request once).
+/// Decoded open requests by id, at most `capacity`, each until its request expires (and its
+/// grace period passes: callers give `now - GRACE_SECONDS`). When it is full, expired
+/// requests go first (swept at most once a minute, so that a full cache of live requests
+/// costs no scan per insert), then the least recently used one: a service with more open
+/// requests than that reads only the ones not used lately from the store again.
 struct RequestCache<V> {
     entries: lru::LruCache<String, (i64, V)>,
+    /// No sweep for expired entries before this time.
+    next_sweep: i64,
 }
+
+/// Seconds between two sweeps of a full [`RequestCache`] for expired entries.
+const SWEEP_SECONDS: i64 = 60;
 
 impl<V: Clone> RequestCache<V> {
     fn new(capacity: usize) -> Self {
@@ -94,6 +101,7 @@ impl<V: Clone> RequestCache<V> {
             entries: lru::LruCache::new(
                 std::num::NonZeroUsize::new(capacity).unwrap_or(std::num::NonZeroUsize::MIN),
             ),
+            next_sweep: i64::MIN,
         }
     }
 
@@ -110,10 +118,12 @@ impl<V: Clone> RequestCache<V> {
         }
     }
 
-    /// Keeps `v` as `id` until `expires`; when full, drops the expired entries, or else the
-    /// least recently used one.
+    /// Keeps `v` as `id` until `expires`. When full, drops the expired entries (at most
+    /// once every [`SWEEP_SECONDS`]), or else the least recently used one.
     fn put(&mut self, id: &str, expires: i64, v: V, now: i64) {
-        if self.entries.len() == self.entries.cap().get() && !self.entries.contains(id) {
+        let full = self.entries.len() == self.entries.cap().get();
+        if full && now >= self.next_sweep && !self.entries.contains(id) {
+            self.next_sweep = now.saturating_add(SWEEP_SECONDS);
             let expired: Vec<String> = self
                 .entries
                 .iter()
@@ -1027,19 +1037,43 @@ mod tests {
     fn the_request_cache_forgets_expired_requests_first() {
         let mut cache = RequestCache::new(3);
         cache.put("old", 10, 0, 0);
-        cache.put("b", 100, 1, 0);
+        cache.put("edge", 50, 1, 0);
         cache.put("c", 100, 2, 0);
-        // `old` is the most recently used, but it has expired at 50: it goes first.
+        // `old` is the most recently used, but it has expired at 50: it goes first;
+        // `edge` expires at 50 and is still valid then.
         assert_eq!(cache.get("old", 10), Some(0));
         cache.put("d", 100, 3, 50);
         assert_eq!(cache.entries.len(), 3);
-        assert_eq!(cache.get("b", 50), Some(1));
+        assert!(!cache.entries.contains("old"));
+        assert_eq!(cache.get("edge", 50), Some(1));
         assert_eq!(cache.get("c", 50), Some(2));
         assert_eq!(cache.get("d", 50), Some(3));
         // An expired entry is never returned, and is dropped when asked for.
-        cache.put("e", 60, 4, 50);
-        assert_eq!(cache.get("e", 60), Some(4));
-        assert_eq!(cache.get("e", 61), None);
-        assert!(!cache.entries.contains("e"));
+        assert_eq!(cache.get("edge", 51), None);
+        assert!(!cache.entries.contains("edge"));
+    }
+
+    #[test]
+    fn a_full_cache_is_swept_at_most_once_a_minute() {
+        let mut cache = RequestCache::new(3);
+        for id in ["s", "a", "b"] {
+            cache.put(id, if id == "s" { 60 } else { 1000 }, 0, 0);
+        }
+        assert_eq!(cache.get("s", 5), Some(0));
+        // Full at 10: a sweep (nothing has expired), then `a`, the least recently used, goes.
+        cache.put("c", 1000, 0, 10);
+        assert!(!cache.entries.contains("a"));
+        assert_eq!(cache.get("s", 59), Some(0));
+        // Full at 65: `s` has expired, but the last sweep was 55 s before, so the least
+        // recently used (`b`) gives way and `s` stays.
+        cache.put("d", 1000, 0, 65);
+        assert!(!cache.entries.contains("b"));
+        assert!(cache.entries.contains("s"));
+        // Full at 70: a sweep is due and drops `s`; `c`, the least recently used, stays.
+        cache.put("e", 1000, 0, 70);
+        assert!(!cache.entries.contains("s"));
+        for id in ["c", "d", "e"] {
+            assert!(cache.entries.contains(id), "{id}");
+        }
     }
 }
