@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use bls12_381::{G1Affine, Scalar};
+use bls12_381::{G1Affine, G2Affine, Scalar};
 use proptest::prelude::*;
 
 use super::*;
@@ -1660,5 +1660,45 @@ fn a_membership_statement_has_no_digits_sign_offset_or_scale() {
     ];
     for (i, st) in variants.iter().enumerate() {
         assert_eq!(st.check_shape(), refused, "variant {i}");
+    }
+}
+
+/// A set has 1 to 65,536 elements, a digit base is at least 2, both bounds included; the
+/// kind is checked before the signatures are counted.
+#[test]
+fn set_sizes_and_bases_are_bounded() {
+    let pk = G2Affine::generator();
+    let parts = |kind| SignedSet::from_parts(kind, pk, vec![]);
+    let size = Err(Error::InvalidParameters(
+        "set size must be between 1 and 65536",
+    ));
+    let count = Err(Error::InvalidParameters(
+        "one signature per element is required",
+    ));
+    assert_eq!(parts(SetKind::Digits { base: 65_536 }).map(|_| ()), count);
+    assert_eq!(parts(SetKind::Digits { base: 65_537 }).map(|_| ()), size);
+    assert_eq!(parts(SetKind::Elements(vec![])).map(|_| ()), size);
+    assert_eq!(
+        parts(SetKind::Digits { base: 1 }).map(|_| ()),
+        Err(Error::InvalidParameters("a digit base must be at least 2"))
+    );
+    assert_eq!(parts(SetKind::Digits { base: 2 }).map(|_| ()), count);
+    assert!(SetKind::Elements(vec![]).is_empty());
+    assert!(!SetKind::Digits { base: 2 }.is_empty());
+    assert!(!SetKind::Elements(vec![Scalar::one()]).is_empty());
+}
+
+/// The uncompressed form a parameter store caches reads back to the same set, and nothing
+/// shorter or longer does.
+#[test]
+fn a_set_round_trips_through_its_uncompressed_cache() {
+    let set = digits(16);
+    let bytes = set.to_uncompressed();
+    assert_eq!(bytes.len(), 192 + 96 * 16);
+    let back = SignedSet::from_uncompressed_trusted(set.kind().clone(), &bytes).unwrap();
+    assert_eq!(back.signatures_to_octets(), set.signatures_to_octets());
+    assert_eq!(back.public_key(), set.public_key());
+    for cut in [&bytes[..bytes.len() - 1], &bytes[1..], &[1u8][..]] {
+        assert!(SignedSet::from_uncompressed_trusted(set.kind().clone(), cut).is_err());
     }
 }
