@@ -1702,3 +1702,21 @@ fn a_set_round_trips_through_its_uncompressed_cache() {
         assert!(SignedSet::from_uncompressed_trusted(set.kind().clone(), cut).is_err());
     }
 }
+
+/// `is_same_set` names one decoded set (shared signatures): a clone is the same set; a set
+/// of the same kind under another key, or decoded again, is not.
+#[test]
+fn the_same_set_is_one_allocation_of_one_kind_and_key() {
+    use rand::SeedableRng;
+    let set = digits(16);
+    assert!(set.is_same_set(&set.clone()));
+    let other = SignedSet::generate(
+        &mut rand::rngs::StdRng::seed_from_u64(5),
+        SetKind::Digits { base: 16 },
+    )
+    .unwrap();
+    assert!(!set.is_same_set(&other));
+    let again =
+        SignedSet::from_uncompressed_trusted(set.kind().clone(), &set.to_uncompressed()).unwrap();
+    assert!(!set.is_same_set(&again));
+}
