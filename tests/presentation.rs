@@ -547,3 +547,38 @@ proptest! {
         prop_assert!(healthpass::credential::IssuerInfo::from_public_json(&bad_public).is_err());
     }
 }
+
+/// A revealed branch is decoded within its bounds: an index up to `MAX_BRANCHES - 1` (63)
+/// reads (and is then for `verify` to judge), 64 is refused where it stands.
+#[test]
+fn a_revealed_branch_index_is_bounded_when_decoded() {
+    let mut w = world(CredentialType::Vaccination, Suite::Sha256, 11);
+    w.request.policies[0].reveal_branch = true;
+    let p = w.present();
+    let bytes = p.to_compact().unwrap();
+    Presentation::from_compact(&bytes, &w.request).unwrap();
+    // version, 16 digest bytes, count, type, schema version, issuer (length 6, "gb-nhs"),
+    // then the branch: its length 1 and the alternative 0.
+    assert_eq!(&bytes[21..27], b"gb-nhs");
+    assert_eq!(bytes[27..29], [1, 0]);
+    let at = |index: u8| {
+        let mut b = bytes.clone();
+        b[28] = index;
+        Presentation::from_compact(&b, &w.request)
+    };
+    assert_eq!(
+        at(63).unwrap().credentials[0]
+            .branch
+            .as_ref()
+            .unwrap()
+            .alternative,
+        63
+    );
+    match at(64) {
+        Err(Error::Compact {
+            offset: 29,
+            problem: "truncated or invalid branch",
+        }) => {}
+        other => panic!("index 64 gave {other:?}"),
+    }
+}
