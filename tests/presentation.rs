@@ -581,4 +581,27 @@ fn a_revealed_branch_index_is_bounded_when_decoded() {
         }) => {}
         other => panic!("index 64 gave {other:?}"),
     }
+    // The JSON form: the same bounds, and at most 16 indexes.
+    let mut v: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+    assert_eq!(v["credentials"][0]["branch"], json!([0]));
+    let mut with = |branch: serde_json::Value| {
+        v["credentials"][0]["branch"] = branch;
+        Presentation::from_json(&v.to_string())
+    };
+    let read = with(json!([63])).unwrap();
+    assert_eq!(read.credentials[0].branch.as_ref().unwrap().alternative, 63);
+    let sixteen = with(json!(vec![0; 16])).unwrap();
+    assert_eq!(
+        sixteen.credentials[0]
+            .branch
+            .as_ref()
+            .unwrap()
+            .choices
+            .len(),
+        15
+    );
+    for bad in [json!([64]), json!([0, 64]), json!(vec![0; 17])] {
+        let e = with(bad.clone()).unwrap_err().to_string();
+        assert!(e.contains("branch"), "{bad}: {e}");
+    }
 }
