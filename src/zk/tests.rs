@@ -1720,3 +1720,19 @@ fn the_same_set_is_one_allocation_of_one_kind_and_key() {
         SignedSet::from_uncompressed_trusted(set.kind().clone(), &set.to_uncompressed()).unwrap();
     assert!(!set.is_same_set(&again));
 }
+
+/// A simulated OR of three children: the challenge shares of all three must add up to the
+/// one their OR got, whichever child takes the rest.
+#[test]
+fn a_simulated_or_of_three_splits_its_challenge_exactly() {
+    let cred = doses(3, 2);
+    let f = |last: i64| {
+        Formula::Any(vec![
+            eq(0, int(3)),
+            Formula::Any(vec![eq(1, int(5)), eq(1, int(6)), eq(1, int(last))]),
+        ])
+    };
+    let p = prove_f(&cred, &[], &f(7)).unwrap();
+    verify_f(&cred, &p, &f(7)).unwrap();
+    assert_eq!(verify_f(&cred, &p, &f(8)), Err(Error::VerificationFailed));
+}
