@@ -1736,3 +1736,25 @@ fn a_simulated_or_of_three_splits_its_challenge_exactly() {
     verify_f(&cred, &p, &f(7)).unwrap();
     assert_eq!(verify_f(&cred, &p, &f(8)), Err(Error::VerificationFailed));
 }
+
+/// An atom's proof must be of its statement's kind: an inequality answered by an equality's
+/// (empty) proof, or an equality by an inequality's, is `WrongShape` naming the atom, not a
+/// statement left unchecked.
+#[test]
+fn an_atom_proof_of_the_wrong_kind_is_refused_as_such() {
+    let cred = doses(3, 2);
+    let f = Formula::All(vec![eq(0, int(3)), ne(3, Scalar::one())]);
+    let p = prove_f(&cred, &[], &f).unwrap();
+    verify_f(&cred, &p, &f).unwrap();
+    let (equality, not_equal) = (p.formula.atoms[0].clone(), p.formula.atoms[1].clone());
+    assert!(matches!(equality, AtomProof::Equality));
+    assert!(matches!(not_equal, AtomProof::NotEqual(_)));
+    for (i, atom) in [(1, equality), (0, not_equal)] {
+        let mut q = p.clone();
+        q.formula.atoms[i] = atom;
+        assert_eq!(
+            verify_f(&cred, &q, &f),
+            Err(Error::WrongShape { predicate: i })
+        );
+    }
+}
