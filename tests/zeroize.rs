@@ -312,3 +312,33 @@ fn dropped_blinds_and_nym_secrets_leave_no_copy() {
     let hits = freed_copies(&in_memory(&s), || drop(vec![s]));
     assert_eq!(hits, 1);
 }
+
+/// An inequality's witness (`(m - v)^-1` and its blindings, `NotEqualWitness`) is wiped when
+/// the prover drops it. (Kills the mutant that emptied its `Drop`, run 6's shard 2.)
+#[test]
+fn a_dropped_inequality_witness_leaves_no_copy() {
+    type C = Bls12381Sha256;
+    let api_id = b"ZEROIZE_TEST_";
+    let hidden = bbs::calculate_random_scalars(&mut rand::rng(), 1)[0];
+    let value = Scalar::from(5u64);
+    let messages = [Scalar::from(7u64), hidden];
+    let sk = bbs::keygen::<C>(&[3u8; 32], b"zeroize", None).unwrap();
+    let pk = sk.public_key();
+    let generators = Generators::new::<C>(2, api_id).unwrap();
+    let sig = bbs::core_sign::<C>(&sk, &pk, &generators, b"h", &messages, api_id).unwrap();
+    let prepared =
+        PreparedSignature::<C>::from_scalars(&pk, &sig, b"h", &messages, api_id).unwrap();
+    let formula = zk::Formula::Equality(zk::EqualityStatement {
+        message_index: 1,
+        minus_index: None,
+        value,
+        equal: false,
+    });
+    let inverse = (hidden - value).invert().unwrap();
+    let hits = freed_copies(&in_memory(&inverse), || {
+        let proof =
+            zk::prove_formula::<C>(&prepared, &[0], &formula, b"ctx", &mut rand::rng()).unwrap();
+        drop(proof);
+    });
+    assert_eq!(hits, 0, "freed blocks held the inequality's witness");
+}
