@@ -152,19 +152,24 @@ fn in_memory(s: &Scalar) -> [u8; 32] {
     }
 }
 
-#[test]
-fn a_refused_membership_proof_leaves_no_copy_of_the_hidden_value() {
+/// A prepared signature over two messages (header `h`), for the prover tests below.
+fn prepared_two(messages: &[Scalar; 2]) -> PreparedSignature<Bls12381Sha256> {
     type C = Bls12381Sha256;
     let api_id = b"ZEROIZE_TEST_";
-    let mut rng = rand::rng();
-    let hidden = bbs::calculate_random_scalars(&mut rng, 1)[0];
-    let messages = [Scalar::from(7u64), hidden];
     let sk = bbs::keygen::<C>(&[3u8; 32], b"zeroize", None).unwrap();
     let pk = sk.public_key();
     let generators = Generators::new::<C>(2, api_id).unwrap();
-    let sig = bbs::core_sign::<C>(&sk, &pk, &generators, b"h", &messages, api_id).unwrap();
-    let prepared =
-        PreparedSignature::<C>::from_scalars(&pk, &sig, b"h", &messages, api_id).unwrap();
+    let sig = bbs::core_sign::<C>(&sk, &pk, &generators, b"h", messages, api_id).unwrap();
+    PreparedSignature::<C>::from_scalars(&pk, &sig, b"h", messages, api_id).unwrap()
+}
+
+#[test]
+fn a_refused_membership_proof_leaves_no_copy_of_the_hidden_value() {
+    type C = Bls12381Sha256;
+    let mut rng = rand::rng();
+    let hidden = bbs::calculate_random_scalars(&mut rng, 1)[0];
+    let messages = [Scalar::from(7u64), hidden];
+    let prepared = prepared_two(&messages);
     let set = SignedSet::generate(&mut rng, SetKind::Elements(vec![Scalar::from(1u64)])).unwrap();
     let st = PredicateStatement {
         message_index: 1,
@@ -318,16 +323,10 @@ fn dropped_blinds_and_nym_secrets_leave_no_copy() {
 #[test]
 fn a_dropped_inequality_witness_leaves_no_copy() {
     type C = Bls12381Sha256;
-    let api_id = b"ZEROIZE_TEST_";
     let hidden = bbs::calculate_random_scalars(&mut rand::rng(), 1)[0];
     let value = Scalar::from(5u64);
     let messages = [Scalar::from(7u64), hidden];
-    let sk = bbs::keygen::<C>(&[3u8; 32], b"zeroize", None).unwrap();
-    let pk = sk.public_key();
-    let generators = Generators::new::<C>(2, api_id).unwrap();
-    let sig = bbs::core_sign::<C>(&sk, &pk, &generators, b"h", &messages, api_id).unwrap();
-    let prepared =
-        PreparedSignature::<C>::from_scalars(&pk, &sig, b"h", &messages, api_id).unwrap();
+    let prepared = prepared_two(&messages);
     let formula = zk::Formula::Equality(zk::EqualityStatement {
         message_index: 1,
         minus_index: None,
