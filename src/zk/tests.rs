@@ -1758,3 +1758,32 @@ fn an_atom_proof_of_the_wrong_kind_is_refused_as_such() {
         );
     }
 }
+
+/// The predicate proof decoder bounds the digit count as the statement does: 8 digits
+/// decode, 9 and 0 are refused before any byte is read, even when the bytes are well formed.
+#[test]
+fn a_predicate_proof_decoder_bounds_its_digit_count() {
+    let cred = sample();
+    let st = vec![at_most(2, 18_800, 64, 2)];
+    let bytes = prove(&cred, &[], &st).unwrap().predicates[0].to_bytes();
+    let per_digit = 2 * 48 + 32;
+    let (digit, d_hat) = (
+        &bytes[..per_digit],
+        &bytes[2 * per_digit..2 * per_digit + 32],
+    );
+    let well_formed = |k: usize| {
+        let mut b = digit.repeat(k);
+        b.extend(d_hat.repeat(k.saturating_sub(1)));
+        assert_eq!(b.len(), PredicateProof::encoded_len(k));
+        b
+    };
+    let count = Err(Error::InvalidParameters(
+        "digit count must be between 1 and 8",
+    ));
+    for k in 1..=MAX_DIGITS {
+        let decoded = PredicateProof::from_bytes(&well_formed(k), k).unwrap();
+        assert_eq!(decoded.to_bytes(), well_formed(k), "{k} digits");
+    }
+    assert_eq!(PredicateProof::from_bytes(&well_formed(9), 9), count);
+    assert_eq!(PredicateProof::from_bytes(&[], 0), count);
+}
