@@ -1787,3 +1787,54 @@ fn a_predicate_proof_decoder_bounds_its_digit_count() {
     assert_eq!(PredicateProof::from_bytes(&well_formed(9), 9), count);
     assert_eq!(PredicateProof::from_bytes(&[], 0), count);
 }
+
+/// An OR of three children carries two challenge shares: its proof decodes from its own
+/// bytes, and a share more or fewer is refused as a wrong length.
+#[test]
+fn an_or_of_three_encodes_two_challenge_shares() {
+    let cred = doses(3, 2);
+    let f = Formula::Any(vec![eq(1, int(5)), eq(1, int(2)), eq(1, int(7))]);
+    let p = prove_f(&cred, &[], &f).unwrap();
+    let bytes = p.formula.to_bytes();
+    assert_eq!(FormulaProof::from_bytes(&bytes, &f).unwrap(), p.formula);
+    // Per branch: its share (not the last's) and its one message, whose group the
+    // equality pins (no free group); an equality's own proof is empty.
+    assert_eq!(p.formula.branches.len(), 3);
+    assert_eq!(bytes.len(), p.formula.links.len() * 80 + (2 + 3) * 32);
+    for len in [bytes.len() - 32, bytes.len() + 32] {
+        let mut b = bytes.clone();
+        b.resize(len, 1);
+        assert!(FormulaProof::from_bytes(&b, &f).is_err(), "{len} bytes");
+    }
+}
+
+/// Differences chained through a shared message put each message in one group at the right
+/// offset, even when the message joined is already offset in its group:
+/// `m_0 - m_2 = 5` puts `m_2` at `m_0 - 5`; `m_1 - m_2 = 2` then joins `m_0`'s group to
+/// `m_1`'s through `m_2`'s offset, so `m_1 = 7` fixes `m_0 = 10` and `m_2 = 5`.
+#[test]
+fn chained_differences_join_groups_through_an_offset() {
+    let diff = |a: usize, b: usize, v: i64| {
+        Formula::Equality(EqualityStatement {
+            message_index: a,
+            minus_index: Some(b),
+            value: int(v),
+            equal: true,
+        })
+    };
+    let cred = credential(&[int(10), int(7), int(5), int(0)]);
+    let f = |pin: i64| Formula::All(vec![diff(0, 2, 5), diff(1, 2, 2), eq(1, int(pin))]);
+    assert_eq!(
+        f(7).known_messages().unwrap(),
+        vec![(0, int(10)), (1, int(7)), (2, int(5))]
+    );
+    let p = prove_f(&cred, &[], &f(7)).unwrap();
+    verify_f(&cred, &p, &f(7)).unwrap();
+    let free = Formula::All(vec![diff(0, 2, 5), diff(1, 2, 2)]);
+    let p = prove_f(&cred, &[], &free).unwrap();
+    verify_f(&cred, &p, &free).unwrap();
+    // False chains: m_1 = 8 would make m_0 = 11.
+    assert!(prove_f(&cred, &[], &f(8)).is_err());
+    let false_chain = Formula::All(vec![diff(0, 2, 5), diff(1, 2, 3)]);
+    assert!(prove_f(&cred, &[], &false_chain).is_err());
+}
