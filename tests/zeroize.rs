@@ -341,3 +341,28 @@ fn a_dropped_inequality_witness_leaves_no_copy() {
     });
     assert_eq!(hits, 0, "freed blocks held the inequality's witness");
 }
+
+/// A formula proof keeps each branch's message values and blindings in wiped lists
+/// (`Secrets` in `src/zk/formula.rs`): proving an OR over a hidden message leaves no copy of
+/// it in freed memory. (Kills the mutant that emptied `Secrets`' `Drop`.)
+#[test]
+fn a_formula_proof_leaves_no_copy_of_a_hidden_message() {
+    type C = Bls12381Sha256;
+    let hidden = bbs::calculate_random_scalars(&mut rand::rng(), 1)[0];
+    let prepared = prepared_two(&[Scalar::from(7u64), hidden]);
+    let atom = |value: u64, equal: bool| {
+        zk::Formula::Equality(zk::EqualityStatement {
+            message_index: 1,
+            minus_index: None,
+            value: Scalar::from(value),
+            equal,
+        })
+    };
+    let formula = zk::Formula::Any(vec![atom(5, false), atom(3, true)]);
+    let hits = freed_copies(&in_memory(&hidden), || {
+        let proof =
+            zk::prove_formula::<C>(&prepared, &[0], &formula, b"ctx", &mut rand::rng()).unwrap();
+        drop(proof);
+    });
+    assert_eq!(hits, 0, "freed blocks held a hidden message");
+}
