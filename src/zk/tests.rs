@@ -1838,3 +1838,21 @@ fn chained_differences_join_groups_through_an_offset() {
     let false_chain = Formula::All(vec![diff(0, 2, 5), diff(1, 2, 3)]);
     assert!(prove_f(&cred, &[], &false_chain).is_err());
 }
+
+/// A message an equality pins in the root (a known message of the proof) can still be the
+/// subject of other atoms: its response is `c * value`, on both sides. The proof does not
+/// transfer to another true statement.
+#[test]
+fn a_pinned_message_is_the_subject_of_other_atoms() {
+    let cred = doses(3, 2);
+    let f = |other: i64| Formula::All(vec![eq(0, int(3)), ne(0, int(other))]);
+    assert_eq!(f(5).known_messages().unwrap(), vec![(0, int(3))]);
+    let p = prove_f(&cred, &[], &f(5)).unwrap();
+    verify_f(&cred, &p, &f(5)).unwrap();
+    assert_eq!(verify_f(&cred, &p, &f(6)), Err(Error::VerificationFailed));
+    let ranged = Formula::All(vec![eq(0, int(3)), pred(at_least(0, 2, 16, 1))]);
+    let p = prove_f(&cred, &[], &ranged).unwrap();
+    verify_f(&cred, &p, &ranged).unwrap();
+    let other = Formula::All(vec![eq(0, int(3)), pred(at_least(0, 1, 16, 1))]);
+    assert_eq!(verify_f(&cred, &p, &other), Err(Error::VerificationFailed));
+}
