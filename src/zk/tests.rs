@@ -1856,3 +1856,31 @@ fn a_pinned_message_is_the_subject_of_other_atoms() {
     let other = Formula::All(vec![eq(0, int(3)), pred(at_least(0, 1, 16, 1))]);
     assert_eq!(verify_f(&cred, &p, &other), Err(Error::VerificationFailed));
 }
+
+/// The digit split looks at all 128 bits left past the last digit: a difference of
+/// `16 * 2^64` (its quotient by 16 has only high bits) or `2^100` does not fit one base-16
+/// digit, so the holder refuses it as out of span instead of proving a false split; the
+/// largest difference that fits, 15, is proven.
+#[test]
+fn a_difference_past_the_digits_is_out_of_span_in_any_bit() {
+    let two_64 = Scalar::from(1u64 << 32).square();
+    for (what, difference) in [
+        ("16 * 2^64", two_64 * Scalar::from(16u64)),
+        (
+            "16 * 2^64 + 5",
+            two_64 * Scalar::from(16u64) + Scalar::from(5u64),
+        ),
+        ("2^100", two_64 * Scalar::from(1u64 << 36)),
+    ] {
+        let cred = sample_with(1, difference);
+        assert_eq!(
+            prove(&cred, &[], &[at_least(1, 0, 16, 1)]).unwrap_err(),
+            Error::OutOfSpan { predicate: 0 },
+            "{what}"
+        );
+    }
+    let cred = sample_with(1, int(15));
+    let st = [at_least(1, 0, 16, 1)];
+    let proof = prove(&cred, &[], &st).unwrap();
+    verify(&cred, &proof, &[], &st).unwrap();
+}
