@@ -366,3 +366,38 @@ fn a_formula_proof_leaves_no_copy_of_a_hidden_message() {
     });
     assert_eq!(hits, 0, "freed blocks held a hidden message");
 }
+
+/// A range proof commits to its digits in the predicate's witness (`PredicateWitness`:
+/// digits, `tau`, their blindings); dropping the prover's witnesses leaves no copy of a
+/// digit in freed memory. The digit is a scalar whose in-memory (Montgomery) form is as
+/// random-looking as any; a digit set keeps no element scalars, so no public copy can
+/// match. (Kills the mutant that emptied the witness's `Drop`.)
+#[test]
+fn a_range_proof_leaves_no_copy_of_its_digit() {
+    type C = Bls12381Sha256;
+    let mut rng = rand::rng();
+    let digit = Scalar::from(777u64);
+    let prepared = prepared_two(&[Scalar::from(7u64), digit]);
+    let set = SignedSet::generate(&mut rng, SetKind::Digits { base: 1024 }).unwrap();
+    let st = PredicateStatement {
+        message_index: 1,
+        minus_index: None,
+        negate: false,
+        offset: Scalar::from(0u64),
+        digit_count: 1,
+        scale: 1,
+        set,
+    };
+    let hits = freed_copies(&in_memory(&digit), || {
+        let proof = zk::prove::<C>(
+            &prepared,
+            &[0],
+            std::slice::from_ref(&st),
+            b"ctx",
+            &mut rand::rng(),
+        )
+        .unwrap();
+        drop(proof);
+    });
+    assert_eq!(hits, 0, "freed blocks held the digit of a range proof");
+}
