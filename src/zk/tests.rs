@@ -1857,10 +1857,11 @@ fn a_pinned_message_is_the_subject_of_other_atoms() {
     assert_eq!(verify_f(&cred, &p, &other), Err(Error::VerificationFailed));
 }
 
-/// The digit split looks at all 128 bits left past the last digit: a difference of
-/// `16 * 2^64` (its quotient by 16 has only high bits) or `2^100` does not fit one base-16
-/// digit, so the holder refuses it as out of span instead of proving a false split; the
-/// largest difference that fits, 15, is proven.
+/// The digit split looks at every bit left past the last digit: a difference of `16 * 2^64`
+/// (its quotient by 16 has only high bits), `16 * (2^64 + 1)` (two equal halves), `2^100`,
+/// or `2^128 + 2^136` (past 128 bits) does not fit one base-16 digit, so the holder refuses
+/// it as out of span instead of proving a false split; the largest difference that fits,
+/// 15, is proven.
 #[test]
 fn a_difference_past_the_digits_is_out_of_span_in_any_bit() {
     let two_64 = Scalar::from(1u64 << 32).square();
@@ -1871,6 +1872,13 @@ fn a_difference_past_the_digits_is_out_of_span_in_any_bit() {
             two_64 * Scalar::from(16u64) + Scalar::from(5u64),
         ),
         ("2^100", two_64 * Scalar::from(1u64 << 36)),
+        // The quotient's two 64-bit halves equal: 2^64 + 1.
+        (
+            "16 * (2^64 + 1)",
+            (two_64 + Scalar::one()) * Scalar::from(16u64),
+        ),
+        // Past 128 bits, high bytes whose XOR is zero: 2^128 + 2^136.
+        ("2^128 + 2^136", two_64.square() * Scalar::from(257u64)),
     ] {
         let cred = sample_with(1, difference);
         assert_eq!(
