@@ -1892,3 +1892,44 @@ fn a_difference_past_the_digits_is_out_of_span_in_any_bit() {
     let proof = prove(&cred, &[], &st).unwrap();
     verify(&cred, &proof, &[], &st).unwrap();
 }
+
+/// The verifier's recomputation of a predicate's commitments (`predicate::recompute`)
+/// refuses, before any arithmetic, a proof of another shape (one digit more or fewer, one
+/// `d^` more or fewer) and a proof with an identity `V` or `Vbar`, alone or both: with
+/// both, every equation would hold for any digit. An honest proof is recomputed.
+#[test]
+fn recomputing_a_predicate_refuses_other_shapes_and_identities() {
+    let cred = sample();
+    let st = at_most(2, 18_800, 64, 2);
+    let proof = prove(&cred, &[], std::slice::from_ref(&st)).unwrap();
+    let good = &proof.predicates[0];
+    let (m_hat, c) = (Scalar::from(5u64), Scalar::from(7u64));
+    let recompute = |p: &PredicateProof| predicate::recompute(0, &st, p, &m_hat, &c).map(|_| ());
+    assert_eq!(recompute(good), Ok(()));
+    let shape = Err(Error::WrongShape { predicate: 0 });
+    let mut more_digits = good.clone();
+    more_digits.digits.push(good.digits[0].clone());
+    let mut fewer_digits = good.clone();
+    fewer_digits.digits.pop();
+    let mut more_d_hat = good.clone();
+    more_d_hat.d_hat.push(good.d_hat[0]);
+    let mut fewer_d_hat = good.clone();
+    fewer_d_hat.d_hat.pop();
+    for p in [&more_digits, &fewer_digits, &more_d_hat, &fewer_d_hat] {
+        assert_eq!(recompute(p), shape);
+    }
+    for (v, v_bar) in [(true, false), (false, true), (true, true)] {
+        let mut hollow = good.clone();
+        if v {
+            hollow.digits[1].v = G1Affine::identity();
+        }
+        if v_bar {
+            hollow.digits[1].v_bar = G1Affine::identity();
+        }
+        assert_eq!(
+            recompute(&hollow),
+            Err(Error::VerificationFailed),
+            "V identity {v}, Vbar identity {v_bar}"
+        );
+    }
+}
