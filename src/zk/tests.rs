@@ -1933,3 +1933,30 @@ fn recomputing_a_predicate_refuses_other_shapes_and_identities() {
         );
     }
 }
+
+/// A parameter set reassembled from its parts refuses the identity as its key or as any one
+/// signature, each alone; its own parts reassemble.
+#[test]
+fn a_set_with_an_identity_key_or_signature_is_refused() {
+    let set = digits(16);
+    let signatures: Vec<G1Affine> = set
+        .signatures_to_octets()
+        .chunks(48)
+        .map(|c| G1Affine::from_compressed(c.try_into().unwrap()).unwrap())
+        .collect();
+    let kind = set.kind().clone();
+    let rebuilt =
+        SignedSet::from_parts(kind.clone(), *set.public_key(), signatures.clone()).unwrap();
+    assert_eq!(rebuilt.signatures_to_octets(), set.signatures_to_octets());
+    rebuilt.check(&mut rand::rng()).unwrap();
+    let refused = Err(Error::InvalidParameters("identity point in parameters"));
+    let identity_key =
+        SignedSet::from_parts(kind.clone(), G2Affine::identity(), signatures.clone());
+    assert_eq!(identity_key.map(|_| ()), refused);
+    for j in [0, 7, 15] {
+        let mut sigs = signatures.clone();
+        sigs[j] = G1Affine::identity();
+        let one = SignedSet::from_parts(kind.clone(), *set.public_key(), sigs);
+        assert_eq!(one.map(|_| ()), refused, "signature {j}");
+    }
+}
