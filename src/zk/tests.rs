@@ -1960,3 +1960,20 @@ fn a_set_with_an_identity_key_or_signature_is_refused() {
         assert_eq!(one.map(|_| ()), refused, "signature {j}");
     }
 }
+
+/// The constant-time scan of a digit set finds a digit by all of its bits: `3`, and not
+/// `3 + 2^64` or `3 + 2^64 + 2^72` (high bytes whose OR is set but whose XOR is zero),
+/// which share its low 64 bits. The timing program's entry point returns the same signature.
+#[test]
+fn a_digit_scan_compares_every_bit() {
+    let set = digits(16);
+    let signatures = set.signatures_to_octets();
+    let third = G1Affine::from_compressed(signatures[3 * 48..4 * 48].try_into().unwrap()).unwrap();
+    assert_eq!(set.signature_ct(&Scalar::from(3u64)), Some(third));
+    assert_eq!(set.signature_scan_for_timing(&Scalar::from(3u64)), third);
+    let two_64 = Scalar::from(1u64 << 32).square();
+    for high in [two_64, two_64 * Scalar::from(257u64)] {
+        assert_eq!(set.signature_ct(&(high + Scalar::from(3u64))), None);
+    }
+    assert_eq!(set.signature_ct(&Scalar::from(16u64)), None);
+}
