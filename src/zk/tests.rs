@@ -1835,6 +1835,22 @@ fn chained_differences_join_groups_through_an_offset() {
     verify_f(&cred, &p, &free).unwrap();
     // False chains: m_1 = 8 would make m_0 = 11.
     assert!(prove_f(&cred, &[], &f(8)).is_err());
+    // Pinning both ends of the chain: m_1 = 7 fixes m_0 = 10 through the offsets, so
+    // m_0 = 10 agrees and m_0 = 11 contradicts it before any message is read.
+    let both = |m0: i64| {
+        Formula::All(vec![
+            diff(0, 2, 5),
+            diff(1, 2, 2),
+            eq(1, int(7)),
+            eq(0, int(m0)),
+        ])
+    };
+    let p = prove_f(&cred, &[], &both(10)).unwrap();
+    verify_f(&cred, &p, &both(10)).unwrap();
+    assert_eq!(
+        prove_f(&cred, &[], &both(11)).unwrap_err(),
+        Error::InvalidParameters("the equalities of one branch contradict each other")
+    );
     let false_chain = Formula::All(vec![diff(0, 2, 5), diff(1, 2, 3)]);
     assert!(prove_f(&cred, &[], &false_chain).is_err());
 }
@@ -1887,6 +1903,11 @@ fn a_difference_past_the_digits_is_out_of_span_in_any_bit() {
             "{what}"
         );
     }
+    // A negative difference is false, not out of span.
+    assert_eq!(
+        prove(&sample_with(1, int(-1)), &[], &[at_least(1, 0, 16, 1)]).unwrap_err(),
+        Error::NotSatisfied { predicate: 0 }
+    );
     let cred = sample_with(1, int(15));
     let st = [at_least(1, 0, 16, 1)];
     let proof = prove(&cred, &[], &st).unwrap();
