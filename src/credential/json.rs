@@ -229,6 +229,26 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Every string is emptied, at any depth, in arrays and objects alike; keys, numbers,
+    /// booleans and nulls stay.
+    #[test]
+    fn wipe_strings_empties_every_string_at_any_depth() {
+        let mut v = serde_json::json!({
+            "secret": "c2VjcmV0",
+            "list": ["a", 1, ["b", {"deep": "c"}]],
+            "object": {"name": "d", "n": 2, "ok": true, "none": null},
+        });
+        wipe_strings(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "secret": "",
+                "list": ["", 1, ["", {"deep": ""}]],
+                "object": {"name": "", "n": 2, "ok": true, "none": null},
+            })
+        );
+    }
+
     #[test]
     fn duplicate_keys_are_refused_at_any_depth() {
         for (text, key) in [
