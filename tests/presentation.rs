@@ -604,4 +604,22 @@ fn a_revealed_branch_index_is_bounded_when_decoded() {
         let e = with(bad.clone()).unwrap_err().to_string();
         assert!(e.contains("branch"), "{bad}: {e}");
     }
+    // A branch with choices (a path through nested ORs) keeps them in compact form: the
+    // path's length (1 + choices), the alternative, then each choice.
+    for path in [vec![2, 1], vec![0; 16]] {
+        let read = with(json!(path)).unwrap();
+        let compact = read.to_compact().unwrap();
+        assert_eq!(usize::from(compact[27]), path.len());
+        assert_eq!(
+            compact[28..28 + path.len()]
+                .iter()
+                .map(|&b| usize::from(b))
+                .collect::<Vec<_>>(),
+            path
+        );
+        assert_eq!(
+            Presentation::from_compact(&compact, &w.request).unwrap(),
+            read
+        );
+    }
 }
