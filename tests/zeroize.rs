@@ -318,27 +318,39 @@ fn dropped_blinds_and_nym_secrets_leave_no_copy() {
     assert_eq!(hits, 1);
 }
 
+/// `m_1 = value` (or `!=`), the statement of the formula prover tests below.
+fn on_message_1(value: u64, equal: bool) -> zk::Formula {
+    zk::Formula::Equality(zk::EqualityStatement {
+        message_index: 1,
+        minus_index: None,
+        value: Scalar::from(value),
+        equal,
+    })
+}
+
+/// How many freed blocks held `needle` after proving `formula` (message 0 disclosed) and
+/// dropping the proof.
+fn freed_copies_of_a_formula_proof(
+    needle: &Scalar,
+    prepared: &PreparedSignature<Bls12381Sha256>,
+    formula: &zk::Formula,
+) -> usize {
+    freed_copies(&in_memory(needle), || {
+        let proof =
+            zk::prove_formula::<Bls12381Sha256>(prepared, &[0], formula, b"ctx", &mut rand::rng())
+                .unwrap();
+        drop(proof);
+    })
+}
+
 /// An inequality's witness (`(m - v)^-1` and its blindings, `NotEqualWitness`) is wiped when
 /// the prover drops it. (Kills the mutant that emptied its `Drop`, run 6's shard 2.)
 #[test]
 fn a_dropped_inequality_witness_leaves_no_copy() {
-    type C = Bls12381Sha256;
     let hidden = bbs::calculate_random_scalars(&mut rand::rng(), 1)[0];
-    let value = Scalar::from(5u64);
-    let messages = [Scalar::from(7u64), hidden];
-    let prepared = prepared_two(&messages);
-    let formula = zk::Formula::Equality(zk::EqualityStatement {
-        message_index: 1,
-        minus_index: None,
-        value,
-        equal: false,
-    });
-    let inverse = (hidden - value).invert().unwrap();
-    let hits = freed_copies(&in_memory(&inverse), || {
-        let proof =
-            zk::prove_formula::<C>(&prepared, &[0], &formula, b"ctx", &mut rand::rng()).unwrap();
-        drop(proof);
-    });
+    let prepared = prepared_two(&[Scalar::from(7u64), hidden]);
+    let inverse = (hidden - Scalar::from(5u64)).invert().unwrap();
+    let hits = freed_copies_of_a_formula_proof(&inverse, &prepared, &on_message_1(5, false));
     assert_eq!(hits, 0, "freed blocks held the inequality's witness");
 }
 
@@ -347,23 +359,10 @@ fn a_dropped_inequality_witness_leaves_no_copy() {
 /// it in freed memory. (Kills the mutant that emptied `Secrets`' `Drop`.)
 #[test]
 fn a_formula_proof_leaves_no_copy_of_a_hidden_message() {
-    type C = Bls12381Sha256;
     let hidden = bbs::calculate_random_scalars(&mut rand::rng(), 1)[0];
     let prepared = prepared_two(&[Scalar::from(7u64), hidden]);
-    let atom = |value: u64, equal: bool| {
-        zk::Formula::Equality(zk::EqualityStatement {
-            message_index: 1,
-            minus_index: None,
-            value: Scalar::from(value),
-            equal,
-        })
-    };
-    let formula = zk::Formula::Any(vec![atom(5, false), atom(3, true)]);
-    let hits = freed_copies(&in_memory(&hidden), || {
-        let proof =
-            zk::prove_formula::<C>(&prepared, &[0], &formula, b"ctx", &mut rand::rng()).unwrap();
-        drop(proof);
-    });
+    let formula = zk::Formula::Any(vec![on_message_1(5, false), on_message_1(3, true)]);
+    let hits = freed_copies_of_a_formula_proof(&hidden, &prepared, &formula);
     assert_eq!(hits, 0, "freed blocks held a hidden message");
 }
 
